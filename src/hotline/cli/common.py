@@ -1,0 +1,63 @@
+"""Options and output helpers shared by the commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, time
+from pathlib import Path
+
+import click
+
+from ..timefmt import now_beijing, parse_date, parse_time
+
+
+class AsOf(click.ParamType):
+    """``YYYY-MM-DD HH:MM`` (or a date: the end of that day), Beijing time."""
+
+    name = "时间"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_time(value)
+        except ValueError:
+            pass
+        try:
+            return datetime.combine(parse_date(value), time(23, 59))
+        except ValueError:
+            self.fail(f"“{value}”不是有效的时间，应写成 \"YYYY-MM-DD HH:MM\"", param, ctx)
+
+
+def root_option(f):
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        envvar="HOTLINE_ROOT",
+        show_default=True,
+        help="记录仓库的目录",
+    )(f)
+
+
+def as_of_option(f):
+    return click.option("--as-of", "as_of", type=AsOf(), default=None, help='以此时间为"当前"（北京时间 "YYYY-MM-DD HH:MM"）')(f)
+
+
+def resolve_as_of(as_of: datetime | None) -> datetime:
+    return as_of if as_of is not None else now_beijing()
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def require_rules(ctx) -> None:
+    if ctx.rules is None:
+        fail("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因", 1)

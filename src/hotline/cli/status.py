@@ -1,0 +1,44 @@
+"""``hotline status``: one row per dispatch, as of a given time."""
+
+from __future__ import annotations
+
+import click
+from tabulate import tabulate
+
+from ..loader import load
+from .common import as_of_option, echo_json, require_rules, resolve_as_of, root_option
+
+HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办理期限", "状态", "逾期"]
+
+
+@click.command("status")
+@root_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号）")
+def command(root, as_of, fmt, unit_filter):
+    """列出每个派单的办理状态、期限和是否逾期。"""
+    repo = load(root)
+    require_rules(repo.context)
+    when = resolve_as_of(as_of)
+    rows = []
+    for state in repo.states(when):
+        for s in state.dispatches:
+            if unit_filter and s.unit != unit_filter:
+                continue
+            rows.append(s)
+    if fmt == "json":
+        echo_json([
+            {k: v for k, v in s.row().items() if k in ("id", "unit", "role", "dispatched_at", "due", "status", "overdue")}
+            | {"due_soon": s.due_soon, "provisional": s.provisional}
+            for s in rows
+        ])
+        return
+    names = {u.id: u.name for u in repo.units.values()}
+    table = [
+        [s.order_id, names.get(s.unit, s.unit), s.role, s.row()["dispatched_at"], s.row()["due"] + ("*" if s.provisional else ""),
+         s.status, "逾期" if s.overdue else ("即将到期" if s.due_soon else "")]
+        for s in rows
+    ]
+    click.echo(tabulate(table, headers=HEADERS, tablefmt="simple"))
+    click.echo(f"\n截至 {when:%Y-%m-%d %H:%M}，共 {len(rows)} 个派单，逾期 {sum(s.overdue for s in rows)} 个" + ("；* 为临时推算的期限" if any(s.provisional for s in rows) else ""))

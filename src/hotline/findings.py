@@ -1,0 +1,103 @@
+"""Findings: problems in the records, as values (发现的问题).
+
+A finding has a stable kebab-case ``code``, a severity, the file and line it points at, and a message in
+Chinese. Checks return findings; only the CLI formats them and picks the exit code. Every code the
+system can emit is registered in ``CODES`` with its Chinese title, so the reference page of the site
+and the tests can list them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+
+
+def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
+    return {c: Code(c, s, t) for c, s, t in rows}
+
+
+CODES: dict[str, Code] = _codes(
+    # files and YAML
+    ("yaml-syntax", "error", "YAML 语法错误"),
+    ("duplicate-key", "error", "重复的键"),
+    ("yaml-alias", "error", "不允许使用 YAML 锚点或别名"),
+    ("not-utf8", "error", "文件不是 UTF-8 编码"),
+    ("file-too-large", "error", "文件超过 1 MiB"),
+    ("unknown-file", "warning", "不认识的文件"),
+    # schema
+    ("unknown-field", "error", "未知字段"),
+    ("missing-field", "error", "缺少必填字段"),
+    ("invalid-value", "error", "字段取值无效"),
+    # identity and references
+    ("id-mismatch", "error", "文件名或目录与记录不符"),
+    ("duplicate-id", "error", "编号重复"),
+    ("unknown-unit", "error", "未知的承办单位"),
+    ("pii-phone", "error", "未脱敏的手机号码"),
+    ("pii-id-number", "error", "未脱敏的身份证号码"),
+    # calendar
+    ("provisional-calendar", "warning", "日历数据缺失，期限为临时推算"),
+    # lifecycle
+    ("event-order", "error", "事件顺序不符合办理流程"),
+    ("no-dispatch", "error", "事件所属单位未被派单"),
+    ("return-late", "error", "退回申请超过时限"),
+    ("extension-invalid", "error", "延期申请或审核不合规"),
+    ("redo-invalid", "error", "重办不合规"),
+    ("event-in-future", "error", "事件时间晚于当前时间"),
+    # Git history (see history.py)
+    ("history-rewritten", "error", "已入库的事件被改写或删除"),
+    ("late-record", "warning", "事件补录过晚"),
+    ("future-event", "error", "事件时间晚于提交时间"),
+    ("unit-change-late", "warning", "单位人员变动未在 3 个工作日内上报"),
+    ("shallow-history", "warning", "Git 历史不完整，无法核对"),
+    # permissions and hosting (see permissions.py)
+    ("permission-denied", "error", "无权修改该文件"),
+    ("codeowners-stale", "error", "CODEOWNERS 文件需要更新"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str  # relative to the records root, with forward slashes
+    line: int  # 1-based; 0 when the finding concerns the whole file
+    code: str
+    message: str
+    severity: Severity | None = None  # None: the code's default
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered finding code {self.code!r}")
+        if self.severity is None:
+            object.__setattr__(self, "severity", CODES[self.code].severity)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        return cls(d["path"], d["line"], d["code"], d["message"], d["severity"])
+
+
+def sort_key(f: Finding) -> tuple:
+    return (f.path, f.line, f.code, f.message)
+
+
+def count(findings: list[Finding]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0}
+    for f in findings:
+        out[f.severity] += 1
+    return out
