@@ -1,0 +1,49 @@
+"""Shared test fixtures: a records repository in a temporary folder, with inline records.
+
+The real ``scoring/rules.yaml`` and ``units/`` of this repository are copied in, so tests run against
+the rules and units in force; each test writes the orders it needs inline.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Records:
+    root: Path
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return p
+
+    def order(self, order_id: str, body: str, month: str | None = None) -> Path:
+        """Write ``orders/YYYY/MM/<id>.yaml``; the month defaults to the one in ``received_at``."""
+        body = textwrap.dedent(body).lstrip("\n")
+        if month is None:
+            import re
+
+            m = re.search(r"received_at:\s*(\d{4})-(\d{2})", body)
+            month = f"{m.group(1)}/{m.group(2)}" if m else "2026/11"
+        return self.write(f"orders/{month}/{order_id}.yaml", body)
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Records:
+    root = tmp_path / "records"
+    (root / "scoring").mkdir(parents=True)
+    shutil.copy(REPO / "scoring" / "rules.yaml", root / "scoring" / "rules.yaml")
+    shutil.copytree(REPO / "units", root / "units")
+    return Records(root)
