@@ -48,9 +48,20 @@ class HistoryRules(Record):
     unit_change_report_days: Days = 3
 
 
+class ReportRules(Record):
+    """月报 thresholds: 热点问题分析 (rising keywords, places) and 存在问题 (repeated delays)."""
+
+    hot_keywords: Annotated[int, Field(ge=1, le=100)] = 10
+    keyword_min_count: Annotated[int, Field(ge=1)] = 3
+    place_min_orders: Annotated[int, Field(ge=2)] = 3
+    examples: Annotated[int, Field(ge=1, le=20)] = 3
+    repeated_delay_min: Annotated[int, Field(ge=1)] = 2
+
+
 class Rules(Record):
     version: Literal[1]
     source: str
     deadlines: DeadlineRules
     history: HistoryRules = HistoryRules()
+    reports: ReportRules = ReportRules()
     assessment: dict[str, Any] = {}

@@ -9,13 +9,15 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, schema, status
+from . import archive, check, deadline, schema, site, status
 
 COMMANDS: list[click.Command] = [
     check.command,
     deadline.command,
     status.command,
     schema.command,
+    site.command,
+    archive.command,
 ]
 
 

@@ -1,0 +1,76 @@
+"""Git tags and work-tree state for archiving (归档用的 Git 操作): the only ``git`` calls of the archive and site.
+
+Small on purpose: whether a folder is a repository, the HEAD commit, uncommitted changes under some
+paths, and the ``archive/*`` tags (create, list). The history reader owns reading history; these calls
+can move into its Git module unchanged.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .timefmt import parse_time
+
+TAG_PREFIX = "archive/"
+
+
+class GitError(Exception):
+    pass
+
+
+def _git(root: Path, *args: str, check: bool = True) -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, encoding="utf-8")
+    except FileNotFoundError:
+        raise GitError("找不到 git 命令：请先安装 Git") from None
+    if check and out.returncode != 0:
+        raise GitError(out.stderr.strip() or f"git {' '.join(args)} 失败")
+    return out.stdout
+
+
+def is_repository(root: Path) -> bool:
+    try:
+        return _git(root, "rev-parse", "--is-inside-work-tree", check=False).strip() == "true"
+    except GitError:
+        return False
+
+
+def head(root: Path) -> tuple[str, datetime]:
+    """(commit id, commit time in Beijing time) of HEAD."""
+    line = _git(root, "log", "-1", "--format=%H %cI").strip()
+    if not line:
+        raise GitError("仓库还没有任何提交")
+    commit, when = line.split(" ", 1)
+    return commit, parse_time(when)
+
+
+def dirty(root: Path, paths: list[str]) -> list[str]:
+    """Uncommitted or untracked files under ``paths``."""
+    out = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    commit: str
+    tagged_at: datetime | None
+
+
+def tags(root: Path) -> list[Tag]:
+    if not is_repository(root):
+        return []
+    fmt = "%(refname:short)%09%(*objectname)%09%(objectname)%09%(creatordate:iso-strict)"
+    out = _git(root, "for-each-ref", f"refs/tags/{TAG_PREFIX}", f"--format={fmt}")
+    result = []
+    for line in out.splitlines():
+        name, peeled, obj, when = (line.split("\t") + ["", "", ""])[:4]
+        result.append(Tag(name, peeled or obj, parse_time(when) if when else None))
+    return result
+
+
+def create_tag(root: Path, name: str, commit: str, message: str) -> None:
+    _git(root, "tag", "-a", name, commit, "-m", message)

@@ -1,0 +1,200 @@
+"""``hotline site build`` as a library call (网站构建): records → Markdown and data → ``mkdocs build --strict``.
+
+The pipeline: load the records (loader), the knowledge base, the archives and — when the records folder
+is a Git repository and the history reader is available — the Git history; compute the site model;
+write every page, data file, register ``.xlsx`` and report ``.docx`` into the ignored build folder
+(``build/site-docs``) together with the hand-written pages of ``site_src/``; then build with MkDocs using
+the top-level ``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the build folder and the
+output). No MkDocs hooks or generating plugins: the generated folder is plain Markdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .. import archive as archives_mod
+from ..documents import register_xlsx, report_docx
+from ..findings import Finding
+from ..knowledge import FOLDER as KNOWLEDGE_FOLDER
+from ..knowledge import load_entries
+from ..loader import load
+from ..timefmt import now_beijing
+from . import data, pages
+from .model import compute
+
+BUILD_DIR = Path("build") / "site-docs"
+PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)
+VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
+VENDOR_FILES = ("echarts.min.js", "ECHARTS-LICENSE.txt", "ECHARTS-NOTICE.txt")
+ADVICE_DIR = "reports"  # optional hand-written 下步工作建议: reports/YYYY-MM.md in the records folder
+
+
+class SiteBuildError(Exception):
+    """A build that cannot go on; the message is Chinese and says what to do."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    docs_dir: Path
+    pages: int
+    files: int
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def config_path(root: Path) -> Path:
+    """The top-level ``mkdocs.yml``: the records folder's own, else this checkout's."""
+    for d in (root, PROJECT_DIR):
+        if (d / "mkdocs.yml").is_file() and (d / "site_src").is_dir():
+            return d / "mkdocs.yml"
+    raise SiteBuildError(f"找不到网站配置 mkdocs.yml 和手写页面目录 site_src/：{root} 和 {PROJECT_DIR} 下都没有")
+
+
+def read_advice(root: Path) -> dict[str, str]:
+    folder = root / ADVICE_DIR
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("????-??.md"))}
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def _copy_hand_written(site_src: Path, docs: Path) -> None:
+    for p in sorted(site_src.rglob("*")):
+        rel = p.relative_to(site_src)
+        if p.is_dir() or rel.parts[0] in ("overrides", "knowledge"):
+            continue
+        dest = docs / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, dest)
+
+
+def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None], history_reader=None) -> tuple[int, list[Finding]]:
+    """Write the whole docs folder; returns (number of generated pages, findings about the inputs)."""
+    repo = load(root)
+    if repo.context.rules is None:
+        raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
+    progress(f"读取 {len(repo.orders)} 件工单")
+    entries, kfindings = load_entries(root, set(repo.units))
+    archives = archives_mod.list_archives(root)
+    history = history_reader(root, repo) if history_reader else None
+    model = compute(repo, as_of, entries, archives, history, read_advice(root))
+    model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
+                            "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
+    progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
+
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    _copy_hand_written(site_src, docs)
+    missing = [f for f in VENDOR_FILES if not (VENDOR / f).is_file()]
+    if missing:
+        raise SiteBuildError(f"缺少图表库文件 {VENDOR / missing[0]}：请先运行 python scripts/fetch_echarts.py（从 npm 获取 ECharts）")
+    for f in VENDOR_FILES:
+        _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
+
+    out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
+                 pages.supervision(model), pages.orders_page(model), pages.knowledge_index(model)]
+    for m in model.months:
+        out_pages.append(pages.report_page(model, m))
+        report = model.reports[m]
+        _write(docs / pages.docx_path(report), report_docx.to_bytes(report))
+    progress(f"月报 {len(model.months)} 期")
+    for reg in model.registers.values():
+        out_pages.append(pages.register_page(model, reg))
+        _write(docs / pages.xlsx_path(reg), register_xlsx.to_bytes(reg))
+    progress(f"登记表 {len(model.registers)} 张（含 Excel 文件）")
+    for uid in model.handling_units:
+        out_pages.append(pages.unit_page(model, uid))
+    for e in entries:
+        out_pages.append(pages.knowledge_page(model, e))
+        src_dir = root / KNOWLEDGE_FOLDER / e.meta.unit
+        for asset in src_dir.iterdir():  # pictures and attachments next to the entries
+            if asset.is_file() and asset.suffix.lower() != ".md":
+                dest = docs / "knowledge" / e.meta.unit / asset.name
+                if not dest.exists():
+                    _write(dest, asset.read_bytes())
+    zip_links = {}
+    for ar in archives:
+        if ar.zip_path:
+            dest = f"archives/{ar.month}.zip"
+            _write(docs / dest, (root / ar.zip_path).read_bytes())
+            zip_links[ar.month] = dest
+    out_pages.append(pages.archive_page(model, zip_links))
+    for p in out_pages:
+        _write(docs / p.path, p.text())
+    _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
+    for month, text in data.shards(model).items():
+        _write(docs / "assets" / "data" / "orders" / f"{month}.json", text)
+    progress(f"页面 {len(out_pages)} 个，工单数据 {len(model.states)} 件")
+    return len(out_pages), repo.findings + kfindings
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path, docs: Path, out: Path) -> list[str]:
+    """``mkdocs build --strict`` with the top-level config, its docs and site folders pointed here."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        cfg = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(out), strict=True)
+        if not cfg.use_directory_urls:
+            raise SiteBuildError("mkdocs.yml 中 use_directory_urls 必须为 true：生成的页面按目录式地址互相链接")
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg, dirty=False)
+        finally:
+            cfg.plugins.on_shutdown()
+    except (Abort, ConfigurationError) as e:
+        detail = "\n".join(handler.messages[:20]) or str(e)
+        raise SiteBuildError(f"mkdocs build --strict 失败：\n{detail}") from None
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+    return handler.messages
+
+
+def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime | None = None,
+               progress: Callable[[str], None] | None = None, history_reader=None) -> BuildResult:
+    root = Path(root).resolve()
+    say = progress or (lambda msg: None)
+    config_file = config_path(root)
+    docs = root / BUILD_DIR
+    out = Path(out).resolve() if out else root / "site"
+    when = as_of or now_beijing()
+    t0 = time.perf_counter()
+    n, findings = generate(root, docs, when, config_file.parent / "site_src", say, history_reader)
+    say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict")
+    warnings = run_mkdocs(config_file, docs, out)
+    files = sum(1 for f in out.rglob("*") if f.is_file())
+    say(f"网站已生成：{out}（{files} 个文件）")
+    return BuildResult(out, docs, n, files, findings, warnings)

@@ -1,0 +1,124 @@
+"""Data files for the order lookup (工单查询数据): a compact index and one detail file per month.
+
+``assets/data/orders-index.json``: ``{"units": {id: name}, "orders": [[id, title, month, [units], status,
+flags]]}`` — flags ``o`` overdue, ``s`` due soon, ``p`` provisional. ``assets/data/orders/YYYY-MM.json``:
+id → the order (citizen masked) with its dispatches and its timeline: each event's declared time and,
+when the Git history was read, its recorded time, commit, author and late/rewritten flags. The browser
+loads the index once and a month's file when an order of that month is opened.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from .. import pii
+from ..lifecycle import OrderState
+from ..register import remarks
+from ..stats import month_of
+from .model import SiteModel
+
+TEXT_FIELDS = ("text", "note", "reason", "basis")
+
+
+def _status(st: OrderState) -> str:
+    lead = next((s for s in st.dispatches if s.role == "主办" and not s.returned), None) or (st.dispatches[-1] if st.dispatches else None)
+    if lead is None:
+        return "待派单"
+    return lead.status
+
+
+def _flags(st: OrderState) -> str:
+    f = ""
+    if any(s.overdue and not s.completed and not s.returned for s in st.dispatches):
+        f += "o"
+    if any(s.due_soon for s in st.dispatches):
+        f += "s"
+    if any(s.provisional for s in st.dispatches):
+        f += "p"
+    return f
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def index(model: SiteModel) -> str:
+    rows = []
+    for st in sorted(model.states, key=lambda s: s.order.id):
+        o = st.order
+        units = list(dict.fromkeys(s.unit for s in st.dispatches))
+        rows.append([o.id, pii.mask_text(o.title), month_of(o.received_at), units, _status(st), _flags(st)])
+    return _dumps({"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "units": {u: model.unit_name(u) for u in model.units}, "orders": rows})
+
+
+def _event(ev, h) -> dict:
+    d = {"at": f"{ev.at:%Y-%m-%d %H:%M}", "type": ev.type}
+    unit = getattr(ev, "unit", None)
+    if unit:
+        d["unit"] = unit
+    d["by"] = pii.mask_text(ev.by)
+    parts = []
+    if getattr(ev, "role", None):
+        parts.append(ev.role)
+    if getattr(ev, "office", None):
+        parts.append(f"科室：{ev.office}")
+    if getattr(ev, "result", None):
+        parts.append(f"结果：{ev.result}")
+    if getattr(ev, "kind", None):
+        parts.append(f"方式：{ev.kind}")
+    if getattr(ev, "days", None):
+        parts.append(f"{ev.days} 个工作日")
+    if getattr(ev, "approved", None) is not None:
+        parts.append("同意" if ev.approved else "不同意")
+    for f in TEXT_FIELDS:
+        v = getattr(ev, f, None)
+        if v:
+            parts.append(v)
+    if parts:
+        d["text"] = pii.mask_text("；".join(parts))
+    if h is not None:
+        if h.recorded_at:
+            d["recorded"] = f"{h.recorded_at:%Y-%m-%d %H:%M}"
+        d["commit"] = h.commit[:10]
+        d["author"] = h.author
+        if h.late:
+            d["late"] = True
+        if h.rewritten:
+            d["rewritten"] = True
+    return d
+
+
+def order_detail(st: OrderState, model: SiteModel) -> dict:
+    o = st.order
+    hist = (model.history or {}).get(o.id)
+    c = o.citizen
+    citizen = " ".join(p for p in ((pii.mask_name(c.name) if c and c.name else ""), (pii.mask_text(c.phone) if c and c.phone else "")) if p)
+    return {
+        "title": pii.mask_text(o.title),
+        "category": o.category,
+        "emergency": o.emergency,
+        "received": f"{o.received_at:%Y-%m-%d %H:%M}",
+        "citizen": citizen,
+        "address": pii.mask_text(o.address or ""),
+        "content": pii.mask_text(o.content.strip()),
+        "tags": o.tags,
+        "provisional": any(s.provisional for s in st.dispatches),
+        "dispatches": [
+            {"unit": s.unit, "role": s.role, "dispatched": f"{s.dispatched_at:%Y-%m-%d %H:%M}", "due": str(s.current_due),
+             "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "", "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
+             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "provisional": s.provisional, "remarks": remarks(s)}
+            for s in st.dispatches
+        ],
+        "history": hist is not None,
+        **({} if hist is not None else {"history_note": "未读取 Git 历史（记录目录不是 Git 仓库，或构建时未读取历史）：只显示事件声明的时间。"}),
+        "events": [_event(ev, hist[i] if hist is not None and i < len(hist) else None) for i, ev in enumerate(o.events)],
+    }
+
+
+def shards(model: SiteModel) -> dict[str, str]:
+    """month → JSON text of that month's orders."""
+    by_month: dict[str, dict] = defaultdict(dict)
+    for st in sorted(model.states, key=lambda s: s.order.id):
+        by_month[month_of(st.order.received_at)][st.order.id] = order_detail(st, model)
+    return {m: _dumps(d) for m, d in by_month.items()}

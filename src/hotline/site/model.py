@@ -1,0 +1,159 @@
+"""Everything the site shows, computed once (网站数据模型): pure, from the loaded records and ``as_of``.
+
+load (loader, knowledge, archives, history) → ``compute`` (this module) → pages and data files (``pages``,
+``data``) → MkDocs. Nothing here reads the disk or the clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..hotspots import HotTopics, hot_topics, index_keywords
+from ..knowledge import Entry
+from ..lifecycle import OrderState
+from ..loader import Repository
+from ..models import Order, Unit
+from ..register import Register, registers
+from ..report import RankEntry, Report, compose
+from ..stats import Current, MonthStats, current, month_of, monthly, previous_month, unit_sort_key
+
+
+@dataclass(frozen=True)
+class EventHistory:
+    """When one event entered the repository (入库记录), from the Git history reader."""
+
+    recorded_at: datetime | None
+    commit: str
+    author: str
+    late: bool = False
+    rewritten: bool = False
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A sealed month (归档): its tag and, when present, the zip written by ``hotline archive``."""
+
+    month: str
+    tag: str
+    commit: str
+    sealed_at: datetime | None
+    zip_path: str | None  # relative to the records root
+    zip_size: int = 0
+
+
+@dataclass
+class SiteModel:
+    as_of: datetime
+    units: dict[str, Unit]
+    handling_units: list[str]  # ordered: townships, then county departments
+    states: list[OrderState]
+    months: list[str]
+    stats: dict[str, MonthStats]
+    current: Current
+    registers: dict[tuple[str, str], Register]
+    reports: dict[str, Report]
+    hot: dict[str, HotTopics]
+    rankings: dict[str, list[RankEntry]]
+    entries: list[Entry]
+    archives: list[Archive]
+    history: dict[str, list[EventHistory | None]] | None
+    findings_count: dict[str, int] = field(default_factory=dict)
+    provisional_years: list[int] = field(default_factory=list)
+    office: str = "县政府办公室政务服务热线管理机构"
+
+    @property
+    def this_month(self) -> str:
+        return month_of(self.as_of)
+
+    def unit_name(self, uid: str) -> str:
+        u = self.units.get(uid)
+        return (u.short_name or u.name) if u else uid
+
+
+RANKING_BASIS = "排名依据：按时办结率从高到低；相同时依次比较回访满意率、及时接收率、逾期率（低者在前）、转办件数（多者在前）。"
+
+
+def rank_by_rates(ms: MonthStats) -> list[RankEntry]:
+    """Units of a month ranked by their rates (the basis is printed with the ranking)."""
+    def key(item):
+        uid, um = item
+        r = um.rates
+        z = lambda k: r.rate(k) if r.rate(k) is not None else -1  # noqa: E731
+        return (-z("on_time"), -z("satisfied"), -z("timely"), z("overdue"), -r.total, uid)
+
+    out = []
+    for uid, um in sorted(ms.units.items(), key=key):
+        r = um.rates
+        if r.total == 0:
+            continue
+        out.append(RankEntry(uid, f"{r.rate('on_time')}%", f"满意率 {r.rate('satisfied')}%，逾期 {r.overdue} 件"))
+    return out
+
+
+def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orders: dict[str, Order]) -> dict[tuple[str, str], list[str]]:
+    notes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for oid, evs in (history or {}).items():
+        order = orders.get(oid)
+        if order is None:
+            continue
+        for ev, h in zip(order.events, evs):
+            unit = getattr(ev, "unit", None)
+            if h is None or unit is None:
+                continue
+            if h.rewritten:
+                notes[(oid, unit)].append(f"{ev.type}记录入库后被改写")
+            elif h.late:
+                notes[(oid, unit)].append(f"{ev.type}补录过晚（入库 {h.recorded_at:%Y-%m-%d %H:%M}）" if h.recorded_at else f"{ev.type}补录过晚")
+    return notes
+
+
+def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: list[Archive],
+            history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None) -> SiteModel:
+    rules = repo.rules
+    units = repo.units
+    states = repo.states(as_of)
+    stats = monthly(states, rules, units, rules.reports.repeated_delay_min)
+    months = sorted(stats)
+    orders = {st.order.id: st.order for st in states}
+    notes = late_record_notes(history, orders)
+    regs = registers(states, units, notes=notes)
+
+    by_month: dict[str, list[Order]] = defaultdict(list)
+    for st in states:
+        by_month[month_of(st.order.received_at)].append(st.order)
+    names = tuple(sorted({u.name for u in units.values()} | {u.short_name for u in units.values() if u.short_name}))
+    kw_index = index_keywords(by_month, names)
+    titles = {oid: o.title for oid, o in orders.items()}
+    office_unit = next((u for u in units.values() if u.type == "热线管理机构"), None)
+    office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
+
+    hot: dict[str, HotTopics] = {}
+    reports: dict[str, Report] = {}
+    rankings: dict[str, list[RankEntry]] = {}
+    for m in months:
+        hot[m] = hot_topics(m, previous_month(m), by_month, kw_index, rules.reports)
+        rankings[m] = rank_by_rates(stats[m])
+        late = [
+            (oid, unit, "；".join(texts))
+            for (oid, unit), texts in sorted(notes.items())
+            if oid in orders and month_of(orders[oid].received_at) == m
+        ]
+        reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
+                             (advice or {}).get(m), late)
+
+    handling = sorted((u.id for u in units.values() if u.type != "热线管理机构"), key=unit_sort_key(units))
+    years = sorted({y for st in states for s in st.dispatches if s.provisional
+                    for y in range(s.dispatched_at.year, s.current_due.year + 1) if repo.calendar.is_provisional_year(y)})
+    if repo.calendar.is_provisional_year(as_of.year) and as_of.year not in years:
+        years.append(as_of.year)
+    return SiteModel(
+        as_of=as_of, units=units, handling_units=handling, states=states, months=months, stats=stats,
+        current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings,
+        entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office,
+    )
+
+
+def today(model: SiteModel) -> date:
+    return model.as_of.date()

@@ -1,0 +1,108 @@
+"""Building blocks of generated pages (页面片段): front matter, HTML tables, cards, charts and links.
+
+Data-bearing content is written as raw HTML inside the Markdown (Python-Markdown passes it through
+untouched, which is faster than Markdown tables and leaves no room for a citizen's text to be read as
+Markdown); every piece of record text is escaped here. Links between generated pages are relative and
+assume ``use_directory_urls: true`` (``mkdocs.yml``; the builder checks it).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+
+import yaml
+from markupsafe import Markup, escape
+
+
+@dataclass
+class Page:
+    path: str  # relative to the docs folder, e.g. "reports/2026-11.md"
+    title: str
+    body: str
+    meta: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        meta = {"title": self.title, **self.meta}
+        return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + self.body.rstrip() + "\n"
+
+
+def url_of(src: str) -> str:
+    """The site URL (relative to the site root) of a docs file, with directory URLs."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def href(from_src: str, to_src: str, query: str = "") -> str:
+    """Relative link from the page built from ``from_src`` to the file or page ``to_src``."""
+    base = url_of(from_src).rstrip("/") or "."
+    if not from_src.endswith(".md"):
+        base = posixpath.dirname(from_src) or "."
+    target = url_of(to_src)
+    rel = posixpath.relpath(target.rstrip("/") or ".", base)
+    if target.endswith("/") or target == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel + query
+
+
+def a(from_src: str, to_src: str, text: str, query: str = "") -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href(from_src, to_src, query), text)
+
+
+def cell(value) -> Markup:
+    if value is None:
+        return Markup("—")
+    if isinstance(value, Markup):
+        return value
+    return escape(str(value))
+
+
+def table(headers: list[str], rows: list[list], cls: str = "hl-table", numeric: tuple[int, ...] = ()) -> str:
+    """An HTML table on one line per row (no blank lines: the Markdown parser keeps it as one block)."""
+    out = [f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
+    for row in rows:
+        tds = []
+        for i, v in enumerate(row):
+            style = ' style="text-align:right"' if i in numeric else ""
+            tds.append(f"<td{style}>{cell(v)}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out) + "\n"
+
+
+def span(text: str, cls: str) -> Markup:
+    return Markup('<span class="{}">{}</span>').format(cls, text)
+
+
+def tag(text: str, cls: str = "") -> Markup:
+    return Markup('<span class="hl-tag {}">{}</span>').format(cls, text)
+
+
+def cards(items: list[tuple[str, str, str, str]]) -> str:
+    """(label, value, note, class) → a row of figure cards."""
+    parts = ['<div class="hl-cards">']
+    for label, value, note, cls in items:
+        parts.append(
+            Markup('<div class="hl-card {}"><div class="hl-label">{}</div><div class="hl-value">{}</div><div class="hl-delta">{}</div></div>').format(
+                cls, label, value, note
+            )
+        )
+    parts.append("</div>")
+    return "\n".join(parts) + "\n"
+
+
+def chart(option: dict, tall: bool = False, label: str = "") -> str:
+    data = json.dumps(option, ensure_ascii=False, separators=(",", ":"), default=str)
+    cls = "hl-chart hl-tall" if tall else "hl-chart"
+    return Markup('<div class="{}" role="img" aria-label="{}" data-chart="{}"></div>').format(cls, label, data) + "\n"
+
+
+def admonition(kind: str, title: str, text: str) -> str:
+    return f'!!! {kind} "{title}"\n\n    {text}\n'
