@@ -106,7 +106,9 @@ def events_in_future(refs: Iterable[OrderRefs], as_of: datetime) -> list[Finding
 def unknown_units(refs: Iterable[OrderRefs], known: set[str]) -> list[Finding]:
     out = []
     for r in refs:
+        reported: set[str] = set()
         for unit, line in r.units:
-            if unit not in known:
+            if unit not in known and unit not in reported:
+                reported.add(unit)
                 out.append(Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml"))
     return out
