@@ -94,19 +94,14 @@ def test_timely_receipt(records, dispatch, accept, timely):
     - {{at: {dispatch}, type: 派单, unit: jincun, role: 主办, by: 县热线办}}
     - {{at: {accept}, type: 接收, unit: jincun, by: 王丽}}
     """
-    body_fix = dispatch[:10]
-    records.root.joinpath("orders").exists() and None
-    st = state_at(records, events, received=body_fix)
+    st = state_at(records, events, received=dispatch[:10])
     assert one(st).timely_receipt is timely
 
 
 def state_at(records, events, received):
     body = HEAD.format(id="JC1", category="咨询", emergency="false").replace("2026-11-16 09:00", f"{received} 08:00")
     body += "\n".join("  " + line.strip() for line in events.strip().splitlines())
-    month = received[:7].replace("-", "/")
-    for old in (records.root / "orders").glob("*/*/*.yaml") if (records.root / "orders").exists() else []:
-        old.unlink()
-    records.order("JC1", body, month=month)
+    records.order("JC1", body)
     repo = load(records.root)
     [order] = repo.orders
     return derive(order, repo.rules, repo.calendar, parse_time("2026-12-31 12:00"))
