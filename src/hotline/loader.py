@@ -139,7 +139,7 @@ def load_context(root: Path | str) -> Context:
             findings.append(Finding(unit.path, doc.line_of(("id",)), "duplicate-id", f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它"))
             continue
         for i, ch in enumerate(unit.changes):
-            ch._path, ch._line = unit.path, doc.line_of(("changes", i))
+            ch.locate(unit.path, doc.line_of(("changes", i)))
         units[unit.id] = unit
 
     events: list[ScoringEvent] = []
@@ -157,7 +157,7 @@ def load_context(root: Path | str) -> Context:
             except Exception as e:  # pydantic.ValidationError
                 findings.extend(errors_to_findings(doc, e, prefix))  # type: ignore[arg-type]
                 continue
-            ev._path, ev._line = doc.path, doc.line_of(prefix)
+            ev.locate(doc.path, doc.line_of(prefix))
             if ev.unit not in units:
                 findings.append(Finding(doc.path, doc.line_of(prefix + ("unit",)), "unknown-unit", f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml"))
             events.append(ev)
@@ -178,9 +178,9 @@ def load_order(root: Path, p: Path) -> tuple[OrderFile, Document]:
         order, errs = to_model(doc, Order)
         findings += errs
     if order is not None:
-        order._line = doc.line_of(("id",))
+        order.locate(rel, doc.line_of(("id",)))
         for i, ev in enumerate(order.events):
-            ev._path, ev._line = rel, doc.line_of(("events", i))
+            ev.locate(rel, doc.line_of(("events", i)))
         findings += order_location(order)
         refs = refs_of(order)
     else:
