@@ -169,7 +169,7 @@ def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeyp
     assert run_check(records.root, AS_OF) == []
     loads = []
     real = checker.load_order
-    monkeypatch.setattr(checker, "load_order", lambda root, path: loads.append(path.name) or real(root, path))
+    monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
     assert run_check(records.root, AS_OF) == []
     assert loads == []  # warm: nothing re-read
     p.write_text(p.read_text(encoding="utf-8").replace("jincun", "nosuch"), encoding="utf-8")
@@ -185,7 +185,7 @@ def test_racy_entries_are_not_trusted(records, monkeypatch):
     run_check(records.root, AS_OF)
     loads = []
     real = checker.load_order
-    monkeypatch.setattr(checker, "load_order", lambda root, path: loads.append(path.name) or real(root, path))
+    monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
     run_check(records.root, AS_OF)
     assert loads == ["JC1.yaml"]  # modified within the clock's resolution of the cache write: re-read
 

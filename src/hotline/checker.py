@@ -29,12 +29,12 @@ PARALLEL_MIN = 2000  # below this many files to read, a process pool costs more 
 _worker_ctx: Context | None = None
 
 
-def _check_file(ctx: Context, p: Path) -> tuple[tuple[Finding, ...], OrderRefs]:
-    of, _ = load_order(ctx.root, p)
+def _check_file(ctx: Context, p: tuple[str, str]) -> tuple[tuple[Finding, ...], OrderRefs]:
+    of, _ = load_order(*p)
     return tuple(of.findings + (order_findings(of.order, ctx) if of.order else [])), of.refs
 
 
-def _check_chunk(paths: list[Path]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+def _check_chunk(paths: list[tuple[str, str]]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
     assert _worker_ctx is not None
     return [_check_file(_worker_ctx, p) for p in paths]
 
@@ -43,7 +43,7 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _read_all(ctx: Context, paths: list[Path], jobs: int) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+def _read_all(ctx: Context, paths: list[tuple[str, str]], jobs: int) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
     """Check the files that missed the cache: in a pool of forked workers when there are many."""
     if jobs <= 1 or len(paths) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return [_check_file(ctx, p) for p in paths]
@@ -61,13 +61,12 @@ def _read_all(ctx: Context, paths: list[Path], jobs: int) -> list[tuple[tuple[Fi
 def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = None) -> tuple[list[Finding], list[OrderRefs]]:
     cache = FileCache(ctx.root / CACHE_FILE, ctx.fingerprint) if use_cache else None
     entries: list[tuple[str, tuple[int, int, int], object]] = []
-    misses: list[Path] = []
-    for p in order_paths(ctx.root):
-        rel = p.relative_to(ctx.root).as_posix()
-        key = stat_key(os.stat(p))
+    misses: list[tuple[str, str]] = []
+    for path, rel in order_paths(ctx.root):
+        key = stat_key(os.stat(path))
         hit = cache.get(rel, key) if cache else None
         if hit is None:
-            misses.append(p)
+            misses.append((path, rel))
         entries.append((rel, key, hit))
     fresh = iter(_read_all(ctx, misses, default_jobs() if jobs is None else jobs))
     findings: list[Finding] = []
