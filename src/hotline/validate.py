@@ -125,7 +125,7 @@ def to_model(doc: Document, model: type[M]) -> tuple[M | None, list[Finding]]:
     except ValidationError as e:
         return None, errors_to_findings(doc, e)
     if isinstance(obj, Record):
-        obj._path, obj._line = doc.path, doc.line_of(())
+        obj.locate(doc.path, doc.line_of(()))
     return obj, []
 
 
