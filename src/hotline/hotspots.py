@@ -3,7 +3,7 @@
 Keywords: each order's title and content are cut into words with jieba (unit names added to its
 dictionary); a word counts once per order. A keyword is *hot* in a month when at least
 ``reports.keyword_min_count`` orders mention it; it is listed by its rise against the month before.
-Places: the address up to its first place word (小区, 村, 社区, 路, …) is the place; a place with at
+Places: the address without its house number (3号楼, 2单元, …) is the place; a place with at
 least ``reports.place_min_orders`` orders in the month is a cluster. Thresholds live in
 ``scoring/rules.yaml``; the stop words in ``data/stopwords.txt``. Pure apart from jieba's dictionary.
 """
@@ -19,7 +19,7 @@ from importlib import resources
 from .models import Order
 from .rules import ReportRules
 
-_PLACE = re.compile(r"^(.*?(?:小区|社区|村|街道|大街|路|街|巷|广场|市场|公园|学校|医院|花园|苑|园|厂|工地|大厦|中心))")
+_HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+\s*(?:号楼|号院|号|栋|幢|单元|楼|层|室|组).*$|[（(].*$")
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]+$")
 
 
@@ -55,9 +55,8 @@ def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
 def place_of(address: str | None) -> str | None:
     if not address:
         return None
-    a = re.sub(r"\s+", "", address)
-    m = _PLACE.match(a)
-    return m.group(1) if m else None
+    place = _HOUSE_NUMBER.sub("", re.sub(r"\s+", "", address)).rstrip("附近旁边对面")
+    return place if len(place) >= 2 else None
 
 
 @dataclass
