@@ -81,3 +81,12 @@ def test_schema_rejects_what_check_rejects():
         assert "recieved_at" in e.message
     else:
         raise AssertionError("unknown key accepted by the schema")
+
+
+def test_every_finding_code_is_documented_in_the_readme():
+    from hotline.findings import CODES
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("<!-- codes:start -->"): readme.index("<!-- codes:end -->")]
+    documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    assert documented == set(CODES)

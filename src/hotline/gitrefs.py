@@ -1,41 +1,31 @@
-"""Git tags and work-tree state for archiving (归档用的 Git 操作): the only ``git`` calls of the archive and site.
+"""Git tags and work-tree state for archiving (归档用的 Git 操作), through ``gitcmd`` (which runs every git process).
 
 Small on purpose: whether a folder is a repository, the HEAD commit, uncommitted changes under some
-paths, and the ``archive/*`` tags (create, list). The history reader owns reading history; these calls
-can move into its Git module unchanged.
+paths, and the ``archive/*`` tags (create, list).
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import gitcmd
+from .gitcmd import GitError
 from .timefmt import parse_time
 
 TAG_PREFIX = "archive/"
 
 
-class GitError(Exception):
-    pass
+__all__ = ["GitError", "Tag", "create_tag", "dirty", "head", "is_repository", "tags"]
 
 
-def _git(root: Path, *args: str, check: bool = True) -> str:
-    try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, encoding="utf-8")
-    except FileNotFoundError:
-        raise GitError("找不到 git 命令：请先安装 Git") from None
-    if check and out.returncode != 0:
-        raise GitError(out.stderr.strip() or f"git {' '.join(args)} 失败")
-    return out.stdout
+def _git(root: Path, *args: str) -> str:
+    return gitcmd.run(root, *args).decode("utf-8")
 
 
 def is_repository(root: Path) -> bool:
-    try:
-        return _git(root, "rev-parse", "--is-inside-work-tree", check=False).strip() == "true"
-    except GitError:
-        return False
+    return gitcmd.available() and gitcmd.toplevel(root) is not None
 
 
 def head(root: Path) -> tuple[str, datetime]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import archive, check, deadline, schema, site, status
+from . import archive, check, deadline, demo, schema, site, status
 
 COMMANDS: list[click.Command] = [
     check.command,
     deadline.command,
     status.command,
     schema.command,
+    demo.command,
     site.command,
     archive.command,
 ]
