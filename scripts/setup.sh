@@ -42,3 +42,10 @@ if [ ! -e "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+
+# The site's chart library: Apache ECharts from the npm registry, pinned by version and SHA-256, copied into
+# src/hotline/assets/vendor/ (ignored by Git). Nothing is fetched when the site is built or viewed.
+if [ ! -e src/hotline/assets/vendor/echarts.min.js ]; then
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  .venv/bin/python scripts/fetch_echarts.py
+fi
