@@ -10,6 +10,7 @@ line, the compiling office and date, a red rule. A machine without these fonts s
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from pathlib import Path
 
 from docx import Document
@@ -111,23 +112,34 @@ def _grid(section) -> None:
     sect_pr.append(grid)
 
 
+def _rpr(doc, font: str, size: float):
+    """A run-properties element with ``font`` and ``size``, to copy into many runs (table cells)."""
+    p = doc.add_paragraph()
+    run = p.add_run("x")
+    _font(run, font, size)
+    rpr = deepcopy(run._r.rPr)
+    p._p.getparent().remove(p._p)
+    return rpr
+
+
 def _table(doc, t: Table) -> None:
-    table = doc.add_table(rows=1, cols=len(t.headers))
+    """A table with a repeated header row; cells are filled at the XML level (fast for long lists)."""
+    table = doc.add_table(rows=len(t.rows) + 1, cols=len(t.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, h in zip(table.rows[0].cells, t.headers):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(h), H1_FONT, TABLE_PT)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    head_rpr, body_rpr = _rpr(doc, H1_FONT, TABLE_PT), _rpr(doc, BODY_FONT, TABLE_PT)
+    rows = table._tbl.tr_lst
+    for tr, values, rpr in zip(rows, [t.headers, *t.rows], [head_rpr] + [body_rpr] * len(t.rows)):
+        for tc, v in zip(tr.tc_lst, values):
+            r = tc.p_lst[0].add_r()
+            r.text = v
+            r.insert(0, deepcopy(rpr))
+    for tc in rows[0].tc_lst:
+        tc.p_lst[0].get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.CENTER
     # repeat the header row on every page
-    trpr = table.rows[0]._tr.get_or_add_trPr()
     hdr = OxmlElement("w:tblHeader")
     hdr.set(qn("w:val"), "true")
-    trpr.append(hdr)
-    for row in t.rows:
-        cells = table.add_row().cells
-        for cell, v in zip(cells, row):
-            _font(cell.paragraphs[0].add_run(v), BODY_FONT, TABLE_PT)
+    rows[0].get_or_add_trPr().append(hdr)
     _para(doc, exact=False)  # a blank line after the table
 
 

@@ -11,6 +11,8 @@ output). No MkDocs hooks or generating plugins: the generated folder is plain Ma
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -108,15 +110,10 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
 
     out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
                  pages.supervision(model), pages.orders_page(model), pages.knowledge_index(model)]
-    for m in model.months:
-        out_pages.append(pages.report_page(model, m))
-        report = model.reports[m]
-        _write(docs / pages.docx_path(report), report_docx.to_bytes(report))
-    progress(f"月报 {len(model.months)} 期")
-    for reg in model.registers.values():
-        out_pages.append(pages.register_page(model, reg))
-        _write(docs / pages.xlsx_path(reg), register_xlsx.to_bytes(reg))
-    progress(f"登记表 {len(model.registers)} 张（含 Excel 文件）")
+    out_pages += [pages.report_page(model, m) for m in model.months]
+    tasks = [("report", m) for m in model.months] + [("register", key) for key in model.registers] + [("orders", m) for m in model.months]
+    _run_tasks(model, docs, tasks)
+    progress(f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件")
     for uid in model.handling_units:
         out_pages.append(pages.unit_page(model, uid))
     for e in entries:
@@ -137,10 +134,52 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     for p in out_pages:
         _write(docs / p.path, p.text())
     _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
-    for month, text in data.shards(model).items():
-        _write(docs / "assets" / "data" / "orders" / f"{month}.json", text)
-    progress(f"页面 {len(out_pages)} 个，工单数据 {len(model.states)} 件")
-    return len(out_pages), repo.findings + kfindings
+    progress(f"页面 {len(out_pages) + len(model.registers)} 个")
+    return len(out_pages) + len(model.registers), repo.findings + kfindings
+
+
+# --- the many independent files, in forked workers --------------------------------------------------
+
+_TASK_MODEL = None  # the site model, inherited by forked workers (nothing large is pickled)
+PARALLEL_MIN = 40  # fewer files than this are written in the main process
+
+
+def _task(model, docs: Path, kind: str, key) -> None:
+    if kind == "report":
+        report = model.reports[key]
+        _write(docs / pages.docx_path(report), report_docx.to_bytes(report))
+    elif kind == "register":
+        reg = model.registers[key]
+        page = pages.register_page(model, reg)
+        _write(docs / page.path, page.text())
+        _write(docs / pages.xlsx_path(reg), register_xlsx.to_bytes(reg))
+    elif kind == "orders":
+        _write(docs / "assets" / "data" / "orders" / f"{key}.json", data.shard(model, key))
+
+
+def _task_chunk(args: tuple[str, list]) -> int:
+    docs, chunk = args
+    for kind, key in chunk:
+        _task(_TASK_MODEL, Path(docs), kind, key)
+    return len(chunk)
+
+
+def _run_tasks(model, docs: Path, tasks: list) -> None:
+    """Write reports, registers and order data: in a pool of forked workers when there are many."""
+    global _TASK_MODEL
+    jobs = min(os.cpu_count() or 1, 8)
+    if jobs <= 1 or len(tasks) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        for kind, key in tasks:
+            _task(model, docs, kind, key)
+        return
+    _TASK_MODEL = model
+    try:
+        chunks = [tasks[i::jobs * 4] for i in range(jobs * 4)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            done = sum(pool.map(_task_chunk, [(str(docs), c) for c in chunks if c]))
+        assert done == len(tasks)
+    finally:
+        _TASK_MODEL = None
 
 
 class _Collect(logging.Handler):

@@ -10,7 +10,6 @@ loads the index once and a month's file when an order of that month is opened.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from .. import pii
 from ..lifecycle import OrderState
@@ -116,9 +115,7 @@ def order_detail(st: OrderState, model: SiteModel) -> dict:
     }
 
 
-def shards(model: SiteModel) -> dict[str, str]:
-    """month → JSON text of that month's orders."""
-    by_month: dict[str, dict] = defaultdict(dict)
-    for st in sorted(model.states, key=lambda s: s.order.id):
-        by_month[month_of(st.order.received_at)][st.order.id] = order_detail(st, model)
-    return {m: _dumps(d) for m, d in by_month.items()}
+def shard(model: SiteModel, month: str) -> str:
+    """JSON text of the orders received in ``month``."""
+    out = {st.order.id: order_detail(st, model) for st in sorted(model.states, key=lambda s: s.order.id) if month_of(st.order.received_at) == month}
+    return _dumps(out)
