@@ -86,16 +86,21 @@ class HotTopics:
     places: list[Place]
 
 
-def index_keywords(orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = ()) -> dict[str, dict[str, list[str]]]:
-    """month → keyword → ids of the orders mentioning it."""
-    out: dict[str, dict[str, list[str]]] = {}
-    for month, orders in orders_by_month.items():
+def index_keywords(orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper=None) -> dict[str, dict[str, list[str]]]:
+    """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
+    over processes (``parallel.fork_map``)."""
+    _jieba(extra_words)  # load the dictionary once, before any fork
+
+    def one(month: str) -> dict[str, list[str]]:
         idx: dict[str, list[str]] = defaultdict(list)
-        for o in orders:
+        for o in orders_by_month[month]:
             for w in keywords_of(o, extra_words):
                 idx[w].append(o.id)
-        out[month] = idx
-    return out
+        return dict(idx)
+
+    months = list(orders_by_month)
+    results = (mapper or (lambda f, xs: [f(x) for x in xs]))(one, months)
+    return dict(zip(months, results))
 
 
 def hot_topics(month: str, previous: str, orders_by_month: dict[str, list[Order]], keyword_index: dict[str, dict[str, list[str]]], rules: ReportRules) -> HotTopics:

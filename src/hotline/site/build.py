@@ -11,8 +11,6 @@ output). No MkDocs hooks or generating plugins: the generated folder is plain Ma
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import archive as archives_mod
+from .. import parallel
 from ..documents import register_xlsx, report_docx
 from ..findings import Finding
 from ..knowledge import FOLDER as KNOWLEDGE_FOLDER
@@ -93,7 +92,7 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
     history = history_reader(root, repo) if history_reader else None
-    model = compute(repo, as_of, entries, archives, history, read_advice(root))
+    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map)
     model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
                             "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
@@ -140,9 +139,6 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
 
 # --- the many independent files, in forked workers --------------------------------------------------
 
-_TASK_MODEL = None  # the site model, inherited by forked workers (nothing large is pickled)
-PARALLEL_MIN = 40  # fewer files than this are written in the main process
-
 
 def _task(model, docs: Path, kind: str, key) -> None:
     if kind == "report":
@@ -157,29 +153,21 @@ def _task(model, docs: Path, kind: str, key) -> None:
         _write(docs / "assets" / "data" / "orders" / f"{key}.json", data.shard(model, key))
 
 
-def _task_chunk(args: tuple[str, list]) -> int:
-    docs, chunk = args
-    for kind, key in chunk:
-        _task(_TASK_MODEL, Path(docs), kind, key)
-    return len(chunk)
-
-
 def _run_tasks(model, docs: Path, tasks: list) -> None:
-    """Write reports, registers and order data: in a pool of forked workers when there are many."""
-    global _TASK_MODEL
-    jobs = min(os.cpu_count() or 1, 8)
-    if jobs <= 1 or len(tasks) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        for kind, key in tasks:
+    """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many."""
+    n = parallel.jobs() * 4
+    chunks = [tasks[i::n] for i in range(n) if tasks[i::n]]
+
+    def run(chunk: list) -> int:
+        for kind, key in chunk:
             _task(model, docs, kind, key)
-        return
-    _TASK_MODEL = model
-    try:
-        chunks = [tasks[i::jobs * 4] for i in range(jobs * 4)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            done = sum(pool.map(_task_chunk, [(str(docs), c) for c in chunks if c]))
-        assert done == len(tasks)
-    finally:
-        _TASK_MODEL = None
+        return len(chunk)
+
+    done = sum(parallel.fork_map(run, chunks, min_items=2 if len(tasks) >= PARALLEL_MIN else len(chunks) + 1))
+    assert done == len(tasks)
+
+
+PARALLEL_MIN = 40  # fewer files than this are written in the main process
 
 
 class _Collect(logging.Handler):

@@ -110,7 +110,9 @@ def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orde
 
 
 def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: list[Archive],
-            history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None) -> SiteModel:
+            history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None,
+            mapper=None) -> SiteModel:
+    """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes."""
     rules = repo.rules
     units = repo.units
     states = repo.states(as_of)
@@ -124,7 +126,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     for st in states:
         by_month[month_of(st.order.received_at)].append(st.order)
     names = tuple(sorted({u.name for u in units.values()} | {u.short_name for u in units.values() if u.short_name}))
-    kw_index = index_keywords(by_month, names)
+    kw_index = index_keywords(by_month, names, mapper)
     titles = {oid: o.title for oid, o in orders.items()}
     office_unit = next((u for u in units.values() if u.type == "热线管理机构"), None)
     office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
