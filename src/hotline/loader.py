@@ -140,6 +140,7 @@ def load_context(root: Path | str) -> Context:
             continue
         for i, ch in enumerate(unit.changes):
             ch._path, ch._line = unit.path, doc.line_of(("changes", i))
+        unit.hotline._path, unit.hotline._line = unit.path, doc.line_of(("hotline",))
         units[unit.id] = unit
 
     events: list[ScoringEvent] = []
