@@ -57,6 +57,8 @@ def parse_period(text: str) -> Period:
             return Period(f"{y}-Q{q}", "quarter", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
         if m := re.fullmatch(r"(\d{4})-(\d{2})", s):
             y, mo = int(m.group(1)), int(m.group(2))
+            if not 1 <= mo <= 12:
+                raise ValueError(f"考核期“{s}”的月份不存在")
             return Period(s, "month", date(y, mo, 1), _month_end(y, mo))
         if m := re.fullmatch(r"(\S+)\.\.(\S+)", s):
             start, end = parse_date(m.group(1)), parse_date(m.group(2))
