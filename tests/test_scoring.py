@@ -272,14 +272,22 @@ def test_refused_return_still_counts(records):
     assert u.items[10].points == D("0.00") and [e.ref for e in u.items[10].evidence] == ["R1"]  # due 11-05, unreplied
 
 
-def test_zero_order_units_get_full_rate_marks_in_both_profiles(records):
-    for profile in ("consistent", "literal"):
+def test_zero_order_units_get_the_best_rate_marks(records):
+    """No dispatches: "无转办工单", and each rate item gets what a unit with every order perfect would get —
+    the maximum under the consistent reading (70 for items 7–11); under the literal reading item 9 can
+    give at most 10 (60 in all). With ``no_orders: full`` the literal reading gives the maxima (70) too."""
+    expected = {"consistent": [D("10"), D("15"), D("20"), D("10"), D("15")],
+                "literal": [D("10"), D("15"), D("10"), D("10"), D("15")]}
+    for profile, want in expected.items():
         a = assess(records, profile=profile)
         assert len(a.units) == 44  # 17 townships + 27 county units; the hotline office is not assessed
         u = a.unit("bagong")
         assert u.dispatched == 0
-        assert sum(u.items[n].points for n in range(7, 12)) == D("70")
+        assert [u.items[n].points for n in range(7, 12)] == want
         assert u.as_dict()["notes"]["7"] == "无转办工单"
+    p = records.root / "scoring" / "rules.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("no_orders: best", "no_orders: full"), encoding="utf-8")
+    assert assess(records, profile="literal").unit("bagong").items[9].points == D("20")
 
 
 def test_open_order_with_as_of_past_deadline_is_overdue(records):

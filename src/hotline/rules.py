@@ -205,7 +205,10 @@ class AssessmentRules(Record):
     period_basis: Literal["dispatched"] = "dispatched"  # a dispatch belongs to the period of its 派单 date
     denominator: Denominator
     satisfied: list[CallbackResult] = Field(min_length=1)
-    no_orders: Literal["full", "zero"] = "full"
+    # a unit with no dispatches in the period, on each rate item: ``best`` the most the formula in force
+    # can give (the maximum under ``consistent``; 10 for item 9 under ``literal``), ``full`` the item's
+    # maximum, ``zero`` nothing
+    no_orders: Literal["best", "full", "zero"] = "best"
     no_orders_note: str = "无转办工单"
     grades: list[GradeBand] = Field(min_length=1)
     items: list[AssessmentItem]

@@ -9,7 +9,9 @@ less approved returns when ``exclude_returned``. Numerators:
 - 10 overdue — past its deadline unreplied, or replied late, as of ``as_of`` (``overdue``);
 - 11 satisfied — the order's final callback (after a redo, the redo's) is one of ``assessment.satisfied``.
 
-An open dispatch still within its time counts in the denominator only. The formula in force for the
+An open dispatch still within its time counts in the denominator only. A unit with no dispatches gets
+``assessment.no_orders``: by default (``best``) the most the formula in force can give — what a unit
+with every order perfect would get, so that a first good order never lowers an item. The formula in force for the
 profile is ``multiplier × rate`` (``good``, ``as_printed``) or ``multiplier × (1 − rate)`` (``bad``),
 never above the item's maximum, rounded per ``assessment.rounding``.
 """
@@ -85,7 +87,8 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
     mult = shown(f.multiplier).rstrip("0").rstrip(".")
     inputs: dict[str, object] = {"numerator": 0, "denominator": n, "multiplier": mult, "sense": f.sense}
     if n == 0:
-        points = item.max if a.no_orders == "full" else rounded(f.multiplier * 0, a.rounding)
+        best = min(item.max, f.multiplier)  # rate 1 for a good or printed measure, 0 for a bad one
+        points = {"best": best, "full": item.max, "zero": best * 0}[a.no_orders]
         return ItemScore(item.no, item.name, item.kind, item.max, points,
                          f"{a.no_orders_note} → {shown(points)}", item.printed, inputs, [], a.no_orders_note, item.contradiction)
     hits = [(c, _hit(item, c, satisfied)) for c in counted]
