@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import sys
 from collections.abc import Mapping
@@ -169,6 +170,7 @@ def _explain_json(result: Assessment, unit_id: str) -> dict:
 def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
     """按泽政办发〔2020〕29号 §三 计算各承办单位的考核得分、加分、否决和等次。"""
     repo = load(root)
+    gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
     require_rules(repo.context)
     rules = repo.rules
     if rules.assessment is None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
-from ..calendar import WorkCalendar
+from ..calendar import WorkCalendar, end_of
 from ..lifecycle import DispatchState, derive
 from ..models import Order, ScoringEvent, Unit, UnitChange
 from ..rules import AssessmentRules, Rules
@@ -82,8 +82,11 @@ class Collected:
         return sorted((u for u in self.inputs.units.values() if u.type in types), key=lambda u: u.id)
 
 
-def _dispatched_in(order: Order, period: Period) -> bool:
-    return any(ev.type == "派单" and ev.at.date() in period for ev in order.events)
+def _dispatched_in(order: Order, start: datetime, end: datetime) -> bool:
+    events = order.events
+    if events and order.received_at >= start and events[0].type == "派单" and events[0].at < end:
+        return True  # the usual case, decided without scanning the events
+    return any(ev.type == "派单" and start <= ev.at < end for ev in events)
 
 
 def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterable[str] | None = None) -> Collected:
@@ -92,13 +95,14 @@ def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterab
     wanted = frozenset(only) if only is not None else None
     out = Collected(inputs, period, as_of, wanted)
     rules, calendar = inputs.rules, inputs.calendar
+    start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
     for order in inputs.orders:
-        if order.received_at.date() > period.end or not _dispatched_in(order, period):
+        if order.received_at >= end or not _dispatched_in(order, start, end):
             continue
         state = derive(order, rules, calendar, as_of)
         final = state.final_callback
         for s in state.dispatches:
-            if s.dispatched_at.date() not in period or (wanted is not None and s.unit not in wanted):
+            if not start <= s.dispatched_at < end or (wanted is not None and s.unit not in wanted):
                 continue
             out.dispatches.setdefault(s.unit, []).append(Counted(s, order.path, final))
     last = min(period.end, as_of.date())

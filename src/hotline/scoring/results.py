@@ -7,6 +7,7 @@ most two decimals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,7 +24,7 @@ def _num(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a year's scoring builds ~10⁵ of these, and frozen init is 5× slower
 class Evidence:
     """证据: one dispatch of an order, one assessment event, or one entry of a unit file behind a figure."""
 
@@ -46,7 +47,8 @@ class Evidence:
 
 @dataclass(slots=True)
 class ItemScore:
-    """One assessment item (考核项目) of one unit."""
+    """One assessment item (考核项目) of one unit. ``evidence`` lists what cost the unit points; for the
+    rate items it is built on first use (a year's scoring would otherwise build ~10⁵ entries nobody reads)."""
 
     no: int
     name: str
@@ -56,9 +58,15 @@ class ItemScore:
     formula: str  # the formula in force, with this unit's figures
     printed: str  # the notice's own words
     inputs: dict[str, object] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
+    _evidence: list[Evidence] | Callable[[], list[Evidence]] = field(default_factory=list)
     note: str | None = None  # 无转办工单, 无法核对（无 Git 历史）…
     contradiction: str | None = None
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        if callable(self._evidence):
+            self._evidence = self._evidence()
+        return self._evidence
 
     @property
     def lost(self) -> Decimal:
