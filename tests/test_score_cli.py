@@ -113,6 +113,8 @@ def test_explain_lists_every_item_with_formula_and_evidence(records):
     for n in range(1, 17):
         assert f"第{n}项 " in out
     assert "第9项 按时办结率  10.00/20.00  20 × 1 ÷ 2 = 10.00" in out
+    assert "    数据：按时办结事项件数 1，转办总件数 2" in out
+    assert "    数据：发现 0 次（考核事件 0，工单 0），每次扣 0.1 分，最多扣 3 分，实扣 0 分" in out
     assert "依据：A2（orders/2026/11/A2.yaml:7） 逾期（答复，期限 2026-11-05）" in out
     assert "按另一读法（按印发公式计算）：10 × 1 ÷ 2 = 5.00，得 5.00（相差 -5.00）" in out
     assert "总分：77.50  等次：一般  名次：43" in out

@@ -537,6 +537,19 @@ def test_events_the_assessment_cannot_use_are_reported(records):
     assert a.unit("jincun").items[9].points == D("20")
 
 
+def test_hotline_check_reports_unusable_events(records):
+    from click.testing import CliRunner
+
+    from hotline.checker import run_check
+    from hotline.cli import main
+
+    events(records, "2026/odd.yaml", "- {date: 2026-11-02, unit: jincun, item: 10, note: 逾期扣分}\n")
+    found = [(f.path, f.line, f.code) for f in run_check(records.root, NOV_AS_OF, use_cache=False)]
+    assert found == [("scoring/events/2026/odd.yaml", 1, "scoring-event-ignored")]
+    r = CliRunner().invoke(main, ["check", "--root", str(records.root), "--as-of", "2026-12-02 12:00"])
+    assert r.exit_code == 0 and "scoring/events/2026/odd.yaml:1: warning scoring-event-ignored" in r.stdout
+
+
 @pytest.mark.parametrize("edit,bad,anchor,code,words", [
     ("consistent: {multiplier: 20", "consistent: {mutliplier: 20", None, "unknown-field", "是否想写 multiplier"),
     ("requires: [network]", "requires: [netwrok]", None, "invalid-value", "没有字段 netwrok"),

@@ -16,7 +16,7 @@ from tabulate import tabulate
 
 from ..findings import Finding, count
 from ..loader import Repository, load
-from ..rules import PROFILES
+from ..rules import PROFILES, AssessmentRules, RateItem
 from ..scoring import Assessment, ChangeKey, ScoringInputs, UnitScore, compare_profiles, parse_period, score_units, shown
 from ..scoring.results import ItemScore
 from .common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
@@ -109,17 +109,27 @@ def _csv(result: Assessment) -> str:
     return "\ufeff" + buf.getvalue()  # with a BOM, so that Excel opens the Chinese text as UTF-8
 
 
-def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str) -> list[str]:
+def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str, numerators: dict[int, str]) -> list[str]:
     line = f"第{it.no}项 {it.name}  {shown(it.points)}/{shown(it.max)}  {it.formula}"
     if it.note:
         line += f"（{it.note}）"
     out = [line]
     if it.kind == "rate":
+        i = it.inputs
+        out.append(f"    数据：{numerators[it.no]} {i['numerator']}，转办总件数 {i['denominator']}")
         out.append(f"    印发公式：{it.printed}")
         if it.contradiction:
             out.append(f"    矛盾：{it.contradiction}")
         if other is not None and other.points != it.points:
-            out.append(f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {shown(other.points - it.points)}）")
+            out.append(f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {"+" if other.points > it.points else ""}{shown(other.points - it.points)}）")
+    if it.kind == "deduction":
+        i = it.inputs
+        out.append(f"    数据：发现 {i['occurrences']} 次（考核事件 {i['from_events']}，工单 {i['from_orders']}），"
+                   f"每次扣 {i['per']} 分，最多扣 {i['cap']} 分，实扣 {i['deducted']} 分")
+    if it.kind == "change_report":
+        for ch in it.inputs["changes"]:  # type: ignore[union-attr]
+            committed = ch["committed_at"] or ("无 Git 历史" if not it.inputs["verified"] else "尚未提交")
+            out.append(f"    数据：{ch['effective']} 生效（{ch['note']}），应于 {ch['deadline']} 前上报，提交时间 {committed}")
     for e in it.evidence:
         where = e.ref if e.kind == "order" and e.ref == e.path else (f"{e.ref}（{e.path}:{e.line}）" if e.kind == "order" else e.ref)
         times = f" ×{e.count}" if e.count != 1 else ""
@@ -128,7 +138,8 @@ def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str) -> list
     return out
 
 
-def _explain(result: Assessment, other: Assessment, profiles: dict, unit_id: str) -> str:
+def _explain(result: Assessment, other: Assessment, rules: AssessmentRules, unit_id: str) -> str:
+    profiles = rules.profiles
     u = result.unit(unit_id)
     o = other.unit(unit_id)
     p = result.period
@@ -136,8 +147,9 @@ def _explain(result: Assessment, other: Assessment, profiles: dict, unit_id: str
         f"{u.name}（{u.unit}）{p.title}考核得分明细（读法：{profiles[result.profile].name}，截至 {result.as_of:%Y-%m-%d %H:%M}）",
         f"转办总件数：{u.dispatched}",
     ]
+    numerators = {i.no: i.numerator for i in rules.items if isinstance(i, RateItem)}
     for no, it in u.items.items():
-        lines += _item_lines(it, o.items[no], f"按另一读法（{profiles[other.profile].name}）")
+        lines += _item_lines(it, o.items[no], f"按另一读法（{profiles[other.profile].name}）", numerators)
     lines.append(f"基础分：{shown(u.base)}")
     bonus_line = f"加分：{shown(u.bonus)}"
     if u.bonus_claimed > u.bonus:
@@ -195,7 +207,7 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
         if fmt == "json":
             echo_json(_explain_json(result, explain_unit))
         else:
-            click.echo(_explain(result, other, a.profiles, explain_unit))
+            click.echo(_explain(result, other, a, explain_unit))
         return
     result = score_units(inputs, period, profile, as_of=when)
     _warn(result.findings, repo.findings)

@@ -5,7 +5,8 @@ the orders' derived lifecycle, the assessment events and — for item 5 — the 
 change, with an explicit ``as_of``; it holds no scoring constant. Modules: ``period`` (考核期),
 ``inputs`` (what is read, and the period's dispatches by unit), ``setup`` (items 1–6), ``rates``
 (items 7–11), ``deductions`` (items 12–16, bonus, vetoes), ``engine`` (totals, grades, ranks, both
-profiles), ``rectification`` (整改), ``results`` (the values returned).
+profiles), ``rectification`` (整改), ``results`` (the values returned), ``checks`` (events the assessment cannot
+use, reported by ``hotline check``).
 
 The API (stable)::
 
@@ -15,6 +16,7 @@ The API (stable)::
     both = compare_profiles(inputs, "2026", as_of=now)                  # -> ProfileComparison
 """
 
+from . import checks  # noqa: F401  (registers the scoring-event check with ``hotline check``)
 from .engine import ProfileComparison, compare_profiles, grade_of, score_collected, score_units
 from .inputs import ChangeKey, Collected, ScoringInputs, change_key, collect
 from .numbers import rounded, shown

@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ..findings import Finding
-from ..models import VETO
 from ..rules import PROFILES, AssessmentRules, ChangeReportItem, DeductionItem, RateItem, SetupItem
+from .checks import unusable
 from .deductions import bonus, deduction_item, vetoes
 from .inputs import Collected, ScoringInputs, collect
 from .numbers import ZERO, rounded
 from .period import Period, parse_period
 from .rates import counted_dispatches, rate_item
-from .rectification import NOTICE, REPORT, applies, rectification_cases
+from .rectification import applies, rectification_cases
 from .results import Assessment, UnitScore
 from .setup import change_report_item, setup_item
 
@@ -41,26 +40,6 @@ def _rank(units: list[UnitScore]) -> list[UnitScore]:
         prev = units[i - 1] if i else None
         u.rank = prev.rank if prev is not None and (prev.veto, prev.total) == (u.veto, u.total) else i + 1
     return units
-
-
-def _ignored_events(collected: Collected, a: AssessmentRules) -> list[Finding]:
-    """Events the assessment cannot use: for a rate item, a bonus kind the rules lack, or a unit not assessed."""
-    assessed = {u.id for u in collected.assessed_units}
-    out = []
-    for unit, events in collected.events.items():
-        for ev in events:
-            why = None
-            if ev.item in (NOTICE, REPORT):
-                continue
-            if unit not in assessed:
-                why = f"单位 {unit} 不在考核范围（assessment.unit_types）"
-            elif isinstance(ev.item, int) and isinstance(a.item(ev.item), RateItem):
-                why = f"第 {ev.item} 项由工单数据计算，不能用考核事件扣分"
-            elif isinstance(ev.item, str) and ev.item != VETO and a.bonus_points(ev.item) is None:
-                why = f"scoring/rules.yaml 的加分项中没有“{ev.item}”"
-            if why:
-                out.append(Finding(ev.path, ev.line, "scoring-event-ignored", f"该考核事件未计入考核：{why}"))
-    return out
 
 
 def score_collected(collected: Collected, profile: str | None = None) -> Assessment:
@@ -95,7 +74,9 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         scores.append(UnitScore(unit.id, unit.short_name or unit.name, unit.type, len(counted), items, base, extra,
                                 claimed, bonus_evidence, total, grade_of(total, bool(veto_evidence), a),
                                 bool(veto_evidence), veto_evidence))
-    result = Assessment(collected.period, profile, collected.as_of, _rank(scores), _ignored_events(collected, a))
+    period_events = [ev for events in collected.events.values() for ev in events]
+    result = Assessment(collected.period, profile, collected.as_of, _rank(scores),
+                        unusable(period_events, a, collected.inputs.units))
     if applies(collected.period, a):
         result.rectification_applies = True
         result.rectification = rectification_cases(result.units, collected.period, collected.inputs.events,
