@@ -121,7 +121,8 @@ def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str, numerat
         if it.contradiction:
             out.append(f"    矛盾：{it.contradiction}")
         if other is not None and other.points != it.points:
-            out.append(f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {"+" if other.points > it.points else ""}{shown(other.points - it.points)}）")
+            diff = other.points - it.points
+            out.append(f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {'+' if diff > 0 else ''}{shown(diff)}）")
     if it.kind == "deduction":
         i = it.inputs
         out.append(f"    数据：发现 {i['occurrences']} 次（考核事件 {i['from_events']}，工单 {i['from_orders']}），"
