@@ -74,7 +74,7 @@ def generate(n: int, units: list[str], year: int, seed: int = 12345) -> list[Ord
         evs.sort(key=lambda e: e["at"])
         o = Order.model_validate({"id": f"B{year}{i:07d}", "title": "基准", "category": rnd.choice(CATEGORIES),
                                   "received_at": t(at - timedelta(minutes=10)), "content": "基准", "events": evs})
-        o._path = f"orders/{at:%Y/%m}/{o.id}.yaml"
+        o.locate(f"orders/{at:%Y/%m}/{o.id}.yaml", 1)
         orders.append(o)
     return orders
 

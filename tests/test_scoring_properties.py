@@ -86,7 +86,7 @@ def make_order(i: int, d: dict) -> Order:
     evs.sort(key=lambda e: e["at"])
     o = Order.model_validate({"id": f"P{i}", "title": "生成", "category": d["category"], "received_at": t(at - timedelta(minutes=5)),
                               "content": "生成", "events": evs})
-    o._path = f"orders/2026/11/P{i}.yaml"
+    o.locate(f"orders/2026/11/P{i}.yaml", 1)
     return o
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, schema, score, status
+from . import check, deadline, demo, schema, score, status
 
 COMMANDS: list[click.Command] = [
     check.command,
     deadline.command,
     status.command,
     schema.command,
+    demo.command,
     score.command,
 ]
 

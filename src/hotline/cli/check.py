@@ -36,10 +36,11 @@ def _github(f: Finding) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="警告也视为错误（如临时推算的期限）")
 @click.option("--no-cache", is_flag=True, help="不使用检查缓存，重新读取每个文件")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行读取文件的进程数（默认：CPU 核数）")
 @as_of_option
-def command(root, fmt, strict, no_cache, as_of):
+def command(root, fmt, strict, no_cache, jobs, as_of):
     """检查全部记录：格式、期限、办理流程、隐私。"""
-    findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache)
+    findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache, jobs=jobs)
     counts = count(findings)
     if fmt == "json":
         echo_json({"findings": [f.as_dict() for f in findings], "counts": counts})
