@@ -81,7 +81,7 @@ class Denominator(Record):
 
 
 class _Item(Record):
-    no: Annotated[int, Field(ge=1, le=16)]
+    number: Annotated[int, Field(ge=1, le=16)]  # not `no`: YAML 1.1 readers take that key for false
     name: str
     max: Points
     printed: str  # the notice's own words
@@ -227,7 +227,7 @@ class AssessmentRules(Record):
     @field_validator("items")
     @classmethod
     def _items_complete(cls, v: list, info: ValidationInfo) -> list:
-        numbers = sorted(i.no for i in v)
+        numbers = sorted(i.number for i in v)
         if numbers != list(range(1, 17)):
             dup = sorted({n for n in numbers if numbers.count(n) > 1})
             missing = sorted(set(range(1, 17)) - set(numbers))
@@ -239,8 +239,8 @@ class AssessmentRules(Record):
             raise ValueError(f"各项满分合计 {total}，与 base_max {base_max} 不符")
         for i in v:
             if isinstance(i, DeductionItem) and i.cap is not None and i.cap > i.max:
-                raise ValueError(f"第 {i.no} 项的扣分上限 {i.cap} 超过该项满分 {i.max}")
-        return sorted(v, key=lambda i: i.no)
+                raise ValueError(f"第 {i.number} 项的扣分上限 {i.cap} 超过该项满分 {i.max}")
+        return sorted(v, key=lambda i: i.number)
 
     @field_validator("grades")
     @classmethod

@@ -148,7 +148,7 @@ def _explain(result: Assessment, other: Assessment, rules: AssessmentRules, unit
         f"{u.name}（{u.unit}）{p.title}考核得分明细（读法：{profiles[result.profile].name}，截至 {result.as_of:%Y-%m-%d %H:%M}）",
         f"转办总件数：{u.dispatched}",
     ]
-    numerators = {i.no: i.numerator for i in rules.items if isinstance(i, RateItem)}
+    numerators = {i.number: i.numerator for i in rules.items if isinstance(i, RateItem)}
     for no, it in u.items.items():
         lines += _item_lines(it, o.items[no], f"按另一读法（{profiles[other.profile].name}）", numerators)
     lines.append(f"基础分：{shown(u.base)}")

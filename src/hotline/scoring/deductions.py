@@ -23,8 +23,8 @@ def _plain(value: Decimal) -> str:
 
 
 def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: list[Counted], a: AssessmentRules) -> ItemScore:
-    evidence = [event_evidence(ev) for ev in events if ev.item == item.no]
-    from_events = sum(ev.count for ev in events if ev.item == item.no)
+    evidence = [event_evidence(ev) for ev in events if ev.item == item.number]
+    from_events = sum(ev.count for ev in events if ev.item == item.number)
     from_orders = 0
     if item.also == "reply_without_contact":
         for c in dispatches:
@@ -41,7 +41,7 @@ def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: 
     formula += f" = {shown(points)}"
     inputs = {"occurrences": occurrences, "from_events": from_events, "from_orders": from_orders,
               "per": _plain(item.per), "cap": _plain(item.limit), "deducted": _plain(deducted)}
-    return ItemScore(item.no, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence)
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence)
 
 
 def bonus(events: list[ScoringEvent], a: AssessmentRules) -> tuple[Decimal, Decimal, list[Evidence]]:

@@ -58,13 +58,13 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         items = {}
         for item in a.items:
             if isinstance(item, SetupItem):
-                items[item.no] = setup_item(item, unit, events)
+                items[item.number] = setup_item(item, unit, events)
             elif isinstance(item, ChangeReportItem):
-                items[item.no] = change_report_item(item, unit, collected, events)
+                items[item.number] = change_report_item(item, unit, collected, events)
             elif isinstance(item, RateItem):
-                items[item.no] = rate_item(item, profile, counted, a)
+                items[item.number] = rate_item(item, profile, counted, a)
             elif isinstance(item, DeductionItem):
-                items[item.no] = deduction_item(item, events, dispatches, a)
+                items[item.number] = deduction_item(item, events, dispatches, a)
         for it in items.values():
             it.points = rounded(it.points, a.rounding)
         base = sum((it.points for it in items.values()), ZERO)

@@ -90,7 +90,7 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
     if n == 0:
         best = min(item.max, f.multiplier)  # rate 1 for a good or printed measure, 0 for a bad one
         points = {"best": best, "full": item.max, "zero": best * 0}[a.no_orders]
-        return ItemScore(item.no, item.name, item.kind, item.max, points,
+        return ItemScore(item.number, item.name, item.kind, item.max, points,
                          f"{a.no_orders_note} → {shown(points)}", item.printed, inputs, [], a.no_orders_note, item.contradiction)
     hits = _hits(item, counted, satisfied)
     k = hits.count(True)
@@ -115,5 +115,5 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
             for c, h in zip(counted, hits) if h == costly
         ]
 
-    return ItemScore(item.no, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence,
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence,
                      None, item.contradiction)

@@ -47,7 +47,7 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent]) -> ItemS
         Evidence("unit", f"{path}:{line}", path, line,
                  f"单位文件 hotline.{f} 为 false" if getattr(setup, f) is False else f"单位文件未填写 hotline.{f}")
         for f in missing
-    ] + _item_events(item.no, events)
+    ] + _item_events(item.number, events)
     points = ZERO if evidence else item.max
     fields = "、".join(f"hotline.{f}" for f in item.requires)
     if missing:
@@ -56,7 +56,7 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent]) -> ItemS
         formula = f"{fields} 已填写，但期内检查发现不符 → 0"
     else:
         formula = f"{fields} 已填写 → {shown(item.max)}"
-    return ItemScore(item.no, item.name, item.kind, item.max, points, formula, item.printed,
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
                      {"requires": list(item.requires), "missing": missing}, evidence)
 
 
@@ -65,7 +65,7 @@ def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected,
     days = inputs.rules.history.unit_change_report_days
     changes = [c for c in unit.changes if c.effective in period and c.effective <= as_of.date()]
     commits = inputs.change_commits
-    evidence = _item_events(item.no, events)
+    evidence = _item_events(item.number, events)
     rows: list[dict] = []
     note = None
     verified = commits is not None
@@ -100,5 +100,5 @@ def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected,
     else:
         points = item.max
         formula = f"期内 {len(changes)} 条变动均在 {days} 个工作日内上报 → {shown(item.max)}"
-    return ItemScore(item.no, item.name, item.kind, item.max, points, formula, item.printed,
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
                      {"days": days, "changes": rows, "verified": verified}, evidence, note)
