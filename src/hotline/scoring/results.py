@@ -102,6 +102,7 @@ class UnitScore:
     veto: bool
     veto_evidence: list[Evidence]
     rank: int = 0
+    full_name: str = ""  # the unit file's ``name``; ``name`` is the short name (简称) when it has one
 
     def evidence(self) -> dict[str, list[dict]]:
         out = {str(no): [e.as_dict() for e in it.evidence] for no, it in self.items.items() if it.evidence}
@@ -115,6 +116,7 @@ class UnitScore:
         return {
             "unit": self.unit,
             "name": self.name,
+            "full_name": self.full_name or self.name,
             "rank": self.rank,
             "dispatched": self.dispatched,
             "items": {str(no): _num(it.points) for no, it in self.items.items()},
