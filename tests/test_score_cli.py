@@ -134,7 +134,7 @@ def test_annual_table_shows_rectification(records):
     setup_records(records)
     records.write("scoring/events/2026/r.yaml", "- {date: 2026-12-01, unit: gongan, item: 整改通知, period: 2026, note: 较差}\n")
     r = run(records, "--period", "2026", *AS_OF)
-    assert "整改情况" in r.stdout
+    assert "整改情况（一般、较差等次须在接到通报后 10 个工作日内报送书面整改报告）" in r.stdout
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("县公安局") and "未报送" in ln)
     assert "2026-12-01" in line and "2026-12-15" in line  # 10 working days after Tuesday 12-01
     data = json.loads(run(records, "--period", "2026", "--format", "json", *AS_OF).stdout)

@@ -64,7 +64,8 @@ def _grade(u: UnitScore) -> str:
     return f"{u.grade}（否决）" if u.veto else u.grade
 
 
-def _table(result: Assessment, profile_name: str) -> str:
+def _table(result: Assessment, rules: AssessmentRules) -> str:
+    profile_name = rules.profiles[result.profile].name
     groups = _groups(result)
     headers = ["名次", "单位", "转办件数"] + [g for g, _ in groups] + ["基础分", "加分", "总分", "等次"]
     rows = []
@@ -88,7 +89,8 @@ def _table(result: Assessment, profile_name: str) -> str:
     if contradictions:
         lines.append("两种读法的差别见 hotline score --explain 单位编号 --period " + p.label)
     if result.rectification_applies:
-        lines += ["", "整改情况（一般、较差等次须在接到通报后报送书面整改报告）："]
+        r = rules.rectification
+        lines += ["", f"整改情况（{'、'.join(r.grades)}等次须在接到通报后 {r.days} 个工作日内报送书面整改报告）："]
         if result.rectification:
             rect = [[c.name, c.grade, c.status, c.notice.date.isoformat() if c.notice else "", c.due.isoformat() if c.due else "",
                      c.report.date.isoformat() if c.report else ""] for c in result.rectification]
@@ -220,4 +222,4 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
     elif fmt == "csv":
         sys.stdout.write(_csv(result))
     else:
-        click.echo(_table(result, a.profiles[profile].name))
+        click.echo(_table(result, a))

@@ -90,7 +90,8 @@ def _period(period: Period | str) -> Period:
 
 def score_units(inputs: ScoringInputs, period: Period | str, profile: str | None = None, *,
                 as_of: datetime, units: Iterable[str] | None = None) -> Assessment:
-    """The assessment of ``period`` as of ``as_of``: every assessed unit, or only ``units``."""
+    """The assessment of ``period`` as of ``as_of``: every assessed unit, or only ``units`` (ranked among
+    themselves; score all and filter to rank one unit among all)."""
     return score_collected(collect(inputs, _period(period), as_of, units), profile)
 
 
