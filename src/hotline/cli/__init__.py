@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, schema, status
+from . import check, deadline, overdue, schema, status
 
 COMMANDS: list[click.Command] = [
     check.command,
     deadline.command,
     status.command,
     schema.command,
+    overdue.command,
 ]
 
 
