@@ -53,8 +53,9 @@ def resolve(root: Path | str, rev: str) -> str:
 
 
 def merge_base(root: Path | str, base: str, head: str = "HEAD") -> str:
+    base_id, head_id = resolve(root, base), resolve(root, head)
     try:
-        return git(root, "merge-base", resolve(root, base), resolve(root, head)).decode().strip()
+        return git(root, "merge-base", base_id, head_id).decode().strip()
     except GitError:
         raise GitError(f"{base} 与 {head} 没有共同的历史：检出时请取得完整历史（fetch-depth: 0）") from None
 
@@ -124,3 +125,9 @@ def push_branch(root: Path | str, branch: str, remote: str = "origin") -> None:
 
 def head_commit(root: Path | str) -> str:
     return resolve(root, "HEAD")
+
+
+def files_at(root: Path | str, rev: str, folder: str) -> list[str]:
+    """Paths of the files under ``folder`` (relative to the top level) at ``rev``."""
+    out = git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", folder.rstrip("/") + "/")
+    return [p for p in out.decode("utf-8").split("\0") if p]
