@@ -119,6 +119,10 @@ def switch_new_branch(root: Path | str, branch: str, start: str) -> None:
     git(root, "switch", "--force-create", branch, resolve(root, start))
 
 
+def switch_branch(root: Path | str, branch: str) -> None:
+    git(root, "switch", "--force", branch)
+
+
 def push_branch(root: Path | str, branch: str, remote: str = "origin") -> None:
     git(root, "push", "--force", remote, f"HEAD:refs/heads/{branch}")
 

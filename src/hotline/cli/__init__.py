@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, codeowners, deadline, overdue, schema, status
+from . import check, codeowners, deadline, intake, overdue, schema, status
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -18,6 +18,7 @@ COMMANDS: list[click.Command] = [
     schema.command,
     overdue.command,
     codeowners.command,
+    intake.command,
 ]
 
 
