@@ -224,6 +224,32 @@ def test_closed_issue_is_reopened_when_the_dispatch_is_due_again(fake, records):
     assert fake.issues[issue["number"]]["state"] == "open" and len(fake.our_issues()) == 1
 
 
+def test_extension_closes_the_reminder_and_it_reopens_near_the_new_deadline(fake, records):
+    setup_records(records, ORDER_B.replace(
+        "by: 王丽}\n",
+        "by: 王丽}\n"
+        "      - {at: 2026-11-25 10:00, type: 延期申请, unit: jincun, by: 王丽, days: 2, reason: 需核实, basis: 医保政策}\n"
+        "      - {at: 2026-11-26 12:00, type: 延期审核, unit: jincun, by: 县热线办, approved: true}\n",
+    ))
+    run_sync(fake, records, "2026-11-26 10:00")  # before the approval: due today
+    (issue,) = fake.our_issues()
+    number = issue["number"]
+    assert [a.kind for a in run_sync(fake, records, "2026-11-26 13:00").plan.actions] == ["close"]
+    assert fake.issues[number]["state"] == "closed"
+    assert "办理期限现为 2026-11-30，暂未到提醒时间，本提醒关闭；临近期限时会重新打开。" in fake.comments[number][0]["body"]
+    assert [a.kind for a in run_sync(fake, records, "2026-11-27 10:00").plan.actions] == ["reopen"]
+    issue = fake.issues[number]
+    assert issue["state"] == "open" and "已关闭" not in issue["body"] and "2026-11-30" in issue["body"]
+    assert len(fake.our_issues()) == 1
+
+
+def test_closing_reason_replaces_an_earlier_one():
+    from hotline.overdue import closed_body
+
+    once = closed_body("<!-- hotline:order=A unit=b -->\n正文\n", "第一次")
+    assert closed_body(once, "第二次") == "<!-- hotline:order=A unit=b -->\n正文\n\n---\n**已关闭**：第二次\n"
+
+
 def test_unmarked_issues_and_pull_requests_are_never_touched(fake, records):
     setup_records(records, ORDER_B)
     fake.add_issue("有人手工建的逾期议题", "没有隐藏标记", labels=["逾期"])
@@ -335,21 +361,25 @@ def test_server_error_mid_run_then_rerun_recovers_to_the_same_end_state(fake, re
     assert view(fake.snapshot()) == view(reference.snapshot())
 
 
-def test_interrupted_close_does_not_comment_twice(fake, records):
+def test_interrupted_close_never_comments_twice_and_keeps_the_reason(fake, records):
     setup_records(records, ORDER_B)
     run_sync(fake, records, "2026-11-27 10:00")
     (issue,) = fake.our_issues()
+    number = issue["number"]
     path = next(records.root.glob("orders/**/JC2026112300002.yaml"))
     path.write_text(path.read_text(encoding="utf-8") + REPLY_B, encoding="utf-8")
-    fake.fail("PATCH", rf"/issues/{issue['number']}$", times=10)  # comment lands, closing keeps failing
+
+    fake.fail("PATCH", rf"/issues/{number}$", times=10)  # closing keeps failing: nothing else happens
     first = run_sync(fake, records, "2026-11-27 16:00")
-    assert first.error and fake.issues[issue["number"]]["state"] == "open"
-    assert len(fake.comments[issue["number"]]) == 1
+    assert first.error and fake.issues[number]["state"] == "open" and fake.comments[number] == []
     fake.faults.clear()
+
+    fake.fail("POST", rf"/issues/{number}/comments$", times=1)  # closed, then the comment fails
     second = run_sync(fake, records, "2026-11-27 16:00")
-    assert second.error is None
-    assert fake.issues[issue["number"]]["state"] == "closed"
-    assert len(fake.comments[issue["number"]]) == 1
+    assert second.error and fake.issues[number]["state"] == "closed" and fake.comments[number] == []
+    assert fake.issues[number]["body"].endswith("---\n**已关闭**：金村镇已于 2026-11-27 15:00 答复（超过期限），本提醒关闭。\n")
+    third = run_sync(fake, records, "2026-11-27 16:00")
+    assert third.plan.actions == [] and fake.mutations()[-1][0] == "POST"  # nothing repeated
 
 
 def test_duplicate_reminders_are_closed_pointing_to_the_first(fake, records):

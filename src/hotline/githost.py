@@ -308,8 +308,9 @@ class Host:
     def set_labels(self, number: int, names: list[str]) -> None:
         self.request("PUT", self.path(f"/issues/{number}/labels"), json={"labels": self._issue_labels_payload(names)})
 
-    def close_issue(self, number: int) -> None:
-        self.request("PATCH", self.path(f"/issues/{number}"), json=self._close_payload())
+    def close_issue(self, number: int, body: str | None = None) -> None:
+        payload = self._close_payload() | ({"body": body} if body is not None else {})
+        self.request("PATCH", self.path(f"/issues/{number}"), json=payload)
 
     def reopen_issue(self, number: int) -> None:
         self.request("PATCH", self.path(f"/issues/{number}"), json={"state": "open"})

@@ -227,9 +227,18 @@ class Plan:
         return sum(a.kind == kind for a in self.actions)
 
 
+CLOSED_NOTE = "\n\n---\n**已关闭**："
+
+
 def close_comment(key: Key, reason: str) -> str:
     digest = hashlib.sha256(f"{key[0]}|{key[1]}|{reason}".encode()).hexdigest()[:16]
     return f"<!-- hotline:close={digest} -->\n{reason}"
+
+
+def closed_body(body: str, reason: str) -> str:
+    """The body with the closing reason at the end (so the reason survives even without the comment)."""
+    body = body.replace("\r\n", "\n").split(CLOSED_NOTE)[0].rstrip("\n")
+    return f"{body}{CLOSED_NOTE}{reason}\n"
 
 
 def close_reason(key: Key, states: dict[Key, DispatchState], units: dict[str, Unit]) -> str:
@@ -270,10 +279,12 @@ def plan(
         canonical = next((i for i in found if i.state == "open"), found[0] if found else None)
         for dup in found:
             if dup is not canonical and dup.state == "open":
-                result.actions.append(Action("close", k, dup.number, comment=close_comment(k, f"重复的提醒，请见 #{canonical.number}。")))
+                why = f"重复的提醒，请见 #{canonical.number}。"
+                result.actions.append(Action("close", k, dup.number, body=closed_body(dup.body, why), comment=close_comment(k, why)))
         if r is None:
             if canonical is not None and canonical.state == "open":
-                result.actions.append(Action("close", k, canonical.number, comment=close_comment(k, close_reason(k, states, units))))
+                why = close_reason(k, states, units)
+                result.actions.append(Action("close", k, canonical.number, body=closed_body(canonical.body, why), comment=close_comment(k, why)))
             else:
                 result.unchanged += canonical is not None
             continue

@@ -2,9 +2,9 @@
 
 ``sync(host, repo, as_of)`` creates the labels it needs, lists every issue carrying a state label
 (open and closed, every page, one label per request), plans with ``overdue.plan`` and applies the
-actions one by one. It is safe to interrupt: each action is complete on its own, a close posts its
-comment (with a hidden digest) before closing and is not repeated when the comment is already there,
-and the next run simply plans again from what exists.
+actions one by one. It is safe to interrupt: each action is complete on its own and the next run plans
+again from what exists. A close is one ``PATCH`` (state and the reason appended to the body) and then
+the comment: interrupted in between, the issue is closed and still says why, and nothing is repeated.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from .githost import Host, HostError, Issue
 from .loader import Repository
-from .overdue import CLOSE_MARKER, STATE_LABELS, Plan, dispatch_states, label_specs, plan, reminders
+from .overdue import STATE_LABELS, Plan, dispatch_states, label_specs, plan, reminders
 
 
 @dataclass
@@ -85,10 +85,7 @@ def _apply(host: Host, a) -> None:
         if a.labels is not None:
             host.set_labels(a.number, a.labels)
     elif a.kind == "close":
-        digest = CLOSE_MARKER.search(a.comment).group(1)
-        already = any((m := CLOSE_MARKER.search(c)) and m.group(1) == digest for c in host.comments(a.number))
-        if not already:
-            host.comment(a.number, a.comment)
-        host.close_issue(a.number)
+        host.close_issue(a.number, a.body)  # the reason goes into the body in the same request
+        host.comment(a.number, a.comment)
     else:  # pragma: no cover - plan() makes no other kind
         raise ValueError(a.kind)
