@@ -32,7 +32,6 @@ CODES: dict[str, Code] = _codes(
     ("yaml-alias", "error", "不允许使用 YAML 锚点或别名"),
     ("not-utf8", "error", "文件不是 UTF-8 编码"),
     ("file-too-large", "error", "文件超过 1 MiB"),
-    ("unknown-file", "warning", "不认识的文件"),
     # schema
     ("unknown-field", "error", "未知字段"),
     ("missing-field", "error", "缺少必填字段"),

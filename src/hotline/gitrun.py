@@ -1,45 +1,30 @@
-"""Running ``git`` for the host integration (Git 命令): changed paths, files at a revision, branches.
+"""Git for the host integration (Git 操作): changed paths, files at a revision, intake branches.
 
-Every ``git`` subprocess of the permission check and of the issue-form intake goes through ``git()``
-here, never through a shell: arguments are a list, so nothing a user typed is ever interpreted. The
-history reader (``hotline.history``) owns reading history; this module is the small rest, and the two
-are meant to share one runner.
+The permission check and the issue-form intake need a few repository facts and writes beyond what the
+history reader does; they are gathered here as small functions over ``gitcmd.run``, which stays the
+only place that starts a ``git`` process (a list of arguments, never a shell: nothing a user typed is
+ever interpreted).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .gitcmd import GitError, run
 
-class GitError(RuntimeError):
-    """A git command failed; ``str(e)`` is a Chinese message with git's own words."""
+__all__ = ["GitError", "Change", "changed_paths", "read_at", "files_at", "merge_base", "resolve", "toplevel"]
 
 
 def git(root: Path | str, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
-    full_env = None
-    if env:
-        full_env = {**os.environ, **env}
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            input=input,
-            capture_output=True,
-            env=full_env,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("找不到 git 命令：请先安装 Git") from None
-    if done.returncode != 0:
-        msg = done.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {' '.join(args[:2])} 失败：{msg}")
-    return done.stdout
+    return run(root, *args, input=input, env=env)
 
 
 def toplevel(root: Path | str) -> Path:
-    return Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+    try:
+        return Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError:
+        raise GitError(f"{root} 不在 Git 仓库中") from None
 
 
 def resolve(root: Path | str, rev: str) -> str:

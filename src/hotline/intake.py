@@ -227,16 +227,14 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
 
 
 def _lifecycle_errors(ctx: Context, path: Path, event) -> list[str]:
-    of, _ = load_order(ctx.root, path)
+    of, _ = load_order(str(path), path.relative_to(ctx.root).as_posix())
     if of.order is None or ctx.rules is None:
         return [f"工单文件 {of.path} 目前有错误，无法追加事件：请联系热线管理机构"]
     order = of.order
     calendar: WorkCalendar = ctx.calendar
     before = {(f.code, f.message) for f in derive(order, ctx.rules, calendar).findings}
-    event._path, event._line = order.path, 10**9
+    event.locate(order.path, 10**9)
     trial = order.model_copy(update={"events": [*order.events, event]})
-    for ev, orig in zip(trial.events, order.events):
-        ev._path, ev._line = orig.path, orig.line
     after = derive(trial, ctx.rules, calendar).findings
     return [f.message for f in after if f.line == 10**9 and (f.code, f.message) not in before]
 

@@ -8,9 +8,9 @@ by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from .timefmt import format_date, format_time, parse_date, parse_time
 
@@ -43,17 +43,19 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Record(BaseModel):
+    """A record or part of one; ``path`` and ``line`` say where it was read (set by the loader).
+
+    They are plain instance attributes, not pydantic fields or private attributes: never validated
+    from input, never serialised, and cheap to read for the hundreds of thousands of events.
+    """
+
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=False)
-    _path: str = PrivateAttr("")
-    _line: int = PrivateAttr(0)
+    path: ClassVar[str] = ""
+    line: ClassVar[int] = 0
 
-    @property
-    def path(self) -> str:
-        return self._path
-
-    @property
-    def line(self) -> int:
-        return self._line
+    def locate(self, path: str, line: int) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
 
 
 # --- work order events (工单事件) ---------------------------------------------------------------

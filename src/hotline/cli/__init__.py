@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, codeowners, deadline, intake, overdue, schema, status
+from . import check, codeowners, deadline, demo, intake, overdue, schema, status
 
 COMMANDS: list[click.Command] = [
     check.command,
     deadline.command,
     status.command,
     schema.command,
+    demo.command,
     overdue.command,
     codeowners.command,
     intake.command,

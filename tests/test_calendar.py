@@ -1,0 +1,114 @@
+"""Working days and deadlines: 调休, rest-day receipts, holidays, years without data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from hotline.calendar import WorkCalendar
+from hotline.cli import main
+from hotline.loader import load_context
+from hotline.models import HolidayYear
+from hotline.timefmt import parse_time
+
+
+@pytest.mark.parametrize(
+    "received,days,due",
+    [
+        # ordinary week: the receipt day is not counted
+        ("2026-11-18 09:00", 3, "2026-11-23"),
+        # received on a Saturday: Monday is the first working day (find_workday would give Tuesday)
+        ("2026-11-21 10:00", 3, "2026-11-25"),
+        # National Day 2026: Oct 1–7 off, Sat Oct 10 is a make-up working day and is the deadline
+        ("2026-09-30 16:00", 3, "2026-10-10"),
+        # received inside the holiday
+        ("2026-10-03 08:00", 3, "2026-10-10"),
+        # received on the make-up Saturday itself
+        ("2026-10-10 11:00", 3, "2026-10-14"),
+        # make-up Sunday (Sep 20) counts as a working day
+        ("2026-09-17 15:00", 3, "2026-09-21"),
+        # New Year: Jan 1–2 off, Sun Jan 4 is a make-up working day
+        ("2025-12-31 10:00", 3, "2026-01-06"),
+        # Spring Festival 2026: Feb 15–23 off, Sat Feb 14 and Sat Feb 28 are working days
+        ("2026-02-13 10:00", 10, "2026-03-05"),
+        # a 投诉 (10 days) across Labour Day (May 1–5 off, Sat May 9 working)
+        ("2026-04-29 10:00", 10, "2026-05-15"),
+    ],
+)
+def test_due_dates(received, days, due):
+    d = WorkCalendar().due(parse_time(received), days)
+    assert d.day.isoformat() == due
+    assert d.provisional is False
+
+
+def test_spring_festival_detail():
+    cal = WorkCalendar()
+    assert cal.is_workday(date(2026, 2, 14)) and cal.is_workday(date(2026, 2, 28))
+    assert not cal.is_workday(date(2026, 2, 16)) and not cal.is_workday(date(2026, 2, 23))
+
+
+def test_year_without_data_is_provisional_weekends_only():
+    # 2026-12-30 + 10 working days crosses into 2027, which chinese-calendar 1.11 does not know:
+    # Jan 1 2027 (a Friday) is counted as a working day, and the result is marked provisional
+    d = WorkCalendar().due(parse_time("2026-12-30 10:00"), 10)
+    assert (d.day, d.provisional) == (date(2027, 1, 13), True)
+    # a deadline that stays inside a known year is not provisional even if computed late in the year
+    assert WorkCalendar().due(parse_time("2026-12-21 10:00"), 3).provisional is False
+
+
+def test_override_file_supplies_the_missing_year():
+    y2027 = HolidayYear(source="国务院办公厅关于2027年部分节假日安排的通知（测试）", holidays=[date(2027, 1, 1)], workdays=[date(2027, 1, 9)])
+    cal = WorkCalendar({2027: y2027})
+    d = cal.due(parse_time("2026-12-30 10:00"), 10)
+    # Jan 1 is off; Sat Jan 9 is a make-up working day: Dec 31, Jan 4,5,6,7,8,9,11,12,13
+    assert (d.day, d.provisional) == (date(2027, 1, 13), False)
+    assert not cal.is_workday(date(2027, 1, 1)) and cal.is_workday(date(2027, 1, 9))
+
+
+def test_override_file_is_read_from_the_repository(records):
+    records.write(
+        "scoring/holidays/2027.yaml",
+        """
+        source: 国务院办公厅关于2027年部分节假日安排的通知（测试用）
+        holidays: [2027-01-01]
+        workdays: []
+        """,
+    )
+    runner = CliRunner()
+    out = runner.invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-12-30 10:00", "--category", "投诉", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == {"due": "2027-01-14", "provisional": False}
+    ctx = load_context(records.root)
+    assert ctx.findings == []
+
+
+def test_deadline_command_without_override_is_provisional(records):
+    runner = CliRunner()
+    out = runner.invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-12-30 10:00", "--days", "10", "--format", "json"])
+    assert json.loads(out.stdout) == {"due": "2027-01-13", "provisional": True}
+    text = runner.invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-09-30 10:00", "--category", "咨询"])
+    assert text.stdout.strip() == "2026-10-10"
+    assert runner.invoke(main, ["deadline", "--received", "2026-09-30 10:00"]).exit_code == 2
+
+
+def test_limits_come_from_rules(records):
+    rules = records.root / "scoring/rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("咨询: 3,", "咨询: 5,"), encoding="utf-8")
+    out = CliRunner().invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-11-18 09:00", "--category", "咨询"])
+    assert out.stdout.strip() == "2026-11-25"
+
+
+def test_bad_override_file_is_reported_with_line(records):
+    records.write(
+        "scoring/holidays/2027.yaml",
+        """
+        source: 测试
+        holidays: [2027-01-01, 2027-02-30]
+        """,
+    )
+    ctx = load_context(records.root)
+    assert [(f.code, f.line) for f in ctx.findings] == [("invalid-value", 2)]
+    assert "2027-02-30" in ctx.findings[0].message
