@@ -268,8 +268,12 @@ def test_accepted_form_becomes_a_pull_request_then_an_edit_updates_it(checkout, 
 
         second = process_issue(root, issue_event(submission("接收", office="党政办"), number=1), host, base="origin/main", as_of=NOW,
                                append=textual_append)
+        git(root, "fetch", "-q", "origin")  # a fresh checkout in the workflow sees the pushed branch
+        third = process_issue(root, issue_event(submission("接收", office="党政办"), number=1), host, base="origin/main", as_of=NOW,
+                              append=textual_append)  # e.g. only the title was edited
     assert second.status == "updated" and second.pull == first.pull and len(fake.pulls) == 1
     assert "党政办" in git(remote, "show", "intake/issue-1:orders/2026/11/JC2026112000123.yaml")
+    assert third.status == "unchanged" and third.pull == first.pull
     assert [c["body"].split("\n")[1][:9] for c in fake.comments[1]] == ["检查通过，已生成拉", "检查通过，已按修改"]
 
 
@@ -317,3 +321,18 @@ def test_cli_intake_check(ctx, tmp_path):
     bad = runner.invoke(main, ["intake", "check", "--root", str(ctx.root), "--body-file", str(body), "--author", "wangli",
                                "--as-of", "2026-11-21 09:00"])
     assert bad.exit_code == 1 and "请勾选“确认”" in bad.output
+
+
+def test_cli_intake_apply_reads_the_event_file_and_answers_on_the_issue(checkout, fake, tmp_path):
+    root, _ = checkout
+    fake.add_issue("x")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(issue_event(submission("接收", order_id="JC9999"), number=1)), encoding="utf-8")
+    r = CliRunner().invoke(main, ["intake", "apply", "--root", str(root), "--event", str(event), "--host", fake.flavour,
+                                  "--api-url", fake.api_url, "--repo", fake.repo, "--token-env", "T", "--as-of", "2026-11-21 09:00"],
+                           env={"T": TOKEN})
+    assert r.exit_code == 0, r.output
+    assert "找不到工单 JC9999" in r.output and "找不到工单 JC9999" in fake.comments[1][0]["body"]
+    r = CliRunner().invoke(main, ["intake", "apply", "--root", str(root), "--event", str(event), "--host", fake.flavour,
+                                  "--api-url", fake.api_url, "--repo", fake.repo, "--token-env", "T"], env={"T": "wrong"})
+    assert r.exit_code == 1 and "处理失败" in r.stderr

@@ -112,6 +112,14 @@ def push_branch(root: Path | str, branch: str, remote: str = "origin") -> None:
     git(root, "push", "--force", remote, f"HEAD:refs/heads/{branch}")
 
 
+def tree_of(root: Path | str, rev: str) -> str | None:
+    """The tree id of ``rev``, or None when ``rev`` does not exist."""
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{tree}}").decode().strip() or None
+    except GitError:
+        return None
+
+
 def head_commit(root: Path | str) -> str:
     return resolve(root, "HEAD")
 

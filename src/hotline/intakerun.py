@@ -41,7 +41,7 @@ def run_order_add(root: Path, req: IntakeRequest, env: dict[str, str]) -> None:
 
 @dataclass
 class IntakeResult:
-    status: str  # ignored | refused | opened | updated
+    status: str  # ignored | refused | opened | updated | unchanged
     message: str
     pull: int | None = None
 
@@ -94,7 +94,9 @@ def process_issue(
             msgs = [f"{f.path}:{f.line}: {f.message}" for f in problems]
             host.comment(number, error_comment(msgs))
             return IntakeResult("refused", "；".join(msgs))
-        gitrun.push_branch(root, branch, remote)
+        unchanged = gitrun.tree_of(root, "HEAD") == gitrun.tree_of(root, f"{remote}/{branch}")
+        if not unchanged:
+            gitrun.push_branch(root, branch, remote)
     finally:
         gitrun.switch_branch(root, start_branch)
 
@@ -105,6 +107,8 @@ def process_issue(
         f"由议题 #{number} 的表单自动生成：为工单 `{req.order_id}` 追加“{req.type}”事件（{req.unit_name}，经办人 {req.event['by']}）。\n\n"
         f"文件：`{req.order_path}`\n\nCloses #{number}\n"
     )
+    if existing is not None and unchanged:
+        return IntakeResult("unchanged", f"内容没有变化，拉取请求 #{existing} 保持不变", existing)
     if existing is None:
         pull = host.create_pull(title, branch, base_branch, pr_body)
         host.comment(number, f"<!-- hotline:intake -->\n检查通过，已生成拉取请求 #{pull}，待热线管理机构审核合并；合并后本议题自动关闭。")
