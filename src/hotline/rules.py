@@ -50,6 +50,15 @@ class HistoryRules(Record):
     unit_change_report_days: Days = 3
 
 
+EventType = Literal["派单", "接收", "联系", "转办", "答复", "履责说明", "回访", "重办", "退回申请", "退回审核", "延期申请", "延期审核", "督办"]
+
+
+class PermissionRules(Record):
+    """Who may record what (``hotline check --changed-by``): events a unit may add to its own dispatch."""
+
+    unit_events: list[EventType] = ["接收", "联系", "转办", "答复", "履责说明", "退回申请", "延期申请"]
+
+
 # --- assessment (考核, §三) ------------------------------------------------------------------------
 
 ProfileName = Literal["consistent", "literal"]
@@ -281,4 +290,5 @@ class Rules(Record):
     source: str
     deadlines: DeadlineRules
     history: HistoryRules = HistoryRules()
+    permissions: PermissionRules = PermissionRules()
     assessment: AssessmentRules | None = None

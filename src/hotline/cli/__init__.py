@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, demo, schema, score, status
+from . import check, codeowners, deadline, demo, intake, overdue, schema, score, status
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -17,6 +17,9 @@ COMMANDS: list[click.Command] = [
     status.command,
     schema.command,
     demo.command,
+    overdue.command,
+    codeowners.command,
+    intake.command,
     score.command,
 ]
 
