@@ -57,6 +57,8 @@ CODES: dict[str, Code] = _codes(
     ("future-event", "error", "事件时间晚于提交时间"),
     ("unit-change-late", "warning", "单位人员变动未在 3 个工作日内上报"),
     ("shallow-history", "warning", "Git 历史不完整，无法核对"),
+    # assessment (see scoring/)
+    ("scoring-event-ignored", "warning", "考核事件未计入考核"),
     # permissions and hosting (see permissions.py)
     ("permission-denied", "error", "无权修改该文件"),
     ("codeowners-stale", "error", "CODEOWNERS 文件需要更新"),

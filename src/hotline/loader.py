@@ -159,6 +159,7 @@ def load_context(root: Path | str) -> Context:
             continue
         for i, ch in enumerate(unit.changes):
             ch.locate(unit.path, doc.line_of(("changes", i)))
+        unit.hotline.locate(unit.path, doc.line_of(("hotline",)))
         units[unit.id] = unit
 
     events: list[ScoringEvent] = []

@@ -52,6 +52,7 @@ class Register:
     unit: Unit
     month: str
     rows: list[RegisterRow] = field(default_factory=list)
+    satisfied: frozenset[str] = frozenset()  # callback results counted as satisfied (assessment.satisfied)
 
     @property
     def title(self) -> str:
@@ -81,7 +82,7 @@ class Register:
             "逾期": sum(r.on_time == "否" for r in self.rows),
             "办理中": sum(r.on_time == "办理中" for r in self.rows),
             "已退回": sum(r.on_time == "已退回" for r in self.rows),
-            "满意": sum(r.callback in ("满意", "基本满意") for r in self.rows),
+            "满意": sum(r.callback in self.satisfied for r in self.rows),
             "重办": sum(r.redo == "是" for r in self.rows),
         }
 
@@ -136,7 +137,7 @@ def on_time_text(s: DispatchState) -> str:
     return "办理中"
 
 
-def registers(states: list[OrderState], units: dict[str, Unit],
+def registers(states: list[OrderState], units: dict[str, Unit], satisfied: frozenset[str] = frozenset(),
               notes: dict[tuple[str, str], list[str]] | None = None) -> dict[tuple[str, str], Register]:
     """(unit id, month) → register, for every unit and month with dispatches.
 
@@ -149,7 +150,7 @@ def registers(states: list[OrderState], units: dict[str, Unit],
         if unit is None:
             continue
         key = (s.unit, month_of(s.dispatched_at))
-        reg = out.setdefault(key, Register(unit, key[1]))
+        reg = out.setdefault(key, Register(unit, key[1], satisfied=satisfied))
         reg.rows.append(
             RegisterRow(
                 no=len(reg.rows) + 1,
@@ -164,7 +165,7 @@ def registers(states: list[OrderState], units: dict[str, Unit],
                 accepted_at=s.accepted_at,
                 replied_at=s.reply_at,
                 on_time=on_time_text(s),
-                callback=s.callback_after_reply or "",
+                callback=st.final_callback or "",
                 redo="是" if s.redo_at is not None else "否",
                 remarks=remarks(s, (notes or {}).get((s.order_id, s.unit))),
                 provisional=s.provisional,

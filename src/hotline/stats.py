@@ -7,8 +7,9 @@ returns plain values for the site and the documents. Definitions (shown on the s
 - The five rates (五率) of a set of dispatches share one denominator, "转办总件数": dispatches whose role is
   in ``assessment.denominator.roles``, without approved returns when ``exclude_returned`` (rules.yaml).
   及时接收率 = accepted in time; 按时办结率 = completed on time; 逾期率 = overdue (late reply or past due
-  without one); 回访满意率 = the callback after the unit's last reply is in ``assessment.satisfied``;
-  投诉举报率 = category in the categories of assessment item 8.
+  without one); 回访满意率 = the order's final callback (after a redo, the redo's) is in ``assessment.satisfied``;
+  投诉举报率 = category in the categories of assessment item 8. The same measures as ``hotline.scoring``
+  (items 7–11), so the monthly report and the assessment agree.
 - Rates are exact fractions, shown as percentages rounded half up to two places.
 """
 
@@ -70,14 +71,15 @@ class Policy:
 
     @classmethod
     def of(cls, rules: Rules) -> "Policy":
-        a = rules.assessment or {}
-        den = a.get("denominator") or {}
-        items = {i.get("no"): i for i in a.get("items", [])}
+        a = rules.assessment
+        if a is None:
+            raise ValueError("scoring/rules.yaml 缺少 assessment 部分：五率的口径（转办总件数、满意的结果）从这里读取")
+        complaints = next((i for i in a.items if getattr(i, "measure", None) == "complaints"), None)
         return cls(
-            frozenset(den.get("roles", ["主办", "会办"])),
-            bool(den.get("exclude_returned", True)),
-            frozenset(a.get("satisfied", ["满意", "基本满意"])),
-            frozenset((items.get(8) or {}).get("categories", ["投诉", "举报"])),
+            frozenset(a.denominator.roles),
+            a.denominator.exclude_returned,
+            frozenset(a.satisfied),
+            frozenset(complaints.categories if complaints else ()),
         )
 
     def counts(self, s: DispatchState) -> bool:
@@ -95,14 +97,15 @@ class Rates:
     satisfied: int = 0
     complaints: int = 0
 
-    def add(self, s: DispatchState, policy: Policy) -> None:
+    def add(self, s: DispatchState, final_callback: str | None, policy: Policy) -> None:
+        """Count one dispatch; ``final_callback`` is its order's last callback (after a redo, the redo's)."""
         if not policy.counts(s):
             return
         self.total += 1
         self.timely += s.timely_receipt is True
         self.on_time += s.replied_on_time is True
         self.overdue += s.overdue
-        self.satisfied += s.callback_after_reply in policy.satisfied
+        self.satisfied += final_callback in policy.satisfied
         self.complaints += s.category in policy.complaint_categories
 
     def rate(self, key: str) -> Decimal | None:
@@ -147,13 +150,14 @@ class MonthStats:
     repeated_delay_units: list[tuple[str, int]]  # units with several overdue dispatches
 
 
-def _index(states: list[OrderState]) -> tuple[dict[str, list[OrderState]], dict[str, list[DispatchState]]]:
+def _index(states: list[OrderState]) -> tuple[dict[str, list[OrderState]], dict[str, list[tuple[DispatchState, str | None]]]]:
     orders: dict[str, list[OrderState]] = defaultdict(list)
-    dispatches: dict[str, list[DispatchState]] = defaultdict(list)
+    dispatches: dict[str, list[tuple[DispatchState, str | None]]] = defaultdict(list)
     for st in states:
         orders[month_of(st.order.received_at)].append(st)
+        final = st.final_callback
         for s in st.dispatches:
-            dispatches[month_of(s.dispatched_at)].append(s)
+            dispatches[month_of(s.dispatched_at)].append((s, final))
     return orders, dispatches
 
 
@@ -169,14 +173,15 @@ def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repe
     out: dict[str, MonthStats] = {}
     for month in sorted(set(orders) | set(dispatches)):
         sts = orders.get(month, [])
-        ds = sorted(dispatches.get(month, []), key=lambda s: (s.dispatched_at, s.order_id, s.unit))
+        pairs = sorted(dispatches.get(month, []), key=lambda p: (p[0].dispatched_at, p[0].order_id, p[0].unit))
+        ds = [s for s, _ in pairs]
         county = Rates()
         per_unit: dict[str, UnitMonth] = {}
-        for s in ds:
-            county.add(s, policy)
+        for s, final in pairs:
+            county.add(s, final, policy)
             um = per_unit.setdefault(s.unit, UnitMonth(s.unit))
             um.dispatches.append(s)
-            um.rates.add(s, policy)
+            um.rates.add(s, final, policy)
             um.lead += s.role == "主办"
             um.assist += s.role == "会办"
             um.redo += s.redo_at is not None

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .findings import Finding
 from .models import EVENT_TYPES, Record
+from .rules import ITEM_KINDS
 from .yamlsource import Document
 
 M = TypeVar("M", bound=BaseModel)
@@ -51,10 +52,10 @@ _TYPE_MESSAGES = {
 
 
 def _clean_loc(loc: tuple) -> tuple:
-    """Drop the discriminator tags pydantic inserts (``'派单'``) and union member names."""
+    """Drop the discriminator tags pydantic inserts (``'派单'``, ``'rate'``) and union member names."""
     out = []
     for i, part in enumerate(loc):
-        if isinstance(part, str) and i and isinstance(loc[i - 1], int) and part in EVENT_TYPES:
+        if isinstance(part, str) and i and isinstance(loc[i - 1], int) and (part in EVENT_TYPES or part in ITEM_KINDS):
             continue
         out.append(part)
     return tuple(out)
@@ -81,6 +82,9 @@ def _message(err: dict, loc: tuple) -> tuple[str, str]:
         return "unknown-field", f"未知字段 {key}{hint}"
     if kind == "missing":
         return "missing-field", f"缺少必填字段 {field}"
+    if kind == "union_tag_invalid" and err["ctx"].get("discriminator") != "'type'":
+        allowed = "、".join(t.strip(" '") for t in str(err["ctx"].get("expected_tags", "")).split(","))
+        return "invalid-value", f"{field}：{err['ctx'].get('discriminator', '').strip(chr(39))}“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一"
     if kind == "union_tag_invalid":
         allowed = "、".join(EVENT_TYPES)
         return "invalid-value", f"{field}：事件类型“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一"

@@ -17,7 +17,7 @@ from ..loader import Repository
 from ..models import Order, Unit
 from ..register import Register, registers
 from ..report import RankEntry, Report, compose
-from ..stats import Current, MonthStats, current, month_of, monthly, previous_month, unit_sort_key
+from ..stats import Current, MonthStats, Policy, current, month_of, monthly, previous_month, unit_sort_key
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     months = sorted(stats)
     orders = {st.order.id: st.order for st in states}
     notes = late_record_notes(history, orders)
-    regs = registers(states, units, notes=notes)
+    regs = registers(states, units, Policy.of(rules).satisfied, notes=notes)
 
     by_month: dict[str, list[Order]] = defaultdict(list)
     for st in states:
