@@ -211,6 +211,22 @@ def test_monthly_report_page_has_the_figures_of_the_records(built):
     assert "北石店镇南关村频繁停电" in t  # the overdue order is listed under 存在问题
 
 
+def test_assessment_pages_show_both_profiles_and_evidence(built):
+    _, out = built
+    for url in ["assessment", "assessment/rules", "assessment/2026", "assessment/2026-11", "assessment/2026-11/yibao"]:
+        assert (out / url / "index.html").is_file(), url
+    ranking = text_of(page(out, "assessment/2026-11"))
+    assert "总分（按通知印发的公式）" in ranking
+    yibao = text_of(page(out, "assessment/2026-11/yibao"))
+    # yibao replied late once: item 9 on time 0 of 1 under the formula in force, the order is the evidence
+    assert "20 × 0 ÷ 1 = 0.00" in yibao and "JC2026111000002" in yibao
+    rules = text_of(page(out, "assessment/rules"))
+    assert "按时办结事项件数 ÷ 转办总件数 × 10" in rules and "满分 20 分，但印发公式乘以 10" in rules
+    assert "两种读法对各单位的影响（2027年度）" in rules
+    report = text_of(page(out, "reports/2026-11"))
+    assert "排名依据：当月考核总分" in report
+
+
 def test_register_page_rows(built):
     _, out = built
     t = text_of(page(out, "registers/2026-11/zhujian"))
@@ -342,6 +358,11 @@ def test_browser_walks_the_site_offline(server):
         page_.wait_for_selector(".hl-chart svg")
         assert "一、总体情况" in page_.inner_text("article")
         page_.screenshot(path=str(ARTIFACTS / "site-report.png"), full_page=True)
+
+        page_.goto(server + "/assessment/2026-11/")
+        page_.wait_for_selector(".hl-chart svg")
+        assert "县医保局" in page_.inner_text("article")
+        page_.screenshot(path=str(ARTIFACTS / "site-assessment.png"), full_page=True)
 
         page_.goto(server + "/registers/2026-11/yibao/")
         assert "JC2026111000002" in page_.inner_text("article")

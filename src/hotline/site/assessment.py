@@ -8,13 +8,16 @@ Every figure comes from ``hotline.scoring`` (both profiles, scored once per peri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..scoring import Assessment, ItemScore, ProfileComparison, UnitScore, compare_profiles, formula_text, parse_period, shown
-from .model import SiteModel
-from .render import Page, a, chart, table, tag
+from ..scoring import Assessment, ProfileComparison, UnitScore, compare_profiles, formula_text, parse_period, shown
 from . import charts
+from .render import Page, a, chart, table, tag
+
+if TYPE_CHECKING:
+    from .model import SiteModel
 
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"

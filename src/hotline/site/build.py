@@ -26,7 +26,7 @@ from ..knowledge import FOLDER as KNOWLEDGE_FOLDER
 from ..knowledge import load_entries
 from ..loader import load
 from ..timefmt import now_beijing
-from . import data, pages
+from . import assessment, data, pages
 from .model import compute
 
 BUILD_DIR = Path("build") / "site-docs"
@@ -110,6 +110,10 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
                  pages.supervision(model), pages.orders_page(model), pages.knowledge_index(model)]
     out_pages += [pages.report_page(model, m) for m in model.months]
+    out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
+    for p in model.assessments:
+        out_pages.append(assessment.period_page(model, p))
+        out_pages += [assessment.unit_page(model, p, u.unit) for u in p.default.units]
     tasks = [("report", m) for m in model.months] + [("register", key) for key in model.registers] + [("orders", m) for m in model.months]
     _run_tasks(model, docs, tasks)
     progress(f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件")

@@ -17,6 +17,8 @@ from ..loader import Repository
 from ..models import Order, Unit
 from ..register import Register, registers
 from ..report import RankEntry, Report, compose
+from ..scoring import ScoringInputs, shown
+from .assessment import PeriodScores, score_periods
 from ..stats import Current, MonthStats, Policy, current, month_of, monthly, previous_month, unit_sort_key
 
 
@@ -56,6 +58,7 @@ class SiteModel:
     reports: dict[str, Report]
     hot: dict[str, HotTopics]
     rankings: dict[str, list[RankEntry]]
+    assessments: list[PeriodScores]  # months with data and their years, newest first
     entries: list[Entry]
     archives: list[Archive]
     history: dict[str, list[EventHistory | None]] | None
@@ -72,24 +75,17 @@ class SiteModel:
         return (u.short_name or u.name) if u else uid
 
 
-RANKING_BASIS = "排名依据：按时办结率从高到低；相同时依次比较回访满意率、及时接收率、逾期率（低者在前）、转办件数（多者在前）。"
+RANKING_BASIS = ("排名依据：当月考核总分（按通知 §三 的 16 项内容、加分和否决项计算，现行读法；"
+                 "各项得分和依据见网站“考核”栏目）。当月无转办工单的单位不列入。")
 
 
-def rank_by_rates(ms: MonthStats) -> list[RankEntry]:
-    """Units of a month ranked by their rates (the basis is printed with the ranking)."""
-    def key(item):
-        uid, um = item
-        r = um.rates
-        z = lambda k: r.rate(k) if r.rate(k) is not None else -1  # noqa: E731
-        return (-z("on_time"), -z("satisfied"), -z("timely"), z("overdue"), -r.total, uid)
-
-    out = []
-    for uid, um in sorted(ms.units.items(), key=key):
-        r = um.rates
-        if r.total == 0:
-            continue
-        out.append(RankEntry(uid, f"{r.rate('on_time')}%", f"满意率 {r.rate('satisfied')}%，逾期 {r.overdue} 件"))
-    return out
+def rank_by_assessment(scores: PeriodScores) -> list[RankEntry]:
+    """The month's assessment ranking (default profile), units with dispatches that month."""
+    return [
+        RankEntry(u.unit, shown(u.total), f"{u.grade}；转办 {u.dispatched} 件" + ("；否决" if u.veto else ""))
+        for u in scores.default.units
+        if u.dispatched
+    ]
 
 
 def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orders: dict[str, Order]) -> dict[tuple[str, str], list[str]]:
@@ -111,7 +107,7 @@ def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orde
 
 def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: list[Archive],
             history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None,
-            mapper=None) -> SiteModel:
+            mapper=None, change_commits=None) -> SiteModel:
     """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes."""
     rules = repo.rules
     units = repo.units
@@ -131,12 +127,14 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     office_unit = next((u for u in units.values() if u.type == "热线管理机构"), None)
     office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
 
+    scored = score_periods(ScoringInputs.from_repository(repo, change_commits), months, as_of)
+    by_label = {p.label: p for p in scored}
     hot: dict[str, HotTopics] = {}
     reports: dict[str, Report] = {}
     rankings: dict[str, list[RankEntry]] = {}
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, kw_index, rules.reports)
-        rankings[m] = rank_by_rates(stats[m])
+        rankings[m] = rank_by_assessment(by_label[m])
         late = [
             (oid, unit, "；".join(texts))
             for (oid, unit), texts in sorted(notes.items())
@@ -152,7 +150,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
         years.append(as_of.year)
     return SiteModel(
         as_of=as_of, units=units, handling_units=handling, states=states, months=months, stats=stats,
-        current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings,
+        current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings, assessments=scored,
         entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office,
     )
 
