@@ -2,7 +2,9 @@
 
 Keywords: each order's title and content are cut into words with jieba (unit names added to its
 dictionary); a word counts once per order. A keyword is *hot* in a month when at least
-``reports.keyword_min_count`` orders mention it; it is listed by its rise against the month before.
+``reports.keyword_min_count`` orders mention it; it is listed by its rise against the month before,
+weighted by jieba's inverse document frequency (a rise in 燃气 says more than one in 服务). Unit and
+township names are left to the places.
 Places: the address without its house number (3号楼, 2单元, …) is the place; a place with at
 least ``reports.place_min_orders`` orders in the month is a cluster. Thresholds live in
 ``scoring/rules.yaml``; the stop words in ``data/stopwords.txt``. Pure apart from jieba's dictionary.
@@ -49,7 +51,21 @@ def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     stop = stopwords()
     words = set(jieba.lcut(order.title + "。" + order.content))
     words.update(order.tags)
-    return {w for w in words if len(w) >= 2 and w not in stop and _WORDLIKE.match(w)}
+    return {w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w)}
+
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[dict[str, float], float]:
+    """jieba's inverse document frequencies: a rise in a rare word says more than one in a common word."""
+    import jieba.analyse
+
+    t = jieba.analyse.default_tfidf
+    return t.idf_freq, t.median_idf
+
+
+def weight(word: str) -> float:
+    idf, median = _idf()
+    return idf.get(word, median)
 
 
 def place_of(address: str | None) -> str | None:
@@ -112,7 +128,7 @@ def hot_topics(month: str, previous: str, orders_by_month: dict[str, list[Order]
         if len(ids) >= rules.keyword_min_count
     ]
     rising = [k for k in kws if k.change > 0]
-    rising.sort(key=lambda k: (-k.change, -k.count, k.word))
+    rising.sort(key=lambda k: (-k.change * weight(k.word), -k.count, k.word))
 
     def places(orders: list[Order]) -> dict[str, list[Order]]:
         by: dict[str, list[Order]] = defaultdict(list)
