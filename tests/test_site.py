@@ -279,6 +279,14 @@ def test_order_data_is_compact_and_has_the_timeline(built):
     assert o["events"][0]["at"] == "2026-11-10 09:00"
 
 
+def test_search_index_holds_reports_and_knowledge_not_register_rows(built):
+    _, out = built
+    docs = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"].split("#")[0] for d in docs}
+    assert "knowledge/zhujian/heating/" in locations and "reports/2026-11/" in locations
+    assert not any(loc.startswith(("registers/2026", "orders/")) for loc in locations)
+
+
 def test_no_unmasked_identity_anywhere_in_the_site(built):
     _, out = built
     scanned = 0
@@ -288,6 +296,17 @@ def test_no_unmasked_identity_anywhere_in_the_site(built):
             assert not found, (f, found[:3])
             scanned += 1
     assert scanned > 50
+    for f in out.rglob("*.xlsx"):
+        import openpyxl
+
+        for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True):
+            assert not list(pii.find(" ".join(str(v) for v in row if v is not None))), f
+    for f in out.rglob("*.docx"):
+        from docx import Document
+
+        doc = Document(f)
+        text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        assert "JC2026111000002" not in text or not list(pii.find(text)), f
     shard = (out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
     assert "139****5678" in shard and "140525********1234" in shard
 
