@@ -306,7 +306,7 @@ def test_no_unmasked_identity_anywhere_in_the_site(built):
 
         doc = Document(f)
         text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
-        assert "JC2026111000002" not in text or not list(pii.find(text)), f
+        assert not list(pii.find(text)), f
     shard = (out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
     assert "139****5678" in shard and "140525********1234" in shard
 
