@@ -250,6 +250,7 @@ def test_provisional_banner_only_where_a_date_rests_on_an_unknown_year(built):
     assert "临时日历" in page(out, "registers/2027-01/jiaotong")
     assert "2027" in page(out, "registers/2027-01/jiaotong")
     assert "临时日历" not in page(out, "registers/2026-11/yibao")
+    assert "临时日历" in page(out, "assessment/2027-01") and "临时日历" not in page(out, "assessment/2026-11")
 
 
 def test_knowledge_base_flags_stale_entries(built):

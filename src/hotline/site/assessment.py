@@ -136,7 +136,12 @@ def period_page(model: SiteModel, p: PeriodScores) -> Page:
             [c.name, c.grade, tag(c.status, "hl-bad" if c.late else ("hl-warn" if c.outstanding else "")),
              c.notice.date if c.notice and c.notice.date else "—", c.due or "—", c.report.date if c.report and c.report.date else "—"]
             for c in d.rectification]))
-    return Page(src, f"{p.title}考核", "\n".join(lines), {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"]})
+    meta = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"]}
+    months = [m for m in model.months if m.startswith(p.label)]
+    if any(model.stats[m].provisional for m in months):
+        meta["provisional"] = True
+        meta["provisional_years"] = "、".join(str(y) for y in model.provisional_years)
+    return Page(src, f"{p.title}考核", "\n".join(lines), meta)
 
 
 def _evidence(src: str, it_evidence) -> Markup:

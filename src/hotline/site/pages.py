@@ -104,8 +104,8 @@ def home(model: SiteModel) -> Page:
             ("按时办结率", fmt_percent(c.rate("on_time")), _rate_delta(c.rate("on_time"), pc.rate("on_time") if pc else None), ""),
             ("回访满意率", fmt_percent(c.rate("satisfied")), _rate_delta(c.rate("satisfied"), pc.rate("satisfied") if pc else None), ""),
         ]))
-        lines.append(f"\n{a(src, report_path(month), month_label(month) + '月报')} · {a(src, SUPERVISION_PAGE, '督办清单')} · "
-                     f"{a(src, ORDERS_PAGE, '工单查询')}\n")
+        lines.append(f"\n{a(src, report_path(month), month_label(month) + '月报')} · {a(src, f'assessment/{month}.md', month_label(month) + '考核')} · "
+                     f"{a(src, SUPERVISION_PAGE, '督办清单')} · {a(src, ORDERS_PAGE, '工单查询')}\n")
         months = model.months[-12:]
         lines.append("## 受理量与办理质量趋势\n")
         lines.append(chart(charts.bar(months, {k: [model.stats[m].by_category.get(k, 0) for m in months] for k in CATEGORIES}, stack=True, y_name="件"),
