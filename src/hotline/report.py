@@ -77,7 +77,7 @@ def _change(now: int, before: int | None, what: str) -> str:
         return f"{what}无数据"
     d = now - before
     if before == 0:
-        return f"{what}{before} 件"
+        return f"{what}没有工单"
     pct = f"{abs(d) * 100 / before:.1f}%"
     if d > 0:
         return f"较{what}（{before} 件）增加 {d} 件，增长 {pct}"

@@ -73,8 +73,9 @@ def _delta(now, before, unit: str = "") -> str:
     if before is None:
         return "上月无数据"
     d = now - before
-    sign = "+" if d > 0 else ""
-    return f"上月 {before}{unit}，{sign}{d}{unit}"
+    if d == 0:
+        return f"上月 {before}{unit}，持平"
+    return f"上月 {before}{unit}，{'+' if d > 0 else ''}{d}{unit}"
 
 
 def _rate_delta(now, before) -> str:
