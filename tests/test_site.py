@@ -10,8 +10,10 @@ import functools
 import html
 import http.server
 import json
+import os
 import re
 import shutil
+import subprocess
 import textwrap
 import threading
 from pathlib import Path
@@ -154,12 +156,31 @@ ADVICE = """
 """
 
 
+def git(root: Path, *args: str, when: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "赵敏", "GIT_AUTHOR_EMAIL": "zhaomin@example.invalid", "GIT_COMMITTER_NAME": "赵敏",
+           "GIT_COMMITTER_EMAIL": "zhaomin@example.invalid", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The records as a real Git repository: JC2026111000002's first three events committed on the day, the
+    rest on 11-26 (its 11-20 reply is then recorded late), everything else on 2026-12-05; November sealed."""
     root = tmp_path_factory.mktemp("records")
     (root / "scoring").mkdir()
     shutil.copy(REPO / "scoring" / "rules.yaml", root / "scoring" / "rules.yaml")
     shutil.copytree(REPO / "units", root / "units")
+    git(root, "init", "-q", "-b", "main", when="2026-11-10T10:30:00+08:00")
+    order2 = textwrap.dedent(ORDERS["2026/11/JC2026111000002"]).lstrip("\n")
+    first = order2[: order2.index("  - {at: 2026-11-20")]
+    p2 = root / "orders" / "2026" / "11" / "JC2026111000002.yaml"
+    p2.parent.mkdir(parents=True)
+    p2.write_text(first, encoding="utf-8")
+    git(root, "add", "-A", when="2026-11-10T10:30:00+08:00")
+    git(root, "commit", "-q", "-m", "JC2026111000002 派单、接收、联系", when="2026-11-10T10:30:00+08:00")
+    p2.write_text(order2, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "JC2026111000002 答复、回访、重办", when="2026-11-26T10:00:00+08:00")
     for rel, text in ORDERS.items():
         p = root / "orders" / f"{rel}.yaml"
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +191,10 @@ def built(tmp_path_factory):
         p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     (root / "reports").mkdir()
     (root / "reports" / "2026-11.md").write_text(ADVICE, encoding="utf-8")
+    git(root, "add", "-A", when="2026-12-05T09:00:00+08:00")
+    git(root, "commit", "-q", "-m", "records", when="2026-12-05T09:00:00+08:00")
+    sealed = CliRunner().invoke(main, ["archive", "2026-11", "--root", str(root), "--as-of", "2026-12-05 10:00"])
+    assert sealed.exit_code == 0, sealed.output
     out = root / "public"
     result = CliRunner().invoke(main, ["site", "build", "--root", str(root), "--out", str(out), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output + str(result.exception)
@@ -251,6 +276,24 @@ def test_provisional_banner_only_where_a_date_rests_on_an_unknown_year(built):
     assert "2027" in page(out, "registers/2027-01/jiaotong")
     assert "临时日历" not in page(out, "registers/2026-11/yibao")
     assert "临时日历" in page(out, "assessment/2027-01") and "临时日历" not in page(out, "assessment/2026-11")
+
+
+def test_archive_page_lists_the_sealed_month_with_its_zip(built):
+    _, out = built
+    t = page(out, "archive")
+    assert "archive/2026-11" in t and 'href="../archives/2026-11.zip"' in t
+    assert (out / "archives" / "2026-11.zip").is_file()
+
+
+def test_order_timeline_carries_the_git_history(built):
+    pytest.importorskip("hotline.timeline", reason="the Git history reader is on branch history until merged")
+    _, out = built
+    shard = json.loads((out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8"))
+    events = shard["JC2026111000002"]["events"]
+    assert shard["JC2026111000002"]["history"] is True
+    assert events[0]["recorded"] == "2026-11-10 10:30" and events[0]["author"] == "赵敏" and not events[0].get("late")
+    assert events[3]["type"] == "答复" and events[3]["recorded"] == "2026-11-26 10:00" and events[3]["late"] is True
+    assert len(events[0]["commit"]) == 10
 
 
 def test_knowledge_base_flags_stale_entries(built):
