@@ -9,7 +9,7 @@ and ``as_of`` and returns findings.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -48,7 +48,8 @@ def check_orders(ctx: Context, *, use_cache: bool = True) -> tuple[list[Finding]
     return findings, refs
 
 
-def run_check(root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True) -> list[Finding]:
+def run_check(root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True,
+              skip: Collection[ExtraCheck] = ()) -> list[Finding]:
     ctx = load_context(root)
     findings = list(ctx.findings)
     order_found, refs = check_orders(ctx, use_cache=use_cache)
@@ -57,6 +58,7 @@ def run_check(root: Path | str, as_of: datetime, *, use_cache: bool = True, extr
     findings += events_in_future(refs, as_of)
     if extra:
         for check in EXTRA_CHECKS:
-            findings += check(ctx.root, ctx, as_of)
+            if check not in skip:
+                findings += check(ctx.root, ctx, as_of)
     findings.sort(key=sort_key)
     return findings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, demo, schema, status
+from . import check, deadline, demo, log, schema, status
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -17,6 +17,7 @@ COMMANDS: list[click.Command] = [
     status.command,
     schema.command,
     demo.command,
+    log.command,
 ]
 
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..audit import history_check  # registers the Git history checks
 from ..checker import run_check
 from ..findings import Finding, count
 from .common import as_of_option, echo_json, resolve_as_of, root_option
@@ -36,10 +37,12 @@ def _github(f: Finding) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="警告也视为错误（如临时推算的期限）")
 @click.option("--no-cache", is_flag=True, help="不使用检查缓存，重新读取每个文件")
+@click.option("--no-history", is_flag=True, help="不核对 Git 历史（补录过晚、改写已入库的事件等）")
 @as_of_option
-def command(root, fmt, strict, no_cache, as_of):
-    """检查全部记录：格式、期限、办理流程、隐私。"""
-    findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache)
+def command(root, fmt, strict, no_cache, no_history, as_of):
+    """检查全部记录：格式、期限、办理流程、隐私，以及 Git 历史。"""
+    skip = [history_check] if no_history else []
+    findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache, skip=skip)
     counts = count(findings)
     if fmt == "json":
         echo_json({"findings": [f.as_dict() for f in findings], "counts": counts})

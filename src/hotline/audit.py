@@ -1,0 +1,178 @@
+"""Findings from Git history (历史核查): late records, events dated after their commit, rewritten events,
+unit changes reported late, and an incomplete (shallow) history.
+
+- ``history-rewritten``: an event already on main was later changed or deleted (records are append-only:
+  a correction is a new event with a ``note``). An error, unless the commit's author is a maintainer of
+  the hotline office (a unit of type 热线管理机构), whose corrections are listed as warnings.
+- ``late-record``: an event's declared ``at`` lies more than ``history.late_record_tolerance_days``
+  working days before the commit that introduced it (warning; the audit page lists them).
+- ``future-event``: an event declared after the commit that introduced it (error).
+- ``unit-change-late``: a unit's ``changes`` entry committed more than ``history.unit_change_report_days``
+  working days after its ``effective`` date (assessment item 5).
+- ``shallow-history``: the clone is shallow, so what came before its first commit cannot be checked.
+
+Findings point at the committed version of each file (the line where the event is in HEAD). The checks
+are pure: ``audit(history, context)``; ``history_check`` reads the history and is what ``hotline check``
+runs (registered in ``checker.EXTRA_CHECKS``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from . import history as history_mod
+from .calendar import WorkCalendar
+from .checker import EXTRA_CHECKS
+from .findings import Finding
+from .history import CommitInfo, History, Removal
+from .loader import Context
+from .models import Unit
+from .timefmt import format_time, parse_date, parse_time
+
+
+def office_maintainers(units: dict[str, Unit]) -> set[str]:
+    """Git accounts of the hotline office (热线管理机构): allowed to correct recorded events."""
+    return {a.lower() for u in units.values() if u.type == "热线管理机构" for a in u.maintainers}
+
+
+class Timeliness:
+    """Late and future tests against commit times, with per-commit thresholds worked out once."""
+
+    def __init__(self, commits: list[CommitInfo], calendar: WorkCalendar, tolerance: int) -> None:
+        self.commits = commits
+        self.cal = calendar
+        self.tolerance = tolerance
+        self._bound: dict[date, str] = {}
+        self._per_commit: dict[int, tuple[str, str]] = {}
+
+    def _late_bound(self, committed: date) -> str:
+        """The earliest declared date that is not late for something committed on ``committed``."""
+        if committed not in self._bound:
+            d = committed
+            while self.cal.add_workdays(d - timedelta(days=1), self.tolerance).day >= committed:
+                d -= timedelta(days=1)
+            self._bound[committed] = d.isoformat()
+        return self._bound[committed]
+
+    def thresholds(self, commit: int) -> tuple[str, str]:
+        """(late bound date, commit minute) as sortable text for commit index ``commit``."""
+        t = self._per_commit.get(commit)
+        if t is None:
+            at = self.commits[commit].committed_at
+            t = self._per_commit[commit] = (self._late_bound(at.date()), format_time(at))
+        return t
+
+    def judge(self, at: str | None, commit: int) -> tuple[bool, bool]:
+        """(late, future) of an item declared at ``at`` and introduced by commit index ``commit``."""
+        if at is None or commit < 0:
+            return False, False
+        if len(at) != 16 or at[10] != " ":
+            try:
+                at = format_time(parse_time(at))
+            except ValueError:
+                return False, False
+        bound, minute = self.thresholds(commit)
+        return at[:10] < bound, at > minute
+
+
+def audit(hist: History, ctx: Context) -> list[Finding]:
+    if ctx.rules is None or hist.head is None:
+        return []
+    rules = ctx.rules.history
+    out: list[Finding] = []
+    if hist.shallow:
+        since = hist.boundary_time
+        out.append(Finding(".git/shallow", 0, "shallow-history",
+                           f"这是浅克隆（只有 {since:%Y-%m-%d %H:%M} 以来的提交）：此前入库的事件无法核对入库时间，"
+                           "也无法发现此前的改写；工作流检出时请使用 fetch-depth: 0" if since else
+                           "这是浅克隆：无法核对入库时间和改写；工作流检出时请使用 fetch-depth: 0"))
+    timely = Timeliness(hist.commits, ctx.calendar, rules.late_record_tolerance_days)
+    for path, fs in hist.files.items():
+        if path.startswith("orders/"):
+            out += _order_findings(hist, path, timely, rules.late_record_tolerance_days)
+        elif path.startswith("units/"):
+            out += _unit_findings(hist, path, ctx.calendar, rules.unit_change_report_days)
+    office = office_maintainers(ctx.units)
+    for r in hist.rewrites:
+        if r.path.startswith("orders/"):
+            out.append(_rewrite_finding(hist, r, office))
+    return out
+
+
+def _who(c: CommitInfo) -> str:
+    return f"提交 {c.short}，{c.author}（{c.account}）"
+
+
+def _order_findings(hist: History, path: str, timely: Timeliness, tolerance: int) -> list[Finding]:
+    out = []
+    fs = hist.files[path]
+    origins = fs.origins
+    for n, (key, line) in enumerate(fs.items, 1):
+        o = origins[key]
+        if o.commit < 0 or o.at is None:
+            continue
+        late, future = timely.judge(o.at, o.commit)
+        if not (late or future):
+            continue
+        c = hist.commits[o.commit]
+        what = f"第 {n} 条事件（{o.type or '事件'}{' ' + o.unit if o.unit else ''}，事件时间 {o.at}）"
+        if future:
+            out.append(Finding(path, line, "future-event",
+                               f"{what}晚于它入库的时间 {c.committed_at:%Y-%m-%d %H:%M}（{_who(c)}）：不能记录尚未发生的事，请核对事件时间"))
+        else:
+            out.append(Finding(path, line, "late-record",
+                               f"{what}到 {c.committed_at:%Y-%m-%d %H:%M} 才入库（{_who(c)}），晚于事件时间超过 {tolerance} 个工作日：补录过晚"))
+    return out
+
+
+def _unit_findings(hist: History, path: str, cal: WorkCalendar, days: int) -> list[Finding]:
+    out = []
+    fs = hist.files[path]
+    for key, line in fs.items:
+        o = fs.origins[key]
+        if o.commit < 0 or not o.at:
+            continue
+        try:
+            effective = parse_date(o.at)
+        except ValueError:
+            continue
+        c = hist.commits[o.commit]
+        deadline = cal.add_workdays(effective, days).day
+        if c.committed_at.date() > deadline:
+            out.append(Finding(path, line, "unit-change-late",
+                               f"生效日期为 {effective} 的变动到 {c.committed_at:%Y-%m-%d} 才提交（{_who(c)}），"
+                               f"超过 {days} 个工作日（应在 {deadline} 前上报；考核第 5 项）"))
+    return out
+
+
+def _rewrite_finding(hist: History, r: Removal, office: set[str]) -> Finding:
+    c = hist.commits[r.commit]
+    intro = hist.commit(r.old_origin)
+    when = f"已于 {intro.committed_at:%Y-%m-%d %H:%M} 入库（提交 {intro.short}），" if intro else "已入库，"
+    if r.new_text is not None:
+        how = f"被改写：原为“{r.old_text}”，现为“{r.new_text}”"
+    elif r.new_line == 0 and r.path not in hist.files:
+        how = f"随文件一起被删除：原为“{r.old_text}”"
+    else:
+        how = f"被删除：原为“{r.old_text}”"
+    fs = hist.files.get(r.path)
+    line = 0
+    if fs is not None and r.new_text is not None:
+        line = next((ln for k, ln in fs.items if k == history_mod.key_of(r.new_text)), 0)
+    msg = (f"第 {r.index + 1} 条事件{when}之后在 {c.committed_at:%Y-%m-%d %H:%M} 由{c.author}（{c.account}，提交 {c.short}）{how}。")
+    if c.account in office:
+        return Finding(r.path, line, "history-rewritten", msg + "修改人是热线管理机构的维护人，予以记录", "warning")
+    return Finding(r.path, line, "history-rewritten", msg + "记录只能追加：更正请追加一条带 note 的新事件，不要改动已入库的事件")
+
+
+def history_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
+    """The history findings of ``hotline check`` (nothing outside a Git work tree)."""
+    try:
+        hist = history_mod.read(root)
+    except history_mod.gitcmd.GitError:
+        return []
+    return audit(hist, ctx) if hist is not None else []
+
+
+EXTRA_CHECKS.append(history_check)
