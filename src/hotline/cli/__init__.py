@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, demo, log, schema, status
+from . import check, deadline, demo, imports, log, order, schema, status
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -18,6 +18,8 @@ COMMANDS: list[click.Command] = [
     schema.command,
     demo.command,
     log.command,
+    order.command,
+    imports.command,
 ]
 
 
