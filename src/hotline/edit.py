@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from .models import EVENT_TYPES, Order
 from .orderfile import EVENT_KEY_ORDER, render_order
 from .timefmt import format_time, parse_time
 from .validate import errors_to_findings, to_model
+from .yamlitems import items
 from .yamlsource import Document, parse_text
 
 TEXT_FIELDS = ("note", "text", "reason", "basis", "office")
@@ -114,17 +116,21 @@ def check_event(order: Order, ev: dict, ctx: Context, now: datetime, line: int) 
     return [f.message for f in after.findings if (f.code, f.line, f.message) not in known]
 
 
-def _yaml() -> YAML:
+def _yaml(item_indent: int = 2) -> YAML:
     y = YAML()
     y.preserve_quotes = True
     y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=2, sequence=item_indent + 2, offset=item_indent)
     return y
 
 
-def append_text(text: str, ev: dict) -> str:
-    """``text`` with ``ev`` appended to its ``events`` (round-trip: nothing else changes)."""
-    y = _yaml()
+def _round_trip(text: str, ev: dict) -> str:
+    found = items(text, "events")
+    indent = 2
+    if found:
+        row = text.splitlines()[found[0][1] - 1]
+        indent = len(row) - len(row.lstrip(" "))
+    y = _yaml(indent)
     data = y.load(text)
     item = CommentedMap()
     for k, v in ev.items():
@@ -139,6 +145,44 @@ def append_text(text: str, ev: dict) -> str:
     buf = io.StringIO()
     y.dump(data, buf)
     return buf.getvalue()
+
+
+_EMPTY_EVENTS = re.compile(r"^events:[ \t]*\[\][ \t]*")
+
+
+def append_text(text: str, ev: dict) -> str:
+    """``text`` with ``ev`` appended to its ``events``; every other byte stays as it was.
+
+    ruamel.yaml's round-trip editor decides where the new item goes and how it is written; its output
+    is then compared with the original line by line and only the new item's line is carried over, so
+    whatever else the editor would normalise (spacing inside flow lists, say) is left untouched.
+    """
+    dumped = _round_trip(text if text.endswith("\n") else text + "\n", ev)
+    a, b = text.splitlines(keepends=True), dumped.splitlines(keepends=True)
+    if a and not a[-1].endswith("\n"):
+        a[-1] += "\n"
+    head = f"- {{at: {ev['at']}, type: {ev['type']}"
+    seen = set(a)
+    j = next((n for n in range(len(b) - 1, -1, -1) if b[n].lstrip().startswith(head) and b[n] not in seen), None)
+    if j is None:
+        raise ValueError("new event not found in the editor's output")
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if j1 <= j < j2:
+            break
+    if tag == "insert" or tag == "equal":
+        pos = i1
+    else:
+        pos = i2
+        opened = [i for i in range(i1, i2) if _EMPTY_EVENTS.match(a[i])]
+        if opened:  # ``events: []`` becomes a block list
+            i = opened[0]
+            a[i] = _EMPTY_EVENTS.sub("events:", a[i]).rstrip(" \t\n") + "\n" if "#" not in a[i] else \
+                _EMPTY_EVENTS.sub("events:   ", a[i])
+            pos = i + 1
+    if not any(line.startswith("events:") for line in a):
+        a.append("events:\n")
+        pos = len(a)
+    return "".join(a[:pos] + [b[j]] + a[pos:])
 
 
 def _only_added(old: str, new: str) -> bool:

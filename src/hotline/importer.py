@@ -134,7 +134,8 @@ def _text(v) -> str:
     return str(v).strip()
 
 
-_LOOSE_TIME = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?)?$")
+_LOOSE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
+_TIME_WORDS = str.maketrans({"年": "-", "月": "-", "日": " ", "/": "-", ".": "-", "时": ":", "分": ":", "秒": "", "：": ":"})
 
 
 def parse_cell_time(v) -> datetime:
@@ -144,7 +145,7 @@ def parse_cell_time(v) -> datetime:
     if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 < v < 80000:  # an Excel serial day
         return (datetime(1899, 12, 30) + timedelta(days=float(v))).replace(second=0, microsecond=0)
     s = _text(v)
-    m = _LOOSE_TIME.match(s)
+    m = _LOOSE_TIME.match(" ".join(s.translate(_TIME_WORDS).split()).rstrip(":"))
     if m:
         y, mo, d, h, mi, _ = m.groups()
         try:
