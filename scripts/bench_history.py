@@ -38,7 +38,7 @@ took = time.perf_counter() - t
 me = resource.getrusage(resource.RUSAGE_SELF)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({{"seconds": took, "cold": h.cold, "commits": len(h.commits), "read": h.commits_read,
-                  "files": len(h.files), "rewrites": len(h.rewrites),
+                  "files": len(h.paths()), "rewrites": len(h.rewrites),
                   "maxrss_mib": me.ru_maxrss / 1024, "children_maxrss_mib": kids.ru_maxrss / 1024,
                   "cpu": me.ru_utime + me.ru_stime, "children_cpu": kids.ru_utime + kids.ru_stime}}))
 """

@@ -56,15 +56,13 @@ def test_demo_repository(tmp_path):
         t = c.committed_at
         assert cal.is_workday(t.date()) and 8 <= t.hour < 19, (c.sha, t)
     office = {a for u in repo.units.values() if u.type == "热线管理机构" for a in u.maintainers}
-    for path, fs in h.files.items():
-        if path.startswith("orders/"):
-            for key, _ in fs.items:
-                o = fs.origins[key]
-                author = h.commits[o.commit].account
-                if o.type in ("派单", "回访", "退回审核", "延期审核", "重办", "督办"):
-                    assert author in office, (path, o)
-                elif o.unit and not repo.units[o.unit].changes:  # (a unit with a staff change had other accounts before)
-                    assert author in repo.units[o.unit].maintainers, (path, o)
+    for path, _, _, item in h.rows("orders/"):
+        o = h.origin(item)
+        author = h.commits[o.commit].account
+        if o.type in ("派单", "回访", "退回审核", "延期审核", "重办", "督办"):
+            assert author in office, (path, o)
+        elif o.unit and not repo.units[o.unit].changes:  # (a unit with a staff change had other accounts before)
+            assert author in repo.units[o.unit].maintainers, (path, o)
 
     # realistic variety: the lifecycle paths all occur, and holidays leave no staff events
     states = repo.states(SNAPSHOT)

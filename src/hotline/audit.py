@@ -29,6 +29,7 @@ from .history import CommitInfo, History, Removal
 from .loader import Context
 from .models import Unit
 from .timefmt import format_time, parse_date, parse_time
+from .yamlitems import key_of
 
 
 def office_maintainers(units: dict[str, Unit]) -> set[str]:
@@ -37,31 +38,28 @@ def office_maintainers(units: dict[str, Unit]) -> set[str]:
 
 
 class Timeliness:
-    """Late and future tests against commit times, with per-commit thresholds worked out once."""
+    """Late and future tests of items against the time of the commit that introduced them.
 
-    def __init__(self, commits: list[CommitInfo], calendar: WorkCalendar, tolerance: int) -> None:
-        self.commits = commits
+    Per day of commit, the earliest declared date that is not late is worked out once; an item is then
+    judged by comparing text (``YYYY-MM-DD HH:MM`` sorts as time does) and minutes of the day.
+    """
+
+    def __init__(self, hist: History, calendar: WorkCalendar, tolerance: int) -> None:
+        self.times = hist.store.times
         self.cal = calendar
         self.tolerance = tolerance
-        self._bound: dict[date, str] = {}
-        self._per_commit: dict[int, tuple[str, str]] = {}
+        self._days: dict[int, tuple[str, str]] = {}
 
-    def _late_bound(self, committed: date) -> str:
-        """The earliest declared date that is not late for something committed on ``committed``."""
-        if committed not in self._bound:
+    def _day(self, day: int) -> tuple[str, str]:
+        """(the date, the earliest declared date not late) for commits on Beijing day number ``day``."""
+        got = self._days.get(day)
+        if got is None:
+            committed = date(1970, 1, 1) + timedelta(days=day)
             d = committed
             while self.cal.add_workdays(d - timedelta(days=1), self.tolerance).day >= committed:
                 d -= timedelta(days=1)
-            self._bound[committed] = d.isoformat()
-        return self._bound[committed]
-
-    def thresholds(self, commit: int) -> tuple[str, str]:
-        """(late bound date, commit minute) as sortable text for commit index ``commit``."""
-        t = self._per_commit.get(commit)
-        if t is None:
-            at = self.commits[commit].committed_at
-            t = self._per_commit[commit] = (self._late_bound(at.date()), format_time(at))
-        return t
+            got = self._days[day] = (committed.isoformat(), d.isoformat())
+        return got
 
     def judge(self, at: str | None, commit: int) -> tuple[bool, bool]:
         """(late, future) of an item declared at ``at`` and introduced by commit index ``commit``."""
@@ -72,8 +70,13 @@ class Timeliness:
                 at = format_time(parse_time(at))
             except ValueError:
                 return False, False
-        bound, minute = self.thresholds(commit)
-        return at[:10] < bound, at > minute
+        local = self.times[commit] + 28800  # Beijing time
+        day_text, bound = self._day(local // 86400)
+        day = at[:10]
+        late = day < bound
+        if day != day_text:
+            return late, day > day_text
+        return late, int(at[11:13]) * 60 + int(at[14:16]) > local % 86400 // 60
 
 
 def audit(hist: History, ctx: Context) -> list[Finding]:
@@ -87,12 +90,8 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
                            f"这是浅克隆（只有 {since:%Y-%m-%d %H:%M} 以来的提交）：此前入库的事件无法核对入库时间，"
                            "也无法发现此前的改写；工作流检出时请使用 fetch-depth: 0" if since else
                            "这是浅克隆：无法核对入库时间和改写；工作流检出时请使用 fetch-depth: 0"))
-    timely = Timeliness(hist.commits, ctx.calendar, rules.late_record_tolerance_days)
-    for path, fs in hist.files.items():
-        if path.startswith("orders/"):
-            out += _order_findings(hist, path, timely, rules.late_record_tolerance_days)
-        elif path.startswith("units/"):
-            out += _unit_findings(hist, path, ctx.calendar, rules.unit_change_report_days)
+    out += _order_findings(hist, ctx.calendar, rules.late_record_tolerance_days)
+    out += _unit_findings(hist, ctx.calendar, rules.unit_change_report_days)
     office = office_maintainers(ctx.units)
     for r in hist.rewrites:
         if r.path.startswith("orders/"):
@@ -104,17 +103,16 @@ def _who(c: CommitInfo) -> str:
     return f"提交 {c.short}，{c.author}（{c.account}）"
 
 
-def _order_findings(hist: History, path: str, timely: Timeliness, tolerance: int) -> list[Finding]:
+def _order_findings(hist: History, cal: WorkCalendar, tolerance: int) -> list[Finding]:
     out = []
-    fs = hist.files[path]
-    origins = fs.origins
-    for n, (key, line) in enumerate(fs.items, 1):
-        o = origins[key]
-        if o.commit < 0 or o.at is None:
-            continue
-        late, future = timely.judge(o.at, o.commit)
+    s = hist.store
+    judge = Timeliness(hist, cal, tolerance).judge
+    item_commit, item_at = s.item_commit, s.item_at
+    for path, n, line, item in hist.rows("orders/"):
+        late, future = judge(item_at[item], item_commit[item])
         if not (late or future):
             continue
+        o = hist.origin(item)
         c = hist.commits[o.commit]
         what = f"第 {n} 条事件（{o.type or '事件'}{' ' + o.unit if o.unit else ''}，事件时间 {o.at}）"
         if future:
@@ -126,11 +124,10 @@ def _order_findings(hist: History, path: str, timely: Timeliness, tolerance: int
     return out
 
 
-def _unit_findings(hist: History, path: str, cal: WorkCalendar, days: int) -> list[Finding]:
+def _unit_findings(hist: History, cal: WorkCalendar, days: int) -> list[Finding]:
     out = []
-    fs = hist.files[path]
-    for key, line in fs.items:
-        o = fs.origins[key]
+    for path, n, line, item in hist.rows("units/"):
+        o = hist.origin(item)
         if o.commit < 0 or not o.at:
             continue
         try:
@@ -152,14 +149,14 @@ def _rewrite_finding(hist: History, r: Removal, office: set[str]) -> Finding:
     when = f"已于 {intro.committed_at:%Y-%m-%d %H:%M} 入库（提交 {intro.short}），" if intro else "已入库，"
     if r.new_text is not None:
         how = f"被改写：原为“{r.old_text}”，现为“{r.new_text}”"
-    elif r.new_line == 0 and r.path not in hist.files:
+    elif r.new_line == 0 and r.path not in hist.paths(r.path):
         how = f"随文件一起被删除：原为“{r.old_text}”"
     else:
         how = f"被删除：原为“{r.old_text}”"
-    fs = hist.files.get(r.path)
     line = 0
-    if fs is not None and r.new_text is not None:
-        line = next((ln for k, ln in fs.items if k == history_mod.key_of(r.new_text)), 0)
+    if r.new_text is not None:
+        key = key_of(r.new_text)
+        line = next((ln for ln, _, k in hist.items(r.path) if k == key), 0)
     msg = (f"第 {r.index + 1} 条事件{when}之后在 {c.committed_at:%Y-%m-%d %H:%M} 由{c.author}（{c.account}，提交 {c.short}）{how}。")
     if c.account in office:
         return Finding(r.path, line, "history-rewritten", msg + "修改人是热线管理机构的维护人，予以记录", "warning")

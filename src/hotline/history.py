@@ -1,19 +1,20 @@
 """The history reader (Git 历史): which commit brought each event and each unit change into the records.
 
-One pass over the history: a single ``git log --raw`` lists, for every commit reachable from HEAD (oldest
-first, merges compared with their first parent), the order and unit files it changed with their old and
-new blob ids; a single ``git cat-file --batch`` streams the new versions' contents while ``git log`` is
-still running. Each version's list items (``events`` of an order, ``changes`` of a unit; see
-``yamlitems``) are compared with the previous version's: an item seen for the first time was introduced
-by that commit (its id, author and committer time); an item that disappears was changed or deleted.
+One pass over the history: a single ``git log --raw`` (newest first, merges compared with their first
+parent) lists the order and unit files each commit changed, with old and new blob ids; a single
+``git cat-file --batch-command`` streams the new versions while ``git log`` is still running. Each
+version is compared with the version before it (which arrives a little later in the stream): when the
+newer one merely extends the older — the normal, append-only case — the appended list items (``events``
+of an order, ``changes`` of a unit; see ``yamlitems``) were introduced by that commit; otherwise both
+versions' items are compared, and an item that disappeared was changed or deleted by that commit.
 
 An item is identified by its text, so an event keeps the commit that first recorded it whatever is
 appended after it, a file moved to another folder keeps its history, and a merely reformatted event is
 not a changed one. A removal counts as a rewrite only on the main line (the first-parent chain of HEAD):
 a branch that fixes its own typo before it is merged has rewritten nothing that was on main.
 
-The result is cached in ``.cache/hotline/history.pickle`` together with the last commit read; the next
-run reads only ``last..HEAD`` (or everything again when HEAD no longer descends from it). In a shallow
+The state is cached in ``.cache/hotline/history.pickle`` as plain arrays, with the last commit read; the
+next run reads only ``last..HEAD`` (everything again when HEAD no longer descends from it). In a shallow
 clone the commits at the boundary seem to add everything they contain: what they hold is marked as of
 unknown origin and the history is reported as incomplete (``shallow``).
 
@@ -25,14 +26,16 @@ from __future__ import annotations
 
 import pickle
 import queue
-import sys
 import threading
-from collections import Counter
-from collections import deque
+from array import array
+from binascii import hexlify, unhexlify
+from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import sha1
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__, gitcmd
 from .atomic import write_bytes
@@ -40,12 +43,13 @@ from .timefmt import BEIJING
 from .yamlitems import fields, items_or_yaml, key_of, same_item, tail_items
 
 CACHE_FILE = Path(".cache") / "hotline" / "history.pickle"
-FORMAT = 1
+FORMAT = 2
 TRACKED = {"orders": "events", "units": "changes"}
-UNKNOWN = -1  # commit index of items whose origin lies before a shallow clone's boundary
+UNKNOWN = -1  # commit of items whose origin lies before a shallow clone's boundary
+_PENDING = -2  # (during a walk) an item whose introducing commit has not been met yet
 _LOG_FORMAT = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%ct"
-_NO_MOVES: dict = {}
 _BATCH = 400  # blobs per cat-file request batch (two batches of ids stay well under a pipe's 64 KiB)
+_NULL = "0" * 40
 
 
 def account_of(email: str) -> str:
@@ -56,13 +60,21 @@ def account_of(email: str) -> str:
     return local.lower()
 
 
+def tracked_list(path: str) -> str | None:
+    """The list key read from ``path``: ``events`` for order files, ``changes`` for unit files."""
+    top, _, rest = path.partition("/")
+    if not rest or not path.endswith((".yaml", ".yml")):
+        return None
+    return TRACKED.get(top)
+
+
 @dataclass(frozen=True, slots=True)
 class CommitInfo:
     sha: str
     author: str
     email: str
     time: int  # committer time, seconds since the epoch
-    first_parent: int  # index of the first parent among the commits read, -1 when none (root, boundary)
+    first_parent: int  # index of the first parent, -1 when unknown (root, shallow boundary)
 
     @property
     def account(self) -> str:
@@ -78,8 +90,7 @@ class CommitInfo:
         return self.sha[:9]
 
 
-@dataclass(slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where an item first appeared, and the scalars the checks need from it."""
 
     commit: int
@@ -88,38 +99,98 @@ class Origin:
     unit: str | None
 
 
-@dataclass(slots=True)
-class FileState:
-    blob: str
-    items: tuple[tuple[int, int], ...]  # (key, line) of the version last read
-    origins: dict[int, Origin]  # every item key ever seen in this file
-    size: int = 0  # bytes of that version: a new version that starts with it only appended
-    lines: int = 0  # its number of lines
-    indent: int = -1  # indentation of its list items
-
-
 @dataclass(frozen=True, slots=True)
 class Removal:
     """An item present before a commit and gone after it (a rewrite when the commit is on the main line)."""
 
     commit: int
     path: str
-    index: int  # position of the item in the old version (0-based)
+    index: int  # position of the item in the older version (0-based)
     old_text: str
-    old_origin: int  # commit index that introduced the removed item
+    old_origin: int  # commit that introduced the removed item
     new_text: str | None  # the item now at that position, when the commit replaced it
-    new_line: int  # its line in the new version (0 when the file was deleted)
+    new_line: int  # its line in the newer version (0 when deleted)
 
 
-@dataclass
-class State:
-    format: int = FORMAT
-    version: str = __version__
-    head: str = ""
-    boundary: frozenset[str] = frozenset()
-    commits: list[CommitInfo] = field(default_factory=list)
-    files: dict[str, FileState] = field(default_factory=dict)
-    removals: list[Removal] = field(default_factory=list)
+class Store:
+    """The persistent state: commits, items and the files at HEAD, as arrays (fast to pickle)."""
+
+    def __init__(self, boundary: frozenset[str] = frozenset()) -> None:
+        self.format, self.version = FORMAT, __version__
+        self.head = ""
+        self.boundary = boundary
+        # commits, oldest first
+        self.shas = bytearray()  # 20 bytes each
+        self.times = array("q")
+        self.parents = array("i")  # first parent, -1 unknown
+        self.who = array("i")  # index into people
+        self.people: list[tuple[str, str]] = []
+        # items: every distinct text ever introduced into a tracked list, with its first commit
+        self.item_key = array("q")
+        self.item_commit = array("i")
+        self.item_at: list[str | None] = []
+        self.item_type = array("H")
+        self.item_unit = array("H")
+        self.names: list[str | None] = [None]  # interned type and unit names (0: none)
+        # files at HEAD
+        self.paths: list[str] = []
+        self.f_blob = bytearray()  # 20 bytes each; zeros: deleted
+        self.f_size = array("i")
+        self.f_lines = array("i")
+        self.f_indent = array("b")
+        self.f_items = array("i")  # (start, count) into fi_item/fi_line
+        self.fi_item = array("i")
+        self.fi_line = array("i")
+        self.f_known = array("i")  # (start, count) into fk_key/fk_item: every item ever seen in the file
+        self.fk_key = array("q")
+        self.fk_item = array("i")
+        self.removals: list[Removal] = []
+
+    def __getstate__(self):
+        return self.__dict__
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+
+@dataclass(slots=True)
+class FileState:
+    """One file while a walk touches it."""
+
+    blob: str
+    size: int
+    lines: int
+    indent: int
+    items: list[tuple[int, int]] | None  # (key, line) at HEAD; None: unchanged from the store
+    known: dict[int, int]  # key -> item
+    deleted: bool = False
+
+
+# --- the answer ------------------------------------------------------------------------------------
+
+
+class _Commits:
+    """A read-only sequence view of the stored commits."""
+
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def __len__(self) -> int:
+        return len(self.s.times)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        s = self.s
+        author, email = s.people[s.who[i]]
+        return CommitInfo(hexlify(s.shas[20 * i: 20 * i + 20]).decode(), author, email, s.times[i], s.parents[i])
+
+    def __iter__(self) -> Iterator[CommitInfo]:
+        return (self[i] for i in range(len(self)))
 
 
 @dataclass
@@ -129,40 +200,84 @@ class History:
     root: Path
     head: str | None
     shallow: bool
-    commits: list[CommitInfo]
-    files: dict[str, FileState]
-    rewrites: list[Removal]
+    store: Store = field(repr=False)
     cold: bool = True  # whether this run read the whole history
     commits_read: int = 0
+    _index: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def commits(self) -> _Commits:
+        return _Commits(self.store)
+
+    def commit(self, index: int) -> CommitInfo | None:
+        return self.commits[index] if 0 <= index < len(self.store.times) else None
+
+    def _file(self, path: str) -> int | None:
+        if self._index is None:
+            self._index = {p: i for i, p in enumerate(self.store.paths) if self.store.f_items[2 * i + 1] >= 0}
+        return self._index.get(path)
+
+    def paths(self, prefix: str = "") -> list[str]:
+        s = self.store
+        return [p for i, p in enumerate(s.paths) if p.startswith(prefix) and s.f_items[2 * i + 1] >= 0]
+
+    def origin(self, item: int) -> Origin:
+        s = self.store
+        return Origin(s.item_commit[item], s.item_at[item], s.names[s.item_type[item]], s.names[s.item_unit[item]])
 
     def items(self, path: str) -> list[tuple[int, Origin, int]]:
         """(line, origin, key) of each item of ``path`` as committed at HEAD."""
-        st = self.files.get(path)
-        if st is None:
+        i = self._file(path)
+        if i is None:
             return []
-        return [(line, st.origins[k], k) for k, line in st.items]
+        s = self.store
+        start, count = s.f_items[2 * i], s.f_items[2 * i + 1]
+        return [(s.fi_line[j], self.origin(s.fi_item[j]), s.item_key[s.fi_item[j]]) for j in range(start, start + count)]
+
+    def rows(self, prefix: str) -> Iterator[tuple[str, int, int, int]]:
+        """(path, position from 1, line, item) of every item at HEAD under ``prefix`` (fast, for checks)."""
+        s = self.store
+        f_items, fi_item, fi_line = s.f_items, s.fi_item, s.fi_line
+        for i, p in enumerate(s.paths):
+            count = f_items[2 * i + 1]
+            if count <= 0 or not p.startswith(prefix):
+                continue
+            start = f_items[2 * i]
+            for n in range(count):
+                yield p, n + 1, fi_line[start + n], fi_item[start + n]
 
     def origin_of(self, path: str, text: str) -> Origin | None:
         """The origin of an item (given by its text) of ``path``, None when it was never committed."""
-        st = self.files.get(path)
-        return st.origins.get(key_of(text)) if st else None
+        i = self._file(path)
+        if i is None:
+            return None
+        s = self.store
+        key = key_of(text)
+        start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
+        for j in range(start, start + count):
+            if s.fk_key[j] == key:
+                return self.origin(s.fk_item[j])
+        return None
 
-    def commit(self, index: int) -> CommitInfo | None:
-        return self.commits[index] if 0 <= index < len(self.commits) else None
+    @property
+    def rewrites(self) -> list[Removal]:
+        """Removals made on the first-parent chain of HEAD (merges count as their first-parent diff)."""
+        s = self.store
+        if not s.removals:
+            return []
+        main: set[int] = set()
+        i = len(s.times) - 1
+        while i >= 0 and i not in main:
+            main.add(i)
+            i = s.parents[i]
+        return sorted((r for r in s.removals if r.commit in main), key=lambda r: (r.commit, r.path, r.index))
 
     @property
     def boundary_time(self) -> datetime | None:
         """The earliest visible commit time in a shallow clone."""
-        times = [c.time for c in self.commits if c.first_parent < 0]
+        s = self.store
+        times = [s.times[i] for i in range(len(s.times)) if s.parents[i] < 0]
         return datetime.fromtimestamp(min(times), BEIJING).replace(tzinfo=None) if times else None
-
-
-def tracked_list(path: str) -> str | None:
-    """The list key read from ``path``: ``events`` for order files, ``changes`` for unit files."""
-    top, _, rest = path.partition("/")
-    if not rest or not path.endswith((".yaml", ".yml")):
-        return None
-    return TRACKED.get(top)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -178,81 +293,68 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
     head = gitcmd.head(root)
     boundary = gitcmd.shallow_boundary(root)
     if head is None:
-        return History(root, None, bool(boundary), [], {}, [])
+        return History(root, None, bool(boundary), Store(boundary))
     cache_path = root / CACHE_FILE
-    state = _load(cache_path) if use_cache else None
-    if state is not None and state.boundary != boundary:
-        state = None
-    cold = state is None
-    if state is not None and state.head != head and not gitcmd.is_ancestor(root, state.head, head):
-        state, cold = None, True
-    if state is None:
-        state = State(boundary=boundary)
-    before = len(state.commits)
-    if state.head != head:
-        _Walker(root, state, prefix).walk(f"{state.head}..{head}" if state.head else head)
-        state.head = head
+    store = _load(cache_path) if use_cache else None
+    if store is not None and (store.boundary != boundary or store.head != head and not gitcmd.is_ancestor(root, store.head, head)):
+        store = None
+    cold = store is None
+    if store is None:
+        store = Store(boundary)
+    before = len(store.times)
+    if store.head != head:
+        _Walk(root, store, prefix).run(f"{store.head}..{head}" if store.head else head)
+        store.head = head
         if use_cache:
             try:
-                write_bytes(cache_path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+                write_bytes(cache_path, pickle.dumps(store, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:
                 pass  # a read-only checkout still gets its answer
-    rewrites = _mainline_removals(state)
-    return History(root, head, bool(boundary), state.commits, state.files, rewrites, cold, len(state.commits) - before)
+    return History(root, head, bool(boundary), store, cold, len(store.times) - before)
 
 
-def _load(path: Path) -> State | None:
+def _load(path: Path) -> Store | None:
     try:
         with open(path, "rb") as fh:
-            state = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            store = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, KeyError):
         return None
-    if not isinstance(state, State) or state.format != FORMAT or state.version != __version__:
+    if not isinstance(store, Store) or getattr(store, "format", None) != FORMAT or store.version != __version__:
         return None
-    return state
+    return store
 
 
-def _mainline_removals(state: State) -> list[Removal]:
-    """Removals made on the first-parent chain of HEAD (merges count as their first-parent diff)."""
-    if not state.removals:
-        return []
-    main: set[int] = set()
-    i = len(state.commits) - 1
-    by_sha = None
-    if state.commits and state.commits[-1].sha != state.head:
-        by_sha = {c.sha: n for n, c in enumerate(state.commits)}
-        i = by_sha.get(state.head, -1)
-    while i >= 0 and i not in main:
-        main.add(i)
-        i = state.commits[i].first_parent
-    return [r for r in state.removals if r.commit in main]
+class _Walk:
+    """One pass over ``revisions``, newest first; each file version is settled when the one before it arrives."""
 
-
-class _Walker:
-    """One pass: ``git log --raw`` piped into ``git cat-file --batch``, consumed in commit order."""
-
-    def __init__(self, root: Path, state: State, prefix: str) -> None:
+    def __init__(self, root: Path, store: Store, prefix: str) -> None:
         self.root = root
-        self.state = state
+        self.s = store
         self.prefix = prefix + "/" if prefix else ""
-        self.index = {c.sha: n for n, c in enumerate(state.commits)}
+        self.item_base = len(store.item_key)  # items created before this run keep their commit
+        self.files: dict[str, FileState] = {}  # touched in this run
+        self.path_index = {p: i for i, p in enumerate(store.paths)} if store.paths else {}
+        self.waiting: dict[tuple[str, str], list[tuple]] = {}
+        self.moves: dict[int, dict[int, tuple[str, int]]] = {}
+        self.parent: dict[int, int] = {}  # joined items
+        self.run_shas: list[bytes] = []
+        self.run_parents: list[bytes] = []
+        self.run_times: list[int] = []
+        self.run_who: list[int] = []
+        self.people = {p: i for i, p in enumerate(store.people)}
+        self.people_raw: dict[tuple[bytes, bytes], int] = {}
+        self.names = {n: i for i, n in enumerate(store.names)}
+        self.removals: list[Removal] = []  # with run-local commit numbers
+        self.merges = False
         self._reader: gitcmd.BlobReader | None = None
 
-    # a second, unbuffered cat-file for the rare random reads (old versions, merges)
-    def blob_text(self, sha: str) -> str:
-        if self._reader is None:
-            self._reader = gitcmd.BlobReader(self.root)
-        data = self._reader.read(sha)
-        return data.decode("utf-8", "replace") if data is not None else ""
-
-    def walk(self, revisions: str) -> None:
-        """Read ``revisions`` oldest first. A thread only drains ``git log`` (so it never waits on us);
-        blob requests go to cat-file in batches, one batch ahead of the one being processed."""
-        log = gitcmd.stream(self.root, "log", "--reverse", "--topo-order", "--diff-merges=first-parent", "--raw",
-                            "--no-renames", "--no-abbrev", "-z", _LOG_FORMAT, revisions, "--")
+    # --- the pipeline -----------------------------------------------------------------------------
+    def run(self, revisions: str) -> None:
+        log = gitcmd.stream(self.root, "log", "--diff-merges=first-parent", "--raw", "--no-renames", "--no-abbrev",
+                            "-z", _LOG_FORMAT, revisions, "--")
         chunks: queue.Queue = queue.Queue(maxsize=64)
 
-        def drain() -> None:
+        def drain() -> None:  # only moves bytes, so git log never waits for us
             read = log.stdout.read1
             while True:
                 chunk = read(1 << 20)
@@ -270,14 +372,17 @@ class _Walker:
         try:
             while True:
                 chunk = chunks.get()
-                records = (rest + chunk).split(b"\x01") if chunk else [rest]
-                rest = records.pop() if chunk else b""
+                if chunk:
+                    records = (rest + chunk).split(b"\x01")
+                    rest = records.pop()
+                else:
+                    records, rest = [rest], b""
                 for rec in records:
                     if not rec:
                         continue
                     parsed = self._parse(rec)
                     batch.append(parsed)
-                    wanted += parsed[5]
+                    wanted += parsed[-1]
                     if len(wanted) >= _BATCH:
                         self.cat.request(wanted)
                         pending.append(batch)
@@ -290,19 +395,24 @@ class _Walker:
             pending.append(batch)
             while pending:
                 self._process(pending.popleft())
+        except BaseException:
+            log.kill()
+            raise
         finally:
-            drainer.join(timeout=0 if log.poll() is None else None)
             self.cat.close()
+        drainer.join()
+        gitcmd.finish(log, "log")
+        try:
+            self._settle_leftovers()
+            if self.merges:
+                self._check_head_versions()
+        finally:
             if self._reader:
                 self._reader.close()
-        gitcmd.finish(log, "log")
-
-    def _process(self, batch: list) -> None:
-        for sha, parents, author, email, ctime, wanted, changes in batch:
-            self._commit(sha, parents, author, email, ctime, changes)
+        self._store()
 
     def _parse(self, rec: bytes) -> tuple:
-        """One commit of ``git log -z --raw`` output: header fields, tracked changes, blobs to read."""
+        """One commit of ``git log -z --raw`` output: header fields and the tracked files it changed."""
         parts = rec.split(b"\x00")
         changes = []
         wanted = []
@@ -327,130 +437,332 @@ class _Walker:
             # :old_mode new_mode old_sha new_sha status
             old, new = meta[15:55].decode(), meta[56:96].decode()
             if meta[8:10] != b"10":  # not a regular file (deleted, submodule, symlink)
-                new = gitcmd.NULL_SHA
+                new = _NULL
             if meta[1:3] != b"10":
-                old = gitcmd.NULL_SHA
+                old = _NULL
             changes.append((path, key, old, new))
-            if new != gitcmd.NULL_SHA:
+            if new != _NULL:
                 wanted.append(new)
-        return (parts[0].decode(), parts[1].decode(), parts[2].decode("utf-8", "replace"),
-                parts[3].decode("utf-8", "replace"), int(parts[4] or 0), wanted, changes)
+        return parts[0], parts[1], parts[2], parts[3], parts[4], changes, wanted
 
-    # --- one commit -------------------------------------------------------------------------------
-    def _commit(self, sha, parents, author, email, ctime, changes) -> None:
-        st = self.state
-        plist = parents.split()
-        first = self.index.get(plist[0], -1) if plist else -1
-        idx = len(st.commits)
-        st.commits.append(CommitInfo(sha, author, email, ctime, first))
-        self.index[sha] = idx
-        origin_commit = UNKNOWN if sha in st.boundary else idx
-        if not changes:
-            return
-        nothing_deleted = True
-        for change in changes:
-            if change[3] == gitcmd.NULL_SHA:
-                nothing_deleted = False
-        if nothing_deleted:
+    def _process(self, batch: list) -> None:
+        for sha, parents, author, email, ctime, changes, _ in batch:
+            c = len(self.run_times)
+            self.run_shas.append(unhexlify(sha))
+            self.run_parents.append(unhexlify(parents[:40]) if parents else b"")
+            if len(parents) > 40:
+                self.merges = True
+            self.run_times.append(int(ctime or 0))
+            who = self.people_raw.get((author, email))
+            if who is None:
+                person = (author.decode("utf-8", "replace"), email.decode("utf-8", "replace"))
+                who = self.people.setdefault(person, len(self.people))
+                self.people_raw[(author, email)] = who
+            self.run_who.append(who)
+            if not changes:
+                continue
+            boundary = bool(self.s.boundary) and sha.decode() in self.s.boundary
+            if len(changes) > 1 and any(ch[3] == _NULL for ch in changes) and any(ch[2] == _NULL for ch in changes):
+                self.moves[c] = {}
             for path, key, old, new in changes:
-                self._changed(idx, origin_commit, path, key, old, new, self.cat.next() or b"", _NO_MOVES)
+                content = self.cat.next() or b"" if new != _NULL else None
+                self._version(c, boundary, path, key, old, new, content)
+
+    # --- one file version -------------------------------------------------------------------------
+    def _file(self, path: str) -> FileState:
+        fs = self.files.get(path)
+        if fs is None:
+            i = self.path_index.get(path)
+            s = self.s
+            if i is not None and s.f_items[2 * i + 1] >= 0:
+                start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
+                known = dict(zip(s.fk_key[start:start + count], s.fk_item[start:start + count]))
+                fs = FileState(hexlify(s.f_blob[20 * i: 20 * i + 20]).decode(), s.f_size[i], s.f_lines[i], s.f_indent[i], None, known)
+                fs.deleted = None  # type: ignore[assignment]  # marks "as in the store"
+            else:
+                fs = FileState(_NULL, 0, 0, -1, None, {})
+                fs.deleted = None  # type: ignore[assignment]
+            self.files[path] = fs
+        return fs
+
+    def _version(self, c: int, boundary: bool, path: str, key: str, old: str, new: str, content: bytes | None) -> None:
+        fs = self._file(path)
+        if fs.deleted is None:  # first seen in this run: the newest version, the one at HEAD
+            self._set_head(fs, new, content, key)
+        if content is not None:
+            for w in self.waiting.pop((path, new), ()):
+                self._settle(w, content)
+        w = (c, boundary, path, key, content)
+        if old == _NULL:
+            self._settle(w, b"", created=True)
+        else:
+            self.waiting.setdefault((path, old), []).append(w)
+
+    def _set_head(self, fs: FileState, blob: str, content: bytes | None, key: str) -> None:
+        if content is None:
+            fs.deleted, fs.items = True, []
             return
-        contents = {}
-        for path, key, old, new in changes:
-            if new != gitcmd.NULL_SHA:
-                contents[path] = self.cat.next() or b""
-        # deletions first, so that a file moved in this commit inherits its items' origins
-        moved: dict[int, tuple[Origin, str, int, int, str]] = {}
-        for path, key, old, new in changes:
-            if new == gitcmd.NULL_SHA:
-                self._deleted(idx, path, key, old, moved)
-        for path, key, old, new in changes:
-            if new != gitcmd.NULL_SHA:
-                self._changed(idx, origin_commit, path, key, old, new, contents[path], moved)
-        for k, (origin, path, index, old_line, text) in moved.items():
-            st.removals.append(Removal(idx, path, index, text, origin.commit, None, 0))
-
-    def _old_items(self, path: str, key: str, old: str) -> tuple[list[tuple[int, int]], list[str] | None]:
-        """(key, line) of the old version; texts too when it had to be read again."""
-        fs = self.state.files.get(path)
-        if fs is not None and fs.blob == old:
-            return list(fs.items), None
-        if old == gitcmd.NULL_SHA:
-            return [], None
-        found = items_or_yaml(self.blob_text(old), key)
-        return [(key_of(t), line) for t, line in found], [t for t, _ in found]
-
-    def _texts(self, path: str, key: str, old: str, cached: list[str] | None) -> list[str]:
-        return cached if cached is not None else [t for t, _ in items_or_yaml(self.blob_text(old), key)]
-
-    def _deleted(self, idx: int, path: str, key: str, old: str, moved: dict) -> None:
-        fs = self.state.files.pop(path, None)
-        old_items, texts = self._old_items(path, key, old) if fs is None or fs.blob != old else (list(fs.items), None)
-        if not old_items:
-            return
-        texts = self._texts(path, key, old, texts)
-        origins = fs.origins if fs else {}
-        for n, ((k, line), text) in enumerate(zip(old_items, texts)):
-            origin = origins.get(k) or _origin(UNKNOWN, text)
-            moved[k] = (origin, path, n, line, text)
-
-    def _changed(self, idx: int, origin_commit: int, path: str, key: str, old: str, new: str, data: bytes, moved: dict) -> None:
-        st = self.state
-        fs = st.files.get(path)
-        if fs is not None and fs.blob == old and fs.items and len(data) > fs.size:
-            # the usual case: the new version is the old one with items appended (checked against the
-            # old blob id, so nothing earlier in the file changed)
-            if sha1(b"blob %d\0" % fs.size + data[: fs.size]).hexdigest() == old:
-                tail = data[fs.size:].decode("utf-8", "replace")
-                added = tail_items(tail, fs.indent, fs.lines + 1)
-                if added is not None:
-                    origins = fs.origins
-                    new_items = list(fs.items)
-                    for t, line in added:
-                        k = key_of(t)
-                        new_items.append((k, line))
-                        if k not in origins:
-                            origins[k] = moved.pop(k)[0] if moved and k in moved else _origin(origin_commit, t)
-                    fs.blob, fs.items, fs.size, fs.lines = new, tuple(new_items), len(data), fs.lines + tail.count("\n")
-                    return
-        text = data.decode("utf-8", "replace")
-        origins = fs.origins if fs is not None else {}
-        old_items, old_texts = self._old_items(path, key, old)
+        text = content.decode("utf-8", "replace")
         found = items_or_yaml(text, key)
-        new_items = [(key_of(t), line) for t, line in found]
-        for (k, line), (t, _) in zip(new_items, found):
-            if k not in origins:
-                if k in moved:
-                    origins[k] = moved.pop(k)[0]
-                else:
-                    origins[k] = _origin(origin_commit, t)
-        old_counts = Counter(k for k, _ in old_items)
-        gone = old_counts - Counter(k for k, _ in new_items) if old_items else old_counts
+        fs.deleted = False
+        fs.blob, fs.size, fs.lines = blob, len(content), text.count("\n")
+        fs.indent = _indent(text, found[0][1]) if found else -1
+        fs.items = [(key_of(t), line) for t, line in found]
+
+    def _settle(self, w: tuple, older: bytes, created: bool = False, older_items=None) -> None:
+        """Compare a version (``w``) with the one before it (``older``): what its commit added and removed."""
+        c, boundary, path, key, newer = w
+        fs = self.files[path]
+        commit = UNKNOWN if boundary else c
+        if newer is None:  # the commit deleted the file
+            moved = self.moves.get(c)
+            for i, (t, _) in enumerate(older_items or items_or_yaml(older.decode("utf-8", "replace"), key)):
+                k = key_of(t)
+                if moved and k in moved:  # moved to another file in the same commit: one history
+                    item = moved[k][1]
+                    fs.known[k] = self._join(fs.known[k], item) if k in fs.known else item
+                    continue
+                self.removals.append(Removal(c, path, i, t, k, None, 0))  # type: ignore[arg-type]
+            return
+        if not created and len(newer) > len(older) and newer.startswith(older):
+            added = tail_items(newer[len(older):].decode("utf-8", "replace"), fs.indent, 0)
+            if added is not None:
+                for t, _ in added:
+                    self._introduce(fs, key_of(t), commit, t)
+                return
+        new_found = items_or_yaml(newer.decode("utf-8", "replace"), key)
+        old_found = older_items if older_items is not None else (
+            items_or_yaml(older.decode("utf-8", "replace"), key) if older else [])
+        new_keys = [key_of(t) for t, _ in new_found]
+        old_keys = [key_of(t) for t, _ in old_found]
+        old_counts = Counter(old_keys)
+        gone = old_counts - Counter(new_keys)
+        reformatted: dict[int, int] = {}
         if gone:
-            old_texts = self._texts(path, key, old, old_texts)
-            new_pos = {i: (t, line, k) for i, ((k, line), (t, _)) in enumerate(zip(new_items, found))}
-            for i, ((k, line), t_old) in enumerate(zip(old_items, old_texts)):
+            for i, (k, (t_old, _)) in enumerate(zip(old_keys, old_found)):
                 if gone.get(k, 0) <= 0:
                     continue
                 gone[k] -= 1
-                replaced = new_pos.get(i)
-                if replaced and replaced[2] not in old_counts and same_item(t_old, replaced[0]):
-                    origins[replaced[2]] = origins.get(k) or origins[replaced[2]]  # reformatted, not changed
+                repl = (new_found[i][0], new_found[i][1], new_keys[i]) if i < len(new_keys) and new_keys[i] not in old_counts else None
+                if repl and same_item(t_old, repl[0]):
+                    reformatted[repl[2]] = k  # the same event, written differently: keeps its origin
                     continue
-                origin = origins.get(k)
-                self.state.removals.append(
-                    Removal(idx, path, i, t_old, origin.commit if origin else UNKNOWN,
-                            replaced[0] if replaced and replaced[2] not in old_counts else None,
-                            replaced[1] if replaced and replaced[2] not in old_counts else 0)
-                )
-        indent = _indent(text, found[-1][1]) if found else -1
-        st.files[path] = FileState(new, tuple(new_items), origins, len(data), text.count("\n"), indent)
+                self.removals.append(Removal(c, path, i, t_old, k, repl[0] if repl else None, repl[1] if repl else 0))  # type: ignore[arg-type]
+        new_set = Counter(new_keys) - old_counts
+        for k, (t, _) in zip(new_keys, new_found):
+            if new_set.get(k, 0) <= 0:
+                continue
+            new_set[k] -= 1
+            if k in reformatted:
+                self._same(fs, k, reformatted[k], t)
+                continue
+            item = self._introduce(fs, k, commit, t)
+            if created and c in self.moves:
+                self.moves[c][k] = (path, item)
+
+    # items that turn out to be one event (moved, reformatted) are joined; the older origin wins
+    def _find(self, item: int) -> int:
+        parent = self.parent
+        while item in parent:
+            item = parent[item]
+        return item
+
+    def _older(self, a: int, b: int) -> bool:
+        """Whether item ``a``'s origin is older than ``b``'s (walk order: a higher run number is older)."""
+        if a < self.item_base or b < self.item_base:
+            return a < b
+        ca, cb = self.s.item_commit[a], self.s.item_commit[b]
+        if ca == _PENDING or cb == _PENDING:
+            return cb == _PENDING
+        return ca == UNKNOWN or cb != UNKNOWN and ca >= cb
+
+    def _join(self, a: int, b: int) -> int:
+        a, b = self._find(a), self._find(b)
+        if a == b:
+            return a
+        keep, drop = (a, b) if self._older(a, b) else (b, a)
+        self.parent[drop] = keep
+        return keep
+
+    def _same(self, fs: FileState, k_new: int, k_old: int, text: str) -> None:
+        """``k_new`` is ``k_old`` written differently: one event."""
+        a, b = fs.known.get(k_new), fs.known.get(k_old)
+        if a is None and b is None:
+            a = b = self._new_item(k_old, _PENDING, text)
+        elif a is None:
+            a = b
+        elif b is None:
+            b = a
+        else:
+            a = b = self._join(a, b)
+        fs.known[k_new], fs.known[k_old] = a, b
+
+    def _introduce(self, fs: FileState, k: int, commit: int, text: str) -> int:
+        item = fs.known.get(k)
+        if item is None:
+            item = self._new_item(k, commit, text)
+            fs.known[k] = item
+            return item
+        item = self._find(item)
+        if item >= self.item_base:  # seen in a newer commit of this walk: the older introduction wins
+            current = self.s.item_commit[item]
+            if current == _PENDING or current != UNKNOWN and (commit == UNKNOWN or commit > current):
+                self.s.item_commit[item] = commit
+        return item
+
+    def _new_item(self, k: int, commit: int, text: str) -> int:
+        s = self.s
+        f = fields(text)
+        s.item_key.append(k)
+        s.item_commit.append(commit)
+        s.item_at.append(f.get("at") or f.get("effective"))
+        s.item_type.append(self._name(f.get("type")))
+        s.item_unit.append(self._name(f.get("unit")))
+        return len(s.item_key) - 1
+
+    def _name(self, name: str | None) -> int:
+        if name is None:
+            return 0
+        i = self.names.get(name)
+        if i is None:
+            i = self.names[name] = len(self.s.names)
+            self.s.names.append(name)
+        return i
+
+    # --- after the walk ---------------------------------------------------------------------------
+    def blob_text(self, sha: str) -> bytes:
+        if self._reader is None:
+            self._reader = gitcmd.BlobReader(self.root)
+        return self._reader.read(sha) or b""
+
+    def _settle_leftovers(self) -> None:
+        """Versions whose predecessor was not in this walk: the stored version, or read it now."""
+        for (path, old), ws in self.waiting.items():
+            i = self.path_index.get(path)
+            s = self.s
+            stored = i is not None and hexlify(s.f_blob[20 * i: 20 * i + 20]).decode() == old
+            for w in ws:
+                newer = w[4]
+                if stored and newer is not None and len(newer) > s.f_size[i] and \
+                        sha1(b"blob %d\0" % s.f_size[i] + newer[: s.f_size[i]]).digest() == unhexlify(old):
+                    fs = self.files[path]
+                    added = tail_items(newer[s.f_size[i]:].decode("utf-8", "replace"), s.f_indent[i], 0)
+                    if added is not None:
+                        for t, _ in added:
+                            self._introduce(fs, key_of(t), UNKNOWN if w[1] else w[0], t)
+                        continue
+                self._settle(w, self.blob_text(old))
+        self.waiting.clear()
+
+    def _check_head_versions(self) -> None:
+        """With merges in the walk the newest version seen may not be HEAD's: ask git for HEAD's blobs."""
+        out = gitcmd.run(self.root, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", *(self.prefix + t for t in TRACKED))
+        at_head = {}
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, path = entry.split(b"\t", 1)
+            p = path.decode("utf-8", "surrogateescape")[len(self.prefix):]
+            if tracked_list(p):
+                at_head[p] = meta.split()[2].decode()
+        for path, fs in self.files.items():
+            blob = at_head.get(path)
+            if blob is None:
+                fs.deleted, fs.items = True, []
+            elif fs.deleted or fs.blob != blob:
+                self._set_head(fs, blob, self.blob_text(blob), tracked_list(path))  # type: ignore[arg-type]
+
+    def _store(self) -> None:
+        """Append this run's commits (oldest first) and write the touched files back into the arrays."""
+        s = self.s
+        n_old, n_run = len(s.times), len(self.run_times)
+
+        def final(c: int) -> int:
+            return UNKNOWN if c < 0 else n_old + n_run - 1 - c
+
+        index = {sha: final(c) for c, sha in enumerate(self.run_shas)}
+        head_before = s.head
+        old_index = None
+        for c in range(n_run - 1, -1, -1):
+            s.shas += self.run_shas[c]
+            s.times.append(self.run_times[c])
+            s.who.append(self.run_who[c])
+            p = self.run_parents[c]
+            parent = index.get(p, -1) if p else -1
+            if parent < 0 and p:
+                if head_before and p == unhexlify(head_before):
+                    parent = n_old - 1
+                elif n_old:
+                    if old_index is None:
+                        old_index = {bytes(s.shas[20 * j: 20 * j + 20]): j for j in range(n_old)}
+                    parent = old_index.get(p, -1)
+            s.parents.append(parent)
+        people = sorted(self.people.items(), key=lambda kv: kv[1])
+        s.people = [p for p, _ in people]
+        for j in range(self.item_base, len(s.item_commit)):
+            s.item_commit[j] = final(s.item_commit[j])
+        for r in self.removals:
+            fs = self.files[r.path]
+            item = fs.known.get(r.old_origin)  # old_origin holds the removed key until now
+            origin = s.item_commit[self._find(item)] if item is not None else UNKNOWN
+            s.removals.append(Removal(final(r.commit), r.path, r.index, r.old_text, origin, r.new_text, r.new_line))
+        for path, fs in self.files.items():
+            i = self.path_index.get(path)
+            if i is None:
+                if fs.deleted:
+                    continue
+                i = self.path_index[path] = len(s.paths)
+                s.paths.append(path)
+                s.f_blob += bytes(20)
+                s.f_size.append(0)
+                s.f_lines.append(0)
+                s.f_indent.append(-1)
+                s.f_items.extend((0, -1))
+                s.f_known.extend((0, 0))
+            if fs.deleted:
+                s.f_items[2 * i + 1] = -1
+                continue
+            if fs.items is not None:
+                s.f_blob[20 * i: 20 * i + 20] = unhexlify(fs.blob)
+                s.f_size[i], s.f_lines[i], s.f_indent[i] = fs.size, fs.lines, max(-1, min(fs.indent, 127))
+                s.f_items[2 * i], s.f_items[2 * i + 1] = len(s.fi_item), len(fs.items)
+                for k, line in fs.items:
+                    item = fs.known.get(k)
+                    if item is not None:
+                        item = self._find(item)
+                    if item is None:  # (cannot happen in a consistent history) origin unknown
+                        item = fs.known[k] = len(s.item_key)
+                        s.item_key.append(k)
+                        s.item_commit.append(UNKNOWN)
+                        s.item_at.append(None)
+                        s.item_type.append(0)
+                        s.item_unit.append(0)
+                    s.fi_item.append(item)
+                    s.fi_line.append(line)
+            s.f_known[2 * i], s.f_known[2 * i + 1] = len(s.fk_key), len(fs.known)
+            s.fk_key.extend(k for k in fs.known)
+            s.fk_item.extend(self._find(v) for v in fs.known.values())
+        _compact(s)
 
 
-def _origin(commit: int, text: str) -> Origin:
-    f = fields(text)
-    t, u = f.get("type"), f.get("unit")
-    return Origin(commit, f.get("at") or f.get("effective"), sys.intern(t) if t else None, sys.intern(u) if u else None)
+def _compact(s: Store) -> None:
+    """Drop the item lists of files rewritten since the last compaction once they are most of the arrays."""
+    live_items = sum(c for c in s.f_items[1::2] if c > 0)
+    live_known = sum(s.f_known[1::2])
+    if len(s.fi_item) <= 2 * live_items + 1024 and len(s.fk_key) <= 2 * live_known + 1024:
+        return
+    fi_item, fi_line, fk_key, fk_item = array("i"), array("i"), array("q"), array("i")
+    for i in range(len(s.paths)):
+        start, count = s.f_items[2 * i], s.f_items[2 * i + 1]
+        if count >= 0:
+            s.f_items[2 * i] = len(fi_item)
+            fi_item.extend(s.fi_item[start:start + count])
+            fi_line.extend(s.fi_line[start:start + count])
+        start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
+        s.f_known[2 * i] = len(fk_key)
+        fk_key.extend(s.fk_key[start:start + count])
+        fk_item.extend(s.fk_item[start:start + count])
+    s.fi_item, s.fi_line, s.fk_key, s.fk_item = fi_item, fi_line, fk_key, fk_item
 
 
 def _indent(text: str, line: int) -> int:
@@ -460,5 +772,6 @@ def _indent(text: str, line: int) -> int:
         start = text.find("\n", start) + 1
         if start == 0:
             return -1
-    row = text[start: text.find("\n", start) if text.find("\n", start) >= 0 else len(text)]
+    end = text.find("\n", start)
+    row = text[start: end if end >= 0 else len(text)]
     return len(row) - len(row.lstrip(" ")) if row.lstrip(" ").startswith("-") else -1

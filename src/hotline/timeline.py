@@ -54,15 +54,14 @@ class Entry:
 def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
     """The events of ``path`` (relative to the records root) as on disk, with their history."""
     text = (Path(ctx.root) / path).read_text(encoding="utf-8", errors="replace")
-    fs = hist.files.get(path)
     tolerance = ctx.rules.history.late_record_tolerance_days if ctx.rules else 1
-    timely = Timeliness(hist.commits, ctx.calendar, tolerance)
+    timely = Timeliness(hist, ctx.calendar, tolerance)
     replaced = {key_of(r.new_text) for r in hist.rewrites if r.path == path and r.new_text}
     out = []
     for n, (item, line) in enumerate(items_or_yaml(text, "events"), 1):
         f = fields(item)
         key = key_of(item)
-        origin = fs.origins.get(key) if fs else None
+        origin = hist.origin_of(path, item)
         e = Entry(n, line, f.get("type"), f.get("unit"), f.get("at"), None)
         if origin is not None:
             if origin.commit < 0:

@@ -25,7 +25,8 @@ Item = tuple[str, int]  # (normalized text, 1-based line)
 
 
 def key_of(text: str) -> int:
-    return int.from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+    """A signed 64-bit BLAKE2b key (fits an ``array('q')``)."""
+    return int.from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
 def _strip_comment(line: str) -> str:
