@@ -18,10 +18,12 @@ runs (registered in ``checker.EXTRA_CHECKS``).
 
 from __future__ import annotations
 
+import pickle
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from . import history as history_mod
+from .atomic import write_bytes
 from .calendar import WorkCalendar
 from .checker import EXTRA_CHECKS
 from .findings import Finding
@@ -106,22 +108,51 @@ def _who(c: CommitInfo) -> str:
 def _order_findings(hist: History, cal: WorkCalendar, tolerance: int) -> list[Finding]:
     out = []
     s = hist.store
-    judge = Timeliness(hist, cal, tolerance).judge
-    item_commit, item_at = s.item_commit, s.item_at
-    for path, n, line, item in hist.rows("orders/"):
-        late, future = judge(item_at[item], item_commit[item])
-        if not (late or future):
+    timely = Timeliness(hist, cal, tolerance)
+    judge, day_of = timely.judge, timely._day
+    item_commit, item_at, times, fi_item, fi_line, f_items = s.item_commit, s.item_at, s.times, s.fi_item, s.fi_line, s.f_items
+    for i, path in enumerate(s.paths):
+        count = f_items[2 * i + 1]
+        if count <= 0 or not path.startswith("orders/"):
             continue
-        o = hist.origin(item)
-        c = hist.commits[o.commit]
-        what = f"第 {n} 条事件（{o.type or '事件'}{' ' + o.unit if o.unit else ''}，事件时间 {o.at}）"
-        if future:
-            out.append(Finding(path, line, "future-event",
-                               f"{what}晚于它入库的时间 {c.committed_at:%Y-%m-%d %H:%M}（{_who(c)}）：不能记录尚未发生的事，请核对事件时间"))
-        else:
-            out.append(Finding(path, line, "late-record",
-                               f"{what}到 {c.committed_at:%Y-%m-%d %H:%M} 才入库（{_who(c)}），晚于事件时间超过 {tolerance} 个工作日：补录过晚"))
+        start = f_items[2 * i]
+        for n in range(count):
+            item = fi_item[start + n]
+            c = item_commit[item]
+            at = item_at[item]
+            if c < 0 or at is None:
+                continue
+            local = times[c] + 28800  # Beijing time of the commit
+            day_text, bound = day_of(local // 86400)
+            if len(at) == 16 and at[10] == " ":  # the usual layout: decide here, without a call
+                if at < day_text:
+                    if at >= bound:
+                        continue
+                    late, future = True, False
+                elif at.startswith(day_text):
+                    if int(at[11:13]) * 60 + int(at[14:16]) <= local % 86400 // 60:
+                        continue
+                    late, future = False, True
+                else:
+                    late, future = at[:10] < bound, True
+            else:
+                late, future = judge(at, c)
+                if not (late or future):
+                    continue
+            out.append(_timeliness_finding(hist, path, n + 1, fi_line[start + n], item, late, future, tolerance))
     return out
+
+
+def _timeliness_finding(hist: History, path: str, n: int, line: int, item: int, late: bool, future: bool,
+                        tolerance: int) -> Finding:
+    o = hist.origin(item)
+    c = hist.commits[o.commit]
+    what = f"第 {n} 条事件（{o.type or '事件'}{' ' + o.unit if o.unit else ''}，事件时间 {o.at}）"
+    if future:
+        return Finding(path, line, "future-event",
+                       f"{what}晚于它入库的时间 {c.committed_at:%Y-%m-%d %H:%M}（{_who(c)}）：不能记录尚未发生的事，请核对事件时间")
+    return Finding(path, line, "late-record",
+                   f"{what}到 {c.committed_at:%Y-%m-%d %H:%M} 才入库（{_who(c)}），晚于事件时间超过 {tolerance} 个工作日：补录过晚")
 
 
 def _unit_findings(hist: History, cal: WorkCalendar, days: int) -> list[Finding]:
@@ -163,13 +194,39 @@ def _rewrite_finding(hist: History, r: Removal, office: set[str]) -> Finding:
     return Finding(r.path, line, "history-rewritten", msg + "记录只能追加：更正请追加一条带 note 的新事件，不要改动已入库的事件")
 
 
+AUDIT_CACHE = Path(".cache") / "hotline" / "audit.pickle"
+
+
 def history_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
-    """The history findings of ``hotline check`` (nothing outside a Git work tree)."""
+    """The history findings of ``hotline check`` (nothing outside a Git work tree).
+
+    They depend only on the history and the context (rules, calendar, units), so they are cached under
+    the commit read and the context's fingerprint: a check where neither changed costs nothing here.
+    """
+    gitcmd = history_mod.gitcmd
+    if gitcmd.toplevel(root) is None:
+        return []
+    key = (gitcmd.head(root), ctx.fingerprint, sorted(gitcmd.shallow_boundary(root)))
+    path = Path(root) / AUDIT_CACHE
+    try:
+        with open(path, "rb") as fh:
+            cached_key, found = pickle.load(fh)
+        if cached_key == key:
+            return [Finding.from_dict(f) for f in found]
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError):
+        pass
     try:
         hist = history_mod.read(root)
-    except history_mod.gitcmd.GitError:
+    except gitcmd.GitError:
         return []
-    return audit(hist, ctx) if hist is not None else []
+    if hist is None:
+        return []
+    found = audit(hist, ctx)
+    try:
+        write_bytes(path, pickle.dumps((key, [f.as_dict() for f in found]), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return found
 
 
 EXTRA_CHECKS.append(history_check)

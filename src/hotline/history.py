@@ -40,7 +40,7 @@ from typing import NamedTuple
 from . import __version__, gitcmd
 from .atomic import write_bytes
 from .timefmt import BEIJING
-from .yamlitems import fields, items_or_yaml, key_of, same_item, tail_items
+from .yamlitems import at_type_unit, items_or_yaml, key_of, same_item, tail_items
 
 CACHE_FILE = Path(".cache") / "hotline" / "history.pickle"
 FORMAT = 2
@@ -347,6 +347,7 @@ class _Walk:
         self.removals: list[Removal] = []  # with run-local commit numbers
         self.merges = False
         self._reader: gitcmd.BlobReader | None = None
+        self._scanned: tuple = (None, [])  # the last full scan (content, items), reused for a new file
 
     # --- the pipeline -----------------------------------------------------------------------------
     def run(self, revisions: str) -> None:
@@ -504,6 +505,7 @@ class _Walk:
             return
         text = content.decode("utf-8", "replace")
         found = items_or_yaml(text, key)
+        self._scanned = (content, found)
         fs.deleted = False
         fs.blob, fs.size, fs.lines = blob, len(content), text.count("\n")
         fs.indent = _indent(text, found[0][1]) if found else -1
@@ -530,7 +532,15 @@ class _Walk:
                 for t, _ in added:
                     self._introduce(fs, key_of(t), commit, t)
                 return
-        new_found = items_or_yaml(newer.decode("utf-8", "replace"), key)
+        new_found = self._scanned[1] if self._scanned[0] is newer else items_or_yaml(newer.decode("utf-8", "replace"), key)
+        if created:
+            moves = self.moves.get(c)
+            for t, _ in new_found:
+                k = key_of(t)
+                item = self._introduce(fs, k, commit, t)
+                if moves is not None:
+                    moves[k] = (path, item)
+            return
         old_found = older_items if older_items is not None else (
             items_or_yaml(older.decode("utf-8", "replace"), key) if older else [])
         new_keys = [key_of(t) for t, _ in new_found]
@@ -556,9 +566,7 @@ class _Walk:
             if k in reformatted:
                 self._same(fs, k, reformatted[k], t)
                 continue
-            item = self._introduce(fs, k, commit, t)
-            if created and c in self.moves:
-                self.moves[c][k] = (path, item)
+            self._introduce(fs, k, commit, t)
 
     # items that turn out to be one event (moved, reformatted) are joined; the older origin wins
     def _find(self, item: int) -> int:
@@ -612,12 +620,13 @@ class _Walk:
 
     def _new_item(self, k: int, commit: int, text: str) -> int:
         s = self.s
-        f = fields(text)
+        at, typ, unit = at_type_unit(text)
         s.item_key.append(k)
         s.item_commit.append(commit)
-        s.item_at.append(f.get("at") or f.get("effective"))
-        s.item_type.append(self._name(f.get("type")))
-        s.item_unit.append(self._name(f.get("unit")))
+        s.item_at.append(at)
+        names = self.names
+        s.item_type.append(names[typ] if typ in names else self._name(typ))
+        s.item_unit.append(names[unit] if unit in names else self._name(unit))
         return len(s.item_key) - 1
 
     def _name(self, name: str | None) -> int:

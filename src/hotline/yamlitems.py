@@ -156,6 +156,26 @@ _JSON_FIELD = re.compile(r'"(at|type|unit|effective)": ("(?:[^"\\]|\\.)*")')
 _QUICK = ("at", "type", "unit")
 
 
+def at_type_unit(text: str) -> tuple[str | None, str | None, str | None]:
+    """(``at`` or ``effective``, ``type``, ``unit``) of an item; fast for the canonical ``{at: …, type: …, unit: …``."""
+    if text.startswith("{at: ") and "\n" not in text and "'" not in text and '"' not in text:
+        a = text.find(", ", 5)
+        if a > 5 and text.startswith("type: ", a + 2):
+            b = text.find(", ", a + 8)
+            if b < 0:
+                b = len(text) - 1
+            typ = text[a + 8:b]
+            unit = None
+            if text.startswith("unit: ", b + 2):
+                e = text.find(", ", b + 8)
+                unit = text[b + 8:e if e >= 0 else len(text) - 1]
+            elif ", unit: " in text:
+                unit = fields(text).get("unit")
+            return text[5:a], typ, unit
+    f = fields(text)
+    return f.get("at") or f.get("effective"), f.get("type"), f.get("unit")
+
+
 def fields(text: str) -> dict[str, str]:
     """``at``, ``type``, ``unit`` and ``effective`` of an item, as written (quotes removed)."""
     if text.startswith("{at: ") and "\n" not in text:  # the canonical flow layout: {at: …, type: …, unit: …
