@@ -43,18 +43,19 @@ WANGLI = ("王丽", "wangli@zezhou.gov.cn")
 class Repo:
     """A records repository under Git, committing with fixed authors and Beijing times."""
 
-    def __init__(self, records) -> None:
+    def __init__(self, records, top: Path | None = None) -> None:
         self.records = records
         self.root: Path = records.root
+        self.top = top or records.root  # the Git work tree (the records may be a folder inside it)
         self.git("init", "--quiet", "-b", "main")
-        self.records.write(".gitignore", "/.cache/\n")
+        (self.top / ".gitignore").write_text(".cache/\n")
         self.records.write("units/rexian.yaml", (self.root / "units/rexian.yaml").read_text(encoding="utf-8")
                            .replace("maintainers: []", "maintainers: [fuyongjia]"))
         self.commit("初始化", "2026-11-02 09:00", OFFICE)
 
     def git(self, *args: str, env: dict | None = None) -> str:
         full = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", **(env or {})}
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True, env=full).stdout.strip()
+        return subprocess.run(["git", *args], cwd=self.top, check=True, capture_output=True, text=True, env=full).stdout.strip()
 
     def write(self, rel: str, text: str) -> None:
         self.records.write(rel, textwrap.dedent(text))
@@ -259,6 +260,41 @@ def test_outside_git_there_are_no_history_findings(records):
     assert history.read(records.root) is None
     assert history_check(records.root, ctx, AS_OF) == []
     assert run_check(records.root, AS_OF) == []
+
+
+def test_records_in_a_folder_of_the_repository(records):
+    repo = Repo(records, top=records.root.parent)
+    repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
+    repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
+    h = history.read(records.root)
+    assert [o.type for _, o, _ in h.items(ORDER)] == ["派单", "接收"]
+    assert [(f.path, f.code) for f in findings(records.root)] == [(ORDER, "late-record")]
+
+
+def test_history_findings_are_cached_per_head_and_context(repo):
+    repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
+    repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
+    first = history_check(repo.root, load_context(repo.root), AS_OF)
+    assert [f.code for f in first] == ["late-record"] and (repo.root / ".cache/hotline/audit.pickle").exists()
+    assert history_check(repo.root, load_context(repo.root), AS_OF) == first
+    rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
+    repo.records.write("scoring/rules.yaml", rules.replace("late_record_tolerance_days: 1", "late_record_tolerance_days: 2"))
+    assert history_check(repo.root, load_context(repo.root), AS_OF) == []  # the rules changed: worked out again
+    repo.commit("contact", "2026-11-27 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)})
+    assert [f.line for f in history_check(repo.root, load_context(repo.root), AS_OF)] == [12]  # a new commit: again
+
+
+def test_recorded_order_carries_the_commit_times(repo):
+    from hotline.loader import load
+    from hotline.timeline import recorded_order
+
+    repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
+    repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
+    order = load(repo.root).orders[0]
+    rec = recorded_order(order, history.read(repo.root), load_context(repo.root))
+    assert [f"{e.at:%m-%d %H:%M}" for e in rec.events] == ["11-20 10:10", "11-24 09:00"]
+    assert [f"{e.at:%m-%d %H:%M}" for e in order.events] == ["11-20 10:05", "11-20 11:30"]  # unchanged
+    assert [e.line for e in rec.events] == [e.line for e in order.events]
 
 
 def test_account_of_commit_authors():

@@ -146,12 +146,6 @@ class Store:
         self.fk_item = array("i")
         self.removals: list[Removal] = []
 
-    def __getstate__(self):
-        return self.__dict__
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-
 
 @dataclass(slots=True)
 class FileState:
@@ -164,6 +158,7 @@ class FileState:
     items: list[tuple[int, int]] | None  # (key, line) at HEAD; None: unchanged from the store
     known: dict[int, int]  # key -> item
     deleted: bool = False
+    seen: bool = False  # its newest version in this walk has been met (the version at HEAD)
 
 
 # --- the answer ------------------------------------------------------------------------------------
@@ -334,7 +329,9 @@ class _Walk:
         self.item_base = len(store.item_key)  # items created before this run keep their commit
         self.files: dict[str, FileState] = {}  # touched in this run
         self.path_index = {p: i for i, p in enumerate(store.paths)} if store.paths else {}
-        self.waiting: dict[tuple[str, str], list[tuple]] = {}
+        # versions waiting for the version before them, by that version's blob id (a blob id is its content,
+        # so whichever file holds it, it settles them the same way)
+        self.waiting: dict[str, list[tuple]] = {}
         self.moves: dict[int, dict[int, tuple[str, int]]] = {}
         self.parent: dict[int, int] = {}  # joined items
         self.run_shas: list[bytes] = []
@@ -479,27 +476,32 @@ class _Walk:
                 start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
                 known = dict(zip(s.fk_key[start:start + count], s.fk_item[start:start + count]))
                 fs = FileState(hexlify(s.f_blob[20 * i: 20 * i + 20]).decode(), s.f_size[i], s.f_lines[i], s.f_indent[i], None, known)
-                fs.deleted = None  # type: ignore[assignment]  # marks "as in the store"
             else:
                 fs = FileState(_NULL, 0, 0, -1, None, {})
-                fs.deleted = None  # type: ignore[assignment]
             self.files[path] = fs
         return fs
 
     def _version(self, c: int, boundary: bool, path: str, key: str, old: str, new: str, content: bytes | None) -> None:
         fs = self._file(path)
-        if fs.deleted is None:  # first seen in this run: the newest version, the one at HEAD
+        if not fs.seen:  # first met in this walk: the newest version, the one at HEAD
             self._set_head(fs, new, content, key)
         if content is not None:
-            for w in self.waiting.pop((path, new), ()):
-                self._settle(w, content)
+            ws = self.waiting.pop(new, None)
+            if ws:
+                for w in ws:
+                    self._settle(w, content)
         w = (c, boundary, path, key, content)
         if old == _NULL:
             self._settle(w, b"", created=True)
         else:
-            self.waiting.setdefault((path, old), []).append(w)
+            ws = self.waiting.get(old)
+            if ws is None:
+                self.waiting[old] = [w]
+            else:
+                ws.append(w)
 
     def _set_head(self, fs: FileState, blob: str, content: bytes | None, key: str) -> None:
+        fs.seen = True
         if content is None:
             fs.deleted, fs.items = True, []
             return
@@ -646,12 +648,12 @@ class _Walk:
 
     def _settle_leftovers(self) -> None:
         """Versions whose predecessor was not in this walk: the stored version, or read it now."""
-        for (path, old), ws in self.waiting.items():
-            i = self.path_index.get(path)
-            s = self.s
-            stored = i is not None and hexlify(s.f_blob[20 * i: 20 * i + 20]).decode() == old
+        s = self.s
+        for old, ws in self.waiting.items():
             for w in ws:
-                newer = w[4]
+                path, newer = w[2], w[4]
+                i = self.path_index.get(path)
+                stored = i is not None and hexlify(s.f_blob[20 * i: 20 * i + 20]).decode() == old
                 if stored and newer is not None and len(newer) > s.f_size[i] and \
                         sha1(b"blob %d\0" % s.f_size[i] + newer[: s.f_size[i]]).digest() == unhexlify(old):
                     fs = self.files[path]
