@@ -169,7 +169,7 @@ def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeyp
     assert run_check(records.root, AS_OF) == []
     loads = []
     real = checker.load_order
-    monkeypatch.setattr(checker, "load_order", lambda root, path: loads.append(path.name) or real(root, path))
+    monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
     assert run_check(records.root, AS_OF) == []
     assert loads == []  # warm: nothing re-read
     p.write_text(p.read_text(encoding="utf-8").replace("jincun", "nosuch"), encoding="utf-8")
@@ -185,6 +185,29 @@ def test_racy_entries_are_not_trusted(records, monkeypatch):
     run_check(records.root, AS_OF)
     loads = []
     real = checker.load_order
-    monkeypatch.setattr(checker, "load_order", lambda root, path: loads.append(path.name) or real(root, path))
+    monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
     run_check(records.root, AS_OF)
     assert loads == ["JC1.yaml"]  # modified within the clock's resolution of the cache write: re-read
+
+
+def test_parallel_read_gives_the_same_findings_in_the_same_order(records, monkeypatch):
+    import hotline.checker as checker
+
+    for i in range(12):
+        body = good(f"JC{i}")
+        if i % 3 == 0:
+            body = body.replace("jincun", "nosuch")
+        if i % 4 == 0:
+            body = body.replace("received_at", "recieved_at")
+        records.order(f"JC{i}", body)
+    serial = run_check(records.root, AS_OF, use_cache=False, jobs=1)
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 2)
+    parallel = run_check(records.root, AS_OF, use_cache=False, jobs=2)
+    # JC0, JC4, JC8: unknown-field + missing-field; JC3, JC6, JC9: unknown-unit (JC0 could not be read)
+    assert parallel == serial and len(serial) == 3 * 2 + 3
+
+
+def test_anchor_or_alias_anywhere_is_refused_but_masked_values_are_not(records):
+    records.order("JC1", good("JC1").replace("content: 咨询供暖开始时间。", "content: &c 咨询供暖开始时间。\n    address: *c"))
+    records.order("JC2", good("JC2").replace("content: 咨询供暖开始时间。", "content: 咨询。\n    citizen: {name: 张**, phone: 138****1234}"))
+    assert codes(run_check(records.root, AS_OF)) == [("yaml-alias", 5)]

@@ -82,6 +82,15 @@ def test_accepted_event_changes_nothing_but_the_appended_line(records, order):
     assert run_check(records.root, parse_time(NOW), extra=False) == []
 
 
+def test_time_may_be_given_as_a_field(records, order):
+    res = run(records, "order", "add", "JC2026112000123", "联系", "unit=jincun", "by=王丽", "at=2026-11-20 14:10")
+    assert res.exit_code == 0, res.output
+    assert order.read_text(encoding="utf-8").endswith("  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n")
+    twice = run(records, "order", "add", "JC2026112000123", "联系", "unit=jincun", "by=王丽", "at=2026-11-20 14:10",
+                "--at", "2026-11-20 14:10")
+    assert twice.exit_code == 2 and "只给一次" in twice.output
+
+
 def test_empty_event_list_is_opened_into_a_block(records):
     text = ORDER.split("events:")[0] + "events: []   # 尚未派单\n"
     p = records.write(PATH, text)

@@ -113,6 +113,7 @@ class WorkCalendar:
         return self.add_workdays(received.date(), days)
 
 
+@lru_cache(maxsize=8192)  # called for every dispatch of every order; a year has a few hundred distinct days
 def end_of(d: date) -> datetime:
     """24:00 of a day, as the first instant of the next (comparisons use ``<``)."""
     return datetime.combine(d + timedelta(days=1), time(0, 0))

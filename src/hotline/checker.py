@@ -8,6 +8,7 @@ and ``as_of`` and returns findings.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Collection
 from datetime import datetime
@@ -24,22 +25,59 @@ ExtraCheck = Callable[[Path, Context, datetime], list[Finding]]
 EXTRA_CHECKS: list[ExtraCheck] = []
 
 
-def check_orders(ctx: Context, *, use_cache: bool = True) -> tuple[list[Finding], list[OrderRefs]]:
+PARALLEL_MIN = 2000  # below this many files to read, a process pool costs more than it saves
+_worker_ctx: Context | None = None
+
+
+def _check_file(ctx: Context, p: tuple[str, str]) -> tuple[tuple[Finding, ...], OrderRefs]:
+    of, _ = load_order(*p)
+    return tuple(of.findings + (order_findings(of.order, ctx) if of.order else [])), of.refs
+
+
+def _check_chunk(paths: list[tuple[str, str]]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+    assert _worker_ctx is not None
+    return [_check_file(_worker_ctx, p) for p in paths]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _read_all(ctx: Context, paths: list[tuple[str, str]], jobs: int) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+    """Check the files that missed the cache: in a pool of forked workers when there are many."""
+    if jobs <= 1 or len(paths) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_file(ctx, p) for p in paths]
+    global _worker_ctx
+    _worker_ctx = ctx  # inherited by the forked workers; nothing large is pickled
+    size = max(64, min(1000, len(paths) // (jobs * 8)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return [r for chunk in pool.imap(_check_chunk, chunks) for r in chunk]
+    finally:
+        _worker_ctx = None
+
+
+def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = None) -> tuple[list[Finding], list[OrderRefs]]:
     cache = FileCache(ctx.root / CACHE_FILE, ctx.fingerprint) if use_cache else None
-    findings: list[Finding] = []
-    refs: list[OrderRefs] = []
-    for p in order_paths(ctx.root):
-        rel = p.relative_to(ctx.root).as_posix()
-        key = stat_key(os.stat(p))
+    entries: list[tuple[str, tuple[int, int, int], object]] = []
+    misses: list[tuple[str, str]] = []
+    for path, rel in order_paths(ctx.root):
+        key = stat_key(os.stat(path))
         hit = cache.get(rel, key) if cache else None
         if hit is None:
-            of, _ = load_order(ctx.root, p)
-            file_findings = of.findings + (order_findings(of.order, ctx) if of.order else [])
-            hit = (tuple(file_findings), of.refs)
+            misses.append((path, rel))
+        entries.append((rel, key, hit))
+    fresh = iter(_read_all(ctx, misses, default_jobs() if jobs is None else jobs))
+    findings: list[Finding] = []
+    refs: list[OrderRefs] = []
+    for rel, key, hit in entries:
+        if hit is None:
+            hit = next(fresh)
             if cache:
                 cache.put(rel, key, hit)
-        findings.extend(hit[0])
-        refs.append(hit[1])
+        findings.extend(hit[0])  # type: ignore[index]
+        refs.append(hit[1])  # type: ignore[index]
     if cache:
         try:
             cache.save()
@@ -48,11 +86,13 @@ def check_orders(ctx: Context, *, use_cache: bool = True) -> tuple[list[Finding]
     return findings, refs
 
 
-def run_check(root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True,
-              skip: Collection[ExtraCheck] = ()) -> list[Finding]:
+def run_check(
+    root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True, jobs: int | None = None,
+    skip: Collection[ExtraCheck] = (),
+) -> list[Finding]:
     ctx = load_context(root)
     findings = list(ctx.findings)
-    order_found, refs = check_orders(ctx, use_cache=use_cache)
+    order_found, refs = check_orders(ctx, use_cache=use_cache, jobs=jobs)
     findings += order_found
     findings += cross_file(refs, ctx)
     findings += events_in_future(refs, as_of)

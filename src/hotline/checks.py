@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime
 
 from .calendar import WorkCalendar
@@ -19,15 +19,14 @@ from .models import Order
 from . import pii
 
 
-@dataclass(frozen=True, slots=True)
-class OrderRefs:
-    """What cross-file checks need from one order file (cached with its findings)."""
+class OrderRefs(NamedTuple):
+    """What cross-file checks need from one order file (cached with its findings; a tuple pickles fast)."""
 
     path: str
     order_id: str | None
     id_line: int
     units: tuple[tuple[str, int], ...]  # (unit id, line) of every event naming a unit
-    latest: tuple[datetime, int] | None = None  # the latest declared event time and its line
+    latest: tuple[str, int] | None = None  # the latest declared event time ("YYYY-MM-DD HH:MM") and its line
 
 
 def order_location(order: Order) -> list[Finding]:
@@ -75,7 +74,7 @@ def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding
 
 def refs_of(order: Order) -> OrderRefs:
     units = tuple((e.unit, e.line) for e in order.events if getattr(e, "unit", None))
-    latest = max(((e.at, e.line) for e in order.events), default=None)
+    latest = max(((f"{e.at:%Y-%m-%d %H:%M}", e.line) for e in order.events), default=None)
     return OrderRefs(order.path, order.id, order.line, units, latest)
 
 
@@ -96,10 +95,11 @@ def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
 
 def events_in_future(refs: Iterable[OrderRefs], as_of: datetime) -> list[Finding]:
     """An event declared after "now" cannot have happened yet (a typo in the year or month, usually)."""
+    now = f"{as_of:%Y-%m-%d %H:%M}"
     return [
-        Finding(r.path, r.latest[1], "event-in-future", f"事件时间 {r.latest[0]:%Y-%m-%d %H:%M} 晚于当前时间 {as_of:%Y-%m-%d %H:%M}：请核对日期")
+        Finding(r.path, r.latest[1], "event-in-future", f"事件时间 {r.latest[0]} 晚于当前时间 {now}：请核对日期")
         for r in refs
-        if r.latest and r.latest[0] > as_of
+        if r.latest and r.latest[0] > now
     ]
 
 

@@ -63,7 +63,7 @@ def event_from_fields(event_type: str, pairs: dict[str, str], at: datetime) -> d
     problems = []
     for k, v in pairs.items():
         if k in ("at", "type"):
-            problems.append(f"{k} 不能作为字段给出：时间用 --at，类型是第二个参数")
+            problems.append(f"{k} 不能作为字段给出：时间用 --at 或 at=…，类型是第二个参数")
             continue
         if k not in known:
             problems.append(f"{event_type}事件没有字段 {k}（可用字段：{'、'.join(f for f in known if f not in ('at', 'type'))}）")
@@ -201,7 +201,7 @@ def _only_added(old: str, new: str) -> bool:
 def add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], at: datetime, now: datetime) -> Result:
     """Append one event to the order file ``path``; refuse (and write nothing) when it is not allowed."""
     root = Path(ctx.root)
-    of, doc = load_order(root, path)
+    of, doc = load_order(str(path), Path(path).relative_to(root).as_posix())
     errors = [f for f in of.findings if f.severity == "error"]
     if of.order is None or errors:
         raise Refused([f"工单文件 {of.path} 本身有错误，请先修正：" + "；".join(f"第 {f.line} 行 {f.message}" for f in errors[:5])])

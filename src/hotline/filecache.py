@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 RACY_NS = 2_000_000_000
-FORMAT = 1
+FORMAT = 2
 
 
 def stat_key(st: os.stat_result) -> tuple[int, int, int]:
@@ -31,6 +31,7 @@ class FileCache:
         self.entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self._fresh: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self._written_ns = 0
+        self._dirty = False
         try:
             with open(path, "rb") as fh:
                 data = pickle.load(fh)
@@ -49,9 +50,12 @@ class FileCache:
 
     def put(self, rel: str, key: tuple[int, int, int], value: Any) -> None:
         self._fresh[rel] = (key, value)
+        self._dirty = True
 
     def save(self) -> None:
-        """Keep only the files seen in this run; write atomically."""
+        """Keep only the files seen in this run; write atomically (and not at all when nothing changed)."""
+        if not self._dirty and len(self._fresh) == len(self.entries):
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "fingerprint": self.fingerprint, "written_ns": time.time_ns(), "entries": self._fresh}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pickle")

@@ -32,7 +32,6 @@ CODES: dict[str, Code] = _codes(
     ("yaml-alias", "error", "不允许使用 YAML 锚点或别名"),
     ("not-utf8", "error", "文件不是 UTF-8 编码"),
     ("file-too-large", "error", "文件超过 1 MiB"),
-    ("unknown-file", "warning", "不认识的文件"),
     # schema
     ("unknown-field", "error", "未知字段"),
     ("missing-field", "error", "缺少必填字段"),
@@ -58,6 +57,8 @@ CODES: dict[str, Code] = _codes(
     ("future-event", "error", "事件时间晚于提交时间"),
     ("unit-change-late", "warning", "单位人员变动未在 3 个工作日内上报"),
     ("shallow-history", "warning", "Git 历史不完整，无法核对"),
+    # assessment (see scoring/)
+    ("scoring-event-ignored", "warning", "考核事件未计入考核"),
     # permissions and hosting (see permissions.py)
     ("permission-denied", "error", "无权修改该文件"),
     ("codeowners-stale", "error", "CODEOWNERS 文件需要更新"),

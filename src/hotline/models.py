@@ -8,9 +8,9 @@ by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 
 from .timefmt import format_date, format_time, parse_date, parse_time
 
@@ -43,17 +43,19 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Record(BaseModel):
+    """A record or part of one; ``path`` and ``line`` say where it was read (set by the loader).
+
+    They are plain instance attributes, not pydantic fields or private attributes: never validated
+    from input, never serialised, and cheap to read for the hundreds of thousands of events.
+    """
+
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=False)
-    _path: str = PrivateAttr("")
-    _line: int = PrivateAttr(0)
+    path: ClassVar[str] = ""
+    line: ClassVar[int] = 0
 
-    @property
-    def path(self) -> str:
-        return self._path
-
-    @property
-    def line(self) -> int:
-        return self._line
+    def locate(self, path: str, line: int) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
 
 
 # --- work order events (工单事件) ---------------------------------------------------------------
@@ -263,16 +265,32 @@ class HolidayYear(Record):
 
 
 BONUS_NAMES = ("国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定")
+VETO = "否决"
+RECTIFICATION_ITEMS = ("整改通知", "整改报告")  # §三(四): the notice of a 一般/较差 grade, and the unit's report
+PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$"
 
 
 class ScoringEvent(Record):
-    """A manual assessment finding, bonus or veto (``scoring/events/YYYY/*.yaml``)."""
+    """A manual assessment finding, bonus or veto (``scoring/events/YYYY/*.yaml``).
+
+    Rectification (整改): ``item: 整改通知`` records the date the unit was notified of a 一般/较差 grade,
+    ``item: 整改报告`` the date its written report arrived; both name the assessment ``period`` (e.g. 2026).
+    """
 
     date: Day
     unit: UnitId
     item: Annotated[int, Field(ge=1, le=16)] | Literal[
-        "国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定", "否决"
+        "国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定", "否决", "整改通知", "整改报告"
     ]
     count: Annotated[int, Field(ge=1)] = 1
     note: Text
     evidence: str | None = None
+    period: Annotated[str, Field(pattern=PERIOD_PATTERN)] | None = Field(
+        None, description="整改通知、整改报告所针对的考核期，如 2026"
+    )
+
+    @model_validator(mode="after")
+    def _period_for_rectification(self) -> "ScoringEvent":
+        if self.item in RECTIFICATION_ITEMS and self.period is None:
+            raise ValueError(f"{self.item}须写明所针对的考核期 period，如 period: 2026")
+        return self

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .findings import Finding
 from .models import EVENT_TYPES, Record
+from .rules import ITEM_KINDS
 from .yamlsource import Document
 
 M = TypeVar("M", bound=BaseModel)
@@ -21,25 +22,16 @@ M = TypeVar("M", bound=BaseModel)
 _KNOWN_KEYS: set[str] = set()
 
 
-def _collect_keys(model: type[BaseModel]) -> None:
-    for name, f in model.model_fields.items():
-        _KNOWN_KEYS.add(name)
-        for arg in _walk_types(f.annotation):
-            if isinstance(arg, type) and issubclass(arg, BaseModel) and arg.__name__ not in _seen:
-                _seen.add(arg.__name__)
-                _collect_keys(arg)
+def _known_keys() -> set[str]:
+    """Every key any record format knows: the pool for "did you mean …?" suggestions."""
+    if not _KNOWN_KEYS:
+        from . import models, rules
 
-
-_seen: set[str] = set()
-
-
-def _walk_types(tp):
-    yield tp
-    for a in getattr(tp, "__args__", ()) or ():
-        yield from _walk_types(a)
-    origin = getattr(tp, "__origin__", None)
-    if origin is not None and origin is not tp:
-        yield from _walk_types(origin)
+        for module in (models, rules):
+            for obj in vars(module).values():
+                if isinstance(obj, type) and issubclass(obj, BaseModel):
+                    _KNOWN_KEYS.update(obj.model_fields)
+    return _KNOWN_KEYS
 
 
 _TYPE_MESSAGES = {
@@ -60,10 +52,10 @@ _TYPE_MESSAGES = {
 
 
 def _clean_loc(loc: tuple) -> tuple:
-    """Drop the discriminator tags pydantic inserts (``'派单'``) and union member names."""
+    """Drop the discriminator tags pydantic inserts (``'派单'``, ``'rate'``) and union member names."""
     out = []
     for i, part in enumerate(loc):
-        if isinstance(part, str) and i and isinstance(loc[i - 1], int) and part in EVENT_TYPES:
+        if isinstance(part, str) and i and isinstance(loc[i - 1], int) and (part in EVENT_TYPES or part in ITEM_KINDS):
             continue
         out.append(part)
     return tuple(out)
@@ -85,11 +77,14 @@ def _message(err: dict, loc: tuple) -> tuple[str, str]:
     value = err.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        guess = difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.6)
+        guess = difflib.get_close_matches(key, sorted(_known_keys()), n=1, cutoff=0.6)
         hint = f"，是否想写 {guess[0]}？" if guess else "：记录格式不认识这个键，请删除或改正"
         return "unknown-field", f"未知字段 {key}{hint}"
     if kind == "missing":
         return "missing-field", f"缺少必填字段 {field}"
+    if kind == "union_tag_invalid" and err["ctx"].get("discriminator") != "'type'":
+        allowed = "、".join(t.strip(" '") for t in str(err["ctx"].get("expected_tags", "")).split(","))
+        return "invalid-value", f"{field}：{err['ctx'].get('discriminator', '').strip(chr(39))}“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一"
     if kind == "union_tag_invalid":
         allowed = "、".join(EVENT_TYPES)
         return "invalid-value", f"{field}：事件类型“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一"
@@ -113,11 +108,6 @@ def _message(err: dict, loc: tuple) -> tuple[str, str]:
 
 def to_model(doc: Document, model: type[M]) -> tuple[M | None, list[Finding]]:
     """Validate ``doc.data`` as ``model``; on failure, one finding per distinct bad value."""
-    if not _KNOWN_KEYS:
-        from . import models, rules
-
-        for m in (models.Order, models.Unit, models.HolidayYear, models.ScoringEvent, rules.Rules):
-            _collect_keys(m)
     if not isinstance(doc.data, dict):
         return None, [Finding(doc.path, doc.line_of(()) or 1, "invalid-value", "文件内容应为“键: 值”的映射")]
     try:
@@ -125,7 +115,7 @@ def to_model(doc: Document, model: type[M]) -> tuple[M | None, list[Finding]]:
     except ValidationError as e:
         return None, errors_to_findings(doc, e)
     if isinstance(obj, Record):
-        obj._path, obj._line = doc.path, doc.line_of(())
+        obj.locate(doc.path, doc.line_of(()))
     return obj, []
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import check, deadline, demo, imports, log, order, schema, status
+from . import check, codeowners, deadline, demo, imports, intake, log, order, overdue, schema, score, status
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -20,6 +20,10 @@ COMMANDS: list[click.Command] = [
     log.command,
     order.command,
     imports.command,
+    overdue.command,
+    codeowners.command,
+    intake.command,
+    score.command,
 ]
 
 

@@ -83,13 +83,19 @@ def new(root, order_id, title, category, received, content, citizen_name, citize
 @click.option("--commit", "do_commit", is_flag=True, help="写入后提交，提交说明如 “JC2026112000123: 接收 jincun”")
 @as_of_option
 def add(root, order_id, event_type, pairs, at, do_commit, as_of):
-    """向工单追加一个事件，例如：hotline order add JC2026112000123 接收 unit=jincun by=王丽 office=社会事务办"""
+    """向工单追加一个事件，例如：hotline order add JC2026112000123 接收 unit=jincun by=王丽 office=社会事务办
+
+    事件时间用 --at 或 at=… 给出，默认为现在。"""
     fields = {}
     for p in pairs:
         if "=" not in p:
             raise click.UsageError(f"“{p}”应写成 字段=值，如 unit=jincun")
         k, v = p.split("=", 1)
         fields[k.strip()] = v.strip()
+    if "at" in fields:  # at=… is accepted as well as --at
+        if at is not None:
+            raise click.UsageError("事件时间请只给一次：--at 或 at=…")
+        at = AsOf().convert(fields.pop("at"), None, None)
     path = find_order(root, order_id)
     if path is None:
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml", 1)

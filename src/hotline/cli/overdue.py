@@ -1,0 +1,91 @@
+"""``hotline overdue list|sync``: due-soon and overdue dispatches, and their issues on the Git host."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from tabulate import tabulate
+
+from ..githost import HostError, open_host
+from ..loader import load
+from ..overdue import reminders
+from ..overduesync import sync
+from .common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
+
+HEADERS = ["工单编号", "承办单位", "主办/会办", "办理期限", "提醒", "状态", "维护人"]
+
+
+@click.group("overdue")
+def command() -> None:
+    """即将到期和逾期的工单：列出，或同步为代码托管平台上的议题（issue）。"""
+
+
+@command.command("list")
+@root_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_command(root, as_of, fmt):
+    """列出即将到期（期限前 1 个工作日起）和逾期未答复的派单。"""
+    repo = load(root)
+    require_rules(repo.context)
+    when = resolve_as_of(as_of)
+    items = reminders(repo, when)
+    if fmt == "json":
+        echo_json([
+            {"id": r.order_id, "unit": r.unit, "role": r.role, "due": r.due, "state": r.state,
+             "status": r.status, "provisional": r.provisional, "maintainers": list(r.maintainers)}
+            for r in items
+        ])
+        return
+    rows = [[r.order_id, r.unit_name, r.role, r.due + ("*" if r.provisional else ""), r.state_label, r.status,
+             "、".join(r.maintainers)] for r in items]
+    click.echo(tabulate(rows, headers=HEADERS, tablefmt="simple"))
+    soon = sum(r.state == "due_soon" for r in items)
+    click.echo(f"\n截至 {when:%Y-%m-%d %H:%M}：即将到期 {soon} 个，逾期 {len(items) - soon} 个")
+
+
+@command.command("sync")
+@root_option
+@as_of_option
+@click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST", help="代码托管平台")
+@click.option("--api-url", required=True, envvar="HOTLINE_API_URL", help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1")
+@click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名")
+@click.option("--token-env", default="GITHUB_TOKEN", show_default=True, help="存放访问令牌的环境变量名")
+@click.option("--dry-run", is_flag=True, help="只显示要做的改动，不修改议题")
+@click.option("--force", is_flag=True, help="休息日也同步（默认只在工作日同步）")
+@click.option("--pause", type=click.FloatRange(0, 60), default=None, help="每次修改之间的间隔秒数（GitHub 默认 1 秒，Gitea 默认 0）")
+def sync_command(root, as_of, flavour, api_url, repo_name, token_env, dry_run, force, pause):
+    """为每个即将到期或逾期的派单维护一个议题：新建、更新、答复后关闭。重复运行不会重复修改。"""
+    repo = load(root)
+    require_rules(repo.context)
+    when = resolve_as_of(as_of)
+    if not force and not repo.calendar.is_workday(when.date()):
+        click.echo(f"{when:%Y-%m-%d} 是休息日，不同步（需要时加 --force）", err=True)
+        return
+    token = os.environ.get(token_env)
+    if not token:
+        fail(f"环境变量 {token_env} 中没有访问令牌：请在工作流中设置，或用 --token-env 指定", 1)
+    if pause is None:
+        pause = 1.0 if flavour == "github" else 0.0
+    try:
+        with open_host(flavour, api_url, repo_name, token, mutation_pause=pause) as host:
+            result = sync(host, repo, when, dry_run=dry_run, progress=lambda s: click.echo(s))
+    except HostError as e:
+        fail(f"同步失败：{e}", 1)
+        return
+    if dry_run:
+        for name in result.labels_created:
+            click.echo(f"将新建标签：{name}")
+        for action in result.plan.actions:
+            click.echo("将" + action.describe())
+        click.echo(f"（演练，未修改）{result.summary()}", err=True)
+        return
+    for name in result.labels_created:
+        click.echo(f"已新建标签：{name}")
+    if result.error:
+        click.echo(f"同步中断：{result.error}", err=True)
+        click.echo(f"已完成 {len(result.done)} 项；再次运行会从中断处继续", err=True)
+        sys.exit(1)
+    click.echo(f"同步完成：{result.summary()}", err=True)

@@ -1,0 +1,225 @@
+"""``hotline score``: the assessment of a period (考核得分) as a ranked table, JSON or CSV, and
+``--explain UNIT``: one unit's items with formula, inputs and evidence."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from ..findings import Finding, count
+from ..loader import Repository, load
+from ..rules import PROFILES, AssessmentRules, RateItem
+from ..scoring import Assessment, ChangeKey, ScoringInputs, UnitScore, compare_profiles, parse_period, score_units, shown
+from ..scoring.results import ItemScore
+from .common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
+
+
+def change_commits(root: Path, repo: Repository) -> Mapping[ChangeKey, datetime | None] | None:
+    """The commit time of each unit change, for item 5; None while no Git history reader is wired in."""
+    return None
+
+
+def _period(ctx, param, value):
+    try:
+        return parse_period(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def _warn(findings: list[Finding], repo_findings: list[Finding]) -> None:
+    errors = count(repo_findings)["error"]
+    if errors:
+        click.echo(f"注意：记录中有 {errors} 个错误，有问题的记录未计入考核，结果可能不完整；请运行 hotline check 查看", err=True)
+    for f in findings:
+        click.echo(f"{f.path}:{f.line}: {f.severity} {f.code} {f.message}", err=True)
+
+
+def _groups(result: Assessment) -> list[tuple[str, list[int]]]:
+    """Table columns: each rate item on its own, runs of other items as one subtotal column."""
+    items = result.units[0].items if result.units else {}
+    out: list[tuple[str, list[int]]] = []
+    run: list[int] = []
+    for no, it in items.items():
+        if it.kind == "rate":
+            if run:
+                out.append((f"第{run[0]}–{run[-1]}项", run))
+                run = []
+            out.append((it.name, [no]))
+        else:
+            run.append(no)
+    if run:
+        out.append((f"第{run[0]}–{run[-1]}项", run))
+    return out
+
+
+def _grade(u: UnitScore) -> str:
+    return f"{u.grade}（否决）" if u.veto else u.grade
+
+
+def _table(result: Assessment, rules: AssessmentRules) -> str:
+    profile_name = rules.profiles[result.profile].name
+    groups = _groups(result)
+    headers = ["名次", "单位", "转办件数"] + [g for g, _ in groups] + ["基础分", "加分", "总分", "等次"]
+    rows = []
+    for u in result.units:
+        cells = [shown(sum((u.items[n].points for n in nos), start=u.items[nos[0]].points * 0)) for _, nos in groups]
+        rows.append([u.rank, u.name, u.dispatched, *cells, shown(u.base), shown(u.bonus), shown(u.total), _grade(u)])
+    p = result.period
+    lines = [
+        f"{p.title}热线工作考核得分（{p.start.isoformat()}至{p.end.isoformat()}，读法：{profile_name}，截至 {result.as_of:%Y-%m-%d %H:%M}）",
+        "",
+        tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True),
+        "",
+    ]
+    notes = sorted({(no, it.note) for u in result.units for no, it in u.items.items() if it.note})
+    for no, note in notes:
+        who = sum(1 for u in result.units if u.items[no].note == note)
+        lines.append(f"第{no}项：{who} 个单位{note}")
+    contradictions = [it for it in (result.units[0].items.values() if result.units else []) if it.contradiction]
+    for it in contradictions:
+        lines.append(f"第{it.no}项（{it.name}）：通知自相矛盾——{it.contradiction}")
+    if contradictions:
+        lines.append("两种读法的差别见 hotline score --explain 单位编号 --period " + p.label)
+    if result.rectification_applies:
+        r = rules.rectification
+        lines += ["", f"整改情况（{'、'.join(r.grades)}等次须在接到通报后 {r.days} 个工作日内报送书面整改报告）："]
+        if result.rectification:
+            rect = [[c.name, c.grade, c.status, c.notice.date.isoformat() if c.notice else "", c.due.isoformat() if c.due else "",
+                     c.report.date.isoformat() if c.report else ""] for c in result.rectification]
+            lines.append(tabulate(rect, headers=["单位", "等次", "状态", "通报日期", "报送期限", "报送日期"], tablefmt="simple"))
+        else:
+            lines.append("无")
+    return "\n".join(lines)
+
+
+def _csv(result: Assessment) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    numbers = list(result.units[0].items) if result.units else []
+    w.writerow(["名次", "单位编号", "单位", "转办件数"] + [f"第{n}项" for n in numbers] + ["基础分", "加分", "总分", "等次", "否决"])
+    for u in result.units:
+        w.writerow([u.rank, u.unit, u.name, u.dispatched] + [shown(u.items[n].points) for n in numbers]
+                   + [shown(u.base), shown(u.bonus), shown(u.total), u.grade, "是" if u.veto else "否"])
+    return "\ufeff" + buf.getvalue()  # with a BOM, so that Excel opens the Chinese text as UTF-8
+
+
+def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str, numerators: dict[int, str]) -> list[str]:
+    line = f"第{it.no}项 {it.name}  {shown(it.points)}/{shown(it.max)}  {it.formula}"
+    if it.note:
+        line += f"（{it.note}）"
+    out = [line]
+    if it.kind == "rate":
+        i = it.inputs
+        out.append(f"    数据：{numerators[it.no]} {i['numerator']}，转办总件数 {i['denominator']}")
+        out.append(f"    印发公式：{it.printed}")
+        if it.contradiction:
+            out.append(f"    矛盾：{it.contradiction}")
+        if other is not None and other.points != it.points:
+            diff = other.points - it.points
+            out.append(f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {'+' if diff > 0 else ''}{shown(diff)}）")
+    if it.kind == "deduction":
+        i = it.inputs
+        out.append(f"    数据：发现 {i['occurrences']} 次（考核事件 {i['from_events']}，工单 {i['from_orders']}），"
+                   f"每次扣 {i['per']} 分，最多扣 {i['cap']} 分，实扣 {i['deducted']} 分")
+    if it.kind == "change_report":
+        for ch in it.inputs["changes"]:  # type: ignore[union-attr]
+            committed = ch["committed_at"] or ("无 Git 历史" if not it.inputs["verified"] else "尚未提交")
+            out.append(f"    数据：{ch['effective']} 生效（{ch['note']}），应于 {ch['deadline']} 前上报，提交时间 {committed}")
+    for e in it.evidence:
+        where = e.ref if e.kind == "order" and e.ref == e.path else (f"{e.ref}（{e.path}:{e.line}）" if e.kind == "order" else e.ref)
+        times = f" ×{e.count}" if e.count != 1 else ""
+        day = f" {e.date.isoformat()}" if e.date and e.kind == "event" else ""
+        out.append(f"    依据：{where}{day}{times} {e.reason}")
+    return out
+
+
+def _explain(result: Assessment, other: Assessment, rules: AssessmentRules, unit_id: str) -> str:
+    profiles = rules.profiles
+    u = result.unit(unit_id)
+    o = other.unit(unit_id)
+    p = result.period
+    lines = [
+        f"{u.name}（{u.unit}）{p.title}考核得分明细（读法：{profiles[result.profile].name}，截至 {result.as_of:%Y-%m-%d %H:%M}）",
+        f"转办总件数：{u.dispatched}",
+    ]
+    numerators = {i.number: i.numerator for i in rules.items if isinstance(i, RateItem)}
+    for no, it in u.items.items():
+        lines += _item_lines(it, o.items[no], f"按另一读法（{profiles[other.profile].name}）", numerators)
+    lines.append(f"基础分：{shown(u.base)}")
+    bonus_line = f"加分：{shown(u.bonus)}"
+    if u.bonus_claimed > u.bonus:
+        bonus_line += f"（合计 {shown(u.bonus_claimed)}，以上限计）"
+    lines.append(bonus_line)
+    lines += [f"    依据：{e.ref} {e.date.isoformat() if e.date else ''} {e.reason}" for e in u.bonus_evidence]
+    lines.append(f"总分：{shown(u.total)}  等次：{_grade(u)}  名次：{u.rank}")
+    lines += [f"    否决依据：{e.ref} {e.date.isoformat() if e.date else ''} {e.reason}" for e in u.veto_evidence]
+    if o.total != u.total or o.grade != u.grade:
+        lines.append(f"按另一读法（{profiles[other.profile].name}）：总分 {shown(o.total)}，等次 {_grade(o)}")
+    return "\n".join(lines)
+
+
+def _explain_json(result: Assessment, unit_id: str) -> dict:
+    u = result.unit(unit_id)
+    d = u.as_dict()
+    d["detail"] = {str(no): it.as_dict() | {"evidence": [e.as_dict() for e in it.evidence], "printed": it.printed,
+                                            "contradiction": it.contradiction} for no, it in u.items.items()}
+    return {"period": result.period.label, "profile": result.profile, "as_of": f"{result.as_of:%Y-%m-%d %H:%M}", "unit": d}
+
+
+@click.command("score")
+@root_option
+@click.option("--period", required=True, callback=_period, help="考核期：2026-11、2026-Q4、2026 或 2026-01-01..2026-06-30")
+@click.option("--profile", type=click.Choice(list(PROFILES)), default=None, help="读法（缺省为 scoring/rules.yaml 的 default_profile）")
+@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号）")
+@click.option("--explain", "explain_unit", default=None, metavar="单位编号", help="逐项列出该单位的公式、数据和依据")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
+    """按泽政办发〔2020〕29号 §三 计算各承办单位的考核得分、加分、否决和等次。"""
+    repo = load(root)
+    gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
+    require_rules(repo.context)
+    rules = repo.rules
+    if rules.assessment is None:
+        fail("scoring/rules.yaml 中没有 assessment（考核细则）部分，无法计算考核得分", 1)
+    a = rules.assessment
+    when = resolve_as_of(as_of)
+    for wanted in (unit_filter, explain_unit):
+        if wanted is None:
+            continue
+        unit = repo.units.get(wanted)
+        if unit is None:
+            fail(f"单位 {wanted} 不存在：units/ 下没有 {wanted}.yaml", 2)
+        if unit.type not in a.unit_types:
+            fail(f"单位 {wanted}（{unit.name}）不在考核范围（assessment.unit_types：{'、'.join(a.unit_types)}）", 2)
+    inputs = ScoringInputs.from_repository(repo, change_commits(root, repo))
+    profile = profile or a.default_profile
+    if explain_unit:
+        both = compare_profiles(inputs, period, as_of=when)  # every unit, so that the rank is the real one
+        result = both.assessments[profile]
+        other = next(x for p, x in both.assessments.items() if p != profile)
+        _warn(result.findings, repo.findings)
+        if fmt == "json":
+            echo_json(_explain_json(result, explain_unit))
+        else:
+            click.echo(_explain(result, other, a, explain_unit))
+        return
+    result = score_units(inputs, period, profile, as_of=when)
+    _warn(result.findings, repo.findings)
+    if unit_filter:  # ranked among all units, shown alone
+        result.units = [u for u in result.units if u.unit == unit_filter]
+        result.rectification = [c for c in result.rectification if c.unit == unit_filter]
+    if fmt == "json":
+        echo_json(result.as_dict())
+    elif fmt == "csv":
+        sys.stdout.write(_csv(result))
+    else:
+        click.echo(_table(result, a))

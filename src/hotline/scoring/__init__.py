@@ -1,0 +1,48 @@
+"""The assessment (考核, 泽政办发〔2020〕29号 §三): 16 items, bonus, vetoes, grades and rectification.
+
+Pure: it reads the rules (``scoring/rules.yaml``: every item, maximum, formula, cap and band), the units,
+the orders' derived lifecycle, the assessment events and — for item 5 — the commit time of each unit
+change, with an explicit ``as_of``; it holds no scoring constant. Modules: ``period`` (考核期),
+``inputs`` (what is read, and the period's dispatches by unit), ``setup`` (items 1–6), ``rates``
+(items 7–11), ``deductions`` (items 12–16, bonus, vetoes), ``engine`` (totals, grades, ranks, both
+profiles), ``rectification`` (整改), ``results`` (the values returned), ``checks`` (events the assessment cannot
+use, reported by ``hotline check``).
+
+The API (stable)::
+
+    inputs = ScoringInputs.from_repository(repo, change_commits=None)
+    result = score_units(inputs, "2026-11", "consistent", as_of=now)   # -> Assessment
+    result.units[0].items[9].points, .formula, .evidence; result.as_dict()
+    both = compare_profiles(inputs, "2026", as_of=now)                  # -> ProfileComparison
+"""
+
+from . import checks  # noqa: F401  (registers the scoring-event check with ``hotline check``)
+from .engine import ProfileComparison, compare_profiles, grade_of, score_collected, score_units
+from .inputs import ChangeKey, Collected, ScoringInputs, change_key, collect
+from .numbers import rounded, shown
+from .period import Period, parse_period
+from .rates import formula_text
+from .results import Assessment, Evidence, ItemScore, RectificationCase, UnitScore
+
+__all__ = [
+    "Assessment",
+    "ChangeKey",
+    "Collected",
+    "Evidence",
+    "ItemScore",
+    "Period",
+    "ProfileComparison",
+    "RectificationCase",
+    "ScoringInputs",
+    "UnitScore",
+    "change_key",
+    "collect",
+    "compare_profiles",
+    "formula_text",
+    "grade_of",
+    "parse_period",
+    "rounded",
+    "score_collected",
+    "score_units",
+    "shown",
+]

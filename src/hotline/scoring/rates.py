@@ -1,0 +1,119 @@
+"""Items 7–11 (比率项): rates over 转办总件数, from the orders' derived lifecycle (``hotline.lifecycle``).
+
+转办总件数 is the unit's dispatches of the period whose role is listed in ``assessment.denominator.roles``,
+less approved returns when ``exclude_returned``. Numerators:
+
+- 7 timely_receipt — accepted in time (``DispatchState.timely_receipt``);
+- 8 complaints — the order's category is one of the item's ``categories``;
+- 9 on_time — replied on time, redo included (``replied_on_time``);
+- 10 overdue — past its deadline unreplied, or replied late, as of ``as_of`` (``overdue``);
+- 11 satisfied — the order's final callback (after a redo, the redo's) is one of ``assessment.satisfied``.
+
+An open dispatch still within its time counts in the denominator only. A unit with no dispatches gets
+``assessment.no_orders``: by default (``best``) the most the formula in force can give — what a unit
+with every order perfect would get, so that a first good order never lowers an item. The formula in force for the
+profile is ``multiplier × rate`` (``good``, ``as_printed``) or ``multiplier × (1 − rate)`` (``bad``),
+never above the item's maximum, rounded per ``assessment.rounding``.
+"""
+
+from __future__ import annotations
+
+from ..rules import AssessmentRules, RateItem
+from ..timefmt import format_date
+from .inputs import Counted
+from .numbers import fraction, rounded, shown
+from .results import Evidence, ItemScore
+
+DENOMINATOR = "转办总件数"
+
+
+def counted_dispatches(dispatches: list[Counted], a: AssessmentRules) -> list[Counted]:
+    """The dispatches that make up 转办总件数."""
+    roles = set(a.denominator.roles)
+    return [c for c in dispatches if c.state.role in roles and not (a.denominator.exclude_returned and c.state.returned)]
+
+
+def _hits(item: RateItem, counted: list[Counted], satisfied: frozenset[str]) -> list[bool]:
+    """Whether each dispatch meets the item's measure (one specialised pass: a year has ~10⁵ dispatches)."""
+    m = item.measure
+    if m == "timely_receipt":
+        return [c.state.timely_receipt is True for c in counted]
+    if m == "complaints":
+        cats = frozenset(item.categories)
+        return [c.state.category in cats for c in counted]
+    if m == "on_time":
+        return [c.state.replied_on_time is True for c in counted]
+    if m == "overdue":
+        return [c.state.overdue for c in counted]
+    return [c.final_callback in satisfied for c in counted]
+
+
+def _reason(item: RateItem, c: Counted, hit: bool) -> str:
+    s = c.state
+    m = item.measure
+    if m == "timely_receipt":
+        if hit:
+            return "按时接收"
+        if s.timely_receipt is False:
+            return f"未在规定时间内接收（应于 {format_date(s.accept_by)} 当日内接收）"
+        return "尚未接收（接收期限未到）"
+    if m == "complaints":
+        return f"{s.category}类工单"
+    if m in ("on_time", "overdue"):
+        if s.overdue:
+            return f"逾期（{'、'.join(s.late_phases)}，期限 {format_date(s.current_due)}）"
+        if s.replied_on_time:
+            return "按时办结"
+        return f"尚未办结（期限 {format_date(s.current_due)}，未到期）"
+    if c.final_callback is None:
+        return "尚无回访结果"
+    return f"回访结果：{c.final_callback}"
+
+
+def formula_text(item: RateItem, profile: str) -> str:
+    """The formula in force for ``profile``, in words (for the rules page and ``--explain``)."""
+    f = item.formulas[profile]  # type: ignore[index]
+    mult = shown(f.multiplier).rstrip("0").rstrip(".")
+    body = f"{item.numerator} ÷ {DENOMINATOR}"
+    text = f"{mult} × (1 − {body})" if f.sense == "bad" else f"{mult} × {body}"
+    if f.multiplier > item.max:
+        text += f"（超过满分 {shown(item.max).rstrip('0').rstrip('.')} 分的按满分计）"
+    return text
+
+
+def rate_item(item: RateItem, profile: str, counted: list[Counted], a: AssessmentRules) -> ItemScore:
+    f = item.formulas[profile]  # type: ignore[index]
+    satisfied = frozenset(a.satisfied)
+    n = len(counted)
+    mult = shown(f.multiplier).rstrip("0").rstrip(".")
+    inputs: dict[str, object] = {"numerator": 0, "denominator": n, "multiplier": mult, "sense": f.sense}
+    if n == 0:
+        best = min(item.max, f.multiplier)  # rate 1 for a good or printed measure, 0 for a bad one
+        points = {"best": best, "full": item.max, "zero": best * 0}[a.no_orders]
+        return ItemScore(item.number, item.name, item.kind, item.max, points,
+                         f"{a.no_orders_note} → {shown(points)}", item.printed, inputs, [], a.no_orders_note, item.contradiction)
+    hits = _hits(item, counted, satisfied)
+    k = hits.count(True)
+    inputs["numerator"] = k
+    if f.sense == "bad":
+        raw = fraction(f.multiplier, n - k, n)
+        expr = f"{mult} × (1 − {k} ÷ {n})"
+    else:
+        raw = fraction(f.multiplier, k, n)
+        expr = f"{mult} × {k} ÷ {n}"
+    capped = min(raw, item.max)
+    points = rounded(capped, a.rounding)
+    formula = f"{expr} = {shown(rounded(raw, a.rounding))}"
+    if raw > item.max:
+        formula += f" → 满分 {shown(item.max)}"
+    # the orders behind the lost points: those that met a bad measure, or missed a good (or printed) one
+    costly = f.sense == "bad"
+
+    def evidence() -> list[Evidence]:
+        return [
+            Evidence("order", c.state.order_id, c.path, c.state.line, _reason(item, c, h))
+            for c, h in zip(counted, hits) if h == costly
+        ]
+
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence,
+                     None, item.contradiction)

@@ -1,0 +1,104 @@
+"""Items 1–6 (组织建设): what a unit has in place, from its unit file; item 5 from Git history.
+
+Items 1–4 and 6 earn their maximum when every field the rules name under the unit's ``hotline`` is filled
+in (a non-empty text or list, ``true``, a leader with a name), else 0. Item 5 (变动情况及时上报): each
+change of the unit whose ``effective`` date falls in the period must have been committed within
+``history.unit_change_report_days`` working days after it; one late change loses the item. An
+assessment event for one of these items in the period (an inspection finding) also loses it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..calendar import end_of
+from ..models import ScoringEvent, Unit
+from ..rules import ChangeReportItem, SetupItem
+from ..timefmt import format_date, format_time
+from .inputs import Collected, beijing, change_key
+from .numbers import ZERO, shown
+from .results import Evidence, ItemScore
+
+
+def event_evidence(ev: ScoringEvent, reason: str | None = None) -> Evidence:
+    return Evidence("event", f"{ev.path}:{ev.line}", ev.path, ev.line, reason or ev.note, ev.count, ev.date)
+
+
+def _filled(value: object) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, list)):
+        return bool(value.strip() if isinstance(value, str) else value)
+    return True
+
+
+def _item_events(item_no: int, events: list[ScoringEvent]) -> list[Evidence]:
+    return [event_evidence(ev) for ev in events if ev.item == item_no]
+
+
+def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent]) -> ItemScore:
+    setup = unit.hotline
+    path = unit.path
+    line = setup.line or unit.line
+    missing = [f for f in item.requires if not _filled(getattr(setup, f))]
+    evidence = [
+        Evidence("unit", f"{path}:{line}", path, line,
+                 f"单位文件 hotline.{f} 为 false" if getattr(setup, f) is False else f"单位文件未填写 hotline.{f}")
+        for f in missing
+    ] + _item_events(item.number, events)
+    points = ZERO if evidence else item.max
+    fields = "、".join(f"hotline.{f}" for f in item.requires)
+    if missing:
+        formula = f"{fields} 未全部填写 → 0"
+    elif evidence:
+        formula = f"{fields} 已填写，但期内检查发现不符 → 0"
+    else:
+        formula = f"{fields} 已填写 → {shown(item.max)}"
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
+                     {"requires": list(item.requires), "missing": missing}, evidence)
+
+
+def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected, events: list[ScoringEvent]) -> ItemScore:
+    inputs, period, as_of = collected.inputs, collected.period, collected.as_of
+    days = inputs.rules.history.unit_change_report_days
+    changes = [c for c in unit.changes if c.effective in period and c.effective <= as_of.date()]
+    commits = inputs.change_commits
+    evidence = _item_events(item.number, events)
+    rows: list[dict] = []
+    note = None
+    verified = commits is not None
+    for c in changes:
+        deadline = inputs.calendar.add_workdays(c.effective, days).day
+        row = {"effective": format_date(c.effective), "deadline": format_date(deadline), "note": c.note}
+        ref = f"{c.path or unit.path}:{c.line or unit.line}"
+        if commits is None:
+            row["committed_at"] = None
+            rows.append(row)
+            continue
+        committed = commits.get(change_key(unit.id, c))
+        committed = beijing(committed) if committed is not None else None
+        row["committed_at"] = format_time(committed) if committed else None
+        if committed is None and as_of >= end_of(deadline):
+            evidence.append(Evidence("change", ref, c.path or unit.path, c.line or unit.line,
+                                     f"{format_date(c.effective)} 的变动截至 {format_time(as_of)} 尚未提交（应在 {format_date(deadline)} 前上报）", 1, c.effective))
+        elif committed is not None and committed >= end_of(deadline):
+            evidence.append(Evidence("change", ref, c.path or unit.path, c.line or unit.line,
+                                     f"{format_date(c.effective)} 的变动于 {format_time(committed)} 才提交，超过上报期限 {format_date(deadline)}", 1, c.effective))
+        rows.append(row)
+    if evidence:
+        points = ZERO
+        formula = f"有变动未在 {days} 个工作日内上报 → 0"
+    elif not changes:
+        points, note = item.max, "期内无变动"
+        formula = f"期内无变动 → {shown(item.max)}"
+    elif not verified:
+        points = item.max if item.unverifiable == "full" else ZERO
+        note = "无法核对（无 Git 历史）"
+        formula = f"期内有 {len(changes)} 条变动，无 Git 历史可核对提交时间 → {shown(points)}"
+    else:
+        points = item.max
+        formula = f"期内 {len(changes)} 条变动均在 {days} 个工作日内上报 → {shown(item.max)}"
+    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
+                     {"days": days, "changes": rows, "verified": verified}, evidence, note)

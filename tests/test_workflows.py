@@ -1,0 +1,182 @@
+"""Workflows, issue forms and the pre-commit hook: schema-valid, pinned, least privilege, and working."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+FORMS = sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+CHECK_JSONSCHEMA = str(Path(sys.executable).with_name("check-jsonschema"))
+
+
+def load(path: Path) -> dict:
+    # PyYAML reads the key `on` as True (YAML 1.1); keep it a string as the hosts do
+    text = path.read_text(encoding="utf-8").replace("\non:\n", '\n"on":\n')
+    return yaml.safe_load(text)
+
+
+def schema_check(schema: str, files: list[Path]) -> subprocess.CompletedProcess:
+    return subprocess.run([CHECK_JSONSCHEMA, "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True)
+
+
+def test_the_expected_workflows_exist():
+    assert {p.stem for p in WORKFLOWS} == {"check", "permissions", "site", "overdue", "intake"}
+
+
+def test_workflows_and_forms_pass_the_github_schemas_offline():
+    r = schema_check("vendor.github-workflows", WORKFLOWS)
+    assert r.returncode == 0, r.stdout + r.stderr
+    forms = [p for p in FORMS if p.name != "config.yml"]
+    r = schema_check("vendor.github-issue-forms", forms)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = schema_check("vendor.github-issue-config", [REPO / ".github" / "ISSUE_TEMPLATE" / "config.yml"])
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_schema_check_does_catch_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n", encoding="utf-8")
+    assert schema_check("vendor.github-workflows", [bad]).returncode != 0
+
+
+def all_steps(wf: dict):
+    for job_id, job in wf["jobs"].items():
+        for step in job.get("steps", []):
+            yield job_id, step
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
+def test_actions_pinned_by_full_commit_with_version_comment(path):
+    text = path.read_text(encoding="utf-8")
+    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    assert uses
+    for ref, rest in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.search(r"#\s*v\d+\.\d+\.\d+", rest), f"{ref}: no version comment"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
+def test_least_privilege_and_no_expressions_in_shell(path):
+    wf = load(path)
+    top = wf["permissions"]
+    assert isinstance(top, dict) and "write-all" not in str(top)
+    writes = {k for k, v in top.items() if v == "write"}
+    allowed = {"check": set(), "permissions": set(), "site": set(), "overdue": {"issues"},
+               "intake": {"contents", "issues", "pull-requests"}}[path.stem]
+    assert writes == allowed
+    for job_id, step in all_steps(wf):
+        run = step.get("run", "")
+        assert "${{" not in run, f"{job_id}: an expression inside a shell script; pass it through env"
+    for job in wf["jobs"].values():
+        assert job.get("timeout-minutes")
+
+
+def test_check_workflow_runs_on_every_push_and_pull_request_with_full_history():
+    wf = load(REPO / ".github/workflows/check.yml")
+    assert set(wf["on"]) == {"push", "pull_request"}
+    steps = [s for _, s in all_steps(wf)]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert any(s.get("run") == "hotline check --format github" for s in steps)
+
+
+def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
+    wf = load(REPO / ".github/workflows/permissions.yml")
+    assert list(wf["on"]) == ["pull_request_target"]
+    steps = [s for _, s in all_steps(wf)]
+    tool, data = steps[0], steps[1]
+    assert tool["with"]["path"] == "tool" and "ref" not in tool["with"]
+    assert data["with"]["path"] == "records" and data["with"]["fetch-depth"] == 0
+    assert data["with"]["ref"] == "refs/pull/${{ github.event.pull_request.number }}/head"
+    assert all(s.get("with", {}).get("persist-credentials") is False for s in steps if "checkout" in s.get("uses", ""))
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs == ["python3 -m pip install ./tool",
+                    'hotline check --root records --no-cache --format github --changed-by "$PR_AUTHOR" --base "$BASE_SHA"']
+
+
+def test_overdue_runs_daily_at_nine_beijing_and_by_hand():
+    wf = load(REPO / ".github/workflows/overdue.yml")
+    assert wf["on"]["schedule"] == [{"cron": "0 1 * * *"}]
+    assert wf["on"]["workflow_dispatch"]["inputs"]["force"]["type"] == "boolean"
+    (job,) = wf["jobs"].values()
+    run = job["steps"][-1]["run"]
+    assert "hotline overdue sync --token-env HOTLINE_TOKEN" in run
+    assert job["steps"][-1]["env"]["HOTLINE_API_URL"] == "${{ github.api_url }}"
+
+
+def test_site_publishes_only_where_configured():
+    wf = load(REPO / ".github/workflows/site.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    steps = {s["name"]: s for _, s in all_steps(wf)}
+    assert steps["生成网站"]["run"] == "hotline site build --out site"
+    assert steps["上传网站（GitHub Pages）"]["if"] == "vars.SITE_PUBLISH == 'pages'"
+    assert steps["复制到网站服务器"]["if"] == "vars.SITE_PUBLISH == 'copy'"
+    assert "rsync" in steps["复制到网站服务器"]["run"]
+    pages = wf["jobs"]["pages"]
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"} and pages["if"] == "vars.SITE_PUBLISH == 'pages'"
+
+
+def test_intake_reads_the_body_only_from_the_event_file():
+    wf = load(REPO / ".github/workflows/intake.yml")
+    assert wf["on"]["issues"]["types"] == ["opened", "edited"]
+    text = (REPO / ".github/workflows/intake.yml").read_text(encoding="utf-8")
+    assert "issue.body" not in text.replace("contains(github.event.issue.body, '### 登记类型')", "")
+    assert "issue.title" not in text
+    (job,) = wf["jobs"].values()
+    assert job["steps"][-1]["run"].startswith('hotline intake apply --event "$GITHUB_EVENT_PATH"')
+
+
+# --- pre-commit ---------------------------------------------------------------------------------------
+
+
+def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp_path):
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    if not pre_commit.exists():
+        pytest.skip("pre-commit is not installed (pip install pre-commit)")
+    shutil.copy(REPO / ".pre-commit-config.yaml", records.root / ".pre-commit-config.yaml")
+    # `hotline` on PATH runs this checkout's code
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "hotline").write_text(f"#!/bin/sh\nPYTHONPATH={REPO / 'src'} exec {sys.executable} -m hotline \"$@\"\n")
+    (bindir / "hotline").chmod(0o755)
+    env = {"PATH": f"{bindir}:{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "PRE_COMMIT_HOME": str(tmp_path / "pc"), "GIT_AUTHOR_NAME": "王丽", "GIT_AUTHOR_EMAIL": "w@example.cn",
+           "GIT_COMMITTER_NAME": "王丽", "GIT_COMMITTER_EMAIL": "w@example.cn", "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+08:00",
+           "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+08:00"}
+
+    def git(*args, check=True):
+        return subprocess.run(["git", "-C", str(records.root), *args], capture_output=True, text=True, env=env, check=check)
+
+    shutil.copy(REPO / ".gitignore", records.root / ".gitignore")  # the check cache (.cache/) is never committed
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "records")
+    subprocess.run([str(pre_commit), "install"], cwd=records.root, env=env, check=True, capture_output=True)
+    good = textwrap.dedent("""\
+        id: JC2026112000123
+        title: 供暖温度不达标
+        category: 投诉
+        received_at: 2026-11-20 09:40
+        content: 诉求人反映室内温度低。
+        events:
+          - {at: 2026-11-20 10:05, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+    """)
+    path = records.write("orders/2026/11/JC2026112000123.yaml", good)
+    path.write_text(good + "  - {at: 2026-11-20 11:30, type: 接收, unit: jinchun, by: 王丽}\n", encoding="utf-8")
+    git("add", "-A")
+    refused = git("commit", "-m", "bad", check=False)
+    assert refused.returncode != 0
+    assert "orders/2026/11/JC2026112000123.yaml:8: error unknown-unit 单位 jinchun 不存在" in refused.stdout + refused.stderr
+    path.write_text(good + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n", encoding="utf-8")
+    git("add", "-A")
+    accepted = git("commit", "-m", "good", check=False)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert git("log", "--format=%s").stdout.split() == ["good", "records"]
