@@ -297,6 +297,21 @@ def test_recorded_order_carries_the_commit_times(repo):
     assert [e.line for e in rec.events] == [e.line for e in order.events]
 
 
+def test_unit_change_commit_times_for_item_5(repo):
+    from datetime import date
+
+    from hotline.timeline import unit_change_commits
+
+    unit = (repo.root / "units/jincun.yaml").read_text(encoding="utf-8")
+    changed = unit.replace("changes: []  ", "changes:\n  - {effective: 2026-11-16, note: 承办人员调整为王丽}\n  ")
+    repo.commit("change", "2026-11-19 16:00", WANGLI, {"units/jincun.yaml": changed})
+    repo.records.write("units/jincun.yaml", changed.replace("  - {effective: 2026-11-16", "  - {effective: 2026-11-25, note: 新增}\n  - {effective: 2026-11-16"))
+    ctx = load_context(repo.root)
+    got = unit_change_commits(history.read(repo.root), repo.root, ctx.units)
+    assert got == {("jincun", date(2026, 11, 25), "新增"): None,
+                   ("jincun", date(2026, 11, 16), "承办人员调整为王丽"): parse_time("2026-11-19 16:00")}
+
+
 def test_account_of_commit_authors():
     assert history.account_of("wangli@zezhou.gov.cn") == "wangli"
     assert history.account_of("12345+WangLi@users.noreply.github.com") == "wangli"

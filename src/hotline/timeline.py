@@ -4,18 +4,21 @@
 the commit that first recorded each one, its author and committer time (the time the record entered the
 repository), and whether it was recorded late or dated after its commit. Events not committed yet have no
 commit. ``recorded_order`` gives the order with each event's time replaced by its recorded time, for an
-assessment that measures on recorded times (``history.measure_on: recorded`` in ``scoring/rules.yaml``).
+assessment that measures on recorded times (``history.measure_on: recorded`` in ``scoring/rules.yaml``);
+``unit_change_commits`` gives the commit time of each unit change (assessment item 5).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from .audit import Timeliness
 from .history import CommitInfo, History, Removal
 from .loader import Context
-from .models import Order
+from .models import Order, Unit
 from .timefmt import format_time
 from .yamlitems import fields, items_or_yaml, key_of
 
@@ -71,6 +74,25 @@ def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
                 e.late, e.future = timely.judge(e.at, origin.commit)
             e.rewritten = key in replaced
         out.append(e)
+    return out
+
+
+def unit_change_commits(hist: History, root: Path, units: Mapping[str, Unit]) -> dict[tuple[str, date, str], datetime | None]:
+    """When each unit's ``changes`` entry (assessment item 5) was first committed: (unit, effective, note) →
+    commit time, None for an entry not committed yet or recorded before a shallow clone's history."""
+    out: dict[tuple[str, date, str], datetime | None] = {}
+    for unit in units.values():
+        if not unit.changes:
+            continue
+        try:
+            text = (Path(root) / unit.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = items_or_yaml(text, "changes")
+        for change, (item, _) in zip(unit.changes, found) if len(found) == len(unit.changes) else ():
+            origin = hist.origin_of(unit.path, item)
+            c = hist.commit(origin.commit) if origin is not None else None
+            out[(unit.id, change.effective, change.note)] = c.committed_at if c else None
     return out
 
 
