@@ -691,27 +691,34 @@ class _Walk:
         def final(c: int) -> int:
             return UNKNOWN if c < 0 else n_old + n_run - 1 - c
 
-        index = {sha: final(c) for c, sha in enumerate(self.run_shas)}
-        head_before = s.head
-        old_index = None
-        for c in range(n_run - 1, -1, -1):
-            s.shas += self.run_shas[c]
-            s.times.append(self.run_times[c])
-            s.who.append(self.run_who[c])
-            p = self.run_parents[c]
-            parent = index.get(p, -1) if p else -1
-            if parent < 0 and p:
-                if head_before and p == unhexlify(head_before):
-                    parent = n_old - 1
-                elif n_old:
+        shas, raw_parents = self.run_shas, self.run_parents
+        head_before = unhexlify(s.head) if s.head else b""
+        index = old_index = None
+        parents = []
+        for c, p in enumerate(raw_parents):  # newest first, as walked
+            if not p:
+                parents.append(-1)
+            elif c + 1 < n_run and shas[c + 1] == p:  # the usual case: the next commit of the walk
+                parents.append(final(c + 1))
+            elif p == head_before:
+                parents.append(n_old - 1)
+            else:
+                if index is None:
+                    index = {sha: final(j) for j, sha in enumerate(shas)}
+                parent = index.get(p, -1)
+                if parent < 0 and n_old:
                     if old_index is None:
                         old_index = {bytes(s.shas[20 * j: 20 * j + 20]): j for j in range(n_old)}
                     parent = old_index.get(p, -1)
-            s.parents.append(parent)
+                parents.append(parent)
+        s.shas += b"".join(reversed(shas))
+        s.times.extend(reversed(self.run_times))
+        s.who.extend(reversed(self.run_who))
+        s.parents.extend(reversed(parents))
         people = sorted(self.people.items(), key=lambda kv: kv[1])
         s.people = [p for p, _ in people]
-        for j in range(self.item_base, len(s.item_commit)):
-            s.item_commit[j] = final(s.item_commit[j])
+        top = n_old + n_run - 1
+        s.item_commit[self.item_base:] = array("i", [top - c if c >= 0 else UNKNOWN for c in s.item_commit[self.item_base:]])
         for r in self.removals:
             fs = self.files[r.path]
             item = fs.known.get(r.old_origin)  # old_origin holds the removed key until now

@@ -67,11 +67,18 @@ def items(text: str, key: str) -> list[Item] | None:
     if rest:
         return [] if rest == "[]" else None
     line_no = text.count("\n", 0, pos) + 2
+    rest_text = text[eol + 1:]
+    if "#" not in rest_text and "\t" not in rest_text and "\r" not in rest_text:
+        rows = rest_text.split("\n")
+        if rows[-1] == "":
+            rows.pop()
+        if rows and all(r[:5] == "  - {" and r[-1:] == "}" for r in rows):  # the canonical layout, quickly
+            return [(" ".join(r[4:].split()), line_no + i) for i, r in enumerate(rows)]
     out: list[Item] = []
     indent = -1
     current: list[str] | None = None
     start = 0
-    for ln in text[eol + 1:].split("\n"):
+    for ln in rest_text.split("\n"):
         if "\t" in ln or "\r" in ln:
             ln = ln.replace("\r", "")
             if "\t" in ln[: len(ln) - len(ln.lstrip())]:
