@@ -20,7 +20,7 @@ import yaml
 
 from . import gitcmd
 from .calendar import WorkCalendar
-from .demo import OFFICE, Clock, DemoConfig, OrderPlan, Person, Simulation, material
+from .demo import Clock, DemoConfig, OrderPlan, Person, Simulation, material
 from .orderfile import event_line, flow_mapping, render_order, scalar
 from .rules import Rules
 from .timefmt import BEIJING
