@@ -6,6 +6,7 @@ the rules and units in force; each test writes the orders it needs inline.
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# commands that the code under test starts as ``python -m hotline`` find this checkout's package too
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH")) if p)
 
 
 @dataclass

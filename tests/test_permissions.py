@@ -198,7 +198,7 @@ def test_cli_check_with_changed_by_fails_and_passes(repo):
     repo.append(ORDER_PATH, "  - {at: 2026-11-20 11:30, type: 接收, unit: zhujian, by: 赵强}\n")
     repo.commit("zhujian accepts")
     runner = CliRunner()
-    args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--base", "main"]
+    args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--no-history", "--base", "main"]
     ok = runner.invoke(main, args + ["--changed-by", "zhaoqiang"])
     assert ok.exit_code == 0, ok.output
     bad = runner.invoke(main, args + ["--changed-by", "wangli", "--format", "json"])

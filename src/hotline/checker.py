@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -87,7 +87,8 @@ def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = Non
 
 
 def run_check(
-    root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True, jobs: int | None = None
+    root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True, jobs: int | None = None,
+    skip: Collection[ExtraCheck] = (),
 ) -> list[Finding]:
     ctx = load_context(root)
     findings = list(ctx.findings)
@@ -97,6 +98,7 @@ def run_check(
     findings += events_in_future(refs, as_of)
     if extra:
         for check in EXTRA_CHECKS:
-            findings += check(ctx.root, ctx, as_of)
+            if check not in skip:
+                findings += check(ctx.root, ctx, as_of)
     findings.sort(key=sort_key)
     return findings

@@ -204,16 +204,17 @@ class Simulation:
         place = tname + (rng.choice(m["estates"]) if topic["place"] == "estate" and rng.random() < 0.5 else rng.choice(m["villages"]))
         surname = rng.choice(m["surnames"])[0]
         phone = rng.choice(["13", "15", "18", "17"]) + str(rng.randint(0, 9)) + "****" + f"{rng.randint(0, 9999):04d}"
+        case = rng.randrange(len(topic["titles"]))  # title, content and reply belong together
         header = {
             "id": oid,
-            "title": rng.choice(topic["titles"]).format(place=place),
+            "title": topic["titles"][case].format(place=place),
             "category": category,
             "emergency": category in ("求助", "投诉") and rng.random() < 0.02,
             "received_at": received,
             "sample": True,
             "citizen": {"name": surname + "**", "phone": phone},
             "address": place if rng.random() < 0.8 else None,
-            "content": rng.choice(topic["contents"]).format(place=place),
+            "content": topic["contents"][case].format(place=place),
             "tags": list(topic["tags"]),
             "events": [],
         }
@@ -230,13 +231,14 @@ class Simulation:
         evs.append(self.ev("office", at=d_at, type="派单", unit=lead, role="主办", by=OFFICE))
         if co:
             evs.append(self.ev("office", at=d_at, type="派单", unit=co, role="会办", by=OFFICE))
-        ctx = {"topic": topic, "limit": limit, "emergency": header["emergency"], "plan": plan}
+        ctx = {"topic": topic, "limit": limit, "emergency": header["emergency"], "plan": plan,
+               "reply": topic["replies"][case].format(place=place)}
         replies: dict[str, datetime] = {}
         unit, role, at, may_return = lead, "主办", d_at, True
         while True:
             outcome, when = self.dispatch(ctx, unit, role, at, may_return)
             if outcome == "returned":
-                alt = self.alternative(topic, unit, township)
+                alt = self.alternative(topic, {unit, co}, township)
                 at = self.clock.advance(when, rng.randint(5, 60))
                 evs.append(self.ev("office", at=at, type="派单", unit=alt, role="主办", by=OFFICE, note="退回后重新派单"))
                 plan.flags.add("return-approved")
@@ -260,11 +262,11 @@ class Simulation:
             return self.clock.advance(received, self.rng.randint(5, 60))
         return self.clock.advance(received, self.rng.randint(0, 90))
 
-    def alternative(self, topic: dict, unit: str, township: str) -> str:
+    def alternative(self, topic: dict, taken: set, township: str) -> str:
         options = [self.resolve(u, township) for u in topic["lead"] + topic["co"]]
-        options = [u for u in dict.fromkeys(options) if u != unit]
+        options = [u for u in dict.fromkeys(options) if u not in taken]
         if not options:
-            options = [t for t in self.townships if t != unit]
+            options = [t for t in self.townships if t not in taken]
         return self.rng.choice(options)
 
     def dispatch(self, ctx: dict, unit: str, role: str, d_at: datetime, may_return: bool) -> tuple[str, datetime | None]:
@@ -301,7 +303,7 @@ class Simulation:
         last = max(last, contact or last)
 
         window = cal.add_workdays(d_at.date(), d.return_window_days).day
-        if may_return and role == "主办" and rng.random() < 0.04:
+        if may_return and role == "主办" and rng.random() < 0.04 and last + timedelta(minutes=30) < end_of(window):
             req = clock.advance(last, rng.randint(20, 300))
             if req >= end_of(window):
                 req = last + timedelta(minutes=rng.randint(5, 30))
@@ -349,7 +351,7 @@ class Simulation:
             if sup > last and sup >= end_of(due):
                 evs.append(self.ev("office", at=sup, type="督办", unit=unit, by=OFFICE, kind="系统", note="工单已逾期，请尽快办理"))
         reply = max(reply, last + timedelta(minutes=1))
-        text = rng.choice(topic["replies"]) if role == "主办" else "已配合主办单位办理：" + rng.choice(topic["replies"])
+        text = ctx["reply"] if role == "主办" else "已配合主办单位办理：" + ctx["reply"]
         evs.append(self.ev(unit, at=reply, type="答复", unit=unit, by=self.handler(unit, reply.date()).name, text=text))
         return "replied", reply
 
@@ -377,6 +379,6 @@ class Simulation:
         if rng.random() < 0.3:
             evs.append(self.ev(unit, at=answer, type="履责说明", unit=unit, by=who.name, text=ctx["topic"]["duty"]))
         else:
-            evs.append(self.ev(unit, at=answer, type="答复", unit=unit, by=who.name, text="重办：" + rng.choice(ctx["topic"]["replies"])))
+            evs.append(self.ev(unit, at=answer, type="答复", unit=unit, by=who.name, text="重办：" + ctx["reply"]))
         cb2 = clock.moment(rng, clock.shift(answer.date(), rng.randint(1, 2)))
         evs.append(self.ev("office", at=cb2, type="回访", result=_weighted(rng, {"满意": 40, "基本满意": 30, "不满意": 30}), by=OFFICE))

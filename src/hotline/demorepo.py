@@ -20,7 +20,7 @@ import yaml
 
 from . import gitcmd
 from .calendar import WorkCalendar
-from .demo import OFFICE, Clock, DemoConfig, OrderPlan, Person, Simulation, material
+from .demo import Clock, DemoConfig, OrderPlan, Person, Simulation, material
 from .orderfile import event_line, flow_mapping, render_order, scalar
 from .rules import Rules
 from .timefmt import BEIJING
@@ -29,12 +29,29 @@ SOURCE = Path(__file__).resolve().parents[2]  # the project folder (rules, units
 EMAIL_DOMAIN = "zezhou.example"
 
 
-@dataclass
+@dataclass(slots=True)
+class _Version:
+    """An order file after ``n`` recorded events, rendered only when it is streamed (saves memory)."""
+
+    head: str
+    lines: list[str]
+    n: int
+    replaced: dict | None
+
+    def __str__(self) -> str:
+        ev_lines = self.lines[: self.n]
+        if self.replaced is not None:
+            ev_lines = list(ev_lines)
+            ev_lines[self.replaced["index"]] = event_line(self.replaced["data"])
+        return self.head + "events:\n" + "\n".join(ev_lines) + "\n"
+
+
+@dataclass(slots=True)
 class Commit:
     when: datetime
     author: Person
     message: str
-    files: dict[str, str]
+    files: dict[str, str | _Version]
     order: int = 0  # tie-break
 
 
@@ -252,10 +269,7 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
         lines = [event_line(e.data) for e in plan.events]
         recorded = 0
         for t, author, msg, n, replaced in oc:
-            ev_lines = list(lines[:n])
-            if replaced is not None:
-                ev_lines[replaced["index"]] = event_line(replaced["data"])
-            commits.append(Commit(t, author, msg, {path: head_text + "events:\n" + "\n".join(ev_lines) + "\n"}, 2 + k))
+            commits.append(Commit(t, author, msg, {path: _Version(head_text, lines, n, replaced)}, 2 + k))
             recorded = n
         summary.orders += 1
         summary.events += recorded
@@ -366,6 +380,6 @@ def _stream(commits: list[Commit]):
         msg = c.message.encode() + b"\n"
         parts = [b"commit refs/heads/main\n", b"author ", who, b"committer ", who, b"data %d\n" % len(msg), msg]
         for path, text in c.files.items():
-            data = text.encode()
+            data = str(text).encode()
             parts += [b"M 100644 inline ", path.encode(), b"\ndata %d\n" % len(data), data, b"\n"]
         yield b"".join(parts)

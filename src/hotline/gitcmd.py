@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 NULL_SHA = "0" * 40
@@ -30,7 +29,6 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
             "GIT_TERMINAL_PROMPT": "0",
             "LC_ALL": "C",
             "LANGUAGE": "C",
-            "GIT_CONFIG_NOSYSTEM": env.get("GIT_CONFIG_NOSYSTEM", "1"),
         }
     )
     if extra:
@@ -71,11 +69,13 @@ def ok(root: Path | str, *args: str) -> bool:
 def stream(root: Path | str, *args: str) -> subprocess.Popen:
     """Start ``git args…`` with its output on a pipe (large outputs such as ``git log``)."""
     try:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             _BASE + list(args), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), bufsize=1 << 20
         )
     except FileNotFoundError as e:
         raise GitError("找不到 git 程序：请先安装 git") from e
+    _grow_pipe(proc.stdout)
+    return proc
 
 
 def finish(proc: subprocess.Popen, what: str) -> None:
@@ -137,7 +137,7 @@ class BlobReader:
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(sha.encode() + b"\n")
         self.proc.stdin.flush()
-        return _read_object(self.proc.stdout)
+        return read_object(self.proc.stdout)
 
     def close(self) -> None:
         if self.proc.stdin:
@@ -145,60 +145,81 @@ class BlobReader:
         self.proc.wait()
 
 
-def _read_object(out) -> bytes | None:
+def read_object(out) -> bytes | None:
+    """One object from ``git cat-file --batch`` output: its contents, or None when it is missing."""
     header = out.readline()
     if not header:
         raise GitError("git cat-file 意外结束")
     parts = header.split()
     if len(parts) < 3 or parts[1] == b"missing":
         return None
-    data = out.read(int(parts[2]))
-    out.read(1)  # the newline after the contents
-    return data
+    return out.read(int(parts[2]) + 1)[:-1]  # the contents and the newline after them
 
 
-def read_blobs(root: Path | str, shas: Iterable[str]) -> Iterator[bytes | None]:
-    """Contents of many blobs, in order, through one ``git cat-file --batch``.
+class BatchReader:
+    """Many blobs through one ``git cat-file``: ``request`` a batch of ids, then ``next`` each content.
 
-    A thread feeds the ids while the caller consumes the contents, so ``shas`` may be a lazy iterator fed
-    by another process's output (the history reader streams ``git log`` into it).
+    With git ≥ 2.36 it runs ``--batch-command --buffer`` and flushes once per batch; older gits answer
+    each id as it comes (``--batch``). The caller keeps at most two batches outstanding, so the ids it
+    writes always fit in the pipe and neither side waits for the other.
     """
-    proc = subprocess.Popen(
-        _BASE + ["cat-file", "--batch", "--buffer"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, env=_env(), bufsize=1 << 20,
-    )
-    count = [0]
-    done = threading.Event()
 
-    def feed() -> None:
+    def __init__(self, root: Path | str) -> None:
+        self.command = version() >= (2, 36)
+        args = ["cat-file", "--batch-command", "--buffer"] if self.command else ["cat-file", "--batch"]
+        self.proc = subprocess.Popen(_BASE + args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=_env())
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            _grow_pipe(pipe)
+        self.out = self.proc.stdout
+
+    def request(self, shas: list[str]) -> None:
+        if not shas:
+            return
+        assert self.proc.stdin
+        if self.command:
+            data = "contents " + "\ncontents ".join(shas) + "\nflush\n"
+        else:
+            data = "\n".join(shas) + "\n"
+        self.proc.stdin.write(data.encode())
+        self.proc.stdin.flush()
+
+    def next(self) -> bytes | None:
+        return read_object(self.out)
+
+    def close(self) -> None:
         try:
-            assert proc.stdin
-            for sha in shas:
-                proc.stdin.write(sha.encode() + b"\n")
-                count[0] += 1
-            proc.stdin.close()
-        except BrokenPipeError:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+        except OSError:
             pass
-        finally:
-            done.set()
+        if self.out:
+            self.out.close()
+        self.proc.wait()
 
-    t = threading.Thread(target=feed, daemon=True)
-    t.start()
-    assert proc.stdout
-    served = 0
+
+def _grow_pipe(pipe) -> None:
+    """Ask Linux for a 1 MiB pipe buffer (F_SETPIPE_SZ) so git can run further ahead; harmless elsewhere."""
     try:
-        while True:
-            if done.is_set() and served >= count[0]:
-                break
-            header_peek = proc.stdout.peek(1) if hasattr(proc.stdout, "peek") else b"x"
-            if not header_peek:
-                break
-            yield _read_object(proc.stdout)
-            served += 1
-    finally:
-        t.join()
-        proc.stdout.close()
-        proc.wait()
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
+
+
+_VERSION: tuple[int, ...] | None = None
+
+
+def version() -> tuple[int, ...]:
+    global _VERSION
+    if _VERSION is None:
+        try:
+            text = subprocess.run(["git", "version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode()
+            _VERSION = tuple(int(p) for p in text.split()[2].split(".")[:3] if p.isdigit())
+        except (OSError, IndexError, ValueError):
+            _VERSION = (0,)
+    return _VERSION
 
 
 # --- writing ---------------------------------------------------------------------------------------

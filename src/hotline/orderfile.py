@@ -22,12 +22,13 @@ ORDER_KEY_ORDER = ("id", "title", "category", "emergency", "received_at", "sampl
 
 # Text that a YAML 1.1 reader would turn into something other than a string, or that needs quoting
 _SPECIAL = re.compile(
-    r"""^(?:[-?:,\[\]{}#&*!|>'"%@`]|\s)|[\s:]$|:\s|\s\#|[,\[\]{}]|^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE
+    r"""^(?:[-?:,\[\]{}#&*!|>'"%@`]|\s)|[\s:]$|:\s|\s\#|[,\[\]{}?]|^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE
     |yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$|^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$
     |^0[xob]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$|^\d{4}-\d\d?-\d\d?(?:[Tt\s]+\d\d?:\d\d:\d\d.*)?$|^\d+(?::\d\d)+$
-    |[\x00-\x1f\x7f]|^=$|^<<$""",
+    |[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|^=$|^<<$""",
     re.VERBOSE,
 )
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")  # not printable, or a line break, to YAML
 _TIME_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
 
 
@@ -47,7 +48,7 @@ def scalar(value: object) -> str:
     if _TIME_LIKE.match(text):
         return text  # times are strings to the YAML reader (no seconds) and to the record models
     if text == "" or _SPECIAL.search(text):
-        return json.dumps(text, ensure_ascii=False)
+        return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
     return text
 
 

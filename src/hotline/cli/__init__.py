@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import archive, check, codeowners, deadline, demo, intake, overdue, schema, score, site, status
+from . import archive, check, codeowners, deadline, demo, imports, intake, log, order, overdue, schema, score, site, status
 
 COMMANDS: list[click.Command] = [
     check.command,
@@ -17,6 +17,9 @@ COMMANDS: list[click.Command] = [
     status.command,
     schema.command,
     demo.command,
+    log.command,
+    order.command,
+    imports.command,
     overdue.command,
     codeowners.command,
     intake.command,

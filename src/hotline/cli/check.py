@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import codeowners  # noqa: F401  (registers the codeowners-stale check)
+from ..audit import history_check  # registers the Git history checks
 from ..checker import run_check
 from ..findings import Finding, count, sort_key
 from ..gitrun import GitError
@@ -47,16 +48,18 @@ def _relative(root: Path, p: Path) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="警告也视为错误（如临时推算的期限）")
 @click.option("--no-cache", is_flag=True, help="不使用检查缓存，重新读取每个文件")
+@click.option("--no-history", is_flag=True, help="不核对 Git 历史（补录过晚、改写已入库的事件等）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行读取文件的进程数（默认：CPU 核数）")
 @as_of_option
 @click.option("--changed-by", metavar="账号", help="拉取请求的提交者：检查其是否有权修改 --base 以来改动的文件")
 @click.option("--base", metavar="版本", help="拉取请求的目标分支或提交（与 --changed-by 一起使用）")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def command(root, fmt, strict, no_cache, jobs, as_of, changed_by, base, paths):
-    """检查全部记录：格式、期限、办理流程、隐私；可只报告指定文件（PATHS）的问题。"""
+def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, base, paths):
+    """检查全部记录：格式、期限、办理流程、隐私和 Git 历史；可只报告指定文件（PATHS）的问题。"""
     if (changed_by is None) != (base is None):
         raise click.UsageError("--changed-by 和 --base 需要一起使用")
-    findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache, jobs=jobs)
+    skip = [history_check] if no_history else []
+    findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache, jobs=jobs, skip=skip)
     if changed_by is not None:
         try:
             findings = sorted(findings + permission_findings(root, changed_by, base), key=sort_key)

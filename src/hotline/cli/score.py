@@ -23,8 +23,15 @@ from .common import as_of_option, echo_json, fail, require_rules, resolve_as_of,
 
 
 def change_commits(root: Path, repo: Repository) -> Mapping[ChangeKey, datetime | None] | None:
-    """The commit time of each unit change, for item 5; None while no Git history reader is wired in."""
-    return None
+    """The commit time of each unit change, for item 5; None outside a Git repository."""
+    from .. import history
+    from ..timeline import unit_change_commits
+
+    try:
+        hist = history.read(root)
+    except history.gitcmd.GitError:
+        return None
+    return unit_change_commits(hist, root, repo.units) if hist is not None and hist.head else None
 
 
 def _period(ctx, param, value):

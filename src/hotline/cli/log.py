@@ -1,0 +1,68 @@
+"""``hotline log ORDER_ID``: an order's timeline — declared time, commit, author and recorded time of each event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from .. import history
+from ..gitcmd import GitError
+from ..loader import load_context
+from ..timefmt import format_time
+from ..timeline import rewrites_of, timeline
+from .common import echo_json, fail, root_option
+
+HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "入库时间", "说明"]
+
+
+def find_order(root: Path, order_id: str) -> str | None:
+    """``orders/YYYY/MM/<id>.yaml`` relative to ``root``, or None."""
+    hits = sorted(root.glob(f"orders/*/*/{order_id}.yaml")) or sorted(root.glob(f"orders/*/*/{order_id}.yml"))
+    return hits[0].relative_to(root).as_posix() if hits else None
+
+
+@click.command("log")
+@root_option
+@click.argument("order_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def command(root, order_id, fmt):
+    """显示一件工单的时间线：每个事件的事件时间、提交、作者和入库时间。"""
+    path = find_order(root, order_id)
+    if path is None:
+        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml", 1)
+    try:
+        hist = history.read(root)
+    except GitError as e:
+        fail(f"无法读取 Git 历史：{e}", 1)
+    if hist is None:
+        fail(f"{root} 不在 Git 仓库中：没有提交记录可以对照", 1)
+    ctx = load_context(root)
+    entries = timeline(hist, ctx, path)
+    if fmt == "json":
+        echo_json([e.as_dict() for e in entries])
+        return
+    rows = []
+    for e in entries:
+        notes = []
+        if e.late:
+            notes.append("补录过晚")
+        if e.future:
+            notes.append("事件时间晚于提交")
+        if e.rewritten:
+            notes.append("改写过")
+        if e.unknown:
+            notes.append("浅克隆之前入库")
+        c = e.commit
+        rows.append([e.index, e.type or "", e.unit or "", e.at or "",
+                     c.short if c else ("" if e.unknown else "未提交"), f"{c.author}（{c.account}）" if c else "",
+                     format_time(c.committed_at) if c else "", "、".join(notes)])
+    click.echo(f"工单 {order_id}（{path}）")
+    click.echo(tabulate(rows, headers=HEADERS, tablefmt="simple"))
+    for r in rewrites_of(hist, path):
+        c = hist.commits[r.commit]
+        change = f"改为“{r.new_text}”" if r.new_text else "删除"
+        click.echo(f"改写：{format_time(c.committed_at)} {c.author}（{c.account}，提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}")
+    if hist.shallow:
+        click.echo("注意：这是浅克隆，较早的提交不在本地，部分事件无法核对入库时间")

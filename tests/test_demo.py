@@ -1,0 +1,83 @@
+"""``hotline demo``: a real, deterministic Git repository that passes the check apart from its planted problems."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from datetime import date
+
+from click.testing import CliRunner
+
+from hotline import history
+from hotline.audit import history_check
+from hotline.checker import run_check
+from hotline.cli import main
+from hotline.demo import DemoConfig
+from hotline.demorepo import build
+from hotline.loader import load
+from hotline.timefmt import parse_time
+
+# October 2026 up to the 23rd: the National Day holiday (1–7 October) and the 调休 Saturday (10 October)
+CONFIG = DemoConfig(months=1, orders_per_month=150, seed=3, end=date(2026, 10, 23))
+SNAPSHOT = parse_time("2026-10-23 18:00")
+
+
+def git(root, *args):
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+def test_demo_repository(tmp_path):
+    s = build(tmp_path / "a", CONFIG)
+    root = tmp_path / "a"
+    assert s.orders > 100 and s.commits > s.orders * 3
+    assert int(git(root, "rev-list", "--count", "HEAD")) == s.commits
+    assert git(root, "status", "--porcelain") == ""
+
+    # deterministic for a seed
+    build(tmp_path / "b", CONFIG)
+    assert git(root, "rev-parse", "HEAD") == git(tmp_path / "b", "rev-parse", "HEAD")
+
+    # the records pass the check; the history findings are exactly the planted ones
+    findings = run_check(root, SNAPSHOT, use_cache=False)
+    codes = Counter((f.code, f.path.split("/")[-1].split(".")[0]) for f in findings)
+    planted_late = {(("late-record", oid)) for oid in s.late_records}
+    assert {k for k in codes if k[0] == "late-record"} - {("late-record", s.rewritten)} == planted_late
+    assert ("history-rewritten", s.rewritten) in codes
+    assert ("unit-change-late", s.late_unit_change) in codes
+    assert {c for c, _ in codes} == {"late-record", "history-rewritten", "unit-change-late"}
+    assert [f for f in findings if f.severity == "error"] == [f for f in findings if f.code == "history-rewritten"]
+    assert run_check(root, SNAPSHOT, use_cache=False, skip=[history_check]) == []
+
+    # commits by staff accounts on working days and hours; the hotline office dispatches, units accept
+    repo = load(root)
+    cal = repo.calendar
+    h = history.read(root)
+    for c in h.commits[1:]:
+        t = c.committed_at
+        assert cal.is_workday(t.date()) and 8 <= t.hour < 19, (c.sha, t)
+    office = {a for u in repo.units.values() if u.type == "热线管理机构" for a in u.maintainers}
+    for path, _, _, item in h.rows("orders/"):
+        o = h.origin(item)
+        author = h.commits[o.commit].account
+        if o.type in ("派单", "回访", "退回审核", "延期审核", "重办", "督办"):
+            assert author in office, (path, o)
+        elif o.unit and not repo.units[o.unit].changes:  # (a unit with a staff change had other accounts before)
+            assert author in repo.units[o.unit].maintainers, (path, o)
+
+    # realistic variety: the lifecycle paths all occur, and holidays leave no staff events
+    states = repo.states(SNAPSHOT)
+    ds = [d for st in states for d in st.dispatches]
+    assert {d.status for d in ds} >= {"待接收", "办理中", "已答复", "已办结"}
+    assert any(d.overdue for d in ds) and any(d.role == "会办" for d in ds) and any(d.redo_at for d in ds)
+    events = [e for o in repo.orders for e in o.events]
+    assert not [e for e in events if date(2026, 10, 1) <= e.at.date() <= date(2026, 10, 7)]
+    assert any(date(2026, 10, 1) <= o.received_at.date() <= date(2026, 10, 7) for o in repo.orders)
+    assert all(o.sample for o in repo.orders)
+    assert all(u.hotline.office and u.hotline.leader and u.hotline.handlers and u.maintainers for u in repo.units.values())
+
+
+def test_demo_command_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "f").write_text("x")
+    res = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "x"), "--months", "1", "--orders-per-month", "5"])
+    assert res.exit_code == 1 and "不是空的" in res.output
