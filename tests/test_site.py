@@ -440,6 +440,7 @@ def test_browser_walks_the_site_offline(server):
         timeline = page_.inner_text(".hl-timeline")
         assert page_.locator(".hl-timeline li").count() == 8
         assert "2026-11-23 09:00 重办" in timeline
+        assert "入库 2026-11-10 10:30" in timeline and "提交人 赵敏" in timeline and "补录过晚" in timeline
         assert "?id=JC2026111000002" in page_.url
         page_.screenshot(path=str(ARTIFACTS / "site-order-timeline.png"), full_page=True)
 

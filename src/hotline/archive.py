@@ -99,8 +99,11 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
         raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     from .knowledge import load_entries
 
+    from .site.timelines import read_history
+
     entries, _ = load_entries(root, set(repo.units))
-    model = compute(repo, as_of, entries, [], None, read_advice(root))
+    history, change_commits = read_history(root, repo)
+    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits)
     files: dict[str, bytes] = {}
     for p in order_files:
         files[f"工单/{p.name}"] = p.read_bytes()

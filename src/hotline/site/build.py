@@ -1,7 +1,7 @@
 """``hotline site build`` as a library call (网站构建): records → Markdown and data → ``mkdocs build --strict``.
 
 The pipeline: load the records (loader), the knowledge base, the archives and — when the records folder
-is a Git repository and the history reader is available — the Git history; compute the site model;
+is a Git repository — the Git history (timelines, and the commit times behind assessment item 5); compute the site model;
 write every page, data file, register ``.xlsx`` and report ``.docx`` into the ignored build folder
 (``build/site-docs``) together with the hand-written pages of ``site_src/``; then build with MkDocs using
 the top-level ``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the build folder and the
@@ -26,7 +26,7 @@ from ..knowledge import FOLDER as KNOWLEDGE_FOLDER
 from ..knowledge import load_entries
 from ..loader import load
 from ..timefmt import now_beijing
-from . import assessment, data, pages
+from . import assessment, data, pages, timelines
 from .model import compute
 
 BUILD_DIR = Path("build") / "site-docs"
@@ -83,7 +83,7 @@ def _copy_hand_written(site_src: Path, docs: Path) -> None:
         shutil.copyfile(p, dest)
 
 
-def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None], history_reader=None) -> tuple[int, list[Finding]]:
+def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None], read_git: bool = True) -> tuple[int, list[Finding]]:
     """Write the whole docs folder; returns (number of generated pages, findings about the inputs)."""
     repo = load(root)
     if repo.context.rules is None:
@@ -91,8 +91,9 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     progress(f"读取 {len(repo.orders)} 件工单")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
-    history = history_reader(root, repo) if history_reader else None
-    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map)
+    history, change_commits = timelines.read_history(root, repo) if read_git else (None, None)
+    progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
+    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits)
     model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
                             "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
@@ -215,7 +216,7 @@ def run_mkdocs(config_file: Path, docs: Path, out: Path) -> list[str]:
 
 
 def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime | None = None,
-               progress: Callable[[str], None] | None = None, history_reader=None) -> BuildResult:
+               progress: Callable[[str], None] | None = None, read_git: bool = True) -> BuildResult:
     root = Path(root).resolve()
     say = progress or (lambda msg: None)
     config_file = config_path(root)
@@ -223,7 +224,7 @@ def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime 
     out = Path(out).resolve() if out else root / "site"
     when = as_of or now_beijing()
     t0 = time.perf_counter()
-    n, findings = generate(root, docs, when, config_file.parent / "site_src", say, history_reader)
+    n, findings = generate(root, docs, when, config_file.parent / "site_src", say, read_git)
     say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict")
     warnings = run_mkdocs(config_file, docs, out)
     files = sum(1 for f in out.rglob("*") if f.is_file())
