@@ -102,3 +102,10 @@ def test_knowledge_entries_front_matter_findings_with_lines(records):
     got = {(f.path.rsplit("/", 1)[1], f.line, f.code) for f in findings}
     assert ("bad.md", 6, "invalid-value") in got
     assert ("nofm.md", 1, "missing-field") in got
+    # hotline check reports them too
+    from click.testing import CliRunner
+
+    from hotline.cli import main
+
+    out = CliRunner().invoke(main, ["check", "--root", str(records.root), "--as-of", "2026-12-01 09:00", "--no-cache"]).output
+    assert "site_src/knowledge/jincun/bad.md:6: error invalid-value" in out

@@ -94,3 +94,14 @@ def load_entries(root: Path | str, known_units: set[str]) -> tuple[list[Entry], 
         entries.append(Entry(meta, rel, p.stem, body, body_line))
     entries.sort(key=lambda e: (e.meta.unit, e.meta.category, e.meta.title))
     return entries, findings
+
+
+def knowledge_check(root: Path, ctx, as_of) -> list[Finding]:
+    """``hotline check`` also reads the knowledge base: its front-matter problems, with file and line."""
+    return load_entries(root, set(ctx.units))[1]
+
+
+from .checker import EXTRA_CHECKS  # noqa: E402  (registering is what importing this module does)
+
+if knowledge_check not in EXTRA_CHECKS:
+    EXTRA_CHECKS.append(knowledge_check)
