@@ -174,6 +174,7 @@ class History:
     cold: bool = True  # whether this run read the whole history
     commits_read: int = 0
     _index: dict[str, int] | None = field(default=None, repr=False)
+    _rewrites: list[Removal] | None = field(default=None, repr=False)  # computed once: timeline() asks per order
 
     @property
     def commits(self) -> _Commits:
@@ -232,15 +233,19 @@ class History:
     @property
     def rewrites(self) -> list[Removal]:
         """Removals made on the first-parent chain of HEAD (merges count as their first-parent diff)."""
+        if self._rewrites is not None:
+            return self._rewrites
         s = self.store
         if not s.removals:
-            return []
+            self._rewrites = []
+            return self._rewrites
         main: set[int] = set()
         i = len(s.times) - 1
         while i >= 0 and i not in main:
             main.add(i)
             i = s.parents[i]
-        return sorted((r for r in s.removals if r.commit in main), key=lambda r: (r.commit, r.path, r.index))
+        self._rewrites = sorted((r for r in s.removals if r.commit in main), key=lambda r: (r.commit, r.path, r.index))
+        return self._rewrites
 
     @property
     def boundary_time(self) -> datetime | None:
