@@ -7,6 +7,7 @@ the rules and units in force; each test writes the orders it needs inline.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ class Records:
 def records(tmp_path: Path) -> Records:
     root = tmp_path / "records"
     (root / "scoring").mkdir(parents=True)
-    shutil.copy(REPO / "scoring" / "rules.yaml", root / "scoring" / "rules.yaml")
+    # the rules in force, but with the whole history audited: this repository's cut-over date
+    # (history.audit_from) lies after the dates the tests use
+    rules = (REPO / "scoring" / "rules.yaml").read_text(encoding="utf-8")
+    (root / "scoring" / "rules.yaml").write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8")
     shutil.copytree(REPO / "units", root / "units")
     return Records(root)

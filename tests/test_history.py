@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -316,3 +317,13 @@ def test_account_of_commit_authors():
     assert history.account_of("wangli@zezhou.gov.cn") == "wangli"
     assert history.account_of("12345+WangLi@users.noreply.github.com") == "wangli"
     assert history.account_of("fuyongjia@noreply.localhost") == "fuyongjia"
+
+
+def test_events_before_the_cut_over_date_are_not_late_records(repo):
+    """``history.audit_from``: history back-filled when the county started is not reported as late."""
+    repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
+    repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})  # Fri event, recorded Tue
+    assert [f.code for f in findings(repo.root)] == ["late-record"]
+    rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
+    repo.records.write("scoring/rules.yaml", re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 2026-11-21 ", rules))
+    assert findings(repo.root) == []

@@ -92,7 +92,8 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
                            f"这是浅克隆（只有 {since:%Y-%m-%d %H:%M} 以来的提交）：此前入库的事件无法核对入库时间，"
                            "也无法发现此前的改写；工作流检出时请使用 fetch-depth: 0" if since else
                            "这是浅克隆：无法核对入库时间和改写；工作流检出时请使用 fetch-depth: 0"))
-    out += _order_findings(hist, ctx.calendar, rules.late_record_tolerance_days)
+    since = f"{rules.audit_from:%Y-%m-%d}" if rules.audit_from else ""
+    out += _order_findings(hist, ctx.calendar, rules.late_record_tolerance_days, since)
     out += _unit_findings(hist, ctx.calendar, rules.unit_change_report_days)
     office = office_maintainers(ctx.units)
     for r in hist.rewrites:
@@ -105,7 +106,8 @@ def _who(c: CommitInfo) -> str:
     return f"提交 {c.short}，{c.author}（{c.account}）"
 
 
-def _order_findings(hist: History, cal: WorkCalendar, tolerance: int) -> list[Finding]:
+def _order_findings(hist: History, cal: WorkCalendar, tolerance: int, since: str = "") -> list[Finding]:
+    """Late and future events; events declared before ``since`` (``history.audit_from``) are not late."""
     out = []
     s = hist.store
     timely = Timeliness(hist, cal, tolerance)
@@ -139,6 +141,8 @@ def _order_findings(hist: History, cal: WorkCalendar, tolerance: int) -> list[Fi
                 late, future = judge(at, c)
                 if not (late or future):
                     continue
+            if late and not future and since and at[:10] < since:
+                continue
             out.append(_timeliness_finding(hist, path, n + 1, fi_line[start + n], item, late, future, tolerance))
     return out
 

@@ -13,7 +13,14 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
+import yaml
+
 from .timefmt import format_date, format_time
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 EVENT_KEY_ORDER = ("at", "type", "unit", "role", "result", "kind", "by", "office", "days", "approved",
                    "reason", "basis", "text", "note")
@@ -24,7 +31,7 @@ ORDER_KEY_ORDER = ("id", "title", "category", "emergency", "received_at", "sampl
 _SPECIAL = re.compile(
     r"""^(?:[-?:,\[\]{}#&*!|>'"%@`]|\s)|[\s:]$|:\s|\s\#|[,\[\]{}?]|^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE
     |yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$|^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$
-    |^0[xob]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$|^\d{4}-\d\d?-\d\d?(?:[Tt\s]+\d\d?:\d\d:\d\d.*)?$|^\d+(?::\d\d)+$
+    |^0[xob]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$|^\d{4}-\d\d?-\d\d?(?:[Tt\s]+\d\d?:\d\d:\d\d.*)?$|^[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.[\d_]*)?$
     |[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|^=$|^<<$""",
     re.VERBOSE,
 )
@@ -47,9 +54,20 @@ def scalar(value: object) -> str:
     text = str(value)
     if _TIME_LIKE.match(text):
         return text  # times are strings to the YAML reader (no seconds) and to the record models
-    if text == "" or _SPECIAL.search(text):
+    if text == "" or _SPECIAL.search(text) or (text[0] in _IMPLICIT_FIRST and not _reads_back(text)):
         return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
     return text
+
+
+_IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)  # only these can resolve to non-strings
+
+
+def _reads_back(text: str) -> bool:
+    """The YAML reader's own verdict on a plain scalar (the net under the pattern above)."""
+    try:
+        return yaml.load("{k: " + text + "}", Loader=_Loader) == {"k": text}
+    except yaml.YAMLError:
+        return False
 
 
 def flow_mapping(data: Mapping[str, object], key_order: Iterable[str] = EVENT_KEY_ORDER) -> str:

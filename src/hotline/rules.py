@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
-from .models import BONUS_NAMES, CallbackResult, Category, HotlineSetup, Record, Role, UnitType
+from .models import BONUS_NAMES, CallbackResult, Category, Day, HotlineSetup, Record, Role, UnitType
 
 
 def _parse_hhmm(value: object) -> time:
@@ -48,6 +48,9 @@ class HistoryRules(Record):
     late_record_tolerance_days: Days = 1
     measure_on: Literal["declared", "recorded"] = "declared"
     unit_change_report_days: Days = 3
+    # the day the county started keeping records here: events declared before it were entered afterwards
+    # (imported, back-filled, or samples), so they are not reported as late records
+    audit_from: Day | None = None
 
 
 class ReportRules(Record):
