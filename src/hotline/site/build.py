@@ -228,5 +228,5 @@ def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime 
     say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict")
     warnings = run_mkdocs(config_file, docs, out)
     files = sum(1 for f in out.rglob("*") if f.is_file())
-    say(f"网站已生成：{out}（{files} 个文件）")
+    say(f"mkdocs 完成：共 {files} 个文件")
     return BuildResult(out, docs, n, files, findings, warnings)
