@@ -31,3 +31,13 @@ def write_bytes(path: Path | str, data: bytes) -> None:
 
 def write_text(path: Path | str, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def write_text_if_changed(path: Path | str, text: str, *, dry_run: bool = False) -> bool:
+    """Write ``text`` unless the file already holds exactly it; True when it was (or would be) written."""
+    path = Path(path)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    if not dry_run:
+        write_text(path, text)
+    return True

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .atomic import write_text
+from .atomic import write_text_if_changed
 from .checker import EXTRA_CHECKS
 from .findings import Finding
 from .models import Unit
@@ -85,15 +85,7 @@ def expected(units: dict[str, Unit]) -> dict[str, str]:
 
 def write(root: Path, units: dict[str, Unit], *, dry_run: bool = False) -> list[str]:
     """Write the files that differ; returns their paths."""
-    changed = []
-    for rel, text in expected(units).items():
-        p = root / rel
-        if p.exists() and p.read_text(encoding="utf-8") == text:
-            continue
-        changed.append(rel)
-        if not dry_run:
-            write_text(p, text)
-    return changed
+    return [rel for rel, text in expected(units).items() if write_text_if_changed(root / rel, text, dry_run=dry_run)]
 
 
 def codeowners_findings(root: Path, units: dict[str, Unit]) -> list[Finding]:

@@ -81,6 +81,13 @@ Measure = Literal["timely_receipt", "complaints", "on_time", "overdue", "satisfi
 SETUP_FIELDS = tuple(HotlineSetup.model_fields)
 
 
+def _every_profile_in(v: dict, what: str) -> dict:
+    missing = [p for p in PROFILES if p not in v]
+    if missing:
+        raise ValueError(f"缺少读法 {'、'.join(missing)} 的{what}")
+    return v
+
+
 class Profile(Record):
     """一种读法: how the printed formulas are read."""
 
@@ -152,10 +159,7 @@ class RateItem(_Item):
     @field_validator("formulas")
     @classmethod
     def _every_profile(cls, v: dict) -> dict:
-        missing = [p for p in PROFILES if p not in v]
-        if missing:
-            raise ValueError(f"缺少读法 {'、'.join(missing)} 的公式")
-        return v
+        return _every_profile_in(v, "公式")
 
     @field_validator("categories")
     @classmethod
@@ -241,10 +245,7 @@ class AssessmentRules(Record):
     @field_validator("profiles")
     @classmethod
     def _all_profiles(cls, v: dict) -> dict:
-        missing = [p for p in PROFILES if p not in v]
-        if missing:
-            raise ValueError(f"缺少读法 {'、'.join(missing)} 的说明")
-        return v
+        return _every_profile_in(v, "说明")
 
     @field_validator("items")
     @classmethod

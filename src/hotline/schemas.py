@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .atomic import write_text
+from .atomic import write_text_if_changed
 from .models import HolidayYear, Order, ScoringEvent, Unit
 from .rules import Rules
 
@@ -33,13 +33,4 @@ def render(name: str) -> str:
 
 def write_schemas(folder: Path, dry_run: bool = False) -> list[str]:
     """Write every schema whose content changed; returns the names that were (or would be) written."""
-    changed = []
-    for name in SCHEMAS:
-        text = render(name)
-        path = folder / name
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        changed.append(name)
-        if not dry_run:
-            write_text(path, text)
-    return changed
+    return [name for name in SCHEMAS if write_text_if_changed(folder / name, render(name), dry_run=dry_run)]
