@@ -299,8 +299,6 @@ def test_non_forms_and_closed_issues_are_ignored(checkout, fake):
 
 
 def test_with_the_real_order_add_command(checkout, fake):
-    if "order" not in main.commands:
-        pytest.skip("hotline order add is built on branch history; this test runs once it is merged")
     root, remote = checkout
     fake.add_issue("x")
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:

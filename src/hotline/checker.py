@@ -2,12 +2,13 @@
 
 The same pipeline as ``loader.load`` — context, each order, cross-file checks — but each order file's
 findings are cached per file content (``filecache``), so a run where nothing changed reads no YAML.
-Further checks (Git history, permissions) register in ``EXTRA_CHECKS``: each takes the root, the context
-and ``as_of`` and returns findings.
+Further checks live one per module, listed in ``EXTRA_CHECK_MODULES``; importing a module appends its
+function to ``EXTRA_CHECKS`` (each takes the root, the context and ``as_of`` and returns findings).
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from collections.abc import Callable, Collection
@@ -23,6 +24,18 @@ CACHE_FILE = Path(".cache") / "hotline" / "check.pickle"
 
 ExtraCheck = Callable[[Path, Context, datetime], list[Finding]]
 EXTRA_CHECKS: list[ExtraCheck] = []
+EXTRA_CHECK_MODULES = (
+    "hotline.audit",  # Git history: rewritten events, late records, unit changes (审计)
+    "hotline.codeowners",  # CODEOWNERS files up to date
+    "hotline.knowledge",  # knowledge-base front matter (知识库)
+    "hotline.scoring.checks",  # assessment events that cannot count (考核事件)
+)
+
+
+def extra_checks() -> list[ExtraCheck]:
+    for name in EXTRA_CHECK_MODULES:
+        importlib.import_module(name)
+    return EXTRA_CHECKS
 
 
 PARALLEL_MIN = 2000  # below this many files to read, a process pool costs more than it saves
@@ -97,7 +110,7 @@ def run_check(
     findings += cross_file(refs, ctx)
     findings += events_in_future(refs, as_of)
     if extra:
-        for check in EXTRA_CHECKS:
+        for check in extra_checks():
             if check not in skip:
                 findings += check(ctx.root, ctx, as_of)
     findings.sort(key=sort_key)
