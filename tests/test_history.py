@@ -327,3 +327,23 @@ def test_events_before_the_cut_over_date_are_not_late_records(repo):
     rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
     repo.records.write("scoring/rules.yaml", re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 2026-11-21 ", rules))
     assert findings(repo.root) == []
+
+
+def test_assessment_measures_on_recorded_times_when_the_rules_say_so(repo):
+    """``history.measure_on: recorded``: a reply declared in time but committed after the deadline is late."""
+    late_reply = "  - {at: 2026-12-03 16:00, type: 答复, unit: jincun, by: 王丽, text: 已协调供热公司排查管网。}\n"
+    repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
+    repo.commit("accept", "2026-11-20 14:20", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)})
+    repo.commit("reply", "2026-12-07 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT, late_reply)})  # due 12-04
+
+    def items() -> tuple:
+        out = CliRunner().invoke(main, ["score", "--root", str(repo.root), "--period", "2026-11", "--unit", "jincun",
+                                        "--as-of", "2026-12-08 12:00", "--format", "json"])
+        assert out.exit_code == 0, out.output
+        [unit] = json.loads(out.stdout)["units"]
+        return str(unit["items"]["9"]), str(unit["items"]["10"])
+
+    assert items() == ("20", "10")  # declared: replied on time
+    rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
+    repo.records.write("scoring/rules.yaml", rules.replace("measure_on: declared", "measure_on: recorded"))
+    assert items() == ("0", "0")  # recorded: the reply entered the records after the deadline

@@ -102,8 +102,8 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
     from .site.timelines import read_history
 
     entries, _ = load_entries(root, set(repo.units))
-    history, change_commits = read_history(root, repo)
-    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits)
+    history, change_commits, scoring_orders = read_history(root, repo)
+    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits, scoring_orders)
     files: dict[str, bytes] = {}
     for p in order_files:
         files[f"工单/{p.name}"] = p.read_bytes()

@@ -107,10 +107,18 @@ def recorded_order(order: Order, hist: History, ctx: Context) -> Order:
     if len(entries) != len(copy.events):
         return copy
     for ev, entry, orig in zip(copy.events, entries, order.events):
-        ev._path, ev._line = orig.path, orig.line
+        ev.locate(orig.path, orig.line)
         if entry.commit is not None:
             recorded = entry.commit.committed_at.replace(second=0)
             if recorded > ev.at:
                 ev.at = recorded
-    copy._path, copy._line = order.path, order.line
+    copy.locate(order.path, order.line)
     return copy
+
+
+def measured_orders(hist: History | None, ctx: Context, orders: list[Order]) -> list[Order]:
+    """The orders as the assessment measures them (``history.measure_on``): as declared, or — with
+    ``recorded`` — each event at the time it entered the repository where that is later."""
+    if hist is None or ctx.rules is None or ctx.rules.history.measure_on != "recorded":
+        return orders
+    return [recorded_order(o, hist, ctx) for o in orders]

@@ -22,16 +22,19 @@ from ..scoring.results import ItemScore
 from .common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
 
 
-def change_commits(root: Path, repo: Repository) -> Mapping[ChangeKey, datetime | None] | None:
-    """The commit time of each unit change, for item 5; None outside a Git repository."""
+def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:
+    """(the commit time of each unit change, for item 5 — None outside a Git repository; the orders as
+    the assessment measures them, see ``history.measure_on``)."""
     from .. import history
-    from ..timeline import unit_change_commits
+    from ..timeline import measured_orders, unit_change_commits
 
     try:
         hist = history.read(root)
     except history.gitcmd.GitError:
-        return None
-    return unit_change_commits(hist, root, repo.units) if hist is not None and hist.head else None
+        return None, repo.orders
+    if hist is None or not hist.head:
+        return None, repo.orders
+    return unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)
 
 
 def _period(ctx, param, value):
@@ -207,7 +210,8 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
             fail(f"单位 {wanted} 不存在：units/ 下没有 {wanted}.yaml", 2)
         if unit.type not in a.unit_types:
             fail(f"单位 {wanted}（{unit.name}）不在考核范围（assessment.unit_types：{'、'.join(a.unit_types)}）", 2)
-    inputs = ScoringInputs.from_repository(repo, change_commits(root, repo))
+    commits, orders = history_inputs(root, repo)
+    inputs = ScoringInputs.from_repository(repo, commits, orders)
     profile = profile or a.default_profile
     if explain_unit:
         both = compare_profiles(inputs, period, as_of=when)  # every unit, so that the rank is the real one

@@ -91,9 +91,10 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     progress(f"读取 {len(repo.orders)} 件工单")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
-    history, change_commits = timelines.read_history(root, repo) if read_git else (None, None)
+    history, change_commits, scoring_orders = timelines.read_history(root, repo) if read_git else (None, None, None)
     progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
-    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits)
+    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
+                    scoring_orders)
     model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
                             "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")

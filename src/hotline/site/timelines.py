@@ -13,18 +13,19 @@ from pathlib import Path
 
 from .. import history
 from ..loader import Repository
-from ..timeline import timeline, unit_change_commits
+from ..timeline import measured_orders, timeline, unit_change_commits
 from .model import EventHistory
 
 
 def read_history(root: Path, repo: Repository):
-    """(order id → per-event history, change key → commit time), or (None, None) without Git history."""
+    """(order id → per-event history, change key → commit time, the orders as the assessment measures
+    them), or (None, None, None) without Git history."""
     try:
         hist = history.read(root)
     except history.gitcmd.GitError:
-        return None, None
+        return None, None, None
     if hist is None or not hist.head:
-        return None, None
+        return None, None, None
     events: dict[str, list[EventHistory | None]] = {}
     for order in repo.orders:
         entries = timeline(hist, repo.context, order.path)
@@ -34,4 +35,4 @@ def read_history(root: Path, repo: Repository):
             EventHistory(e.commit.committed_at, e.commit.sha, e.commit.author, e.late or e.future, e.rewritten) if e.commit else None
             for e in entries
         ]
-    return events, unit_change_commits(hist, root, repo.units)
+    return events, unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)
