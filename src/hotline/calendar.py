@@ -56,13 +56,6 @@ class WorkCalendar:
         self._year(year)
         return year in self._provisional
 
-    def source_of(self, year: int) -> str:
-        if year in self.overrides:
-            return self.overrides[year].source
-        if _package_knows(year):
-            return f"chinese-calendar {chinese_calendar.__version__}"
-        return "仅按周末推算（临时）"
-
     # -- the arithmetic ---------------------------------------------------------------------------
     def _is_workday(self, d: date) -> bool:
         known = self._year(d.year)

@@ -27,7 +27,6 @@ from .rules import Rules
 DATA = Path(__file__).with_name("data") / "demo.yaml"
 OFFICE = "县热线办"
 PERIODS = ((8 * 60 + 30, 12 * 60), (14 * 60 + 30, 18 * 60))  # working hours, minutes of the day
-DAY_MINUTES = sum(b - a for a, b in PERIODS)
 
 
 @dataclass(frozen=True)

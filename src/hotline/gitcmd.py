@@ -14,8 +14,6 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-NULL_SHA = "0" * 40
-
 
 class GitError(RuntimeError):
     """A git command failed (or git is missing)."""

@@ -120,10 +120,6 @@ def tree_of(root: Path | str, rev: str) -> str | None:
         return None
 
 
-def head_commit(root: Path | str) -> str:
-    return resolve(root, "HEAD")
-
-
 def files_at(root: Path | str, rev: str, folder: str) -> list[str]:
     """Paths of the files under ``folder`` (relative to the top level) at ``rev``."""
     out = git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", folder.rstrip("/") + "/")

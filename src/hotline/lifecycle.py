@@ -26,8 +26,6 @@ from .models import REPLY_TYPES, Order
 from .rules import Rules
 from .timefmt import format_date, format_time
 
-STATUSES = ("待接收", "办理中", "已答复", "重办中", "已退回", "已办结")
-
 
 @dataclass
 class DispatchState:

@@ -31,7 +31,6 @@ STATE_LABELS = {DUE_SOON: "即将到期", OVERDUE: "逾期"}
 STATE_COLORS = {DUE_SOON: "fbca04", OVERDUE: "d73a4a"}  # yellow and red, as on the site
 UNIT_LABEL_COLOR = "1d76db"
 MARKER = re.compile(r"<!--\s*hotline:order=([A-Za-z0-9-]+)\s+unit=([a-z0-9-]+)\s*-->")
-CLOSE_MARKER = re.compile(r"<!--\s*hotline:close=([0-9a-f]+)\s*-->")
 
 Key = tuple[str, str]  # (order id, unit id)
 

@@ -161,11 +161,6 @@ def _index(states: list[OrderState]) -> tuple[dict[str, list[OrderState]], dict[
     return orders, dispatches
 
 
-def months_with_data(states: list[OrderState]) -> list[str]:
-    orders, dispatches = _index(states)
-    return sorted(set(orders) | set(dispatches))
-
-
 def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repeated_delay_min: int = 2) -> dict[str, MonthStats]:
     """Every month with data → its figures (all as of the time the states were derived)."""
     policy = Policy.of(rules)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import codeowners  # noqa: F401  (registers the codeowners-stale check)
-from ..audit import history_check  # registers the Git history checks
+from ..audit import history_check
 from ..checker import run_check
 from ..findings import Finding, count, sort_key
 from ..gitrun import GitError

@@ -16,7 +16,6 @@ The API (stable)::
     both = compare_profiles(inputs, "2026", as_of=now)                  # -> ProfileComparison
 """
 
-from . import checks  # noqa: F401  (registers the scoring-event check with ``hotline check``)
 from .engine import ProfileComparison, compare_profiles, grade_of, score_collected, score_units
 from .inputs import ChangeKey, Collected, ScoringInputs, change_key, collect
 from .numbers import rounded, shown

@@ -9,7 +9,6 @@ assessment event for one of these items in the period (an inspection finding) al
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from ..calendar import end_of
 from ..models import ScoringEvent, Unit

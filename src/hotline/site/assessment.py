@@ -69,10 +69,6 @@ def _pts(value) -> str:
     return shown(value)
 
 
-def _profile_name(p: str, model_profiles: dict[str, str]) -> str:
-    return PROFILE_NAMES.get(p, model_profiles.get(p, p))
-
-
 def _grade(u: UnitScore) -> Markup:
     cls = {"优秀": "hl-ok", "一般": "hl-warn", "较差": "hl-bad"}.get(u.grade, "")
     return Markup('<span class="{}">{}</span>').format(cls, u.grade)

@@ -19,7 +19,7 @@ from ..report import Paragraph, Report, Subheading, Table
 from ..stats import CATEGORIES, RATE_NAMES, fmt_percent, month_label
 from . import charts
 from .model import SiteModel
-from .render import Page, a, admonition, cards, chart, href, table, tag
+from .render import Page, a, admonition, cards, chart, table, tag
 
 ORDERS_PAGE = "orders/index.md"
 SUPERVISION_PAGE = "supervision.md"
@@ -91,7 +91,7 @@ def home(model: SiteModel) -> Page:
     month = model.this_month if model.this_month in model.stats else (model.months[-1] if model.months else model.this_month)
     ms = model.stats.get(month)
     prev = model.stats.get(model.months[model.months.index(month) - 1]) if ms and model.months.index(month) > 0 else None
-    lines = [f"# 泽州县12345政务服务热线\n", f"数据截至 **{model.as_of:%Y-%m-%d %H:%M}**。"]
+    lines = ["# 泽州县12345政务服务热线\n", f"数据截至 **{model.as_of:%Y-%m-%d %H:%M}**。"]
     if month != model.this_month:
         lines.append(f"本月（{month_label(model.this_month)}）尚无工单，以下为最近有数据的 {month_label(month)}。")
     lines.append("")
@@ -344,7 +344,7 @@ def supervision(model: SiteModel) -> Page:
         ("待审核的退回申请", c.pending_returns, "return", "请热线管理机构审核：同意的进行职责界定后再次转派，不同意的说明理由（§二(二)5）。"),
         ("待审核的延期申请", c.pending_extensions, "extension", "延期不得超过规定办理期限，突发类事项不得延期（§二(三)3(4)）。"),
     ]
-    lines = [f"# 督办\n", f"截至 {model.as_of:%Y-%m-%d %H:%M}。",
+    lines = ["# 督办\n", f"截至 {model.as_of:%Y-%m-%d %H:%M}。",
              cards([(t, str(len(p)), "", "hl-bad" if t == "逾期未办结" and p else ("hl-warn" if p else "")) for t, p, _, _ in sections])]
     for title, pairs, extra, note in sections:
         lines.append(f"## {title}（{len(pairs)}）\n")
