@@ -17,8 +17,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hotline.loader import load_context
-from hotline.models import Order
+from hotline.load import load_context
+from hotline.records.models import Order
 from hotline.scoring import ScoringInputs, compare_profiles, score_units
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE / "src"))
 
-from hotline.calendar import WorkCalendar, end_of  # noqa: E402
+from hotline.workdays import WorkCalendar, end_of
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 PLACES = ["幸福小区", "阳光花园", "南关村", "北街社区", "西山村", "东方苑", "金山路", "府城村", "建设路", "红星小区", "枫林苑", "文昌街"]
@@ -178,7 +178,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from hotline.site.build import build_site
-    from hotline.timefmt import parse_time
+    from hotline.times import parse_time
 
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     try:

@@ -13,7 +13,7 @@ import openpyxl
 from click.testing import CliRunner
 from docx import Document
 
-from hotline.archive import list_archives
+from hotline.reports.archive import list_archives
 from hotline.cli import main
 
 ORDER = """

@@ -9,8 +9,8 @@ import jsonschema
 from click.testing import CliRunner
 
 from hotline.cli import main
-from hotline.schemas import SCHEMAS
-from hotline.yamlsource import read
+from hotline.records.schemas import SCHEMAS
+from hotline.records.yaml_reader import read
 
 REPO = Path(__file__).resolve().parents[1]
 

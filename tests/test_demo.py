@@ -8,14 +8,14 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from hotline import history
-from hotline.audit import history_check
-from hotline.checker import run_check
+from hotline.history import store as history
+from hotline.history.audit import history_check
+from hotline.check import run_check
 from hotline.cli import main
-from hotline.demo import DemoConfig
-from hotline.demorepo import build
-from hotline.loader import load
-from hotline.timefmt import parse_time
+from hotline.demo.simulate import DemoConfig
+from hotline.demo.repo import build
+from hotline.load import load
+from hotline.times import parse_time
 
 # October 2026 up to the 23rd: the National Day holiday (1–7 October) and the 调休 Saturday (10 October)
 CONFIG = DemoConfig(months=1, orders_per_month=150, seed=3, end=date(2026, 10, 23))

@@ -9,11 +9,11 @@ import openpyxl
 from docx import Document
 from docx.shared import Mm, Pt
 
-from hotline.documents import register_xlsx, report_docx
-from hotline.loader import load
-from hotline.register import COLUMNS
+from hotline.reports.documents import register_xlsx, report_docx
+from hotline.load import load
+from hotline.reports.register import COLUMNS
 from hotline.site.model import compute
-from hotline.timefmt import parse_time
+from hotline.times import parse_time
 
 AS_OF = parse_time("2026-12-10 12:00")
 

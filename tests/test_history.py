@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hotline import history
-from hotline.audit import audit, history_check
-from hotline.checker import run_check
+from hotline.history import store as history
+from hotline.history.audit import audit, history_check
+from hotline.check import run_check
 from hotline.cli import main
-from hotline.loader import load_context
-from hotline.timefmt import parse_time
+from hotline.load import load_context
+from hotline.times import parse_time
 
 AS_OF = parse_time("2026-11-30 12:00")
 ORDER = "orders/2026/11/JC2026112000123.yaml"
@@ -286,8 +286,8 @@ def test_history_findings_are_cached_per_head_and_context(repo):
 
 
 def test_recorded_order_carries_the_commit_times(repo):
-    from hotline.loader import load
-    from hotline.timeline import recorded_order
+    from hotline.load import load
+    from hotline.history.timeline import recorded_order
 
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
@@ -301,7 +301,7 @@ def test_recorded_order_carries_the_commit_times(repo):
 def test_unit_change_commit_times_for_item_5(repo):
     from datetime import date
 
-    from hotline.timeline import unit_change_commits
+    from hotline.history.timeline import unit_change_commits
 
     unit = (repo.root / "units/jincun.yaml").read_text(encoding="utf-8")
     changed = unit.replace("changes: []  ", "changes:\n  - {effective: 2026-11-16, note: 承办人员调整为王丽}\n  ")

@@ -7,10 +7,10 @@ from datetime import datetime
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from hotline.checker import run_check
+from hotline.check import run_check
 from hotline.cli import main
-from hotline.loader import load
-from hotline.timefmt import parse_time
+from hotline.load import load
+from hotline.times import parse_time
 
 NOW = "2026-11-28 12:00"
 HEADER = ["工单编号", "标题", "诉求类别", "受理时间", "诉求人", "联系电话", "地址", "诉求内容", "承办单位", "派单时间"]

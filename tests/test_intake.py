@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from fake_githost import TOKEN, FakeHost
 from hotline.cli import main
-from hotline.githost import open_host
-from hotline.intake import FORM_TYPES, FormError, build_request, order_add_argv, parse_body
-from hotline.intakerun import IntakeError, process_issue
-from hotline.loader import load_context
+from hotline.host.client import open_host
+from hotline.host.intake_form import FORM_TYPES, FormError, build_request, order_add_argv, parse_body
+from hotline.host.intake_run import IntakeError, process_issue
+from hotline.load import load_context
 
 FORMS = Path(__file__).resolve().parents[1] / ".github" / "ISSUE_TEMPLATE"
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from hotline.lifecycle import derive
-from hotline.loader import load
-from hotline.timefmt import parse_time
+from hotline.lifecycle.derive import derive
+from hotline.load import load
+from hotline.times import parse_time
 
 HEAD = """
 id: {id}

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from hotline.checker import run_check
+from hotline.check import run_check
 from hotline.cli import main
-from hotline.timefmt import parse_time
+from hotline.times import parse_time
 
 PATH = "orders/2026/11/JC2026112000123.yaml"
 # deliberately unusual layout: comments everywhere, quoted strings, a block scalar, extra spaces

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from fake_githost import TOKEN, FakeHost
 from hotline.cli import main
-from hotline.githost import HostError, open_host
-from hotline.loader import load
-from hotline.overdue import DUE_SOON, OVERDUE, key_of, reminders
-from hotline.overduesync import sync
+from hotline.host.client import HostError, open_host
+from hotline.load import load
+from hotline.host.reminders import DUE_SOON, OVERDUE, key_of, reminders
+from hotline.host.reminder_sync import sync
 
 UNITS = {
     "jincun": """
@@ -133,7 +133,7 @@ def test_extension_and_return_end_the_reminder(records):
 
 
 def test_approved_return_ends_the_reminder_and_says_so_when_closing(records):
-    from hotline.overdue import close_reason, dispatch_states
+    from hotline.host.reminders import close_reason, dispatch_states
 
     setup_records(records, ORDER_B.replace(
         "by: 王丽}\n",
@@ -244,7 +244,7 @@ def test_extension_closes_the_reminder_and_it_reopens_near_the_new_deadline(fake
 
 
 def test_closing_reason_replaces_an_earlier_one():
-    from hotline.overdue import closed_body
+    from hotline.host.reminders import closed_body
 
     once = closed_body("<!-- hotline:order=A unit=b -->\n正文\n", "第一次")
     assert closed_body(once, "第二次") == "<!-- hotline:order=A unit=b -->\n正文\n\n---\n**已关闭**：第二次\n"
@@ -478,7 +478,7 @@ def test_cli_list_json_and_table(records):
 
 
 def test_key_of_reads_only_our_marker():
-    from hotline.githost import Issue
+    from hotline.host.client import Issue
 
     assert key_of(Issue(1, "t", "x\n<!-- hotline:order=AB-1 unit=jincun -->", "open")) == ("AB-1", "jincun")
     assert key_of(Issue(1, "t", "<!-- hotline:order=AB-1 -->", "open")) is None

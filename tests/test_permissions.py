@@ -9,11 +9,11 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from hotline.checker import run_check
+from hotline.check import run_check
 from hotline.cli import main
-from hotline.codeowners import codeowners_findings, render_gitea, render_github
-from hotline.loader import load_context
-from hotline.permissions import permission_findings
+from hotline.records.codeowners import codeowners_findings, render_gitea, render_github
+from hotline.load import load_context
+from hotline.host.permissions import permission_findings
 
 UNITS = {
     "rexian": """
@@ -267,7 +267,7 @@ def test_codeowners_render_for_both_hosts(records):
 
 
 def test_codeowners_command_and_stale_finding(records):
-    from hotline.timefmt import parse_time
+    from hotline.times import parse_time
 
     for uid, text in UNITS.items():
         records.write(f"units/{uid}.yaml", text)

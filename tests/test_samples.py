@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.checker import run_check
-from hotline.loader import load
-from hotline.timefmt import parse_time
+from hotline.check import run_check
+from hotline.load import load
+from hotline.times import parse_time
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = parse_time("2026-11-28 12:00")

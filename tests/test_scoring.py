@@ -14,18 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from hotline.loader import load, load_context
-from hotline.models import ScoringEvent
-from hotline.scoring import (
-    ScoringInputs,
-    change_key,
-    compare_profiles,
-    formula_text,
-    grade_of,
-    parse_period,
-    rounded,
-    score_units,
-)
+from hotline.load import load, load_context
+from hotline.records.models import ScoringEvent
+from hotline.scoring import ScoringInputs, change_key, compare_profiles, formula_text, grade_of, parse_period, rounded, score_units
 
 D = Decimal
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -540,7 +531,7 @@ def test_events_the_assessment_cannot_use_are_reported(records):
 def test_hotline_check_reports_unusable_events(records):
     from click.testing import CliRunner
 
-    from hotline.checker import run_check
+    from hotline.check import run_check
     from hotline.cli import main
 
     events(records, "2026/odd.yaml", "- {date: 2026-11-02, unit: jincun, item: 10, note: 逾期扣分}\n")

@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotline.loader import load_context
-from hotline.models import Order, ScoringEvent, Unit
-from hotline.rules import PROFILES, DeductionItem
+from hotline.load import load_context
+from hotline.records.models import Order, ScoringEvent, Unit
+from hotline.records.rules import PROFILES, DeductionItem
 from hotline.scoring import ScoringInputs, compare_profiles
 
 REPO = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from hotline import pii
+from hotline.records import privacy as pii
 from hotline.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -286,7 +286,7 @@ def test_archive_page_lists_the_sealed_month_with_its_zip(built):
 
 
 def test_order_timeline_carries_the_git_history(built):
-    pytest.importorskip("hotline.timeline", reason="the Git history reader is on branch history until merged")
+    pytest.importorskip("hotline.history.timeline", reason="the Git history reader is on branch history until merged")
     _, out = built
     shard = json.loads((out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8"))
     events = shard["JC2026111000002"]["events"]

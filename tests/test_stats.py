@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hotline.hotspots import hot_topics, index_keywords, place_of
-from hotline.knowledge import load_entries
-from hotline.loader import load
-from hotline.rules import ReportRules
-from hotline.stats import current, monthly, percent
-from hotline.timefmt import parse_time
+from hotline.reports.hot_topics import hot_topics, index_keywords, place_of
+from hotline.records.knowledge import load_entries
+from hotline.load import load
+from hotline.records.rules import ReportRules
+from hotline.reports.monthly import current, monthly, percent
+from hotline.times import parse_time
 
 
 def order(oid, title, received, unit, events="", category="投诉", address=""):

@@ -1,3 +1,3 @@
-from .cli import main
+from hotline.cli import main
 
 main()

@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from .. import __version__
+from hotline import __version__
 
 # name → module (in this package) defining ``command``; imported only when the command runs, so
 # ``hotline check`` does not pay for loading the site builder, the Word and Excel writers and the rest

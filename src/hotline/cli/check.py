@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..audit import history_check
-from ..checker import run_check
-from ..findings import Finding, count, sort_key
-from ..gitrun import GitError
-from ..permissions import permission_findings
-from .common import as_of_option, echo_json, fail, resolve_as_of, root_option
+from hotline.history.audit import history_check
+from hotline.check import run_check
+from hotline.findings import Finding, count, sort_key
+from hotline.git.changes import GitError
+from hotline.host.permissions import permission_findings
+from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
 
 
 def _text(f: Finding) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..timefmt import now_beijing, parse_date, parse_time
+from hotline.times import now_beijing, parse_date, parse_time
 
 
 class AsOf(click.ParamType):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..demo import DemoConfig
-from ..demorepo import build
-from ..gitcmd import GitError
-from .common import fail
+from hotline.demo.simulate import DemoConfig
+from hotline.demo.repo import build
+from hotline.git.commands import GitError
+from hotline.cli.common import fail
 
 
 @click.command("demo")

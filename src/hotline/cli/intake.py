@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from ..githost import HostError, open_host
-from ..gitrun import GitError
-from ..intake import build_request
-from ..intakerun import process_issue
-from ..loader import load_context
-from .common import as_of_option, echo_json, fail, resolve_as_of, root_option
+from hotline.host.client import HostError, open_host
+from hotline.git.changes import GitError
+from hotline.host.intake_form import build_request
+from hotline.host.intake_run import process_issue
+from hotline.load import load_context
+from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
 
 
 @click.group("intake")

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
-from .. import history
-from ..gitcmd import GitError
-from ..loader import load_context
-from ..timefmt import format_time
-from ..timeline import rewrites_of, timeline
-from .common import echo_json, fail, root_option
+from hotline.history import store as history
+from hotline.git.commands import GitError
+from hotline.load import load_context
+from hotline.times import format_time
+from hotline.history.timeline import rewrites_of, timeline
+from hotline.cli.common import echo_json, fail, root_option
 
 HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "入库时间", "说明"]
 

@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from .. import gitcmd
-from ..edit import Refused, add_event, new_order
-from ..loader import load_context
-from ..models import Category
-from .common import AsOf, as_of_option, fail, resolve_as_of, root_option
-from .log import find_order
+from hotline.git import commands as gitcmd
+from hotline.entry.order_edit import Refused, add_event, new_order
+from hotline.load import load_context
+from hotline.records.models import Category
+from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option
+from hotline.cli.log import find_order
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
 

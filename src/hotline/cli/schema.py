@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..schemas import write_schemas
-from .common import root_option
+from hotline.records.schemas import write_schemas
+from hotline.cli.common import root_option
 
 
 @click.command("schema")

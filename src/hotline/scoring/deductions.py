@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..models import VETO, ScoringEvent
-from ..rules import AssessmentRules, DeductionItem
-from .inputs import Counted
-from .numbers import ZERO, rounded, shown
-from .results import Evidence, ItemScore
-from .setup import event_evidence
+from hotline.records.models import VETO, ScoringEvent
+from hotline.records.rules import AssessmentRules, DeductionItem
+from hotline.scoring.inputs import Counted
+from hotline.scoring.numbers import ZERO, rounded, shown
+from hotline.scoring.results import Evidence, ItemScore
+from hotline.scoring.setup import event_evidence
 
 
 def _plain(value: Decimal) -> str:

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ..rules import PROFILES, AssessmentRules, ChangeReportItem, DeductionItem, RateItem, SetupItem
-from .checks import unusable
-from .deductions import bonus, deduction_item, vetoes
-from .inputs import Collected, ScoringInputs, collect
-from .numbers import ZERO, rounded
-from .period import Period, parse_period
-from .rates import counted_dispatches, rate_item
-from .rectification import applies, rectification_cases
-from .results import Assessment, UnitScore
-from .setup import change_report_item, setup_item
+from hotline.records.rules import PROFILES, AssessmentRules, ChangeReportItem, DeductionItem, RateItem, SetupItem
+from hotline.checks.assessment_events import unusable
+from hotline.scoring.deductions import bonus, deduction_item, vetoes
+from hotline.scoring.inputs import Collected, ScoringInputs, collect
+from hotline.scoring.numbers import ZERO, rounded
+from hotline.scoring.period import Period, parse_period
+from hotline.scoring.rates import counted_dispatches, rate_item
+from hotline.scoring.rectification import applies, rectification_cases
+from hotline.scoring.results import Assessment, UnitScore
+from hotline.scoring.setup import change_report_item, setup_item
 
 
 def grade_of(total: Decimal, veto: bool, a: AssessmentRules) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from ..rules import Rounding
+from hotline.records.rules import Rounding
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 ZERO = Decimal(0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from ..timefmt import parse_date
+from hotline.times import parse_date
 
 PeriodKind = Literal["month", "quarter", "year", "range"]
 _QUARTER_NAMES = ("一", "二", "三", "四")

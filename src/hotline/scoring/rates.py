@@ -18,11 +18,11 @@ never above the item's maximum, rounded per ``assessment.rounding``.
 
 from __future__ import annotations
 
-from ..rules import AssessmentRules, RateItem
-from ..timefmt import format_date
-from .inputs import Counted
-from .numbers import fraction, rounded, shown
-from .results import Evidence, ItemScore
+from hotline.records.rules import AssessmentRules, RateItem
+from hotline.times import format_date
+from hotline.scoring.inputs import Counted
+from hotline.scoring.numbers import fraction, rounded, shown
+from hotline.scoring.results import Evidence, ItemScore
 
 DENOMINATOR = "转办总件数"
 

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from ..findings import Finding
-from ..timefmt import format_date, format_time
-from .period import Period
+from hotline.findings import Finding
+from hotline.times import format_date, format_time
+from hotline.scoring.period import Period
 
 EvidenceKind = Literal["order", "event", "unit", "change"]
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..scoring import Assessment, ProfileComparison, UnitScore, compare_profiles, formula_text, parse_period, shown
-from . import charts
-from .render import Page, a, chart, table, tag
+from hotline.scoring import Assessment, ProfileComparison, UnitScore, compare_profiles, formula_text, parse_period, shown
+from hotline.site import charts
+from hotline.site.render import Page, a, chart, table, tag
 
 if TYPE_CHECKING:
-    from .model import SiteModel
+    from hotline.site.model import SiteModel
 
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"

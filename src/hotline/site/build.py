@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .. import archive as archives_mod
-from .. import parallel
-from ..documents import register_xlsx, report_docx
-from ..findings import Finding
-from ..knowledge import FOLDER as KNOWLEDGE_FOLDER
-from ..knowledge import load_entries
-from ..loader import load
-from ..timefmt import now_beijing
-from . import assessment, data, pages, timelines
-from .model import compute
+from hotline.reports import archive as archives_mod
+from hotline.util import parallel
+from hotline.reports.documents import register_xlsx, report_docx
+from hotline.findings import Finding
+from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
+from hotline.records.knowledge import load_entries
+from hotline.load import load
+from hotline.times import now_beijing
+from hotline.site import assessment, data, pages, timelines
+from hotline.site.model import compute
 
 BUILD_DIR = Path("build") / "site-docs"
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 
-from .. import pii
-from ..lifecycle import OrderState
-from ..register import remarks
-from ..stats import month_of
-from .model import SiteModel
+from hotline.records import privacy as pii
+from hotline.lifecycle.derive import OrderState
+from hotline.reports.register import remarks
+from hotline.reports.monthly import month_of
+from hotline.site.model import SiteModel
 
 TEXT_FIELDS = ("text", "note", "reason", "basis")
 

@@ -10,16 +10,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..hotspots import HotTopics, hot_topics, index_keywords
-from ..knowledge import Entry
-from ..lifecycle import OrderState
-from ..loader import Repository
-from ..models import Order, Unit
-from ..register import Register, registers
-from ..report import RankEntry, Report, compose
-from ..scoring import ScoringInputs, shown
-from .assessment import PeriodScores, score_periods
-from ..stats import Current, MonthStats, Policy, current, month_of, monthly, previous_month, unit_sort_key
+from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
+from hotline.records.knowledge import Entry
+from hotline.lifecycle.derive import OrderState
+from hotline.load import Repository
+from hotline.records.models import Order, Unit
+from hotline.reports.register import Register, registers
+from hotline.reports.monthly_report import RankEntry, Report, compose
+from hotline.scoring import ScoringInputs, shown
+from hotline.site.assessment import PeriodScores, score_periods
+from hotline.reports.monthly import Current, MonthStats, Policy, current, month_of, monthly, previous_month, unit_sort_key
 
 
 @dataclass(frozen=True)

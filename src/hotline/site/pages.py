@@ -11,15 +11,15 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
-from .. import pii
-from ..knowledge import Entry
-from ..lifecycle import DispatchState, OrderState
-from ..register import COLUMNS, Register
-from ..report import Paragraph, Report, Subheading, Table
-from ..stats import CATEGORIES, RATE_NAMES, fmt_percent, month_label
-from . import charts
-from .model import SiteModel
-from .render import Page, a, admonition, cards, chart, table, tag
+from hotline.records import privacy as pii
+from hotline.records.knowledge import Entry
+from hotline.lifecycle.derive import DispatchState, OrderState
+from hotline.reports.register import COLUMNS, Register
+from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
+from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_label
+from hotline.site import charts
+from hotline.site.model import SiteModel
+from hotline.site.render import Page, a, admonition, cards, chart, table, tag
 
 ORDERS_PAGE = "orders/index.md"
 SUPERVISION_PAGE = "supervision.md"

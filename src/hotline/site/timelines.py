@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import history
-from ..loader import Repository
-from ..timeline import measured_orders, timeline, unit_change_commits
-from .model import EventHistory
+from hotline.history import store as history
+from hotline.load import Repository
+from hotline.history.timeline import measured_orders, timeline, unit_change_commits
+from hotline.site.model import EventHistory
 
 
 def read_history(root: Path, repo: Repository):

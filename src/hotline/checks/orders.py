@@ -1,0 +1,114 @@
+"""Checks beyond the schema (记录检查): identity, privacy, calendar and references between files.
+
+Per file: ``id-mismatch`` (file name and folder against ``id`` and ``received_at``), ``pii-phone`` and
+``pii-id-number`` (on the raw text, so nothing hides in a comment), ``provisional-calendar``.
+Across files: ``duplicate-id`` and ``unknown-unit``. Each returns findings; none raises.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
+from datetime import datetime
+
+from hotline.workdays import WorkCalendar
+from hotline.findings import Finding
+from hotline.lifecycle.derive import OrderState
+from hotline.records.models import Order
+from hotline.records import privacy as pii
+
+
+class OrderRefs(NamedTuple):
+    """What cross-file checks need from one order file (cached with its findings; a tuple pickles fast)."""
+
+    path: str
+    order_id: str | None
+    id_line: int
+    units: tuple[tuple[str, int], ...]  # (unit id, line) of every event naming a unit
+    latest: tuple[str, int] | None = None  # the latest declared event time ("YYYY-MM-DD HH:MM") and its line
+
+
+def order_location(order: Order) -> list[Finding]:
+    """``orders/YYYY/MM/<id>.yaml``: the file name is the id, the folder the month of receipt."""
+    out = []
+    parts = order.path.split("/")
+    name = parts[-1].rsplit(".", 1)[0]
+    if name != order.id:
+        out.append(Finding(order.path, order.line, "id-mismatch", f"文件名 {name} 与工单编号 id: {order.id} 不一致：文件应命名为 {order.id}.yaml"))
+    want = f"orders/{order.received_at:%Y}/{order.received_at:%m}"
+    if "/".join(parts[:-1]) != want:
+        out.append(Finding(order.path, order.line, "id-mismatch", f"工单收件时间为 {order.received_at:%Y-%m}，文件应放在 {want}/ 目录下"))
+    return out
+
+
+def personal_data(path: str, text: str, order_id: str | None = None) -> list[Finding]:
+    out = []
+    for kind, line, number, masked in pii.find(text):
+        if number == order_id:
+            continue  # the platform's order number itself, not a person's
+        if kind == "phone":
+            out.append(Finding(path, line, "pii-phone", f"第 {line} 行有未脱敏的手机号码：只能记录脱敏形式（如 {masked}）"))
+        else:
+            out.append(Finding(path, line, "pii-id-number", f"第 {line} 行有未脱敏的身份证号码：只能记录脱敏形式（如 {masked}）"))
+    return out
+
+
+def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding]:
+    out = []
+    for s in state.dispatches:
+        if s.provisional:
+            years = sorted({y for y in range(s.dispatched_at.year, s.current_due.year + 1) if calendar.is_provisional_year(y)})
+            ys = "、".join(str(y) for y in years) or str(s.current_due.year)
+            out.append(
+                Finding(
+                    state.order.path,
+                    s.line,
+                    "provisional-calendar",
+                    f"{s.unit} 的办理期限 {s.current_due} 涉及没有节假日数据的年份（{ys}），只按周末推算，仅供参考："
+                    f"请按国务院办公厅通知添加 scoring/holidays/{years[0] if years else s.current_due.year}.yaml",
+                )
+            )
+    return out
+
+
+def refs_of(order: Order) -> OrderRefs:
+    units = tuple((e.unit, e.line) for e in order.events if getattr(e, "unit", None))
+    latest = max(((f"{e.at:%Y-%m-%d %H:%M}", e.line) for e in order.events), default=None)
+    return OrderRefs(order.path, order.id, order.line, units, latest)
+
+
+def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
+    by_id: dict[str, list[OrderRefs]] = defaultdict(list)
+    for r in refs:
+        if r.order_id:
+            by_id[r.order_id].append(r)
+    out = []
+    for oid, rs in by_id.items():
+        if len(rs) > 1:
+            rs = sorted(rs, key=lambda r: r.path)
+            for r in rs:
+                others = "、".join(o.path for o in rs if o is not r)
+                out.append(Finding(r.path, r.id_line, "duplicate-id", f"工单编号 {oid} 重复：{others} 也使用了这个编号"))
+    return out
+
+
+def events_in_future(refs: Iterable[OrderRefs], as_of: datetime) -> list[Finding]:
+    """An event declared after "now" cannot have happened yet (a typo in the year or month, usually)."""
+    now = f"{as_of:%Y-%m-%d %H:%M}"
+    return [
+        Finding(r.path, r.latest[1], "event-in-future", f"事件时间 {r.latest[0]} 晚于当前时间 {now}：请核对日期")
+        for r in refs
+        if r.latest and r.latest[0] > now
+    ]
+
+
+def unknown_units(refs: Iterable[OrderRefs], known: set[str]) -> list[Finding]:
+    out = []
+    for r in refs:
+        reported: set[str] = set()
+        for unit, line in r.units:
+            if unit not in known and unit not in reported:
+                reported.add(unit)
+                out.append(Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml"))
+    return out

@@ -1,0 +1,117 @@
+"""Carrying out an issue-form intake (表单登记的执行): branch, ``order add``, check, push, pull request.
+
+Runs in the ``intake`` workflow on the repository's default branch checkout. For an issue whose body
+is one of our forms: check it (``intake.build_request``); if it fails, comment the Chinese reasons on
+the issue; if it passes, create the branch ``intake/issue-<n>`` from the base, append the event with
+``hotline order add … --commit`` (argument list, no shell; the commit's author is the issue's
+author), run the record checks once more, push the branch and open (or update) a pull request that
+closes the issue when merged, and say so on the issue.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from hotline.git import changes as gitrun
+from hotline.check import run_check
+from hotline.host.client import Host
+from hotline.host.intake_form import IntakeRequest, build_request, error_comment, is_form, order_add_argv
+from hotline.load import load_context
+
+Appender = Callable[[Path, IntakeRequest, dict[str, str]], None]
+
+
+class IntakeError(RuntimeError):
+    pass
+
+
+def run_order_add(root: Path, req: IntakeRequest, env: dict[str, str]) -> None:
+    """Append the event with the staff command, as a separate process (never through a shell)."""
+    argv = [sys.executable, "-m", "hotline", *order_add_argv(req)]
+    done = subprocess.run(argv, cwd=root, env={**os.environ, **env, "HOTLINE_ROOT": str(root)}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise IntakeError((done.stderr or done.stdout).strip() or f"hotline order add 失败（退出码 {done.returncode}）")
+
+
+@dataclass
+class IntakeResult:
+    status: str  # ignored | refused | opened | updated | unchanged
+    message: str
+    pull: int | None = None
+
+
+def author_identity(login: str, user_id: int | None, host: Host) -> dict[str, str]:
+    if host.flavour == "github" and user_id:
+        email = f"{user_id}+{login}@users.noreply.github.com"
+    else:
+        email = f"{login}@noreply.invalid"
+    return {"GIT_AUTHOR_NAME": login, "GIT_AUTHOR_EMAIL": email}
+
+
+def process_issue(
+    root: Path,
+    event: dict,
+    host: Host,
+    *,
+    base: str,
+    as_of: datetime,
+    append: Appender = run_order_add,
+    remote: str = "origin",
+) -> IntakeResult:
+    issue = event.get("issue") or {}
+    body = issue.get("body") or ""
+    number = int(issue.get("number") or 0)
+    if not number or not is_form(body) or issue.get("pull_request"):
+        return IntakeResult("ignored", "不是工单登记表单，忽略")
+    if (issue.get("state") or "open") != "open":
+        return IntakeResult("ignored", f"议题 #{number} 已关闭，忽略")
+    user = issue.get("user") or {}
+    login = str(user.get("login") or "")
+    ctx = load_context(root)
+    outcome = build_request(body, login, ctx, as_of)
+    if outcome.errors:
+        host.comment(number, error_comment(outcome.errors))
+        return IntakeResult("refused", "；".join(outcome.errors))
+
+    req = outcome.request
+    branch = f"intake/issue-{number}"
+    start_branch = gitrun.current_branch(root)
+    gitrun.switch_new_branch(root, branch, base)
+    try:
+        try:
+            append(root, req, author_identity(login, user.get("id"), host))
+        except IntakeError as e:
+            host.comment(number, error_comment([f"追加事件失败：{e}"]))
+            return IntakeResult("refused", str(e))
+        problems = [f for f in run_check(root, as_of, use_cache=False) if f.severity == "error" and f.path == req.order_path]
+        if problems:
+            msgs = [f"{f.path}:{f.line}: {f.message}" for f in problems]
+            host.comment(number, error_comment(msgs))
+            return IntakeResult("refused", "；".join(msgs))
+        unchanged = gitrun.tree_of(root, "HEAD") == gitrun.tree_of(root, f"{remote}/{branch}")
+        if not unchanged:
+            gitrun.push_branch(root, branch, remote)
+    finally:
+        gitrun.switch_branch(root, start_branch)
+
+    base_branch = base.split("/", 1)[1] if base.startswith(f"{remote}/") else base
+    existing = host.find_pull(branch, base_branch)
+    title = f"工单 {req.order_id}：{req.type}（{req.unit_name}，来自 #{number}）"
+    pr_body = (
+        f"由议题 #{number} 的表单自动生成：为工单 `{req.order_id}` 追加“{req.type}”事件（{req.unit_name}，经办人 {req.event['by']}）。\n\n"
+        f"文件：`{req.order_path}`\n\nCloses #{number}\n"
+    )
+    if existing is not None and unchanged:
+        return IntakeResult("unchanged", f"内容没有变化，拉取请求 #{existing} 保持不变", existing)
+    if existing is None:
+        pull = host.create_pull(title, branch, base_branch, pr_body)
+        host.comment(number, f"<!-- hotline:intake -->\n检查通过，已生成拉取请求 #{pull}，待热线管理机构审核合并；合并后本议题自动关闭。")
+        return IntakeResult("opened", f"已生成拉取请求 #{pull}", pull)
+    host.comment(number, f"<!-- hotline:intake -->\n检查通过，已按修改后的内容更新拉取请求 #{existing}。")
+    return IntakeResult("updated", f"已更新拉取请求 #{existing}", existing)

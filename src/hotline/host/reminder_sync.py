@@ -1,0 +1,91 @@
+"""Carrying out the reminder plan on the Git host (督办提醒同步): read issues, plan, apply.
+
+``sync(host, repo, as_of)`` creates the labels it needs, lists every issue carrying a state label
+(open and closed, every page, one label per request), plans with ``overdue.plan`` and applies the
+actions one by one. It is safe to interrupt: each action is complete on its own and the next run plans
+again from what exists. A close is one ``PATCH`` (state and the reason appended to the body) and then
+the comment: interrupted in between, the issue is closed and still says why, and nothing is repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hotline.host.client import Host, HostError, Issue
+from hotline.load import Repository
+from hotline.host.reminders import STATE_LABELS, Plan, dispatch_states, label_specs, plan, reminders
+
+
+@dataclass
+class SyncResult:
+    plan: Plan
+    labels_created: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)  # descriptions of actions carried out
+    error: str | None = None
+
+    def summary(self) -> str:
+        p = self.plan
+        parts = [
+            f"新建 {p.count('create')}",
+            f"更新 {p.count('update')}",
+            f"重新打开 {p.count('reopen')}",
+            f"关闭 {p.count('close')}",
+            f"未变 {p.unchanged}",
+        ]
+        if p.unmarked:
+            parts.append(f"无标记（未处理）{p.unmarked}")
+        return "，".join(parts)
+
+
+def existing_issues(host: Host) -> list[Issue]:
+    by_number: dict[int, Issue] = {}
+    for name in STATE_LABELS.values():
+        for issue in host.issues_with_label(name):
+            by_number[issue.number] = issue
+    return sorted(by_number.values(), key=lambda i: i.number)
+
+
+def sync(
+    host: Host,
+    repo: Repository,
+    as_of: datetime,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[str], None] = lambda s: None,
+) -> SyncResult:
+    wanted = reminders(repo, as_of)
+    created = host.ensure_labels(label_specs(wanted, repo), dry_run=dry_run)
+    issues = existing_issues(host)
+    the_plan = plan(wanted, issues, dispatch_states(repo, as_of), repo.units)
+    result = SyncResult(the_plan, created)
+    if dry_run:
+        return result
+    for action in the_plan.actions:
+        try:
+            _apply(host, action)
+        except HostError as e:
+            result.error = str(e)
+            return result
+        text = action.describe()
+        result.done.append(text)
+        progress(text)
+    return result
+
+
+def _apply(host: Host, a) -> None:
+    if a.kind == "create":
+        r = a.reminder
+        host.create_issue(a.title, a.body, a.labels, list(r.maintainers))
+    elif a.kind in ("update", "reopen"):
+        if a.kind == "reopen":
+            host.reopen_issue(a.number)
+        host.edit_issue(a.number, title=a.title, body=a.body)
+        if a.labels is not None:
+            host.set_labels(a.number, a.labels)
+    elif a.kind == "close":
+        host.close_issue(a.number, a.body)  # the reason goes into the body in the same request
+        host.comment(a.number, a.comment)
+    else:  # pragma: no cover - plan() makes no other kind
+        raise ValueError(a.kind)

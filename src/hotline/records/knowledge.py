@@ -1,0 +1,106 @@
+"""The knowledge base (热线知识库): ``site_src/knowledge/<unit>/<slug>.md``, Markdown with front matter.
+
+Each unit keeps its own entries (notice §二(一)2: 录入本单位的热线知识库信息). Front matter keys (RECORDS.md):
+``title``, ``unit``, ``category``, ``keywords``, ``source``, ``updated``, optional ``valid_until`` and
+``sample``. An entry past ``valid_until`` is *stale* (已过期) and flagged wherever it appears. Problems in
+the front matter are findings with file and line; the entry is still shown when it can be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+
+from hotline.findings import Finding
+from hotline.records.models import Day, Record, Text, UnitId
+from hotline.records.validate import to_model
+from hotline.records.yaml_reader import decode, parse_text
+
+FOLDER = Path("site_src") / "knowledge"
+
+
+class EntryMeta(Record):
+    """知识库条目的元数据."""
+
+    title: Text
+    unit: UnitId
+    category: Text
+    keywords: list[str] = []
+    source: Text
+    updated: Day
+    valid_until: Day | None = None
+    sample: bool = Field(False, description="示例条目（非正式发布内容）")
+
+
+@dataclass
+class Entry:
+    meta: EntryMeta
+    path: str  # relative to the records root
+    slug: str
+    body: str  # Markdown after the front matter
+    body_line: int  # line of the body's first line in the file
+
+    def stale(self, today: date) -> bool:
+        return self.meta.valid_until is not None and self.meta.valid_until < today
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    return None, text, 1
+
+
+def load_entries(root: Path | str, known_units: set[str]) -> tuple[list[Entry], list[Finding]]:
+    root = Path(root)
+    folder = root / FOLDER
+    entries: list[Entry] = []
+    findings: list[Finding] = []
+    if not folder.is_dir():
+        return entries, findings
+    for p in sorted(folder.rglob("*.md")):
+        rel = p.relative_to(root).as_posix()
+        parts = p.relative_to(folder).parts
+        if p.name == "index.md" and len(parts) == 1:
+            continue
+        text, errs = decode(rel, p.read_bytes())
+        findings += errs
+        if text is None:
+            continue
+        fm, body, body_line = split_front_matter(text)
+        if fm is None:
+            findings.append(Finding(rel, 1, "missing-field", "知识库条目缺少开头的元数据（以 --- 开始和结束的 title、unit、category 等）"))
+            continue
+        doc = parse_text(rel, "\n" + fm)  # the front matter starts on line 2 of the file
+        findings += doc.findings
+        if not doc.ok or doc.data is None:
+            continue
+        meta, errs = to_model(doc, EntryMeta)
+        findings += errs
+        if meta is None:
+            continue
+        if len(parts) != 2 or parts[0] != meta.unit:
+            findings.append(Finding(rel, doc.line_of(("unit",)), "id-mismatch", f"条目的单位 unit: {meta.unit} 与所在目录不符：应放在 site_src/knowledge/{meta.unit}/ 下"))
+        if meta.unit not in known_units:
+            findings.append(Finding(rel, doc.line_of(("unit",)), "unknown-unit", f"单位 {meta.unit} 不存在：units/ 下没有 {meta.unit}.yaml"))
+        entries.append(Entry(meta, rel, p.stem, body, body_line))
+    entries.sort(key=lambda e: (e.meta.unit, e.meta.category, e.meta.title))
+    return entries, findings
+
+
+def knowledge_check(root: Path, ctx, as_of) -> list[Finding]:
+    """``hotline check`` also reads the knowledge base: its front-matter problems, with file and line."""
+    return load_entries(root, set(ctx.units))[1]
+
+
+from hotline.check import EXTRA_CHECKS
+
+if knowledge_check not in EXTRA_CHECKS:
+    EXTRA_CHECKS.append(knowledge_check)

@@ -1,0 +1,296 @@
+"""The record formats, version 1 (记录格式): work orders, units, holiday files, assessment events.
+
+These pydantic models *are* ``RECORDS.md`` in code: unknown keys are refused (``extra='forbid'``), times
+are Beijing local time, and each model knows the file and line it came from (private attributes set
+by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+
+from hotline.times import format_date, format_time, parse_date, parse_time
+
+Category = Literal["咨询", "建议", "求助", "投诉", "举报"]
+Role = Literal["主办", "会办"]
+CallbackResult = Literal["满意", "基本满意", "不满意"]
+UnitType = Literal["乡镇", "县直单位", "热线管理机构"]
+
+BeijingTime = Annotated[
+    datetime,
+    BeforeValidator(parse_time),
+    PlainSerializer(format_time, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(\s*(Z|[+-]\d{2}:?\d{2}))?$",
+            "description": "北京时间 YYYY-MM-DD HH:MM",
+        }
+    ),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(parse_date),
+    PlainSerializer(format_date, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"}),
+]
+OrderId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]+$", min_length=1, max_length=64)]
+UnitId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Record(BaseModel):
+    """A record or part of one; ``path`` and ``line`` say where it was read (set by the loader).
+
+    They are plain instance attributes, not pydantic fields or private attributes: never validated
+    from input, never serialised, and cheap to read for the hundreds of thousands of events.
+    """
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=False)
+    path: ClassVar[str] = ""
+    line: ClassVar[int] = 0
+
+    def locate(self, path: str, line: int) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
+
+
+# --- work order events (工单事件) ---------------------------------------------------------------
+
+
+class _Event(Record):
+    at: BeijingTime
+    by: Text
+    note: str | None = None
+
+
+class _UnitEvent(_Event):
+    unit: UnitId
+
+
+class Dispatch(_UnitEvent):
+    """派单: dispatch to a unit; starts its deadline."""
+
+    type: Literal["派单"]
+    role: Role
+
+
+class Accept(_UnitEvent):
+    """接收: the unit accepts the order and enters it in its ledger (台账登记)."""
+
+    type: Literal["接收"]
+    office: str | None = None
+
+
+class Contact(_UnitEvent):
+    """联系: the unit contacted the citizen (首问负责)."""
+
+    type: Literal["联系"]
+
+
+class Handover(_UnitEvent):
+    """转办: handed to an internal office (科室)."""
+
+    type: Literal["转办"]
+    office: Text
+
+
+class Reply(_UnitEvent):
+    """答复: the unit's reply; its handling is complete."""
+
+    type: Literal["答复"]
+    text: Text
+
+
+class DutyStatement(_UnitEvent):
+    """履责说明: written explanation where it cannot be done; counts as a reply."""
+
+    type: Literal["履责说明"]
+    text: Text
+
+
+class Callback(_Event):
+    """回访: the callback evaluation of the order (by the city centre, recorded by the hotline office)."""
+
+    type: Literal["回访"]
+    result: CallbackResult
+
+
+class Redo(_UnitEvent):
+    """重办: sent back once after the first 不满意; 5 working days from here."""
+
+    type: Literal["重办"]
+
+
+class ReturnRequest(_UnitEvent):
+    """退回申请: return request, within 2 working days of the dispatch."""
+
+    type: Literal["退回申请"]
+    reason: Text
+    basis: Text
+
+
+class ReturnReview(_UnitEvent):
+    """退回审核: the hotline office's decision on a return request."""
+
+    type: Literal["退回审核"]
+    approved: bool
+
+
+class ExtensionRequest(_UnitEvent):
+    """延期申请: before the deadline; days at most the category's own limit; never for emergencies."""
+
+    type: Literal["延期申请"]
+    days: Annotated[int, Field(ge=1)]
+    reason: Text
+    basis: Text
+
+
+class ExtensionReview(_UnitEvent):
+    """延期审核: the hotline office's decision; approved days at most the requested days."""
+
+    type: Literal["延期审核"]
+    approved: bool
+    days: Annotated[int, Field(ge=1)] | None = None
+
+
+class Supervision(_UnitEvent):
+    """督办: supervision by the system, by telephone or by a leader's instruction."""
+
+    type: Literal["督办"]
+    kind: Literal["系统", "电话", "批示"]
+
+
+Event = Annotated[
+    Union[
+        Dispatch,
+        Accept,
+        Contact,
+        Handover,
+        Reply,
+        DutyStatement,
+        Callback,
+        Redo,
+        ReturnRequest,
+        ReturnReview,
+        ExtensionRequest,
+        ExtensionReview,
+        Supervision,
+    ],
+    Field(discriminator="type"),
+]
+EVENT_TYPES: dict[str, type[_Event]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in Event.__origin__.__args__  # type: ignore[attr-defined]
+}
+REPLY_TYPES = ("答复", "履责说明")
+
+
+class Citizen(Record):
+    """诉求人, masked only: 张**, 138****1234."""
+
+    name: str | None = None
+    phone: str | None = None
+
+
+class Order(Record):
+    """工单: one work order from the city 12345 platform, ``orders/YYYY/MM/<id>.yaml``."""
+
+    id: OrderId
+    title: Text
+    category: Category
+    emergency: bool = False
+    received_at: BeijingTime
+    citizen: Citizen | None = None
+    address: str | None = None
+    content: Text
+    tags: list[str] = []
+    sample: bool = Field(False, description="示例数据（非真实诉求）")
+    events: list[Event] = []
+
+
+# --- units (承办单位) -------------------------------------------------------------------------
+
+
+class Leader(Record):
+    name: Text
+    title: str | None = None
+
+
+class Handler(Record):
+    name: Text
+    phone: str | None = None
+
+
+class HotlineSetup(Record):
+    """Assessment items 1–4 and 6: what the unit has in place for hotline work."""
+
+    office: str | None = None
+    leader: Leader | None = None
+    handlers: list[Handler] = []
+    network: str | None = None
+    equipment: bool | None = None
+    time_limit_rule: str | None = None
+
+
+class UnitChange(Record):
+    effective: Day
+    note: Text
+
+
+class Unit(Record):
+    """承办单位 (or the hotline office itself), ``units/<id>.yaml``."""
+
+    id: UnitId
+    name: Text
+    short_name: str | None = Field(None, description="简称")
+    type: UnitType
+    hotline: HotlineSetup = HotlineSetup()
+    changes: list[UnitChange] = []
+    maintainers: list[str] = []
+
+
+# --- calendar and assessment data (日历与考核) -----------------------------------------------------
+
+
+class HolidayYear(Record):
+    """``scoring/holidays/YYYY.yaml``: a year's calendar where ``chinese-calendar`` has none."""
+
+    source: Text
+    holidays: list[Day] = []
+    workdays: list[Day] = []
+
+
+BONUS_NAMES = ("国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定")
+VETO = "否决"
+RECTIFICATION_ITEMS = ("整改通知", "整改报告")  # §三(四): the notice of a 一般/较差 grade, and the unit's report
+PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$"
+
+
+class ScoringEvent(Record):
+    """A manual assessment finding, bonus or veto (``scoring/events/YYYY/*.yaml``).
+
+    Rectification (整改): ``item: 整改通知`` records the date the unit was notified of a 一般/较差 grade,
+    ``item: 整改报告`` the date its written report arrived; both name the assessment ``period`` (e.g. 2026).
+    """
+
+    date: Day
+    unit: UnitId
+    item: Annotated[int, Field(ge=1, le=16)] | Literal[
+        "国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定", "否决", "整改通知", "整改报告"
+    ]
+    count: Annotated[int, Field(ge=1)] = 1
+    note: Text
+    evidence: str | None = None
+    period: Annotated[str, Field(pattern=PERIOD_PATTERN)] | None = Field(
+        None, description="整改通知、整改报告所针对的考核期，如 2026"
+    )
+
+    @model_validator(mode="after")
+    def _period_for_rectification(self) -> "ScoringEvent":
+        if self.item in RECTIFICATION_ITEMS and self.period is None:
+            raise ValueError(f"{self.item}须写明所针对的考核期 period，如 period: 2026")
+        return self

@@ -1,0 +1,149 @@
+"""Hot topics of a month (分析研判 / 热点问题分析): rising keywords and places where orders cluster.
+
+Keywords: each order's title and content are cut into words with jieba (unit names added to its
+dictionary); a word counts once per order. A keyword is *hot* in a month when at least
+``reports.keyword_min_count`` orders mention it; it is listed by its rise against the month before,
+weighted by jieba's inverse document frequency (a rise in 燃气 says more than one in 服务). Unit and
+township names are left to the places.
+Places: the address without its house number (3号楼, 2单元, …) is the place; a place with at
+least ``reports.place_min_orders`` orders in the month is a cluster. Thresholds live in
+``scoring/rules.yaml``; the stop words in ``data/stopwords.txt``. Pure apart from jieba's dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from hotline.records.models import Order
+from hotline.records.rules import ReportRules
+
+_HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+\s*(?:号楼|号院|号|栋|幢|单元|楼|层|室|组).*$|[（(].*$")
+_WORDLIKE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]+$")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("hotline").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.split() if w.strip() and not w.startswith("#"))
+
+
+_jieba_words: set[str] = set()
+
+
+def _jieba(extra_words: tuple[str, ...]):
+    import jieba
+
+    jieba.setLogLevel(60)
+    for w in extra_words:
+        if w not in _jieba_words:
+            jieba.add_word(w, freq=50000)
+            _jieba_words.add(w)
+    return jieba
+
+
+def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
+    """The distinct keywords of one order (title, content and tags)."""
+    jieba = _jieba(extra_words)
+    stop = stopwords()
+    words = set(jieba.lcut(order.title + "。" + order.content))
+    words.update(order.tags)
+    return {w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w)}
+
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[dict[str, float], float]:
+    """jieba's inverse document frequencies: a rise in a rare word says more than one in a common word."""
+    import jieba.analyse
+
+    t = jieba.analyse.default_tfidf
+    return t.idf_freq, t.median_idf
+
+
+def weight(word: str) -> float:
+    idf, median = _idf()
+    return idf.get(word, median)
+
+
+def place_of(address: str | None) -> str | None:
+    if not address:
+        return None
+    place = _HOUSE_NUMBER.sub("", re.sub(r"\s+", "", address)).rstrip("附近旁边对面")
+    return place if len(place) >= 2 else None
+
+
+@dataclass
+class Keyword:
+    word: str
+    count: int
+    previous: int
+    examples: list[str]  # order ids
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+
+@dataclass
+class Place:
+    place: str
+    count: int
+    previous: int
+    examples: list[str]
+    categories: Counter
+
+
+@dataclass
+class HotTopics:
+    keywords: list[Keyword]
+    places: list[Place]
+
+
+def index_keywords(orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper=None) -> dict[str, dict[str, list[str]]]:
+    """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
+    over processes (``parallel.fork_map``)."""
+    _jieba(extra_words)  # load the dictionary once, before any fork
+
+    def one(month: str) -> dict[str, list[str]]:
+        idx: dict[str, list[str]] = defaultdict(list)
+        for o in orders_by_month[month]:
+            for w in keywords_of(o, extra_words):
+                idx[w].append(o.id)
+        return dict(idx)
+
+    months = list(orders_by_month)
+    results = (mapper or (lambda f, xs: [f(x) for x in xs]))(one, months)
+    return dict(zip(months, results))
+
+
+def hot_topics(month: str, previous: str, orders_by_month: dict[str, list[Order]], keyword_index: dict[str, dict[str, list[str]]], rules: ReportRules) -> HotTopics:
+    now = keyword_index.get(month, {})
+    before = keyword_index.get(previous, {})
+    kws = [
+        Keyword(w, len(ids), len(before.get(w, ())), sorted(ids)[: rules.examples])
+        for w, ids in now.items()
+        if len(ids) >= rules.keyword_min_count
+    ]
+    rising = [k for k in kws if k.change > 0]
+    rising.sort(key=lambda k: (-k.change * weight(k.word), -k.count, k.word))
+
+    def places(orders: list[Order]) -> dict[str, list[Order]]:
+        by: dict[str, list[Order]] = defaultdict(list)
+        for o in orders:
+            p = place_of(o.address)
+            if p:
+                by[p].append(o)
+        return by
+
+    now_p = places(orders_by_month.get(month, []))
+    before_p = places(orders_by_month.get(previous, []))
+    clusters = [
+        Place(p, len(os), len(before_p.get(p, ())), sorted(o.id for o in os)[: rules.examples], Counter(o.category for o in os))
+        for p, os in now_p.items()
+        if len(os) >= rules.place_min_orders
+    ]
+    clusters.sort(key=lambda c: (-c.count, -(c.count - c.previous), c.place))
+    return HotTopics(rising[: rules.hot_keywords], clusters[: rules.hot_keywords])

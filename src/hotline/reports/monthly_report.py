@@ -1,0 +1,173 @@
+"""The monthly report (《泽州县12345政务服务热线月报》) as content: sections of paragraphs and tables.
+
+Pure: from a month's figures (``stats``), its hot topics (``hotspots``), the ranking and the optional
+hand-written advice to a ``Report`` value. The ``.docx`` writer and the site page both lay out the same
+value, so the figures in both are the same by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from hotline.records import privacy as pii
+from hotline.reports.hot_topics import HotTopics
+from hotline.records.models import Unit
+from hotline.reports.monthly import CATEGORIES, RATE_NAMES, MonthStats, fmt_percent, month_label
+
+TITLE = "泽州县12345政务服务热线月报"
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Subheading:
+    text: str
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+
+
+Block = Paragraph | Subheading | Table
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class RankEntry:
+    unit: str
+    score: str
+    note: str = ""
+
+
+@dataclass
+class Report:
+    month: str
+    title: str
+    issue: str
+    office: str
+    compiled_on: date
+    sections: list[Section]
+    provisional: bool
+
+    @property
+    def file_stem(self) -> str:
+        return f"泽州县12345政务服务热线月报-{self.month}"
+
+
+def unit_name(units: dict[str, Unit], uid: str) -> str:
+    u = units.get(uid)
+    return (u.short_name or u.name) if u else uid
+
+
+def _change(now: int, before: int | None, what: str) -> str:
+    if before is None:
+        return f"{what}无数据"
+    d = now - before
+    if before == 0:
+        return f"{what}没有工单"
+    pct = f"{abs(d) * 100 / before:.1f}%"
+    if d > 0:
+        return f"较{what}（{before} 件）增加 {d} 件，增长 {pct}"
+    if d < 0:
+        return f"较{what}（{before} 件）减少 {-d} 件，下降 {pct}"
+    return f"与{what}持平（{before} 件）"
+
+
+def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_basis: str, units: dict[str, Unit],
+            titles: dict[str, str], office: str, compiled_on: date, advice: str | None = None,
+            late_records: list[tuple[str, str, str]] | None = None) -> Report:
+    """``titles``: order id → title (for example orders); ``late_records``: (order id, unit, text)."""
+    label = month_label(ms.month)
+    c = ms.county
+    sections: list[Section] = []
+
+    # 一、总体情况
+    cats = "，".join(f"{k} {ms.by_category.get(k, 0)} 件" for k in CATEGORIES)
+    overall = Section("总体情况", [Paragraph(
+        f"{label}，全县12345政务服务热线共受理工单 {ms.received} 件，{_change(ms.received, ms.previous, '上月')}；"
+        f"{_change(ms.received, ms.last_year, '去年同期')}。其中{cats}。"
+        f"本月共向承办单位派单 {sum(len(u.dispatches) for u in ms.units.values())} 件次，涉及 {len(ms.units)} 个单位。"
+    )])
+    sections.append(overall)
+
+    # 二、办理情况
+    rates = "，".join(f"{name} {fmt_percent(c.rate(k))}" for k, name in RATE_NAMES.items())
+    handling = Section("办理情况", [
+        Paragraph(f"本月纳入统计的转办工单 {c.total} 件次（主办、会办均计，同意退回的不计）。全县{rates}。"
+                  f"重办 {len(ms.redo)} 件次，申请退回 {len(ms.returns)} 件次（同意 {sum(s.returned for s in ms.returns)} 件次），"
+                  f"申请延期 {len(ms.extensions)} 件次，逾期 {len(ms.overdue)} 件次。"),
+        Subheading("（一）各单位办理情况"),
+        Table(
+            ["单位", "转办件数", *RATE_NAMES.values(), "重办", "退回", "延期"],
+            [
+                [unit_name(units, uid), str(um.rates.total), *(fmt_percent(um.rates.rate(k)) for k in RATE_NAMES),
+                 str(um.redo), str(um.returns_approved), str(um.extension_requests)]
+                for uid, um in ms.units.items()
+            ],
+        ),
+        Subheading("（二）单位排名"),
+        Paragraph(ranking_basis),
+        Table(["名次", "单位", "得分", "说明"], [[str(i), unit_name(units, r.unit), r.score, r.note] for i, r in enumerate(ranking, 1)]),
+    ])
+    sections.append(handling)
+
+    # 三、热点问题分析
+    hot_blocks: list[Block] = []
+    if hot.keywords:
+        hot_blocks.append(Paragraph("本月反映较上月明显上升的关键词如下（按涉及工单数的增加排列）。"))
+        hot_blocks.append(Table(
+            ["关键词", "本月工单", "上月工单", "增加", "示例工单"],
+            [[k.word, str(k.count), str(k.previous), f"+{k.change}", "；".join(f"{i} {pii.mask_text(titles.get(i, ''))}" for i in k.examples)] for k in hot.keywords],
+        ))
+    else:
+        hot_blocks.append(Paragraph("本月没有较上月明显上升的关键词。"))
+    if hot.places:
+        hot_blocks.append(Subheading("（二）诉求集中的地点" if hot.keywords else "（一）诉求集中的地点"))
+        hot_blocks.append(Table(
+            ["地点", "本月工单", "上月工单", "主要类别", "示例工单"],
+            [[pii.mask_text(p.place), str(p.count), str(p.previous), "、".join(f"{k}{v}" for k, v in p.categories.most_common(3)),
+              "；".join(p.examples)] for p in hot.places],
+        ))
+    if hot.keywords:
+        hot_blocks.insert(0, Subheading("（一）上升的关键词"))
+    sections.append(Section("热点问题分析", hot_blocks))
+
+    # 四、存在问题
+    problems: list[Block] = []
+    if ms.overdue:
+        problems.append(Paragraph(f"本月派单中逾期 {len(ms.overdue)} 件次，明细如下。"))
+        problems.append(Table(
+            ["工单编号", "标题", "单位", "派单时间", "办理期限", "逾期环节"],
+            [[s.order_id, pii.mask_text(titles.get(s.order_id, "")), unit_name(units, s.unit), f"{s.dispatched_at:%Y-%m-%d %H:%M}",
+              str(s.current_due), "、".join(s.late_phases)] for s in ms.overdue],
+        ))
+    else:
+        problems.append(Paragraph("本月派单没有逾期。"))
+    if ms.repeated_delay_units:
+        problems.append(Paragraph("多次逾期的单位：" + "，".join(f"{unit_name(units, u)}（{n} 件次）" for u, n in ms.repeated_delay_units) + "。"))
+    if late_records:
+        problems.append(Paragraph(f"补录过晚的事件 {len(late_records)} 条（事件时间早于入库时间超过允许天数）。"))
+        problems.append(Table(["工单编号", "单位", "情况"], [[o, unit_name(units, u), t] for o, u, t in late_records]))
+    sections.append(Section("存在问题", problems))
+
+    # 五、下步工作建议 (hand-written, optional)
+    if advice and advice.strip():
+        paras = [Paragraph("".join(line.strip() for line in p.splitlines())) for p in advice.strip().split("\n\n") if p.strip()]
+        sections.append(Section("下步工作建议", paras))
+
+    for i, s in enumerate(sections):
+        s.title = f"{NUMERALS[i]}、{s.title}"
+    return Report(ms.month, TITLE, f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期", office, compiled_on, sections, ms.provisional)

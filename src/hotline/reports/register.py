@@ -1,0 +1,174 @@
+"""The monthly register table (《12345政务服务热线情况X月登记表》): one row per dispatch of a unit in a month.
+
+Pure: from order states (derived as of the build's ``as_of``) to rows in the column order of REPORTS.md.
+Writers (``documents.register_xlsx``, the site's register pages) only lay the rows out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from hotline.records import privacy as pii
+from hotline.lifecycle.derive import DispatchState, OrderState
+from hotline.records.models import Unit
+from hotline.reports.monthly import month_label, month_of
+
+COLUMNS = (
+    "序号", "工单编号", "派单时间", "诉求类别", "主办/会办", "诉求人", "诉求内容摘要", "承办科室",
+    "办理时限", "接收时间", "答复时间", "是否按时办结", "回访结果", "是否重办", "备注",
+)
+SUMMARY_CHARS = 60
+
+
+@dataclass
+class RegisterRow:
+    no: int
+    order_id: str
+    dispatched_at: datetime
+    category: str
+    role: str
+    citizen: str
+    summary: str
+    office: str
+    due: date
+    accepted_at: datetime | None
+    replied_at: datetime | None
+    on_time: str  # 是 / 否 / 办理中 / 已退回
+    callback: str
+    redo: str  # 是 / 否
+    remarks: str
+    provisional: bool = False
+
+    def cells(self) -> list:
+        return [
+            self.no, self.order_id, self.dispatched_at, self.category, self.role, self.citizen, self.summary,
+            self.office, self.due, self.accepted_at, self.replied_at, self.on_time, self.callback, self.redo, self.remarks,
+        ]
+
+
+@dataclass
+class Register:
+    unit: Unit
+    month: str
+    rows: list[RegisterRow] = field(default_factory=list)
+    satisfied: frozenset[str] = frozenset()  # callback results counted as satisfied (assessment.satisfied)
+
+    @property
+    def title(self) -> str:
+        return f"{self.unit.name}12345政务服务热线情况{int(self.month[5:7])}月登记表"
+
+    @property
+    def period(self) -> str:
+        return month_label(self.month)
+
+    @property
+    def leader(self) -> str:
+        ld = self.unit.hotline.leader
+        return f"{ld.name}（{ld.title}）" if ld and ld.title else (ld.name if ld else "未明确")
+
+    @property
+    def handlers(self) -> str:
+        return "、".join(h.name for h in self.unit.hotline.handlers) or "未明确"
+
+    @property
+    def provisional(self) -> bool:
+        return any(r.provisional for r in self.rows)
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "工单": len(self.rows),
+            "按时办结": sum(r.on_time == "是" for r in self.rows),
+            "逾期": sum(r.on_time == "否" for r in self.rows),
+            "办理中": sum(r.on_time == "办理中" for r in self.rows),
+            "已退回": sum(r.on_time == "已退回" for r in self.rows),
+            "满意": sum(r.callback in self.satisfied for r in self.rows),
+            "重办": sum(r.redo == "是" for r in self.rows),
+        }
+
+    def totals_text(self) -> str:
+        t = self.totals()
+        return "；".join(f"{k} {v} 件" for k, v in t.items())
+
+
+def citizen_text(state: OrderState) -> str:
+    c = state.order.citizen
+    if c is None:
+        return ""
+    parts = [pii.mask_name(c.name) if c.name else "", pii.mask_text(c.phone) if c.phone else ""]
+    return " ".join(p for p in parts if p)
+
+
+def summary(state: OrderState) -> str:
+    text = " ".join(state.order.content.split())
+    text = text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+    return pii.mask_text(f"{state.order.title}：{text}")
+
+
+def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
+    out = []
+    if s.return_requested_at is not None:
+        out.append({True: "同意退回", False: "不同意退回", None: "申请退回，待审核"}[s.return_approved])
+    if s.extension_days:
+        out.append(f"延期 {s.extension_days} 个工作日")
+    elif s.pending_extension:
+        out.append(f"申请延期 {s.pending_extension} 个工作日，待审核")
+    if s.extension_refused:
+        out.append("延期申请未获批准")
+    if s.redo_at is not None:
+        out.append(f"重办期限 {s.redo_due}" + (f"，重办答复 {s.redo_reply_at:%Y-%m-%d %H:%M}" if s.redo_reply_at else ""))
+    if s.replies_without_contact:
+        out.append("答复前未联系诉求人")
+    if s.timely_receipt is False:
+        out.append("未及时接收")
+    if s.provisional:
+        out.append("期限为临时推算")
+    out.extend(notes or [])
+    return "；".join(out)
+
+
+def on_time_text(s: DispatchState) -> str:
+    if s.returned:
+        return "已退回"
+    if s.overdue:
+        return "否"
+    if s.replied_on_time:
+        return "是"
+    return "办理中"
+
+
+def registers(states: list[OrderState], units: dict[str, Unit], satisfied: frozenset[str] = frozenset(),
+              notes: dict[tuple[str, str], list[str]] | None = None) -> dict[tuple[str, str], Register]:
+    """(unit id, month) → register, for every unit and month with dispatches.
+
+    ``notes`` adds remarks per (order id, unit), e.g. late records found in Git history.
+    """
+    out: dict[tuple[str, str], Register] = {}
+    pairs = sorted(((s.dispatched_at, s.order_id, s.unit, st, s) for st in states for s in st.dispatches), key=lambda p: p[:3])
+    for _, _, _, st, s in pairs:
+        unit = units.get(s.unit)
+        if unit is None:
+            continue
+        key = (s.unit, month_of(s.dispatched_at))
+        reg = out.setdefault(key, Register(unit, key[1], satisfied=satisfied))
+        reg.rows.append(
+            RegisterRow(
+                no=len(reg.rows) + 1,
+                order_id=s.order_id,
+                dispatched_at=s.dispatched_at,
+                category=s.category,
+                role=s.role,
+                citizen=citizen_text(st),
+                summary=summary(st),
+                office=s.office or "",
+                due=s.current_due,
+                accepted_at=s.accepted_at,
+                replied_at=s.reply_at,
+                on_time=on_time_text(s),
+                callback=st.final_callback or "",
+                redo="是" if s.redo_at is not None else "否",
+                remarks=remarks(s, (notes or {}).get((s.order_id, s.unit))),
+                provisional=s.provisional,
+            )
+        )
+    return out
