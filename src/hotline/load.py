@@ -19,7 +19,8 @@ from hotline import __version__
 from hotline.workdays import WorkCalendar
 from hotline.checks.orders import OrderRefs, duplicate_ids, order_location, personal_data, provisional_dates, refs_of, unknown_units
 from hotline.findings import Finding, sort_key
-from hotline.lifecycle.derive import OrderState, derive
+from hotline.lifecycle.derive import derive
+from hotline.lifecycle.state import OrderState
 from hotline.records.models import HolidayYear, Order, ScoringEvent, Unit
 from hotline.records.rules import Rules
 from hotline.records.validate import errors_to_findings, to_model

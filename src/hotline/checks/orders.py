@@ -14,7 +14,7 @@ from datetime import datetime
 
 from hotline.workdays import WorkCalendar
 from hotline.findings import Finding
-from hotline.lifecycle.derive import OrderState
+from hotline.lifecycle.state import OrderState
 from hotline.records.models import Order
 from hotline.records import privacy as pii
 

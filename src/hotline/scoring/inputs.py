@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from hotline.workdays import WorkCalendar, end_of
-from hotline.lifecycle.derive import DispatchState, derive
+from hotline.lifecycle.derive import derive
+from hotline.lifecycle.state import DispatchState
 from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
 from hotline.scoring.period import Period

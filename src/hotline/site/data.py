@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 
 from hotline.records import privacy as pii
-from hotline.lifecycle.derive import OrderState
+from hotline.lifecycle.state import OrderState
+from hotline.lifecycle.status import order_status
 from hotline.reports.register import remarks
 from hotline.reports.monthly import month_of
 from hotline.site.model import SiteModel
@@ -20,16 +21,9 @@ from hotline.site.model import SiteModel
 TEXT_FIELDS = ("text", "note", "reason", "basis")
 
 
-def _status(st: OrderState) -> str:
-    lead = next((s for s in st.dispatches if s.role == "主办" and not s.returned), None) or (st.dispatches[-1] if st.dispatches else None)
-    if lead is None:
-        return "待派单"
-    return lead.status
-
-
 def _flags(st: OrderState) -> str:
     f = ""
-    if any(s.overdue and not s.completed and not s.returned for s in st.dispatches):
+    if any(s.overdue for s in st.dispatches):
         f += "o"
     if any(s.due_soon for s in st.dispatches):
         f += "s"
@@ -47,7 +41,7 @@ def index(model: SiteModel) -> str:
     for st in sorted(model.states, key=lambda s: s.order.id):
         o = st.order
         units = list(dict.fromkeys(s.unit for s in st.dispatches))
-        rows.append([o.id, pii.mask_text(o.title), month_of(o.received_at), units, _status(st), _flags(st)])
+        rows.append([o.id, pii.mask_text(o.title), month_of(o.received_at), units, order_status(st), _flags(st)])
     return _dumps({"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "units": {u: model.unit_name(u) for u in model.units}, "orders": rows})
 
 
@@ -106,7 +100,7 @@ def order_detail(st: OrderState, model: SiteModel) -> dict:
         "dispatches": [
             {"unit": s.unit, "role": s.role, "dispatched": f"{s.dispatched_at:%Y-%m-%d %H:%M}", "due": str(s.current_due),
              "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "", "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
-             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "provisional": s.provisional, "remarks": remarks(s)}
+             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "was_late": s.was_late, "provisional": s.provisional, "remarks": remarks(s)}
             for s in st.dispatches
         ],
         "history": hist is not None,

@@ -12,14 +12,15 @@ from datetime import date, datetime
 
 from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
 from hotline.records.knowledge import Entry
-from hotline.lifecycle.derive import OrderState
+from hotline.lifecycle.state import OrderState
 from hotline.load import Repository
 from hotline.records.models import Order, Unit
 from hotline.reports.register import Register, registers
 from hotline.reports.monthly_report import RankEntry, Report, compose
 from hotline.scoring import ScoringInputs, shown
 from hotline.site.assessment import PeriodScores, score_periods
-from hotline.reports.monthly import Current, MonthStats, Policy, current, month_of, monthly, previous_month, unit_sort_key
+from hotline.scoring.measures import Policy
+from hotline.reports.monthly import Current, MonthStats, current, month_of, monthly, previous_month, unit_sort_key
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from markupsafe import Markup, escape
 
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
-from hotline.lifecycle.derive import DispatchState, OrderState
+from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.lifecycle.status import flag_word
 from hotline.reports.register import COLUMNS, Register
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_label
@@ -318,7 +319,7 @@ def unit_page(model: SiteModel, uid: str) -> Page:
 def _dispatch_table(src: str, model: SiteModel, pairs: list[tuple[OrderState, DispatchState]], extra: str | None = None) -> str:
     rows = []
     for st, s in pairs:
-        flag = tag("逾期", "hl-bad") if s.overdue else (tag("即将到期", "hl-warn") if s.due_soon else "")
+        flag = tag(flag_word(s), "hl-bad" if s.overdue else "hl-warn") if flag_word(s) else ""
         row = [order_link(src, s.order_id), pii.mask_text(st.order.title), a(src, unit_path(s.unit), model.unit_name(s.unit)), s.role,
                _fmt(s.dispatched_at), f"{s.current_due}" + ("*" if s.provisional else ""), Markup("{} {}").format(s.status, flag)]
         if extra == "return":
