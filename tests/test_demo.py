@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from hotline.history import store as history
 from hotline.history.audit import history_check
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.cli import main
 from hotline.demo.simulate import DemoConfig
 from hotline.demo.repo import build

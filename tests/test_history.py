@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hotline.records.units import account_of_email
 from hotline.history import store as history
 from hotline.history.audit import audit, history_check
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.cli import main
 from hotline.load import load_context
 from hotline.times import parse_time
@@ -314,9 +315,9 @@ def test_unit_change_commit_times_for_item_5(repo):
 
 
 def test_account_of_commit_authors():
-    assert history.account_of("wangli@zezhou.gov.cn") == "wangli"
-    assert history.account_of("12345+WangLi@users.noreply.github.com") == "wangli"
-    assert history.account_of("fuyongjia@noreply.localhost") == "fuyongjia"
+    assert account_of_email("wangli@zezhou.gov.cn") == "wangli"
+    assert account_of_email("12345+WangLi@users.noreply.github.com") == "wangli"
+    assert account_of_email("fuyongjia@noreply.localhost") == "fuyongjia"
 
 
 def test_events_before_the_cut_over_date_are_not_late_records(repo):

@@ -7,7 +7,7 @@ from datetime import datetime
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.cli import main
 from hotline.load import load
 from hotline.times import parse_time

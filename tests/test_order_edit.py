@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.cli import main
 from hotline.times import parse_time
 

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.cli import main
 from hotline.records.codeowners import codeowners_findings, render_gitea, render_github
 from hotline.load import load_context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.load import load
 from hotline.times import parse_time
 

@@ -531,7 +531,7 @@ def test_events_the_assessment_cannot_use_are_reported(records):
 def test_hotline_check_reports_unusable_events(records):
     from click.testing import CliRunner
 
-    from hotline.check import run_check
+    from hotline.load import run_check
     from hotline.cli import main
 
     events(records, "2026/odd.yaml", "- {date: 2026-11-02, unit: jincun, item: 10, note: 逾期扣分}\n")

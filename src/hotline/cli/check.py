@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from hotline.history.audit import history_check
-from hotline.check import run_check
+from hotline.load import run_check
 from hotline.findings import Finding, count, sort_key
 from hotline.git.changes import GitError
 from hotline.host.permissions import permission_findings

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from hotline.records import paths
 from hotline.history import store as history
 from hotline.git.commands import GitError
 from hotline.load import load_context
@@ -17,19 +18,13 @@ from hotline.cli.common import echo_json, fail, root_option
 HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "入库时间", "说明"]
 
 
-def find_order(root: Path, order_id: str) -> str | None:
-    """``orders/YYYY/MM/<id>.yaml`` relative to ``root``, or None."""
-    hits = sorted(root.glob(f"orders/*/*/{order_id}.yaml")) or sorted(root.glob(f"orders/*/*/{order_id}.yml"))
-    return hits[0].relative_to(root).as_posix() if hits else None
-
-
 @click.command("log")
 @root_option
 @click.argument("order_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(root, order_id, fmt):
     """显示一件工单的时间线：每个事件的事件时间、提交、作者和入库时间。"""
-    path = find_order(root, order_id)
+    path = paths.find_order(root, order_id)
     if path is None:
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml", 1)
     try:

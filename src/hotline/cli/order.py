@@ -11,7 +11,7 @@ from hotline.entry.order_edit import Refused, add_event, new_order
 from hotline.load import load_context
 from hotline.records.models import Category
 from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option
-from hotline.cli.log import find_order
+from hotline.records.paths import find_order
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
 

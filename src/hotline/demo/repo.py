@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from hotline.records import paths
 from hotline.git import commands as gitcmd
 from hotline.workdays import WorkCalendar
 from hotline.demo.simulate import Clock, DemoConfig, OrderPlan, Person, Simulation, material
@@ -264,7 +265,7 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
 
     for k, (plan, oc) in enumerate(per_order):
         month = plan.header["received_at"]
-        path = f"orders/{month:%Y}/{month:%m}/{plan.id}.yaml"
+        path = paths.order_path(plan.id, month)
         header = dict(plan.header)
         header["events"] = []
         head_text = render_order(header, ["演示工单：hotline demo 生成的虚构数据，非真实诉求。"]).removesuffix("events: []\n")

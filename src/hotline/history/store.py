@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hotline import __version__
+from hotline.records.units import account_of_email
 from hotline.git import commands as gitcmd
 from hotline.util.atomic import write_bytes
 from hotline.times import BEIJING
@@ -43,14 +44,6 @@ CACHE_FILE = Path(".cache") / "hotline" / "history.pickle"
 FORMAT = 2
 TRACKED = {"orders": "events", "units": "changes"}
 UNKNOWN = -1  # commit of items whose origin lies before a shallow clone's boundary
-
-
-def account_of(email: str) -> str:
-    """The Git-host account of a commit author: the local part of the e-mail address."""
-    local = email.strip().strip("<>").split("@", 1)[0]
-    if "+" in local and local.split("+", 1)[0].isdigit():  # GitHub noreply: 12345+login@users.noreply.github.com
-        local = local.split("+", 1)[1]
-    return local.lower()
 
 
 def tracked_list(path: str) -> str | None:
@@ -71,7 +64,7 @@ class CommitInfo:
 
     @property
     def account(self) -> str:
-        return account_of(self.email)
+        return account_of_email(self.email)
 
     @property
     def committed_at(self) -> datetime:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.workdays import WorkCalendar
 from hotline.lifecycle.derive import derive
@@ -144,10 +145,10 @@ def _resolve_unit(value: str, ctx: Context) -> str | None:
 
 
 def find_order(root: Path, order_id: str) -> Path | None:
-    if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", order_id):
+    if len(order_id) > 64:
         return None
-    hits = sorted((root / "orders").glob(f"*/*/{order_id}.yaml"))
-    return hits[0] if hits else None
+    rel = paths.find_order(root, order_id)
+    return Path(root) / rel if rel else None
 
 
 def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outcome:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline import __version__
+from hotline.records import paths
 from hotline.git import refs as gitrefs
 from hotline.util.atomic import write_bytes
 
@@ -81,10 +82,10 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
         raise ArchiveError(f"月份“{month}”格式不对，应写成 YYYY-MM，如 2026-11")
     if not gitrefs.is_repository(root):
         raise ArchiveError(f"{root} 不是 Git 仓库：归档要在封存时的提交上打标签")
-    folder = root / "orders" / month[:4] / month[5:]
+    folder = root / paths.month_folder_of(month)
     order_files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not order_files:
-        raise ArchiveError(f"{month} 没有工单（orders/{month[:4]}/{month[5:]}/ 下没有文件），无需归档")
+        raise ArchiveError(f"{month} 没有工单（{paths.month_folder_of(month)}/ 下没有文件），无需归档")
     changed = gitrefs.dirty(root, RECORD_PATHS)
     if changed:
         raise ArchiveError(f"有 {len(changed)} 个记录文件尚未提交（如 {changed[0]}）：请先提交，归档内容必须与所封存的提交一致")

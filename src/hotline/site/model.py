@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from hotline.records.units import is_office
 from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
 from hotline.records.knowledge import Entry
 from hotline.lifecycle.state import OrderState
@@ -125,7 +126,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     names = tuple(sorted({u.name for u in units.values()} | {u.short_name for u in units.values() if u.short_name}))
     kw_index = index_keywords(by_month, names, mapper)
     titles = {oid: o.title for oid, o in orders.items()}
-    office_unit = next((u for u in units.values() if u.type == "热线管理机构"), None)
+    office_unit = next((u for u in units.values() if is_office(u)), None)
     office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
 
     scored = score_periods(ScoringInputs.from_repository(repo, change_commits, scoring_orders), months, as_of)
@@ -144,7 +145,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
         reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
                              (advice or {}).get(m), late)
 
-    handling = sorted((u.id for u in units.values() if u.type != "热线管理机构"), key=unit_sort_key(units))
+    handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
     years = sorted({y for st in states for s in st.dispatches if s.provisional
                     for y in range(s.dispatched_at.year, s.current_due.year + 1) if repo.calendar.is_provisional_year(y)})
     if repo.calendar.is_provisional_year(as_of.year) and as_of.year not in years:

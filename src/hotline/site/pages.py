@@ -11,6 +11,7 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
+from hotline.records.units import is_office
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
 from hotline.lifecycle.state import DispatchState, OrderState
@@ -263,7 +264,7 @@ def units_index(model: SiteModel) -> Page:
             "“缺少的项目”对应考核内容第 1–4、6 项：未填写的项目在考核中不得分，请各单位在 `units/单位编号.yaml` 中补充后提交。"
             "第 5 项（变动情况 3 个工作日内上报）按单位文件的提交时间核对。\n\n"
             + table(["单位", "类型", "办理机构", "分管领导", "承办人员", "缺少的项目", "变动记录"], rows))
-    office = next((u for u in model.units.values() if u.type == "热线管理机构"), None)
+    office = next((u for u in model.units.values() if is_office(u)), None)
     if office:
         h = office.hotline
         body += (f"\n## 热线管理机构\n\n{escape(office.name)}：{escape(h.office or '')}，分管 {escape(h.leader.name if h.leader else '—')}，"
