@@ -102,8 +102,8 @@ def main() -> None:
     ap.add_argument("--regenerate", action="store_true")
     args = ap.parse_args()
 
-    from hotline.demo.simulate import DemoConfig
     from hotline.demo.repo import build
+    from hotline.demo.simulate import DemoConfig
 
     per_month = math.ceil(args.orders / args.months)
     marker = args.repo / ".git" / "bench.json"

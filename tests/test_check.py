@@ -8,8 +8,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from hotline.load import run_check
 from hotline.cli import main
+from hotline.load import run_check
 from hotline.times import parse_time
 
 AS_OF = parse_time("2026-11-28 12:00")

@@ -8,13 +8,12 @@ from datetime import date
 
 from click.testing import CliRunner
 
+from hotline.cli import main
+from hotline.demo.repo import build
+from hotline.demo.simulate import DemoConfig
 from hotline.history import store as history
 from hotline.history.audit import history_check
-from hotline.load import run_check
-from hotline.cli import main
-from hotline.demo.simulate import DemoConfig
-from hotline.demo.repo import build
-from hotline.load import load
+from hotline.load import load, run_check
 from hotline.times import parse_time
 
 # October 2026 up to the 23rd: the National Day holiday (1–7 October) and the 调休 Saturday (10 October)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.load import run_check
-from hotline.load import load
+from hotline.load import load, run_check
 from hotline.times import parse_time
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,14 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.checks.orders import (
-    OrderRefs, duplicate_ids, events_in_future, order_location, personal_data, provisional_dates, refs_of, unknown_units,
+    OrderRefs,
+    duplicate_ids,
+    events_in_future,
+    order_location,
+    personal_data,
+    provisional_dates,
+    refs_of,
+    unknown_units,
 )
 from hotline.checks.suite import REPOSITORY_CHECKS, RepositoryCheck
 from hotline.findings import Finding, sort_key

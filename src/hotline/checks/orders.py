@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
-from hotline.records import paths
-from hotline.workdays import WorkCalendar
 from hotline.findings import Finding
 from hotline.lifecycle.state import OrderState
-from hotline.records.models import Order
+from hotline.records import paths
 from hotline.records import privacy as pii
+from hotline.records.models import Order
+from hotline.workdays import WorkCalendar
 
 
 class OrderRefs(NamedTuple):

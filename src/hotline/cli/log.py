@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from tabulate import tabulate
 
-from hotline.records import paths
-from hotline.history import store as history
-from hotline.git.commands import GitError
-from hotline.load import load_context
-from hotline.times import format_time
-from hotline.history.timeline import rewrites_of, timeline
 from hotline.cli.common import echo_json, fail, root_option
+from hotline.git.commands import GitError
+from hotline.history import store as history
+from hotline.history.timeline import rewrites_of, timeline
+from hotline.load import load_context
+from hotline.records import paths
+from hotline.times import format_time
 
 HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "入库时间", "说明"]
 

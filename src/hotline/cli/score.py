@@ -14,12 +14,28 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from hotline.cli.common import (
+    as_of_option,
+    echo_json,
+    fail,
+    require_rules,
+    resolve_as_of,
+    root_option,
+)
 from hotline.findings import Finding, count
 from hotline.load import Repository, load
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
-from hotline.scoring import Assessment, ChangeKey, ScoringInputs, UnitScore, compare_profiles, parse_period, score_units, shown
+from hotline.scoring import (
+    Assessment,
+    ChangeKey,
+    ScoringInputs,
+    UnitScore,
+    compare_profiles,
+    parse_period,
+    score_units,
+    shown,
+)
 from hotline.scoring.results import ItemScore
-from hotline.cli.common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
 
 
 def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:

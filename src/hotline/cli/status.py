@@ -5,9 +5,15 @@ from __future__ import annotations
 import click
 from tabulate import tabulate
 
+from hotline.cli.common import (
+    as_of_option,
+    echo_json,
+    require_rules,
+    resolve_as_of,
+    root_option,
+)
 from hotline.lifecycle.status import flag_word
 from hotline.load import load
-from hotline.cli.common import as_of_option, echo_json, require_rules, resolve_as_of, root_option
 
 HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办理期限", "状态", "逾期"]
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from hotline.workdays import WorkCalendar, end_of
 from hotline.records.rules import Rules
+from hotline.workdays import WorkCalendar, end_of
 
 DATA = Path(__file__).parents[1] / "data" / "demo.yaml"
 OFFICE = "县热线办"

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from hotline.records import paths
 from hotline.entry.order_edit import Refused, new_order
 from hotline.load import Context
+from hotline.records import paths
 from hotline.records.models import Category
 from hotline.times import format_time, parse_time
 

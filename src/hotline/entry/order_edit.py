@@ -23,18 +23,18 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from hotline.records import paths
-from hotline.records import privacy as pii
-from hotline.util.atomic import write_text
 from hotline.checks.orders import order_location, personal_data
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
+from hotline.records import paths
+from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES, Order
-from hotline.records.writer import EVENT_KEY_ORDER, render_order
-from hotline.times import format_time, parse_time
 from hotline.records.validate import errors_to_findings, to_model
+from hotline.records.writer import EVENT_KEY_ORDER, render_order
 from hotline.records.yaml_items import items
 from hotline.records.yaml_reader import Document, parse_text
+from hotline.times import format_time, parse_time
+from hotline.util.atomic import write_text
 
 TEXT_FIELDS = ("note", "text", "reason", "basis", "office")
 BOOL_WORDS = {"true": True, "false": False, "是": True, "否": False, "同意": True, "不同意": False, "yes": True, "no": False}

@@ -22,17 +22,17 @@ import pickle
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from hotline.records.units import office_accounts
-from hotline.records import paths
-from hotline.history import store as history_mod
-from hotline.util.atomic import write_bytes
-from hotline.workdays import WorkCalendar
 from hotline.findings import Finding
+from hotline.history import store as history_mod
 from hotline.history.store import CommitInfo, History, Removal
+from hotline.records import paths
 from hotline.records.context import Context
 from hotline.records.models import Unit
-from hotline.times import format_time, parse_date, parse_time
+from hotline.records.units import office_accounts
 from hotline.records.yaml_items import key_of
+from hotline.times import format_time, parse_date, parse_time
+from hotline.util.atomic import write_bytes
+from hotline.workdays import WorkCalendar
 
 
 def office_maintainers(units: dict[str, Unit]) -> set[str]:

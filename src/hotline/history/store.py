@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hotline import __version__
-from hotline.records.units import account_of_email
 from hotline.git import commands as gitcmd
-from hotline.util.atomic import write_bytes
-from hotline.times import BEIJING
+from hotline.records.units import account_of_email
 from hotline.records.yaml_items import key_of
+from hotline.times import BEIJING
+from hotline.util.atomic import write_bytes
 
 CACHE_FILE = Path(".cache") / "hotline" / "history.pickle"
 FORMAT = 2

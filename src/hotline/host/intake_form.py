@@ -20,14 +20,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from hotline.records import paths
-from hotline.records import privacy as pii
-from hotline.workdays import WorkCalendar
+from hotline.host.permissions import Rights
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
+from hotline.records import paths
+from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES
-from hotline.host.permissions import Rights
 from hotline.times import format_time
+from hotline.workdays import WorkCalendar
 
 MAX_BODY = 64 * 1024
 FORM_TYPES = ("接收", "联系", "答复", "退回申请", "延期申请")

@@ -22,14 +22,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.records.units import is_office, login, units_of
-from hotline.git import changes as gitrun
 from hotline.findings import Finding
+from hotline.git import changes as gitrun
 from hotline.records.models import Unit
 from hotline.records.rules import PermissionRules, Rules
+from hotline.records.units import is_office, units_of
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, decode, parse_text
-
 
 
 @dataclass

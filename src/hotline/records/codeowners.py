@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.records.units import is_office, maintainers
-from hotline.util.atomic import write_text_if_changed
 from hotline.findings import Finding
 from hotline.records.models import Unit
+from hotline.records.units import is_office, maintainers
+from hotline.util.atomic import write_text_if_changed
 
 GITHUB_FILE = ".github/CODEOWNERS"
 GITEA_FILE = ".gitea/CODEOWNERS"

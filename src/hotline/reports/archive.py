@@ -19,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline import __version__
-from hotline.records import paths
 from hotline.git import refs as gitrefs
+from hotline.records import paths
 from hotline.util.atomic import write_bytes
 
 ARCHIVE_DIR = "archives"
@@ -48,7 +48,7 @@ def zip_name(month: str) -> str:
 
 
 def list_archives(root: Path):
-    from hotline.site.model import Archive
+    from hotline.reports.publication import Archive
 
     out = []
     for t in gitrefs.tags(root):
@@ -72,10 +72,10 @@ def _zip(files: dict[str, bytes], stamp: datetime) -> bytes:
 
 
 def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
-    from hotline.reports.documents import register_xlsx, report_docx
     from hotline.load import load
-    from hotline.site.build import read_advice
-    from hotline.site.model import compute
+    from hotline.reports.documents import register_xlsx, report_docx
+    from hotline.reports.publication import compute
+    from hotline.reports.sources import read_advice
 
     root = Path(root).resolve()
     if not MONTH.match(month):
@@ -100,8 +100,7 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
     if repo.context.rules is None:
         raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     from hotline.records.knowledge import load_entries
-
-    from hotline.site.timelines import read_history
+    from hotline.reports.sources import read_history
 
     entries, _ = load_entries(root, set(repo.units))
     history, change_commits, scoring_orders = read_history(root, repo)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from hotline.records import privacy as pii
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import on_time_word
+from hotline.records import privacy as pii
 from hotline.records.models import Unit
 from hotline.reports.monthly import month_label, month_of
 

@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from hotline.records.rules import PROFILES, AssessmentRules, ChangeReportItem, DeductionItem, RateItem, SetupItem
 from hotline.checks.assessment_events import unusable
+from hotline.records.rules import (
+    PROFILES,
+    AssessmentRules,
+    ChangeReportItem,
+    DeductionItem,
+    RateItem,
+    SetupItem,
+)
 from hotline.scoring.deductions import bonus, deduction_item, vetoes
 from hotline.scoring.inputs import Collected, ScoringInputs, collect
 from hotline.scoring.numbers import ZERO, rounded

@@ -21,11 +21,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hotline.records.rules import AssessmentRules, RateItem
-from hotline.times import format_date
 from hotline.scoring.inputs import Counted
 from hotline.scoring.measures import Policy, meets
 from hotline.scoring.numbers import fraction, rounded, shown
 from hotline.scoring.results import Evidence, ItemScore
+from hotline.times import format_date
 
 DENOMINATOR = "转办总件数"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 
-from hotline.records import privacy as pii
 from hotline.lifecycle.state import OrderState
 from hotline.lifecycle.status import order_status
-from hotline.reports.register import remarks
+from hotline.records import privacy as pii
 from hotline.reports.monthly import month_of
-from hotline.site.model import SiteModel
+from hotline.reports.publication import Publication
+from hotline.reports.register import remarks
 
 TEXT_FIELDS = ("text", "note", "reason", "basis")
 
@@ -36,7 +36,7 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def index(model: SiteModel) -> str:
+def index(model: Publication) -> str:
     rows = []
     for st in sorted(model.states, key=lambda s: s.order.id):
         o = st.order
@@ -82,7 +82,7 @@ def _event(ev, h) -> dict:
     return d
 
 
-def order_detail(st: OrderState, model: SiteModel) -> dict:
+def order_detail(st: OrderState, model: Publication) -> dict:
     o = st.order
     hist = (model.history or {}).get(o.id)
     c = o.citizen
@@ -109,7 +109,7 @@ def order_detail(st: OrderState, model: SiteModel) -> dict:
     }
 
 
-def shard(model: SiteModel, month: str) -> str:
+def shard(model: Publication, month: str) -> str:
     """JSON text of the orders received in ``month``."""
     out = {st.order.id: order_detail(st, model) for st in sorted(model.states, key=lambda s: s.order.id) if month_of(st.order.received_at) == month}
     return _dumps(out)
