@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hotline.cli import main
 from hotline.demo.repo import build
 from hotline.demo.simulate import DemoConfig
-from hotline.history import store as history
+from hotline.history import reader as history
 from hotline.history.audit import history_check
 from hotline.load import load, run_check
 from hotline.times import parse_time

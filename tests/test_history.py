@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.cli import main
-from hotline.history import store as history
+from hotline.history import reader as history
 from hotline.history.audit import audit, history_check
 from hotline.load import load_context, run_check
 from hotline.records.units import account_of_email

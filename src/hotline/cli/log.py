@@ -7,7 +7,7 @@ from tabulate import tabulate
 
 from hotline.cli.common import echo_json, fail, root_option
 from hotline.git.commands import GitError
-from hotline.history import store as history
+from hotline.history import reader as history
 from hotline.history.timeline import rewrites_of, timeline
 from hotline.load import load_context
 from hotline.records import paths

@@ -41,7 +41,7 @@ from hotline.scoring.results import ItemScore
 def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:
     """(the commit time of each unit change, for item 5 — None outside a Git repository; the orders as
     the assessment measures them, see ``history.measure_on``)."""
-    from hotline.history import store as history
+    from hotline.history import reader as history
     from hotline.history.timeline import measured_orders, unit_change_commits
 
     try:

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from hotline.findings import Finding
-from hotline.history import store as history_mod
+from hotline.history import reader as history_mod
 from hotline.history.store import CommitInfo, History, Removal
 from hotline.records import paths
 from hotline.records.context import Context

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.history import store as history
+from hotline.history import reader as history
 from hotline.history.timeline import measured_orders, timeline, unit_change_commits
 from hotline.load import Repository
 from hotline.reports.publication import EventHistory
