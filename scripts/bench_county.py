@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""County-scale benchmark (县级规模性能基准): every interactive command and the site build, with targets.
+
+    .venv/bin/python scripts/bench_county.py                 # one county-year: 12 months × 2,500 orders
+    .venv/bin/python scripts/bench_county.py --scale 100000  # also 100,000 orders: each figure ≤ 3× the county-year one
+
+Builds the demo repository (``hotline demo``: real Git history, one commit per recorded event) in a temporary
+folder, then runs each command in a fresh process with its own cache folder (``HOTLINE_CACHE_DIR``), and
+prints wall time and peak memory next to the target. Exits 1 when a figure misses its target.
+
+Figures (targets from the issue "Every command interactive at county scale"):
+- warm (nothing changed): check ≤ 1 s; status, overdue list, score --period <month>, log <id> ≤ 1.5 s each;
+- after one commit that touches one order: check ≤ 2 s, site build ≤ 20 s;
+- cold site build ≤ 40 s and ≤ 500 MB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HOTLINE = [sys.executable, "-m", "hotline"]
+AS_OF = "2026-12-10 18:00"
+TIME_RSS = r"""
+import resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+took = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{took:.3f} {peak:.1f} {rc}")
+"""
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak MiB of the command's process tree's largest process)."""
+    out = subprocess.run([sys.executable, "-c", TIME_RSS, *args], env=env, capture_output=True, text=True, check=True).stdout.split()
+    took, peak, rc = float(out[0]), float(out[1]), int(out[2])
+    if rc not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} 退出码 {rc}")
+    return took, peak
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "县热线办", "GIT_AUTHOR_EMAIL": "rexian@example.invalid",
+           "GIT_COMMITTER_NAME": "县热线办", "GIT_COMMITTER_EMAIL": "rexian@example.invalid"}
+    return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+def touch_one_order(root: Path) -> None:
+    """One commit that appends a 督办 event to one open order (as the office would)."""
+    status = json.loads(subprocess.run(HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
+                                       capture_output=True, text=True, check=True).stdout)
+    row = next(r for r in status if r["status"] in ("办理中", "待接收"))
+    subprocess.run(HOTLINE + ["order", "add", row["id"], "督办", f"unit={row['unit']}", "by=县热线办", "kind=电话",
+                              "--at", AS_OF, "--root", str(root)], check=True, capture_output=True)
+    git(root, "commit", "-qam", f"{row['id']}: 督办")
+
+
+def measure(root: Path, label: str) -> dict[str, tuple[float, float]]:
+    cache = Path(tempfile.mkdtemp(prefix="hotline-bench-cache-"))
+    env = {**os.environ, "HOTLINE_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO / "src")}
+    month = "2026-10"
+    some_id = json.loads(subprocess.run(HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
+                                        env=env, capture_output=True, text=True, check=True).stdout)[0]["id"]
+    shutil.rmtree(cache)
+    cache.mkdir()
+    site = Path(tempfile.mkdtemp(prefix="hotline-bench-site-")) / "out"
+    r: dict[str, tuple[float, float]] = {}
+    base = ["--root", str(root), "--as-of", AS_OF]
+    r["check (cold)"] = run(HOTLINE + ["check", *base], env)
+    r["check (warm)"] = run(HOTLINE + ["check", *base], env)
+    r["status (warm)"] = run(HOTLINE + ["status", *base], env)
+    r["overdue list (warm)"] = run(HOTLINE + ["overdue", "list", *base], env)
+    r["score --period (warm)"] = run(HOTLINE + ["score", "--period", month, *base], env)
+    r["log <id> (warm)"] = run(HOTLINE + ["log", some_id, "--root", str(root)], env)
+    r["site build (cold)"] = run(HOTLINE + ["site", "build", *base, "--out", str(site)], env)
+    touch_one_order(root)
+    r["check (one commit)"] = run(HOTLINE + ["check", *base], env)
+    r["site build (one commit)"] = run(HOTLINE + ["site", "build", *base, "--out", str(site)], env)
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(site.parent, ignore_errors=True)
+    return r
+
+
+TARGETS = {  # name → (seconds, MiB or None)
+    "check (warm)": (1.0, None),
+    "status (warm)": (1.5, None),
+    "overdue list (warm)": (1.5, None),
+    "score --period (warm)": (1.5, None),
+    "log <id> (warm)": (1.5, None),
+    "check (one commit)": (2.0, None),
+    "site build (one commit)": (20.0, None),
+    "site build (cold)": (40.0, 500.0),
+}
+
+
+def report(label: str, r: dict[str, tuple[float, float]], base: dict[str, tuple[float, float]] | None) -> list[str]:
+    misses = []
+    print(f"\n== {label}")
+    print(f"{'figure':28} {'seconds':>9} {'peak MiB':>9}  target")
+    for name, (sec, mib) in r.items():
+        if base is not None:
+            limit = 3 * base[name][0]
+            ok = sec <= limit
+            target = f"≤ 3 × {base[name][0]:.2f} s = {limit:.2f} s"
+        elif name in TARGETS:
+            t_s, t_m = TARGETS[name]
+            ok = sec <= t_s and (t_m is None or mib <= t_m)
+            target = f"≤ {t_s:g} s" + (f", ≤ {t_m:g} MiB" if t_m else "")
+        else:
+            ok, target = True, "(reported)"
+        print(f"{name:28} {sec:9.2f} {mib:9.1f}  {target} {'ok' if ok else 'MISSED'}")
+        if not ok:
+            misses.append(f"{label}: {name}")
+    return misses
+
+
+def build_demo(folder: Path, months: int, per_month: int) -> Path:
+    root = folder / f"demo-{months}x{per_month}"
+    t = time.perf_counter()
+    subprocess.run(HOTLINE + ["demo", "--out", str(root), "--months", str(months), "--orders-per-month", str(per_month)],
+                   env={**os.environ, "PYTHONPATH": str(REPO / "src")}, check=True, capture_output=True)
+    print(f"demo {months} 个月 × {per_month} 件：{time.perf_counter() - t:.1f} s，{git(root, 'rev-list', '--count', 'HEAD').strip()} 次提交")
+    return root
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=0, help="also measure a demo with this many orders (e.g. 100000)")
+    ap.add_argument("--keep", type=Path, default=None, help="build (or reuse) the demos in this folder")
+    args = ap.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    county = folder / "demo-12x2500"
+    if not county.is_dir():
+        county = build_demo(folder, 12, 2500)
+    year = measure(county, "county-year")
+    misses = report("一个县一年（12 个月 × 2,500 件）", year, None)
+    if args.scale:
+        per_month = args.scale // 12
+        big = folder / f"demo-12x{per_month}"
+        if not big.is_dir():
+            big = build_demo(folder, 12, per_month)
+        misses += report(f"{args.scale:,} 件", measure(big, "scale"), year)
+    if args.keep is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    print("\n未达标：" + "；".join(misses) if misses else "\n全部达标")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
