@@ -245,9 +245,15 @@ def fast_import(root: Path | str, chunks: Iterable[bytes]) -> None:
     finish(proc, "fast-import")
 
 
-def commit_paths(root: Path | str, paths: Iterable[str], message: str) -> str:
-    """Stage ``paths`` (relative to ``root``) and commit exactly them; return the new commit id."""
+def commit_paths(root: Path | str, paths: Iterable[str], message: str, env: dict[str, str] | None = None) -> str:
+    """Stage ``paths`` (relative to ``root``) and commit exactly them; return the new commit id.
+
+    The author and committer come from ``git.identity.commit_env`` (the machine's identity, else the
+    records' bot identity); ``env`` may set the author (``GIT_AUTHOR_*``)."""
+    from hotline.git.identity import commit_env
+
     paths = list(paths)
+    ident = commit_env(root, env)
     run(root, "add", "--", *paths)
-    run(root, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths)
+    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths, env=ident)
     return run(root, "rev-parse", "HEAD").decode().strip()

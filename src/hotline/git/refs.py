@@ -63,4 +63,6 @@ def tags(root: Path) -> list[Tag]:
 
 
 def create_tag(root: Path, name: str, commit: str, message: str) -> None:
-    _git(root, "tag", "-a", name, commit, "-m", message)
+    from hotline.git.identity import commit_env
+
+    gitcmd.run(root, "-c", "user.useConfigOnly=true", "tag", "-a", name, commit, "-m", message, env=commit_env(root))
