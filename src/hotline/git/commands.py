@@ -248,12 +248,9 @@ def fast_import(root: Path | str, chunks: Iterable[bytes]) -> None:
 def commit_paths(root: Path | str, paths: Iterable[str], message: str, env: dict[str, str] | None = None) -> str:
     """Stage ``paths`` (relative to ``root``) and commit exactly them; return the new commit id.
 
-    The author and committer come from ``git.identity.commit_env`` (the machine's identity, else the
-    records' bot identity); ``env`` may set the author (``GIT_AUTHOR_*``)."""
-    from hotline.git.identity import commit_env
-
+    Git never guesses an identity (``user.useConfigOnly``): use ``git.identity.commit`` to commit as the
+    machine's identity or else the records' bot identity."""
     paths = list(paths)
-    ident = commit_env(root, env)
     run(root, "add", "--", *paths)
-    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths, env=ident)
+    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths, env=env)
     return run(root, "rev-parse", "HEAD").decode().strip()

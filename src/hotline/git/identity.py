@@ -18,9 +18,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hotline.git.commands import GitError, run
+from hotline.git.commands import GitError, commit_paths, run
+from hotline.records.rules import Rules
+from hotline.records.validate import to_model
+from hotline.records.yaml_reader import read
 
-__all__ = ["NO_IDENTITY", "commit_env"]
+__all__ = ["NO_IDENTITY", "commit", "commit_env"]
 
 NO_IDENTITY = ("没有设置提交身份：请在 scoring/rules.yaml 中写明机器人账号，如\n"
                "  git:\n    name: hotline-bot\n    email: hotline-bot@noreply.invalid\n"
@@ -35,10 +38,6 @@ def _config(root: Path | str, key: str) -> str:
 
 
 def _rules_identity(root: Path | str) -> tuple[str, str] | None:
-    from hotline.records.rules import Rules
-    from hotline.records.validate import to_model
-    from hotline.records.yaml_reader import read
-
     path = Path(root) / "scoring" / "rules.yaml"
     if not path.is_file():
         return None
@@ -72,3 +71,8 @@ def commit_env(root: Path | str, env: dict[str, str] | None = None) -> dict[str,
         out.setdefault(f"GIT_{r}_NAME", given.get(f"GIT_{r}_NAME") or bot[0])
         out.setdefault(f"GIT_{r}_EMAIL", given.get(f"GIT_{r}_EMAIL") or bot[1])
     return out
+
+
+def commit(root: Path | str, paths: list[str], message: str, env: dict[str, str] | None = None) -> str:
+    """``commit_paths`` with a definite author and committer (see the module's docstring)."""
+    return commit_paths(root, paths, message, env=commit_env(root, env))
