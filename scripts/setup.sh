@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh Debian/Python machine: a virtualenv in .venv with the hotline package
 # (and, with --test, the test tools plus Debian's chromium and CJK fonts for the browser tests).
+# The chart library (ECharts) is committed package data: nothing is fetched here.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,8 @@ apt_install() {
 
 apt_install git
 if [ $want_test -eq 1 ]; then
-  apt_install chromium fonts-noto-cjk
+  # chromium + CJK fonts: the browser tests; rsync: the site workflow's copy route, run by the workflow tests
+  apt_install chromium fonts-noto-cjk rsync
 fi
 
 PY=${PYTHON:-python3}
@@ -41,11 +43,4 @@ if [ ! -e "$stamp" ]; then
     .venv/bin/pip install -q -e .
   fi
   touch "$stamp"
-fi
-
-# The site's chart library: Apache ECharts from the npm registry, pinned by version and SHA-256, copied into
-# src/hotline/assets/vendor/ (ignored by Git). Nothing is fetched when the site is built or viewed.
-if [ ! -e src/hotline/assets/vendor/echarts.min.js ]; then
-  command -v npm >/dev/null 2>&1 || apt_install npm
-  .venv/bin/python scripts/fetch_echarts.py
 fi

@@ -13,19 +13,40 @@ with each host's differences (see ``shared/notes/GIT_HOSTS.md``):
   ``limit`` capped at ``max_items``; ``PATCH`` ignores ``labels`` and ``state_reason``.
 
 Faults are injected per request: ``fail(...)`` answers 500 (without doing anything) to matching
-requests, ``rate_limit(...)`` answers 403/429 with the given headers. Every request is logged.
+requests, ``rate_limit(...)`` answers 403/429 with the given headers, ``slow(...)`` delays them (to make
+two runs overlap). Every request is logged with the account that made it.
+
+It also refuses what the real hosts refuse:
+
+- a pull request whose head branch does not exist (GitHub 422, Gitea 404), with no commits between head
+  and base (422 on both), or a second open one for the same head and base (GitHub 422, Gitea 409);
+- organisation labels (``add_org_label``) are on issues and accepted by id on Gitea, but ``GET …/labels``
+  of the repository does not list them.
+
+With ``git_dir`` (a bare repository) it serves Git over smart HTTP at ``/{owner}/{name}.git`` through
+``git http-backend``, authenticated like the hosts (``x-access-token:TOKEN`` basic auth, or the token
+as password), and records every push with the account whose token made it (``pushes``). Tokens map
+to accounts (``tokens``): the workflow's own token is the ``github-actions``/``gitea-actions`` account,
+whose pushes start no workflow on either host (``triggering_pushes``). A new pull request gets
+``refs/pull/N/head`` and, when it merges cleanly, ``refs/pull/N/merge`` in the repository.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
+import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-TOKEN = "test-token-123"
+TOKEN = "test-token-123"  # the bot account's token (HOTLINE_TOKEN)
+WORKFLOW_TOKEN = "workflow-token-456"  # the workflow's own token (GITHUB_TOKEN / GITEA_TOKEN)
+BOT = "hotline-bot"
 
 
 @dataclass
@@ -52,11 +73,20 @@ class FakeHost:
     assignable: set[str] | None = None  # None: anyone can be assigned
     log: list[tuple[str, str, dict, object]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    delays: list[tuple[str, str, float]] = field(default_factory=list)
     next_number: int = 1
     next_label_id: int = 101
+    org_labels: dict[str, dict] = field(default_factory=dict)
+    git_dir: str | None = None  # a bare repository served over smart HTTP
+    tokens: dict[str, str] | None = None  # token → account
+    pushes: list[tuple[str, dict[str, tuple[str | None, str | None]]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
+        self.git_lock = threading.Lock()
+        self.accounts_log: list[tuple[str, str, str | None]] = []
+        if self.tokens is None:
+            self.tokens = {TOKEN: BOT, WORKFLOW_TOKEN: self.workflow_account}
         self.prefix = ("/api/v1" if self.flavour == "gitea" else "") + f"/repos/{self.owner}/{self.name}"
         if self.flavour == "gitea":
             self.max_items = min(self.max_items, 50)
@@ -70,6 +100,40 @@ class FakeHost:
     @property
     def repo(self) -> str:
         return f"{self.owner}/{self.name}"
+
+    @property
+    def server_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def clone_url(self) -> str:
+        return f"{self.server_url}/{self.repo}.git"
+
+    @property
+    def workflow_account(self) -> str:
+        return "gitea-actions" if self.flavour == "gitea" else "github-actions[bot]"
+
+    def triggering_pushes(self) -> list[tuple[str, dict]]:
+        """Pushes that start workflows: both hosts ignore events made with the workflow's own token."""
+        return [p for p in self.pushes if p[0] != self.workflow_account]
+
+    def slow(self, method: str, path_re: str, seconds: float) -> None:
+        self.delays.append((method, path_re, seconds))
+
+    def add_org_label(self, name: str, color: str = "00aabb") -> dict:
+        """A label of the owning organisation: usable on issues, not listed by the repository's labels."""
+        label = {"id": self.next_label_id, "name": name, "color": color, "description": "", "exclusive": False}
+        self.next_label_id += 1
+        self.org_labels[name] = label
+        return label
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", "--git-dir", self.git_dir, *args], capture_output=True, text=True, check=True).stdout
+
+    def refs(self) -> dict[str, str]:
+        out = subprocess.run(["git", "--git-dir", self.git_dir, "for-each-ref", "--format=%(refname) %(objectname)"],
+                             capture_output=True, text=True, check=True).stdout
+        return dict(line.split(" ", 1) for line in out.splitlines() if line)
 
     def fail(self, method: str, path_re: str, times: int = 1, status: int = 500) -> None:
         self.faults.append(Fault(method, path_re, status, {}, {"message": "Internal Server Error"}, times))
@@ -90,14 +154,14 @@ class FakeHost:
     def add_issue(self, title: str, body: str = "", labels: list[str] = (), state: str = "open", pull: bool = False,
                   assignees: list[str] = ()) -> dict:
         for n in labels:
-            if n not in self.labels:
+            if n not in self.labels and n not in self.org_labels:
                 self.add_label(n)
         issue = {
             "number": self.next_number,
             "title": title,
             "body": body,
             "state": state,
-            "labels": [dict(self.labels[n]) for n in labels],
+            "labels": [dict(self.labels.get(n) or self.org_labels[n]) for n in labels],
             "assignees": [{"login": a} for a in assignees],
             "state_reason": None,
         }
@@ -130,6 +194,8 @@ class FakeHost:
             def _do(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if host.git_dir and re.match(rf"^/{re.escape(host.repo)}(\.git)?/", self.path):
+                    return self._git(raw)
                 body = json.loads(raw) if raw else None
                 status, headers, payload = host.handle(self.command, self.path, dict(self.headers), body)
                 data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -138,6 +204,15 @@ class FakeHost:
                 self.send_header("Content-Length", str(len(data)))
                 for k, v in headers.items():
                     self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _git(self, raw: bytes):
+                status, headers, data = host.serve_git(self.command, self.path, dict(self.headers), raw)
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -152,14 +227,64 @@ class FakeHost:
         self.server.shutdown()
         self.server.server_close()
 
+    def account_of(self, headers: dict, schemes: tuple[str, ...]) -> str | None:
+        auth = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() not in schemes:
+            return None
+        if scheme.lower() == "basic":
+            try:
+                value = base64.b64decode(value).decode().partition(":")[2]
+            except ValueError:
+                return None
+        return self.tokens.get(value)
+
+    def serve_git(self, method: str, raw_path: str, headers: dict, raw: bytes) -> tuple[int, dict, bytes]:
+        """Git smart HTTP through ``git http-backend`` (CGI), for accounts with a valid token only."""
+        account = self.account_of(headers, ("basic",))
+        parts = urlsplit(raw_path)
+        self.log.append((method, parts.path, {"account": account}, None))
+        if account is None:
+            return 401, {"WWW-Authenticate": 'Basic realm="fake"'}, b"Unauthorized\n"
+        path = re.sub(rf"^/{re.escape(self.repo)}(\.git)?", "", parts.path)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_PROJECT_ROOT": self.git_dir, "GIT_HTTP_EXPORT_ALL": "1",
+               "PATH_INFO": path, "QUERY_STRING": parts.query, "REQUEST_METHOD": method, "REMOTE_USER": account,
+               "REMOTE_ADDR": "127.0.0.1", "CONTENT_TYPE": {k.lower(): v for k, v in headers.items()}.get("content-type", ""),
+               "CONTENT_LENGTH": str(len(raw)), "GIT_CONFIG_NOSYSTEM": "1", "HOME": self.git_dir,
+               "GIT_COMMITTER_NAME": "fake host", "GIT_COMMITTER_EMAIL": "host@fake.invalid"}
+        encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "")
+        if encoding:
+            env["HTTP_CONTENT_ENCODING"] = encoding
+        pushing = path.endswith("/git-receive-pack")
+        with self.git_lock:
+            before = self.refs() if pushing else {}
+            done = subprocess.run(["git", "-c", "http.receivepack=true", "http-backend"], input=raw, env=env, capture_output=True)
+            if pushing:
+                after = self.refs()
+                changed = {r: (before.get(r), after.get(r)) for r in set(before) | set(after) if before.get(r) != after.get(r)}
+                if changed:
+                    self.pushes.append((account, changed))
+        head, _, data = done.stdout.partition(b"\r\n\r\n")
+        status, out_headers = 200, {}
+        for line in head.decode("latin-1").split("\r\n"):
+            k, _, v = line.partition(":")
+            if k.lower() == "status":
+                status = int(v.strip().split()[0])
+            elif k:
+                out_headers[k] = v.strip()
+        return status, out_headers, data
+
     def handle(self, method: str, raw_path: str, headers: dict, body) -> tuple[int, dict, object]:
+        for m, path_re, seconds in self.delays:
+            if m == method and re.search(path_re, urlsplit(raw_path).path):
+                time.sleep(seconds)
         with self.lock:
             parts = urlsplit(raw_path)
             query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            account = self.account_of(headers, ("token",) if self.flavour == "gitea" else ("bearer", "token"))
             self.log.append((method, parts.path, query, body))
-            auth = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
-            want = [f"token {TOKEN}"] if self.flavour == "gitea" else [f"Bearer {TOKEN}", f"token {TOKEN}"]
-            if auth not in want:
+            self.accounts_log.append((method, parts.path, account))
+            if account is None:
                 return 401, {}, {"message": "Bad credentials"}
             for f in self.faults:
                 if f.remaining > 0 and f.method == method and re.search(f.path_re, parts.path):
@@ -200,13 +325,54 @@ class FakeHost:
         if path == "/pulls" and method == "GET":
             return self.page([p for p in self.pulls.values() if p["state"] == query.get("state", "open")], path, query)
         if path == "/pulls" and method == "POST":
-            number = self.next_number
-            self.next_number += 1
-            pr = {"number": number, "title": body["title"], "body": body.get("body", ""), "state": "open",
-                  "head": {"ref": body["head"]}, "base": {"ref": body["base"]}}
-            self.pulls[number] = pr
-            return 201, {}, pr
+            return self.create_pull(body)
+        m = re.fullmatch(r"/pulls/(\d+)", path)
+        if m and method == "PATCH" and int(m.group(1)) in self.pulls:
+            pr = self.pulls[int(m.group(1))]
+            for k in ("title", "body", "state"):
+                if body.get(k) is not None:
+                    pr[k] = body[k]
+            return (201 if self.flavour == "gitea" else 200), {}, pr
         return 404, {}, {"message": f"no route {method} {path}"}
+
+    def create_pull(self, body):
+        head, base = body["head"], body["base"]
+        if any(p["state"] == "open" and p["head"]["ref"] == head and p["base"]["ref"] == base for p in self.pulls.values()):
+            if self.flavour == "gitea":
+                return 409, {}, {"message": f"pull request already exists for these targets [head: {head}, base: {base}]"}
+            return 422, {}, {"message": "Validation Failed", "errors": [
+                {"resource": "PullRequest", "code": "custom", "message": f"A pull request already exists for {self.owner}:{head}."}]}
+        if self.git_dir is not None:
+            refs = self.refs()
+            head_sha, base_sha = refs.get(f"refs/heads/{head}"), refs.get(f"refs/heads/{base}")
+            if head_sha is None or base_sha is None:
+                if self.flavour == "gitea":
+                    return 404, {}, {"message": f"branch {head if head_sha is None else base} does not exist"}
+                return 422, {}, {"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}]}
+            ahead = self.git("rev-list", "--count", f"{base_sha}..{head_sha}").strip()
+            if ahead == "0":
+                if self.flavour == "gitea":
+                    return 422, {}, {"message": "Invalid PullRequest: There are no changes between the head and the base"}
+                return 422, {}, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}]}
+        number = self.next_number
+        self.next_number += 1
+        pr = {"number": number, "title": body["title"], "body": body.get("body", ""), "state": "open",
+              "head": {"ref": head, "sha": None}, "base": {"ref": base, "sha": None}, "user": {"login": "?"}}
+        if self.git_dir is not None:
+            pr["head"]["sha"], pr["base"]["sha"] = head_sha, base_sha
+            self.git("update-ref", f"refs/pull/{number}/head", head_sha)
+            merged = subprocess.run(["git", "--git-dir", self.git_dir, "merge-tree", "--write-tree", base_sha, head_sha],
+                                    capture_output=True, text=True)
+            if merged.returncode == 0:
+                tree = merged.stdout.split()[0]
+                env = {**os.environ, "GIT_AUTHOR_NAME": "fake host", "GIT_AUTHOR_EMAIL": "host@fake.invalid",
+                       "GIT_COMMITTER_NAME": "fake host", "GIT_COMMITTER_EMAIL": "host@fake.invalid"}
+                commit = subprocess.run(["git", "--git-dir", self.git_dir, "commit-tree", tree, "-p", base_sha, "-p", head_sha,
+                                         "-m", f"Merge {head} into {base}"], capture_output=True, text=True, env=env, check=True).stdout.strip()
+                self.git("update-ref", f"refs/pull/{number}/merge", commit)
+        self.pulls[number] = pr
+        return 201, {}, pr
 
     def page(self, items: list, path: str, query: dict):
         size_key = "limit" if self.flavour == "gitea" else "per_page"
@@ -245,7 +411,7 @@ class FakeHost:
             if self.flavour == "gitea":
                 if not isinstance(v, int):
                     return None, "json: cannot unmarshal string into Go struct field .labels of type int64"
-                match = [lb for lb in self.labels.values() if lb["id"] == v]
+                match = [lb for lb in [*self.labels.values(), *self.org_labels.values()] if lb["id"] == v]
                 if not match:
                     return None, f"label {v} does not exist"
                 out.append(dict(match[0]))

@@ -85,7 +85,7 @@ def test_check_workflow_runs_on_every_push_and_pull_request_with_full_history():
     assert set(wf["on"]) == {"push", "pull_request"}
     steps = [s for _, s in all_steps(wf)]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert any(s.get("run") == "hotline check --format github" for s in steps)
+    assert any(s.get("run") == 'hotline check --format github --summary "$GITHUB_STEP_SUMMARY"' for s in steps)
 
 
 def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
@@ -99,7 +99,7 @@ def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
     assert all(s.get("with", {}).get("persist-credentials") is False for s in steps if "checkout" in s.get("uses", ""))
     runs = [s["run"] for s in steps if "run" in s]
     assert runs == ["python3 -m pip install ./tool",
-                    'hotline check --root records --no-cache --format github --changed-by "$PR_AUTHOR" --base "$BASE_SHA"']
+                    'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY" --changed-by "$PR_AUTHOR" --base "$BASE_SHA"']
 
 
 def test_overdue_runs_daily_at_nine_beijing_and_by_hand():

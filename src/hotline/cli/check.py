@@ -35,6 +35,26 @@ def _github(f: Finding) -> str:
     return f"::{f.severity} {props}::{_escape(f.message)}"
 
 
+def _md(value: str) -> str:
+    """Text for a Markdown table cell: never markup (a record's text is untrusted)."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ")
+    for ch in "\\`*_[]()#|!~":
+        value = value.replace(ch, "\\" + ch)
+    return value
+
+
+def _summary(findings: list[Finding], counts: dict) -> str:
+    """The findings as a Markdown section for the job summary (Gitea shows no annotations)."""
+    if not findings:
+        return "### hotline check：检查通过\n\n没有发现问题。\n"
+    lines = [f"### hotline check：{counts['error']} 个错误，{counts['warning']} 个警告", "",
+             "| 文件 | 行 | 严重程度 | 代码 | 说明 |", "|---|---|---|---|---|"]
+    names = {"error": "错误", "warning": "警告"}
+    for f in findings:
+        lines.append(f"| {_md(f.path)} | {f.line or ''} | {names.get(f.severity, f.severity)} | {_md(f.code)} | {_md(f.message)} |")
+    return "\n".join(lines) + "\n"
+
+
 def _relative(root: Path, p: Path) -> str:
     try:
         return p.resolve().relative_to(root.resolve()).as_posix()
@@ -52,8 +72,10 @@ def _relative(root: Path, p: Path) -> str:
 @as_of_option
 @click.option("--changed-by", metavar="账号", help="拉取请求的提交者：检查其是否有权修改 --base 以来改动的文件")
 @click.option("--base", metavar="版本", help="拉取请求的目标分支或提交（与 --changed-by 一起使用）")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), envvar="HOTLINE_SUMMARY",
+              help="另把问题以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY；Gitea 不显示行内注释）")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, base, paths):
+def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, base, summary_file, paths):
     """检查全部记录：格式、期限、办理流程、隐私和 Git 历史；可只报告指定文件（PATHS）的问题。"""
     if (changed_by is None) != (base is None):
         raise click.UsageError("--changed-by 和 --base 需要一起使用")
@@ -68,6 +90,9 @@ def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, ba
         wanted = {_relative(root, p) for p in paths}
         findings = [f for f in findings if f.path in wanted]
     counts = count(findings)
+    if summary_file is not None:
+        with open(summary_file, "a", encoding="utf-8") as out:
+            out.write(_summary(findings, counts))
     if fmt == "json":
         echo_json({"findings": [f.as_dict() for f in findings], "counts": counts})
     elif fmt == "github":

@@ -42,7 +42,8 @@ def root_option(f):
 
 
 def as_of_option(f):
-    return click.option("--as-of", "as_of", type=AsOf(), default=None, help='以此时间为"当前"（北京时间 "YYYY-MM-DD HH:MM"）')(f)
+    return click.option("--as-of", "as_of", type=AsOf(), default=None, envvar="HOTLINE_AS_OF",
+                        help='以此时间为"当前"（北京时间 "YYYY-MM-DD HH:MM"；也可用环境变量 HOTLINE_AS_OF，供补跑和测试）')(f)
 
 
 def resolve_as_of(as_of: datetime | None) -> datetime:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from hotline.git import identity
 from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
 from hotline.entry.city_import import ImportFailed, import_file, load_mapping
 from hotline.git import commands as gitcmd
@@ -36,7 +37,7 @@ def command(root, file, mapping, do_commit, as_of):
         click.echo(f"{file.name} 第 {rno} 行：{reason}", err=True)
     if do_commit and report.created:
         try:
-            sha = gitcmd.commit_paths(root, [p for _, _, p in report.created], f"导入 {file.name}：新建工单 {len(report.created)} 件")
+            sha = identity.commit(root, [p for _, _, p in report.created], f"导入 {file.name}：新建工单 {len(report.created)} 件")
         except gitcmd.GitError as e:
             fail(f"已写入文件，但提交失败：{e}", 1)
         click.echo(f"已提交 {sha[:9]}")

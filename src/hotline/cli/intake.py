@@ -57,10 +57,11 @@ def apply_command(root, as_of, event_file, flavour, api_url, repo_name, token_en
     event = json.loads(event_file.read_text(encoding="utf-8"))
     token = os.environ.get(token_env)
     if not token:
-        fail(f"环境变量 {token_env} 中没有访问令牌", 1)
+        fail(f"环境变量 {token_env} 中没有访问令牌：请把机器人账号的令牌存为仓库机密 HOTLINE_TOKEN"
+             "（用工作流自带的令牌推送的分支不会触发检查，拉取请求将无法合并）", 1)
     try:
         with open_host(flavour, api_url, repo_name, token) as host:
-            result = process_issue(Path(root), event, host, base=base, as_of=resolve_as_of(as_of))
+            result = process_issue(Path(root), event, host, base=base, as_of=resolve_as_of(as_of), push_token=token)
     except (HostError, GitError) as e:
         fail(f"处理失败：{e}", 1)
         return

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from hotline.git import identity
 from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option
 from hotline.entry.order_edit import Refused, add_event, new_order
 from hotline.git import commands as gitcmd
@@ -30,7 +31,7 @@ def _refused(e: Refused) -> None:
 
 def _commit(root, paths: list[str], message: str) -> None:
     try:
-        sha = gitcmd.commit_paths(root, paths, message)
+        sha = identity.commit(root, paths, message)
     except gitcmd.GitError as e:
         fail(f"已写入文件，但提交失败：{e}", 1)
     click.echo(f"已提交 {sha[:9]}：{message}")

@@ -245,9 +245,12 @@ def fast_import(root: Path | str, chunks: Iterable[bytes]) -> None:
     finish(proc, "fast-import")
 
 
-def commit_paths(root: Path | str, paths: Iterable[str], message: str) -> str:
-    """Stage ``paths`` (relative to ``root``) and commit exactly them; return the new commit id."""
+def commit_paths(root: Path | str, paths: Iterable[str], message: str, env: dict[str, str] | None = None) -> str:
+    """Stage ``paths`` (relative to ``root``) and commit exactly them; return the new commit id.
+
+    Git never guesses an identity (``user.useConfigOnly``): use ``git.identity.commit`` to commit as the
+    machine's identity or else the records' bot identity."""
     paths = list(paths)
     run(root, "add", "--", *paths)
-    run(root, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths)
+    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths, env=env)
     return run(root, "rev-parse", "HEAD").decode().strip()

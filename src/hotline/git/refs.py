@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hotline.git import commands as gitcmd
 from hotline.git.commands import GitError
+from hotline.git.identity import commit_env
 from hotline.times import parse_time
 
 TAG_PREFIX = "archive/"
@@ -63,4 +64,4 @@ def tags(root: Path) -> list[Tag]:
 
 
 def create_tag(root: Path, name: str, commit: str, message: str) -> None:
-    _git(root, "tag", "-a", name, commit, "-m", message)
+    gitcmd.run(root, "-c", "user.useConfigOnly=true", "tag", "-a", name, commit, "-m", message, env=commit_env(root))

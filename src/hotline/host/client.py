@@ -51,6 +51,7 @@ class Issue:
     labels: list[str] = field(default_factory=list)
     assignees: list[str] = field(default_factory=list)
     is_pull: bool = False
+    label_ids: dict[str, int] = field(default_factory=dict)  # as the issue itself carries them (organisation labels too)
 
     @classmethod
     def from_json(cls, d: dict) -> "Issue":
@@ -62,6 +63,7 @@ class Issue:
             labels=[lb["name"] for lb in d.get("labels") or [] if isinstance(lb, dict) and "name" in lb],
             assignees=[a["login"] for a in d.get("assignees") or [] if isinstance(a, dict) and "login" in a],
             is_pull=bool(d.get("pull_request")),
+            label_ids={lb["name"]: int(lb["id"]) for lb in d.get("labels") or [] if isinstance(lb, dict) and "name" in lb and lb.get("id")},
         )
 
 
@@ -266,11 +268,22 @@ class Host:
             created.append(spec.name)
             if dry_run:
                 continue
-            r = self.request(
-                "POST",
-                self.path("/labels"),
-                json={"name": spec.name, "color": self._label_color(spec.color), "description": spec.description},
-            )
+            try:
+                r = self.request(
+                    "POST",
+                    self.path("/labels"),
+                    json={"name": spec.name, "color": self._label_color(spec.color), "description": spec.description},
+                )
+            except HostError as e:
+                # an overlapping run created it meanwhile (Gitea ignores `concurrency` up to 1.25)
+                if e.status not in (409, 422):
+                    raise
+                again = self.list_labels()
+                if spec.name not in again:
+                    raise
+                self._label_ids.update(again)
+                created.pop()
+                continue
             self._label_ids[spec.name] = int(r.json().get("id") or 0)
         return created
 
@@ -305,7 +318,11 @@ class Host:
         if payload:
             self.request("PATCH", self.path(f"/issues/{number}"), json=payload)
 
-    def set_labels(self, number: int, names: list[str]) -> None:
+    def set_labels(self, number: int, names: list[str], known: dict[str, int] | None = None) -> None:
+        """Replace the issue's labels. ``known``: label ids the issue itself carries (on Gitea an
+        organisation label is not listed by the repository's labels, so its id comes from there)."""
+        if known:
+            self._label_ids.update({k: v for k, v in known.items() if k not in self._label_ids})
         self.request("PUT", self.path(f"/issues/{number}/labels"), json={"labels": self._issue_labels_payload(names)})
 
     def close_issue(self, number: int, body: str | None = None) -> None:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.git import changes as gitrun
-from hotline.host.client import Host
+from hotline.host.client import Host, HostError
 from hotline.host.intake_form import (
     IntakeRequest,
     build_request,
@@ -68,6 +68,7 @@ def process_issue(
     as_of: datetime,
     append: Appender = run_order_add,
     remote: str = "origin",
+    push_token: str | None = None,
 ) -> IntakeResult:
     issue = event.get("issue") or {}
     body = issue.get("body") or ""
@@ -101,7 +102,7 @@ def process_issue(
             return IntakeResult("refused", "；".join(msgs))
         unchanged = gitrun.tree_of(root, "HEAD") == gitrun.tree_of(root, f"{remote}/{branch}")
         if not unchanged:
-            gitrun.push_branch(root, branch, remote)
+            gitrun.push_branch(root, branch, remote, token=push_token)
     finally:
         gitrun.switch_branch(root, start_branch)
 
@@ -115,7 +116,15 @@ def process_issue(
     if existing is not None and unchanged:
         return IntakeResult("unchanged", f"内容没有变化，拉取请求 #{existing} 保持不变", existing)
     if existing is None:
-        pull = host.create_pull(title, branch, base_branch, pr_body)
+        try:
+            pull = host.create_pull(title, branch, base_branch, pr_body)
+        except HostError as e:
+            # an overlapping run opened it meanwhile (Gitea 409, GitHub 422): the push above updated it
+            existing = host.find_pull(branch, base_branch) if e.status in (409, 422) else None
+            if existing is None:
+                raise
+            host.comment(number, f"<!-- hotline:intake -->\n检查通过，已按修改后的内容更新拉取请求 #{existing}。")
+            return IntakeResult("updated", f"已更新拉取请求 #{existing}", existing)
         host.comment(number, f"<!-- hotline:intake -->\n检查通过，已生成拉取请求 #{pull}，待热线管理机构审核合并；合并后本议题自动关闭。")
         return IntakeResult("opened", f"已生成拉取请求 #{pull}", pull)
     host.comment(number, f"<!-- hotline:intake -->\n检查通过，已按修改后的内容更新拉取请求 #{existing}。")

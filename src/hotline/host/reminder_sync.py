@@ -69,19 +69,48 @@ def sync(
     result = SyncResult(the_plan, created)
     if dry_run:
         return result
-    for action in the_plan.actions:
-        try:
-            _apply(host, action)
-        except HostError as e:
-            result.error = str(e)
-            return result
-        text = action.describe()
-        result.done.append(text)
-        progress(text)
+    known = {i.number: i.label_ids for i in issues}
+    try:
+        for action in the_plan.actions:
+            _apply(host, action, known)
+            text = action.describe()
+            result.done.append(text)
+            progress(text)
+        if the_plan.count("create"):
+            # an overlapping run (Gitea ignores `concurrency` up to 1.25) may have created the same issues
+            for text in close_duplicates(host, existing_issues(host)):
+                result.done.append(text)
+                progress(text)
+    except HostError as e:
+        result.error = str(e)
     return result
 
 
-def _apply(host: Host, a) -> None:
+def close_duplicates(host: Host, issues: list[Issue]) -> list[str]:
+    """Open issues with the same marker: the lowest number stays; the others lose the marker and their
+    labels and are closed as duplicates. Every run applies the same rule, so overlapping runs agree."""
+    from hotline.host.reminders import MARKER
+
+    done = []
+    first: dict[tuple[str, str], int] = {}
+    for issue in sorted(issues, key=lambda i: i.number):
+        m = MARKER.search(issue.body or "")
+        if not m or issue.state != "open":
+            continue
+        key = (m.group(1), m.group(2))
+        if key not in first:
+            first[key] = issue.number
+            continue
+        keep = first[key]
+        body = MARKER.sub(f"<!-- hotline:duplicate-of={keep} -->", issue.body, count=1)
+        host.set_labels(issue.number, [n for n in issue.labels if n not in STATE_LABELS.values()], issue.label_ids)
+        host.close_issue(issue.number, body)
+        host.comment(issue.number, f"与 #{keep} 重复（两次同步同时运行），已关闭；请在 #{keep} 中跟进。")
+        done.append(f"关闭重复的议题 #{issue.number}（保留 #{keep}）")
+    return done
+
+
+def _apply(host: Host, a, known: dict[int, dict[str, int]] | None = None) -> None:
     if a.kind == "create":
         r = a.reminder
         host.create_issue(a.title, a.body, a.labels, list(r.maintainers))
@@ -90,7 +119,7 @@ def _apply(host: Host, a) -> None:
             host.reopen_issue(a.number)
         host.edit_issue(a.number, title=a.title, body=a.body)
         if a.labels is not None:
-            host.set_labels(a.number, a.labels)
+            host.set_labels(a.number, a.labels, (known or {}).get(a.number))
     elif a.kind == "close":
         host.close_issue(a.number, a.body)  # the reason goes into the body in the same request
         host.comment(a.number, a.comment)

@@ -308,6 +308,22 @@ class AssessmentRules(Record):
         return next((b.points for b in self.bonus.items if b.name == name), None)
 
 
+class GitIdentity(Record):
+    """提交身份: who the tools commit as when the machine has no Git identity of its own (a CI runner):
+    ``order add --commit``, ``archive``, intake, month-end and import. Use the host's bot account, so that
+    the audit trail maps the commits to it (``login@…``)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\n<>]+$")]
+    email: Annotated[str, Field(min_length=3, max_length=200, pattern=r"^[^\s<>@]+@[^\s<>@]+$")]
+
+
+class MonthEndRules(Record):
+    """月末处理 (``hotline month-end``): the previous month is sealed once final, or at the latest on the
+    ``seal_after_workdays``-th working day of the next month."""
+
+    seal_after_workdays: Annotated[int, Field(ge=1, le=23)] = 10
+
+
 class Rules(Record):
     version: Literal[1]
     source: str
@@ -315,4 +331,6 @@ class Rules(Record):
     history: HistoryRules = HistoryRules()
     reports: ReportRules = ReportRules()
     permissions: PermissionRules = PermissionRules()
+    month_end: MonthEndRules = MonthEndRules()
+    git: GitIdentity | None = None
     assessment: AssessmentRules | None = None

@@ -98,7 +98,7 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     _copy_hand_written(site_src, docs)
     missing = [f for f in VENDOR_FILES if not (VENDOR / f).is_file()]
     if missing:
-        raise SiteBuildError(f"缺少图表库文件 {VENDOR / missing[0]}：请先运行 python scripts/fetch_echarts.py（从 npm 获取 ECharts）")
+        raise SiteBuildError(f"缺少图表库文件 {VENDOR / missing[0]}：hotline 安装不完整，请重新安装（图表库随程序包发布）")
     for f in VENDOR_FILES:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
 

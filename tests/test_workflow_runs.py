@@ -1,0 +1,240 @@
+"""Every shipped workflow, run for real by act on this machine, offline, in both flavours (GitHub, Gitea).
+
+See ``workflow_harness.py`` for how: local stand-ins for every action, a throwaway virtual environment
+for ``pip install .``, an empty HOME (no Git identity), the loopback fake host serving both the API and
+the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` when there is no
+``.gitea/workflows``; we ship none, so the same files run in both flavours.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fake_githost import TOKEN, FakeHost
+from workflow_harness import REPO, Records, Runner, git
+
+pytestmark = [pytest.mark.workflows]
+
+BAD_ORDER = """\
+id: JC2026112000777
+title: 手机号未脱敏的工单
+category: 咨询
+received_at: 2026-11-20 09:40
+citizen: {name: 张**, phone: 13812345678}
+content: 测试
+events:
+  - {at: 2026-11-20 10:05, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+"""
+
+GOOD_ORDER = """\
+id: JC2026112000778
+title: 供暖咨询
+category: 咨询
+received_at: 2026-11-20 09:40
+citizen: {name: 张**, phone: 138****1234}
+content: 咨询供暖开始时间
+events:
+  - {at: 2026-11-20 10:05, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+"""
+
+
+@pytest.fixture(params=["github", "gitea"])
+def flavour(request):
+    return request.param
+
+
+@pytest.fixture
+def env(tmp_path, flavour):
+    host = FakeHost(flavour=flavour).start()
+    records = Records(tmp_path, host)
+    yield host, records, Runner(tmp_path, host, records, flavour)
+    host.stop()
+
+
+def test_no_gitea_workflows_folder_so_gitea_runs_the_tested_files():
+    assert not (REPO / ".gitea" / "workflows").exists()
+
+
+def test_check_fails_a_bad_record_with_annotations_and_a_summary(env):
+    host, records, runner = env
+    good = runner.run("check.yml", "push", {"ref": "refs/heads/main", "after": records.head()})
+    assert good.ok(), good.log[-4000:]
+    assert "检查通过" in good.summary or "::error" not in good.log
+    records.write("orders/2026/11/JC2026112000777.yaml", BAD_ORDER)
+    sha = records.commit("bad order", branch="bad")
+    bad = runner.run("check.yml", "push", {"ref": "refs/heads/bad", "after": sha}, ref="refs/heads/bad")
+    assert not bad.ok()
+    assert "::error file=orders/2026/11/JC2026112000777.yaml,line=" in bad.log and "pii-phone" in bad.log
+    assert "13812345678" not in bad.log.replace("phone: 13812345678", "")
+    assert "pii-phone" in bad.summary and "orders/2026/11/JC2026112000777.yaml" in bad.summary
+
+
+# --- shared records for the host workflows ------------------------------------------------------------
+
+INTAKE_ORDER = """\
+id: JC2026112000123
+title: 金村镇某小区供暖温度不达标
+category: 投诉
+received_at: 2026-11-20 09:40
+citizen: {name: 张**, phone: 138****1234}
+content: 诉求人反映小区室内温度长期低于18摄氏度。
+events:
+  - {at: 2026-11-20 10:05, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+"""
+
+
+def with_maintainers(records: Records) -> None:
+    """rexian (the office) has fuyongjia and the bot; jincun has wangli; CODEOWNERS regenerated."""
+    import re
+    import subprocess
+    import sys
+
+    for uid, people in (("rexian", "[fuyongjia, hotline-bot]"), ("jincun", "[wangli]"), ("zhujian", "[zhaoqiang]")):
+        p = records.work / "units" / f"{uid}.yaml"
+        p.write_text(re.sub(r"(?m)^maintainers: \[\]", f"maintainers: {people}", p.read_text(encoding="utf-8")), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "hotline", "codeowners", "--root", str(records.work)], check=True, capture_output=True)
+
+
+AS_OF = {"HOTLINE_AS_OF": "2026-11-21 09:00"}
+
+
+def test_permissions_refuse_another_units_change_and_pass_the_office(env):
+    host, records, runner = env
+    with_maintainers(records)
+    records.write("orders/2026/11/JC2026112000123.yaml", INTAKE_ORDER)
+    base = records.commit("records with maintainers")
+    # zhaoqiang (县住建局) appends an event on jincun's order
+    records.write("orders/2026/11/JC2026112000123.yaml",
+                  INTAKE_ORDER + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 赵强}\n")
+    records.commit("someone else's order", branch="other-unit")
+    for login, should_pass in (("zhaoqiang", False), ("fuyongjia", True)):
+        host.add_issue("placeholder")  # numbers are shared by issues and pull requests
+        status, _, pr = host.create_pull({"title": "接收", "head": "other-unit", "base": "main"})
+        assert status == 201
+        event = {"action": "opened", "number": pr["number"],
+                 "pull_request": {"number": pr["number"], "user": {"login": login}, "head": {"ref": "other-unit", "sha": pr["head"]["sha"]},
+                                  "base": {"ref": "main", "sha": base}}}
+        run = runner.run("permissions.yml", "pull_request_target", event, env=AS_OF)
+        assert run.ok() is should_pass, run.log[-4000:]
+        if not should_pass:
+            assert "permission-denied" in run.log and "permission-denied" in run.summary
+        host.pulls[pr["number"]]["state"] = "closed"
+
+
+def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, tmp_path):
+    host, records, runner = env
+    target = tmp_path / "www" / "hotline"
+    target.mkdir(parents=True)
+    (target / "stale.html").write_text("old", encoding="utf-8")
+    run = runner.run("site.yml", "push", {"ref": "refs/heads/main", "after": records.head()},
+                     vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"}, env=AS_OF)
+    assert run.ok(), run.log[-5000:]
+    assert (target / "index.html").is_file() and not (target / "stale.html").exists()
+    js = (target / "assets" / "vendor" / "echarts.min.js").read_bytes()
+    assert js == (REPO / "src" / "hotline" / "assets" / "vendor" / "echarts.min.js").read_bytes()
+    assert "npm" not in run.log.split("安装 hotline", 1)[1].split("生成网站", 1)[0]
+
+
+OVERDUE_ORDER = """\
+id: JC2026111000001
+title: 道路积水
+category: 咨询
+received_at: 2026-11-10 09:00
+citizen: {name: 李**, phone: 139****5678}
+content: 道路积水
+events:
+  - {at: 2026-11-10 09:30, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+"""
+
+
+def test_overdue_opens_updates_closes_and_a_second_run_changes_nothing(env):
+    host, records, runner = env
+    with_maintainers(records)
+    records.write("orders/2026/11/JC2026111000001.yaml", OVERDUE_ORDER)
+    records.commit("an overdue order")
+    if host.flavour == "gitea":
+        org = host.add_org_label("县政府")
+    dispatch = {"HOTLINE_AS_OF": "2026-11-16 09:00"}  # a Monday; the deadline passed on 11-13
+    first = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch)
+    assert first.ok(), first.log[-5000:]
+    (issue,) = host.our_issues()
+    assert issue["state"] == "open" and "逾期" in {lb["name"] for lb in issue["labels"]}
+    assert [a["login"] for a in issue["assignees"]] == ["wangli"]
+    if host.flavour == "gitea":  # an organisation label on the issue survives a label change
+        issue["labels"].append(dict(org))
+    before = host.snapshot()
+    second = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch)
+    assert second.ok(), second.log[-3000:]
+    assert host.snapshot() == before
+    # the unit replies: the next run closes the issue
+    records.write("orders/2026/11/JC2026111000001.yaml", OVERDUE_ORDER + "  - {at: 2026-11-16 10:00, type: 答复, unit: jincun, by: 王丽, text: 已排水}\n")
+    records.commit("reply")
+    third = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN},
+                       env={"HOTLINE_AS_OF": "2026-11-16 11:00"})
+    assert third.ok(), third.log[-3000:]
+    (issue,) = host.our_issues()
+    assert issue["state"] == "closed"
+    if host.flavour == "gitea":
+        assert "县政府" in {lb["name"] for lb in issue["labels"]}
+
+
+def test_overlapping_overdue_runs_leave_one_issue(env):
+    host, records, runner = env
+    with_maintainers(records)
+    records.write("orders/2026/11/JC2026111000001.yaml", OVERDUE_ORDER)
+    records.commit("an overdue order")
+    host.slow("POST", r"/issues$", 2.0)  # both runs list before either creates
+    dispatch = {"HOTLINE_AS_OF": "2026-11-16 09:00"}
+    a = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch, background=True)
+    b = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch, background=True)
+    ra, rb = a.wait(), b.wait()
+    assert ra.ok() and rb.ok(), ra.log[-3000:] + rb.log[-3000:]
+    open_marked = [i for i in host.our_issues() if i["state"] == "open"]
+    assert len(open_marked) == 1, host.snapshot()
+
+
+def test_intake_opens_a_pull_request_pushed_with_the_bot_token(env):
+    from test_intake import submission
+
+    host, records, runner = env
+    with_maintainers(records)
+    records.write("orders/2026/11/JC2026112000123.yaml", INTAKE_ORDER)
+    records.commit("an order for jincun")
+    host.add_issue("接收", body=submission("接收"))
+    event = {"action": "opened", "issue": {"number": 1, "body": submission("接收"), "state": "open", "user": {"login": "wangli", "id": 4242}}}
+    run = runner.run("intake.yml", "issues", event, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF)
+    assert run.ok(), run.log[-5000:]
+    (pr,) = host.pulls.values()
+    assert pr["head"]["ref"] == "intake/issue-1" and pr["base"]["ref"] == "main"
+    # pushed with the bot's token: the push starts the pull request's checks (the workflow token's would not)
+    pushes = [(who, refs) for who, refs in host.pushes if "refs/heads/intake/issue-1" in refs]
+    assert [who for who, _ in pushes] == ["hotline-bot"]
+    assert host.triggering_pushes() == pushes
+    text = git(records.work, "fetch", "-q", "origin") or git(records.work, "show", "origin/intake/issue-1:orders/2026/11/JC2026112000123.yaml")
+    assert "type: 接收" in text and "社会事务办" in text
+    author = git(records.work, "log", "-1", "--format=%an|%cn", "origin/intake/issue-1")
+    assert author == "wangli|hotline-bot"
+    # without the bot token the workflow stops and says what to set
+    host.add_issue("接收", body=submission("接收"))
+    no_token = runner.run("intake.yml", "issues", {**event, "issue": {**event["issue"], "number": 3}}, env=AS_OF)
+    assert not no_token.ok() and "HOTLINE_TOKEN" in no_token.log
+
+
+def test_overlapping_intake_runs_update_the_existing_pull_request(env):
+    from test_intake import submission
+
+    host, records, runner = env
+    with_maintainers(records)
+    records.write("orders/2026/11/JC2026112000123.yaml", INTAKE_ORDER)
+    records.commit("an order for jincun")
+    host.add_issue("接收", body=submission("接收"))
+    host.slow("POST", r"/pulls$", 2.0)
+    event = {"action": "opened", "issue": {"number": 1, "body": submission("接收"), "state": "open", "user": {"login": "wangli", "id": 4242}}}
+    edited = {"action": "edited", "issue": {**event["issue"], "body": submission("接收", office="党政办")}}
+    a = runner.run("intake.yml", "issues", event, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF, background=True)
+    b = runner.run("intake.yml", "issues", edited, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF, background=True)
+    ra, rb = a.wait(), b.wait()
+    assert ra.ok() and rb.ok(), ra.log[-3000:] + rb.log[-3000:]
+    assert len([p for p in host.pulls.values() if p["state"] == "open"]) == 1
+    refused = [e for e in host.accounts_log if e[0] == "POST" and e[1].endswith("/pulls")]
+    assert len(refused) == 2  # the second create was refused (409/422) and the run updated instead
