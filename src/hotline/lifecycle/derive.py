@@ -148,6 +148,9 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
             current[ev.unit] = state
             continue
 
+        if ev.type == "并单":  # the office's merge of a repeated demand: no dispatch of its own
+            continue
+
         if ev.type == "回访":
             if not any(s.reply_at for s in dispatches):
                 find("event-order", line, "回访之前还没有任何单位答复")
