@@ -18,7 +18,7 @@ from pathlib import Path
 from hotline.checks.orders import OrderRefs, events_in_future
 from hotline.util.filecache import FileCache, stat_key
 from hotline.findings import Finding, sort_key
-from hotline.load import Context, cross_file, load_context, load_order, order_findings, order_paths
+from hotline.load import Context, cross_file, file_findings, load_context, load_order, order_paths
 
 CACHE_FILE = Path(".cache") / "hotline" / "check.pickle"
 
@@ -29,6 +29,7 @@ EXTRA_CHECK_MODULES = (
     "hotline.records.codeowners",  # CODEOWNERS files up to date
     "hotline.records.knowledge",  # knowledge-base front matter (知识库)
     "hotline.checks.assessment_events",  # assessment events that cannot count (考核事件)
+    "hotline.checks.office_files",  # attachment files and spot-check checklists (附件, 抽查清单)
 )
 
 
@@ -44,7 +45,7 @@ _worker_ctx: Context | None = None
 
 def _check_file(ctx: Context, p: tuple[str, str]) -> tuple[tuple[Finding, ...], OrderRefs]:
     of, _ = load_order(*p)
-    return tuple(of.findings + (order_findings(of.order, ctx) if of.order else [])), of.refs
+    return tuple(of.findings + file_findings(of, ctx)), of.refs
 
 
 def _check_chunk(paths: list[tuple[str, str]]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:

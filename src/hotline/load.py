@@ -18,10 +18,13 @@ from pathlib import Path
 from hotline import __version__
 from hotline.workdays import WorkCalendar
 from hotline.checks.orders import OrderRefs, duplicate_ids, order_location, personal_data, provisional_dates, refs_of, unknown_units
+from hotline.checks import attachments
+from hotline.checks.office_rules import ORDER_CHECKS
 from hotline.findings import Finding, sort_key
 from hotline.lifecycle.derive import OrderState, derive
 from hotline.records.models import HolidayYear, Order, ScoringEvent, Unit
 from hotline.records.rules import Rules
+from hotline.records.partial import Partial, partial_order
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.yaml_reader import Document, read
 
@@ -49,6 +52,7 @@ class OrderFile:
     order: Order | None
     findings: list[Finding]
     refs: OrderRefs
+    partial: Partial | None = None  # when only some events are invalid: the rest, for the lifecycle findings
 
 
 @dataclass
@@ -183,6 +187,7 @@ def load_context(root: Path | str) -> Context:
             events.append(ev)
 
     digest.update(",".join(sorted(units)).encode())
+    digest.update(attachments.fingerprint(root))  # per-order findings name missing attachment files
     return Context(root, rules, WorkCalendar(overrides), units, events, findings, digest.hexdigest())
 
 
@@ -192,10 +197,12 @@ def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
     findings = list(doc.findings)
     if doc.text:
         findings += personal_data(rel, doc.text, _raw_id(doc))
-    order = None
-    if doc.ok and doc.data is not None:
+    order = partial = None
+    if doc.data is not None:  # a duplicate key does not hide the file's other problems
         order, errs = to_model(doc, Order)
         findings += errs
+        if order is None:
+            partial = partial_order(doc, errs)
     if order is not None:
         order.locate(rel, doc.line_of(("id",)))
         for i, ev in enumerate(order.events):
@@ -204,7 +211,7 @@ def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
         refs = refs_of(order)
     else:
         refs = OrderRefs(rel, _raw_id(doc), doc.line_of(("id",)), ())
-    return OrderFile(rel, order, findings, refs), doc
+    return OrderFile(rel, order, findings, refs, partial), doc
 
 
 def _raw_id(doc: Document) -> str | None:
@@ -218,11 +225,20 @@ def order_findings(order: Order, ctx: Context) -> list[Finding]:
     if ctx.rules is None:
         return []
     state = derive(order, ctx.rules, ctx.calendar)
-    return state.findings + provisional_dates(state, ctx.calendar)
+    return state.findings + provisional_dates(state, ctx.calendar) + [f for c in ORDER_CHECKS for f in c(order, state, ctx)]
+
+
+def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
+    """Lifecycle findings of a readable order, or of the valid part of one with invalid events."""
+    if of.order is not None:
+        return order_findings(of.order, ctx)
+    if of.partial is not None:
+        return of.partial.keep(order_findings(of.partial.order, ctx))
+    return []
 
 
 def cross_file(refs: list[OrderRefs], ctx: Context) -> list[Finding]:
-    return duplicate_ids(refs) + unknown_units(refs, set(ctx.units))
+    return duplicate_ids(refs) + unknown_units(refs, ctx.units)
 
 
 def load(root: Path | str) -> Repository:
@@ -235,8 +251,8 @@ def load(root: Path | str) -> Repository:
         of, _ = load_order(path, rel)
         findings += of.findings
         refs.append(of.refs)
+        findings += file_findings(of, ctx)
         if of.order is not None:
-            findings += order_findings(of.order, ctx)
             orders.append(of.order)
     findings += cross_file(refs, ctx)
     findings.sort(key=sort_key)

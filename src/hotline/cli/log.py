@@ -13,6 +13,7 @@ from hotline.load import load_context
 from hotline.times import format_time
 from hotline.history.timeline import rewrites_of, timeline
 from hotline.cli.common import echo_json, fail, root_option
+from hotline.records.unit_names import nearest
 
 HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "入库时间", "说明"]
 
@@ -23,6 +24,13 @@ def find_order(root: Path, order_id: str) -> str | None:
     return hits[0].relative_to(root).as_posix() if hits else None
 
 
+def order_hint(root: Path, order_id: str) -> str:
+    """"：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
+    ids = [p.stem for p in root.glob("orders/*/*/*.y*ml")]
+    near = nearest(order_id, ids, cutoff=0.8)
+    return f"：是否想写 {' 或 '.join(near)}？" if near else ""
+
+
 @click.command("log")
 @root_option
 @click.argument("order_id")
@@ -31,7 +39,7 @@ def command(root, order_id, fmt):
     """显示一件工单的时间线：每个事件的事件时间、提交、作者和入库时间。"""
     path = find_order(root, order_id)
     if path is None:
-        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml", 1)
+        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
     try:
         hist = history.read(root)
     except GitError as e:

@@ -19,7 +19,7 @@ from hotline.load import Repository, load
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
 from hotline.scoring import Assessment, ChangeKey, ScoringInputs, UnitScore, compare_profiles, parse_period, score_units, shown
 from hotline.scoring.results import ItemScore
-from hotline.cli.common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
+from hotline.cli.common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option, unit_id
 
 
 def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:
@@ -188,7 +188,7 @@ def _explain_json(result: Assessment, unit_id: str) -> dict:
 @root_option
 @click.option("--period", required=True, callback=_period, help="考核期：2026-11、2026-Q4、2026 或 2026-01-01..2026-06-30")
 @click.option("--profile", type=click.Choice(list(PROFILES)), default=None, help="读法（缺省为 scoring/rules.yaml 的 default_profile）")
-@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号）")
+@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号或名称）")
 @click.option("--explain", "explain_unit", default=None, metavar="单位编号", help="逐项列出该单位的公式、数据和依据")
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -202,6 +202,7 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
         fail("scoring/rules.yaml 中没有 assessment（考核细则）部分，无法计算考核得分", 1)
     a = rules.assessment
     when = resolve_as_of(as_of)
+    unit_filter, explain_unit = unit_id(repo.units, unit_filter), unit_id(repo.units, explain_unit, "--explain")
     for wanted in (unit_filter, explain_unit):
         if wanted is None:
             continue
