@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "score": "score",
     "site": "site",
     "archive": "archive",
+    "spot-check": "spot_check",
 }
 
 
