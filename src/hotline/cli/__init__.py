@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "site": "site",
     "archive": "archive",
     "spot-check": "spot_check",
+    "repeats": "repeats",
 }
 
 
