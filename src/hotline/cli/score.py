@@ -15,6 +15,7 @@ import click
 from tabulate import tabulate
 
 from hotline.findings import Finding, count
+from hotline.git.commands import GitError
 from hotline.load import Repository, load
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
 from hotline.scoring import Assessment, ChangeKey, ScoringInputs, UnitScore, compare_profiles, parse_period, score_units, shown
@@ -35,6 +36,16 @@ def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, dat
     if hist is None or not hist.head:
         return None, repo.orders
     return unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)
+
+
+def unit_versions(root: Path):
+    """Every version of each unit file (items 1–4 and 6 as they stood at the period's end); None outside Git."""
+    from hotline.history.unit_versions import read_versions
+
+    try:
+        return read_versions(root)
+    except GitError:
+        return None
 
 
 def _period(ctx, param, value):
@@ -207,12 +218,11 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
         if wanted is None:
             continue
         unit = repo.units.get(wanted)
-        if unit is None:
-            fail(f"单位 {wanted} 不存在：units/ 下没有 {wanted}.yaml", 2)
         if unit.type not in a.unit_types:
             fail(f"单位 {wanted}（{unit.name}）不在考核范围（assessment.unit_types：{'、'.join(a.unit_types)}）", 2)
     commits, orders = history_inputs(root, repo)
     inputs = ScoringInputs.from_repository(repo, commits, orders)
+    inputs.unit_versions = unit_versions(root)
     profile = profile or a.default_profile
     if explain_unit:
         both = compare_profiles(inputs, period, as_of=when)  # every unit, so that the rank is the real one

@@ -22,7 +22,7 @@ from hotline.scoring.period import Period, parse_period
 from hotline.scoring.rates import counted_dispatches, rate_item
 from hotline.scoring.rectification import applies, rectification_cases
 from hotline.scoring.results import Assessment, UnitScore
-from hotline.scoring.setup import change_report_item, setup_item
+from hotline.scoring.setup import change_report_item, setup_item, unit_at_end
 
 
 def grade_of(total: Decimal, veto: bool, a: AssessmentRules) -> str:
@@ -56,9 +56,10 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         events = collected.events.get(unit.id, [])
         counted = counted_dispatches(dispatches, a)
         items = {}
+        dated, dated_note = unit_at_end(collected, unit) if any(isinstance(i, SetupItem) for i in a.items) else (unit, None)
         for item in a.items:
             if isinstance(item, SetupItem):
-                items[item.number] = setup_item(item, unit, events)
+                items[item.number] = setup_item(item, dated, events, dated_note)
             elif isinstance(item, ChangeReportItem):
                 items[item.number] = change_report_item(item, unit, collected, events)
             elif isinstance(item, RateItem):

@@ -43,6 +43,9 @@ class ScoringInputs:
     orders: Sequence[Order]
     events: Sequence[ScoringEvent]
     change_commits: Mapping[ChangeKey, datetime | None] | None = None
+    # items 1–4 and 6: every version of each unit file with its commit time (``history.unit_versions``);
+    # None: no Git history, the unit files as they are now
+    unit_versions: object | None = None
 
     @property
     def assessment(self) -> AssessmentRules:

@@ -26,6 +26,7 @@ from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
 from hotline.records.knowledge import load_entries
 from hotline.load import load
 from hotline.times import now_beijing
+from hotline.history.unit_versions import read_versions
 from hotline.site import assessment, data, pages, timelines
 from hotline.site.model import compute
 
@@ -94,7 +95,7 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     history, change_commits, scoring_orders = timelines.read_history(root, repo) if read_git else (None, None, None)
     progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
     model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
-                    scoring_orders)
+                    scoring_orders, read_versions(root) if read_git else None)
     model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
                             "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
