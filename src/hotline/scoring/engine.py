@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from hotline.records.rules import PROFILES, AssessmentRules, ChangeReportItem, DeductionItem, RateItem, SetupItem
 from hotline.checks.assessment_events import unusable
-from hotline.scoring.deductions import bonus, deduction_item, vetoes
+from hotline.scoring.deductions import bonus, deduction_item, special_supervisions, vetoes
+from hotline.workdays import end_of
 from hotline.scoring.inputs import Collected, ScoringInputs, collect
 from hotline.scoring.numbers import ZERO, rounded
 from hotline.scoring.period import Period, parse_period
@@ -49,6 +50,8 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
     if profile not in PROFILES:
         raise ValueError(f"读法“{profile}”不存在，应为 {'、'.join(PROFILES)} 之一")
     scores = []
+    start = datetime.combine(collected.period.start, time(0, 0))
+    special = special_supervisions(collected.inputs.orders, start, min(end_of(collected.period.end), collected.as_of))
     for unit in collected.assessed_units:
         if collected.only is not None and unit.id not in collected.only:
             continue
@@ -65,7 +68,7 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
             elif isinstance(item, RateItem):
                 items[item.number] = rate_item(item, profile, counted, a)
             elif isinstance(item, DeductionItem):
-                items[item.number] = deduction_item(item, events, dispatches, a)
+                items[item.number] = deduction_item(item, events, dispatches, a, special.get(unit.id, []))
         for it in items.values():
             it.points = rounded(it.points, a.rounding)
         base = sum((it.points for it in items.values()), ZERO)
