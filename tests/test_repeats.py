@@ -54,5 +54,8 @@ def test_suggest_merge_and_count_once(records):
                            "--as-of", "2026-11-30 12:00", "--format", "json").stdout)
     assert after["units"][0]["dispatched"] == before["units"][0]["dispatched"] - 1
     assert run("check", "--root", records.root, "--as-of", "2026-11-30 12:00").exit_code == 0
+    records.order("A4", order("A4", 21) + "  - {at: 2026-11-21 11:00, type: 并单, into: A4, by: 县热线办}\n")
+    out = json.loads(run("check", "--root", records.root, "--as-of", "2026-11-30 12:00", "--format", "json").stdout)
+    assert [(f["code"], f["line"]) for f in out["findings"] if f["code"] == "merge-invalid"] == [("merge-invalid", 10)]
     bad = run("repeats", "--root", records.root, "--merge", "A3", "--into", "A9", "--as-of", "2026-11-30 12:00")
     assert bad.exit_code == 1 and "找不到工单 A9" in bad.output

@@ -27,7 +27,7 @@ from hotline.records.knowledge import load_entries
 from hotline.load import load
 from hotline.times import now_beijing
 from hotline.history.unit_versions import read_versions
-from hotline.site import assessment, data, pages, timelines
+from hotline.site import assessment, data, office_pages, pages, timelines
 from hotline.site.model import compute
 
 BUILD_DIR = Path("build") / "site-docs"
@@ -110,8 +110,10 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     for f in VENDOR_FILES:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
 
+    supervision = pages.supervision(model)
+    supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
     out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
-                 pages.supervision(model), pages.orders_page(model), pages.knowledge_index(model)]
+                 supervision, pages.orders_page(model), pages.knowledge_index(model), office_pages.office_page(model, repo)]
     out_pages += [pages.report_page(model, m) for m in model.months]
     out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
     for p in model.assessments:
