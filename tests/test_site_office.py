@@ -1,0 +1,80 @@
+"""The site shows the v1.1 pages (issue 14): 热线办时效, 待转派 and 疑似重复诉求 on the supervision page,
+stale knowledge-base entries on the index and on the unit page — built from a real Git repository."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from click.testing import CliRunner
+
+from gitrepo import commit_all
+from hotline.cli import main
+
+RETURNED = """
+id: R1
+title: 道路积水
+category: 投诉
+received_at: 2026-11-20 16:00
+content: 道路积水严重。
+events:
+  - {at: 2026-11-23 09:00, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+  - {at: 2026-11-23 15:00, type: 退回申请, unit: jincun, by: 王丽, reason: 不属于本镇, basis: 属地划分}
+  - {at: 2026-11-24 10:00, type: 退回审核, unit: jincun, approved: true, by: 县热线办}
+"""
+
+REPEAT = """
+id: {oid}
+title: 幸福小区供暖温度不达标
+category: 投诉
+received_at: 2026-11-{day} 09:00
+citizen: {{name: 张**, phone: 138****1234}}
+address: 金村镇幸福小区3号楼
+content: 幸福小区供暖温度长期低于18度，暖气不热。
+events:
+  - {{at: 2026-11-{day} 10:00, type: 派单, unit: jincun, role: 主办, by: 县热线办}}
+"""
+
+STALE = """
+---
+title: 便民服务中心办公时间
+unit: jincun
+category: 便民服务
+keywords: [办公时间]
+source: 金村镇公告
+updated: 2025-01-06
+valid_until: 2025-12-31
+---
+工作日上午8:30至12:00对外办公。
+"""
+
+
+def text(out, url):
+    page = (out / url / "index.html").read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"<[^>]+>", " ", page[page.index("<article"):]))
+
+
+def test_site_shows_the_office_pages(records, tmp_path):
+    records.order("R1", RETURNED)
+    records.order("P1", REPEAT.format(oid="P1", day="02"))
+    records.order("P2", REPEAT.format(oid="P2", day="12"))
+    records.write("site_src/knowledge/jincun/hours.md", STALE)
+    commit_all(records.root, "记录")
+    out = tmp_path / "site"
+    r = CliRunner().invoke(main, ["site", "build", "--root", str(records.root), "--out", str(out), "--as-of", "2026-11-30 12:00"])
+    assert r.exit_code == 0, r.output + str(r.exception)
+    office = text(out, "office")
+    assert "热线办时效" in office and "2026年11月" in office
+    row = office[office.index("2026年11月", office.index("月份")):]
+    # 派单: R1 received Friday 16:00, dispatched Monday (late); return reviewed in time; no extension; never re-dispatched
+    assert row.split()[1:5] == ["2/3", "1/1", "—", "0/1"]
+    assert "66.7%" in row
+    assert "R1" in office and "尚未办理" in office  # the re-dispatch that never came
+    sup = text(out, "supervision")
+    waiting = sup[sup.index("待转派（"): sup.index("疑似重复诉求（")]
+    assert "待转派（1）" in waiting and "R1" in waiting and "已超期" in waiting
+    repeats = sup[sup.index("疑似重复诉求（"):]
+    assert "疑似重复诉求（1）" in repeats and "P1" in repeats and "P2" in repeats and "电话尾号 1234" in repeats
+    kb = text(out, "knowledge")
+    assert "已过有效期的条目（1）" in kb and "便民服务中心办公时间" in kb
+    assert "知识库条目已过期" in text(out, "units/jincun")
