@@ -10,7 +10,8 @@ from hotline.git import commands as gitcmd
 from hotline.entry.order_edit import Refused, add_event, new_order
 from hotline.load import load_context
 from hotline.records.models import Category
-from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option, unit_id
+from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option
+from hotline.records.unit_names import resolve_unit
 from hotline.cli.log import find_order, order_hint
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
@@ -60,8 +61,9 @@ def new(root, order_id, title, category, received, content, citizen_name, citize
     if co_units and not lead:
         raise click.UsageError("给出 --co 时必须同时给出 --dispatch（主办单位）")
     ctx = load_context(root)
-    lead = unit_id(ctx.units, lead, "--dispatch")
-    co_units = tuple(unit_id(ctx.units, u, "--co") for u in co_units)
+    # a unit's name is accepted where its id is; an unknown one is refused below, with the nearest ids
+    lead = resolve_unit(ctx.units, lead) or lead if lead else None
+    co_units = tuple(resolve_unit(ctx.units, u) or u for u in co_units)
     fields = {"id": order_id, "title": title, "category": category, "emergency": emergency,
               "received_at": received, "citizen_name": citizen_name, "citizen_phone": citizen_phone,
               "address": address, "content": content, "tags": list(tags)}

@@ -4,7 +4,7 @@
 seed and size always give the same orders (``random.Random`` seeded with the text
 ``"<seed>:<period>:<unit>"``, over the unit's replied order ids sorted). ``checklist_events``: the
 filled checklist as assessment events — for each answer "no" (false) the item named in
-``spot_checks.items`` (12 reply standard, 13 contact and result), one occurrence per order and item,
+``spot_checks.item_of`` (12 reply standard, 13 contact and result), one occurrence per order and item,
 one event per unit and item with the orders in its note. Pure: records in, values out.
 """
 
@@ -67,7 +67,7 @@ def checklist_events(lst: SpotCheckList, rules: Rules) -> tuple[list[dict], int]
         per_item: dict[int, list[str]] = defaultdict(list)
         for q, v in answers.items():
             if v is False:
-                per_item[rules.spot_checks.items[q]].append(QUESTION_NAMES[q])
+                per_item[rules.spot_checks.item_of[q]].append(QUESTION_NAMES[q])
         for item, what in per_item.items():
             failures[(entry.unit, item)].append(f"{entry.id}（{'、'.join(what)}）")
     source = checklist_path(lst.period).as_posix()

@@ -81,7 +81,7 @@ class SpotCheckRules(Record):
     """随机抽查 (§三(三)): the default sample and which checklist answer counts against which item."""
 
     per_unit: Annotated[int, Field(ge=1, le=100)] = 2
-    items: dict[Literal["reply_standard", "contacted", "result_told"], Annotated[int, Field(ge=1, le=16)]] = {
+    item_of: dict[Literal["reply_standard", "contacted", "result_told"], Annotated[int, Field(ge=1, le=16)]] = {
         "reply_standard": 12, "contacted": 13, "result_told": 13,
     }
 
