@@ -31,7 +31,7 @@ sys.path.insert(0, str(SRC))
 CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
-from hotline import history
+from hotline.history import reader as history
 t = time.perf_counter()
 h = history.read({root!r}, use_cache={use_cache})
 took = time.perf_counter() - t
@@ -102,8 +102,8 @@ def main() -> None:
     ap.add_argument("--regenerate", action="store_true")
     args = ap.parse_args()
 
-    from hotline.demo.simulate import DemoConfig
     from hotline.demo.repo import build
+    from hotline.demo.simulate import DemoConfig
 
     per_month = math.ceil(args.orders / args.months)
     marker = args.repo / ".git" / "bench.json"

@@ -22,9 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
 from fake_githost import TOKEN, FakeHost  # noqa: E402
+
 from hotline.host.client import open_host
-from hotline.load import load
 from hotline.host.reminder_sync import sync
+from hotline.load import load
 
 UNITS = ["jincun", "zhujian", "jiaoyu", "gongan", "minzheng"]
 

@@ -13,7 +13,6 @@ Targets (issue 5): 2,400 orders in < 60 s; 100,000 orders in < 5 min with < 500 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import sys

@@ -13,8 +13,8 @@ import openpyxl
 from click.testing import CliRunner
 from docx import Document
 
-from hotline.reports.archive import list_archives
 from hotline.cli import main
+from hotline.reports.archive import list_archives
 
 ORDER = """
 id: JC2026111600001

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from hotline.workdays import WorkCalendar
 from hotline.cli import main
 from hotline.load import load_context
 from hotline.records.models import HolidayYear
 from hotline.times import parse_time
+from hotline.workdays import WorkCalendar
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from hotline.check import run_check
 from hotline.cli import main
+from hotline.load import run_check
 from hotline.times import parse_time
 
 AS_OF = parse_time("2026-11-28 12:00")
@@ -160,7 +160,7 @@ def test_strict_turns_warnings_into_failure(records):
 
 
 def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeypatch):
-    import hotline.check as checker
+    import hotline.load as checker
     from hotline.util import filecache
 
     records.order("JC1", good("JC1"))
@@ -179,7 +179,7 @@ def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeyp
 
 
 def test_racy_entries_are_not_trusted(records, monkeypatch):
-    import hotline.check as checker
+    import hotline.load as checker
 
     records.order("JC1", good("JC1"))
     run_check(records.root, AS_OF)
@@ -191,7 +191,7 @@ def test_racy_entries_are_not_trusted(records, monkeypatch):
 
 
 def test_parallel_read_gives_the_same_findings_in_the_same_order(records, monkeypatch):
-    import hotline.check as checker
+    import hotline.load as checker
 
     for i in range(12):
         body = good(f"JC{i}")

@@ -8,13 +8,12 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from hotline.history import store as history
-from hotline.history.audit import history_check
-from hotline.check import run_check
 from hotline.cli import main
-from hotline.demo.simulate import DemoConfig
 from hotline.demo.repo import build
-from hotline.load import load
+from hotline.demo.simulate import DemoConfig
+from hotline.history import reader as history
+from hotline.history.audit import history_check
+from hotline.load import load, run_check
 from hotline.times import parse_time
 
 # October 2026 up to the 23rd: the National Day holiday (1–7 October) and the 调休 Saturday (10 October)
@@ -69,7 +68,7 @@ def test_demo_repository(tmp_path):
     states = repo.states(SNAPSHOT)
     ds = [d for st in states for d in st.dispatches]
     assert {d.status for d in ds} >= {"待接收", "办理中", "已答复", "已办结"}
-    assert any(d.overdue for d in ds) and any(d.role == "会办" for d in ds) and any(d.redo_at for d in ds)
+    assert any(d.was_late for d in ds) and any(d.role == "会办" for d in ds) and any(d.redo_at for d in ds)
     events = [e for o in repo.orders for e in o.events]
     assert not [e for e in events if date(2026, 10, 1) <= e.at.date() <= date(2026, 10, 7)]
     assert any(date(2026, 10, 1) <= o.received_at.date() <= date(2026, 10, 7) for o in repo.orders)

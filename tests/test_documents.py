@@ -9,10 +9,10 @@ import openpyxl
 from docx import Document
 from docx.shared import Mm, Pt
 
-from hotline.reports.documents import register_xlsx, report_docx
 from hotline.load import load
+from hotline.reports.documents import register_xlsx, report_docx
+from hotline.reports.publication import compute
 from hotline.reports.register import COLUMNS
-from hotline.site.model import compute
 from hotline.times import parse_time
 
 AS_OF = parse_time("2026-12-10 12:00")

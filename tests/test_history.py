@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hotline.history import store as history
-from hotline.history.audit import audit, history_check
-from hotline.check import run_check
 from hotline.cli import main
-from hotline.load import load_context
+from hotline.history import reader as history
+from hotline.history.audit import audit, history_check
+from hotline.load import load_context, run_check
+from hotline.records.units import account_of_email
 from hotline.times import parse_time
 
 AS_OF = parse_time("2026-11-30 12:00")
@@ -286,8 +286,8 @@ def test_history_findings_are_cached_per_head_and_context(repo):
 
 
 def test_recorded_order_carries_the_commit_times(repo):
-    from hotline.load import load
     from hotline.history.timeline import recorded_order
+    from hotline.load import load
 
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
@@ -314,9 +314,9 @@ def test_unit_change_commit_times_for_item_5(repo):
 
 
 def test_account_of_commit_authors():
-    assert history.account_of("wangli@zezhou.gov.cn") == "wangli"
-    assert history.account_of("12345+WangLi@users.noreply.github.com") == "wangli"
-    assert history.account_of("fuyongjia@noreply.localhost") == "fuyongjia"
+    assert account_of_email("wangli@zezhou.gov.cn") == "wangli"
+    assert account_of_email("12345+WangLi@users.noreply.github.com") == "wangli"
+    assert account_of_email("fuyongjia@noreply.localhost") == "fuyongjia"
 
 
 def test_events_before_the_cut_over_date_are_not_late_records(repo):

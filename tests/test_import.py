@@ -7,9 +7,8 @@ from datetime import datetime
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from hotline.check import run_check
 from hotline.cli import main
-from hotline.load import load
+from hotline.load import load, run_check
 from hotline.times import parse_time
 
 NOW = "2026-11-28 12:00"

@@ -11,11 +11,17 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from fake_githost import TOKEN, FakeHost
+
 from hotline.cli import main
 from hotline.host.client import open_host
-from hotline.host.intake_form import FORM_TYPES, FormError, build_request, order_add_argv, parse_body
+from hotline.host.intake_form import (
+    FORM_TYPES,
+    FormError,
+    build_request,
+    order_add_argv,
+    parse_body,
+)
 from hotline.host.intake_run import IntakeError, process_issue
 from hotline.load import load_context
 

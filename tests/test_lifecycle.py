@@ -54,7 +54,7 @@ def test_status_walks_through_the_lifecycle(records):
         s = one(state(records, "\n".join(events), as_of))
         assert s.status == status, as_of
     s = one(state(records, "\n".join(events), "2026-11-28 12:00"))
-    assert (s.due, s.timely_receipt, s.replied_on_time, s.overdue) == (date(2026, 11, 19), True, True, False)
+    assert (s.due, s.timely_receipt, s.replied_on_time, s.overdue, s.was_late) == (date(2026, 11, 19), True, True, False, False)
     assert s.replies_without_contact == []
 
 
@@ -65,13 +65,14 @@ def test_overdue_as_of_and_due_soon(records):
     s = one(state(records, events, "2026-11-19 23:59"))
     assert (s.overdue, s.due_soon, s.replied_on_time) == (False, True, None)
     s = one(state(records, events, "2026-11-20 00:00"))
-    assert (s.overdue, s.due_soon, s.replied_on_time, s.status) == (True, False, False, "办理中")
+    assert (s.overdue, s.was_late, s.due_soon, s.replied_on_time, s.status) == (True, True, False, False, "办理中")
 
 
 def test_late_reply_is_overdue_and_reply_without_contact_is_noted(records):
     st = state(records, f"{D}\n{ACC}\n- {{at: 2026-11-20 09:00, type: 答复, unit: jincun, by: 王丽, text: 已答复。}}", "2026-11-28 12:00")
     s = one(st)
-    assert (s.overdue, s.replied_on_time, s.late_phases) == (True, False, ["答复"])
+    # finished late: it was late (what the assessment counts) but is not overdue now (nothing is owed)
+    assert (s.overdue, s.was_late, s.replied_on_time, s.late_phases) == (False, True, False, ["答复"])
     assert s.replies_without_contact == [10]
 
 
@@ -123,7 +124,7 @@ def test_co_handling_each_unit_has_its_own_dispatch(records):
     st = state(records, events, "2026-11-20 12:00")
     assert (one(st).status, one(st).replied_on_time) == ("已答复", True)
     z = one(st, "zhujian")
-    assert (z.role, z.status, z.timely_receipt, z.overdue) == ("会办", "办理中", False, True)
+    assert (z.role, z.status, z.timely_receipt, z.overdue, z.was_late) == ("会办", "办理中", False, True, True)
 
 
 def test_return_within_window_approved_ends_the_dispatch(records):

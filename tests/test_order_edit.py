@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from hotline.check import run_check
 from hotline.cli import main
+from hotline.load import run_check
 from hotline.times import parse_time
 
 PATH = "orders/2026/11/JC2026112000123.yaml"

@@ -7,13 +7,13 @@ from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-
 from fake_githost import TOKEN, FakeHost
+
 from hotline.cli import main
 from hotline.host.client import HostError, open_host
-from hotline.load import load
-from hotline.host.reminders import DUE_SOON, OVERDUE, key_of, reminders
 from hotline.host.reminder_sync import sync
+from hotline.host.reminders import DUE_SOON, OVERDUE, key_of, reminders
+from hotline.load import load
 
 UNITS = {
     "jincun": """

@@ -9,11 +9,10 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from hotline.check import run_check
 from hotline.cli import main
-from hotline.records.codeowners import codeowners_findings, render_gitea, render_github
-from hotline.load import load_context
 from hotline.host.permissions import permission_findings
+from hotline.load import load_context, run_check
+from hotline.records.codeowners import codeowners_findings, render_gitea, render_github
 
 UNITS = {
     "rexian": """

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.check import run_check
-from hotline.load import load
+from hotline.load import load, run_check
 from hotline.times import parse_time
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,8 +40,8 @@ def test_samples_are_marked_and_walk_every_path():
     dispatches = [s for st in states for s in st.dispatches]
     events = [(o, e) for o in repo.orders for e in o.events]
     assert {s.status for s in dispatches} == {"待接收", "办理中", "已答复", "重办中", "已退回", "已办结"}
-    assert any(s.replied_on_time for s in dispatches) and any(s.overdue and s.completed for s in dispatches)
-    assert any(s.overdue and not s.completed for s in dispatches)
+    assert any(s.replied_on_time for s in dispatches) and any(s.was_late and s.completed and not s.overdue for s in dispatches)
+    assert any(s.overdue and s.was_late and s.open for s in dispatches)
     assert any(s.due_soon for s in dispatches)
     assert any(s.timely_receipt is False for s in dispatches)
     assert any(not cal.is_workday(s.dispatched_at.date()) and s.dispatched_at.weekday() >= 5 for s in dispatches)  # weekend

@@ -16,7 +16,16 @@ import pytest
 
 from hotline.load import load, load_context
 from hotline.records.models import ScoringEvent
-from hotline.scoring import ScoringInputs, change_key, compare_profiles, formula_text, grade_of, parse_period, rounded, score_units
+from hotline.scoring import (
+    ScoringInputs,
+    change_key,
+    compare_profiles,
+    formula_text,
+    grade_of,
+    parse_period,
+    rounded,
+    score_units,
+)
 
 D = Decimal
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -531,8 +540,8 @@ def test_events_the_assessment_cannot_use_are_reported(records):
 def test_hotline_check_reports_unusable_events(records):
     from click.testing import CliRunner
 
-    from hotline.check import run_check
     from hotline.cli import main
+    from hotline.load import run_check
 
     events(records, "2026/odd.yaml", "- {date: 2026-11-02, unit: jincun, item: 10, note: 逾期扣分}\n")
     found = [(f.path, f.line, f.code) for f in run_check(records.root, NOV_AS_OF, use_cache=False)]

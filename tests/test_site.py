@@ -22,8 +22,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from hotline.records import privacy as pii
 from hotline.cli import main
+from hotline.records import privacy as pii
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2027-01-20 12:00"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hotline.reports.hot_topics import hot_topics, index_keywords, place_of
-from hotline.records.knowledge import load_entries
 from hotline.load import load
+from hotline.records.knowledge import load_entries
 from hotline.records.rules import ReportRules
+from hotline.reports.hot_topics import hot_topics, index_keywords, place_of
 from hotline.reports.monthly import current, monthly, percent
 from hotline.times import parse_time
 

@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline.records.writer import event_line, flow_mapping, scalar
-from hotline.records.yaml_items import at_type_unit, fields, items, items_or_yaml, key_of, same_item, tail_items
+from hotline.records.yaml_items import (
+    at_type_unit,
+    fields,
+    items,
+    items_or_yaml,
+    key_of,
+    same_item,
+    tail_items,
+)
 
 ORDER = """\
 id: JC1

@@ -1,48 +1,50 @@
-"""The loader (加载): the records repository on disk → models and findings.
+"""The pipeline (加载与检查): files → records → findings, used by every command.
 
-Layout read: ``scoring/rules.yaml``, ``scoring/holidays/YYYY.yaml``, ``scoring/events/**/*.yaml``,
-``units/*.yaml``, ``orders/YYYY/MM/*.yaml``. Nothing stops the run early: every file's problems become
-findings and every other file is still read. ``load`` is the pipeline the other commands use:
-read the small files (context) → read the orders → check each → cross-file checks.
+``load(root)`` reads the context (``records.context``: rules, calendar, units, assessment events), then
+every order file (``load_order``: YAML, schema, location, personal data) and its lifecycle findings, then
+the cross-file checks. ``run_check(root, as_of)`` is ``hotline check``: the same, with each order file's
+findings cached per file content (``util.filecache``) so that a run where nothing changed reads no YAML,
+forked workers for many cold files, and then the repository checks listed in ``checks.suite``.
+Nothing stops the run early: every file's problems become findings and every other file is still read.
 """
 
 from __future__ import annotations
 
-import hashlib
+import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from hotline import __version__
-from hotline.workdays import WorkCalendar
-from hotline.checks.orders import OrderRefs, duplicate_ids, order_location, personal_data, provisional_dates, refs_of, unknown_units
-from hotline.checks import attachments
+from hotline.checks.orders import (
+    OrderRefs,
+    duplicate_ids,
+    events_in_future,
+    order_location,
+    personal_data,
+    provisional_dates,
+    refs_of,
+    unknown_units,
+)
 from hotline.checks.office_rules import ORDER_CHECKS
+from hotline.checks.suite import REPOSITORY_CHECKS, RepositoryCheck
 from hotline.findings import Finding, sort_key
-from hotline.lifecycle.derive import OrderState, derive
-from hotline.records.models import HolidayYear, Order, ScoringEvent, Unit
+from hotline.lifecycle.derive import derive
+from hotline.lifecycle.state import OrderState
+from hotline.records import paths
+from hotline.records.context import Context, load_context
+from hotline.records.models import Order, Unit
 from hotline.records.rules import Rules
 from hotline.records.partial import Partial, partial_order
-from hotline.records.validate import errors_to_findings, to_model
+from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, read
+from hotline.util.filecache import FileCache, stat_key
+from hotline.workdays import WorkCalendar
 
-YAML_SUFFIXES = (".yaml", ".yml")
+__all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
 
-
-@dataclass
-class Context:
-    """The small files every computation needs: rules, calendar, units, assessment events."""
-
-    root: Path
-    rules: Rules | None
-    calendar: WorkCalendar
-    units: dict[str, Unit]
-    scoring_events: list[ScoringEvent]
-    findings: list[Finding]
-    fingerprint: str  # changes whenever something that order checks depend on changes
-
+CACHE_FILE = Path(".cache") / "hotline" / "check.pickle"
 
 @dataclass
 class OrderFile:
@@ -76,119 +78,6 @@ class Repository:
 
     def states(self, as_of: datetime) -> list[OrderState]:
         return [derive(o, self.rules, self.calendar, as_of) for o in self.orders]
-
-
-def _rel(root: Path, p: Path) -> str:
-    return p.relative_to(root).as_posix()
-
-
-def _yaml_files(folder: Path) -> Iterator[Path]:
-    if not folder.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(YAML_SUFFIXES):
-                yield Path(dirpath) / name
-
-
-def order_paths(root: Path) -> list[tuple[str, str]]:
-    """(path on disk, path relative to the root) of every order file, sorted; plain strings, because
-    a warm check of 100,000 files spends most of its time here."""
-    out: list[tuple[str, str]] = []
-    base = os.path.join(str(root), "")
-
-    def walk(folder: str) -> None:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return
-        for e in entries:
-            if e.name.startswith("."):
-                continue
-            if e.is_dir(follow_symlinks=False):
-                walk(e.path)
-            elif e.name.endswith(YAML_SUFFIXES):
-                out.append((e.path, e.path[len(base):].replace(os.sep, "/")))
-
-    walk(os.path.join(base, "orders"))
-    return out
-
-
-def load_context(root: Path | str) -> Context:
-    root = Path(root)
-    findings: list[Finding] = []
-    digest = hashlib.sha256(__version__.encode())
-
-    def model_of(p: Path, model):
-        doc = read(str(p), _rel(root, p))
-        digest.update(doc.path.encode() + b"\0" + doc.text.encode())
-        findings.extend(doc.findings)
-        if doc.data is None or doc.findings and not doc.ok:
-            return None, doc
-        obj, errs = to_model(doc, model)
-        findings.extend(errs)
-        return obj, doc
-
-    rules_path = root / "scoring" / "rules.yaml"
-    rules = None
-    if rules_path.exists():
-        rules, _ = model_of(rules_path, Rules)
-    else:
-        findings.append(Finding("scoring/rules.yaml", 0, "missing-field", "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取"))
-
-    overrides: dict[int, HolidayYear] = {}
-    for p in _yaml_files(root / "scoring" / "holidays"):
-        year_file, _ = model_of(p, HolidayYear)
-        if year_file is None:
-            continue
-        if not p.stem.isdigit():
-            findings.append(Finding(year_file.path, 0, "id-mismatch", "节假日文件应命名为 年份.yaml，如 2027.yaml"))
-            continue
-        year = int(p.stem)
-        wrong = [d for d in year_file.holidays + year_file.workdays if d.year != year]
-        if wrong:
-            findings.append(Finding(year_file.path, 1, "id-mismatch", f"{p.name} 中的日期 {wrong[0]} 不属于 {year} 年"))
-        overrides[year] = year_file
-
-    units: dict[str, Unit] = {}
-    for p in _yaml_files(root / "units"):
-        unit, doc = model_of(p, Unit)
-        if unit is None:
-            continue
-        if p.stem != unit.id:
-            findings.append(Finding(unit.path, doc.line_of(("id",)), "id-mismatch", f"文件名 {p.stem} 与单位编号 id: {unit.id} 不一致"))
-        if unit.id in units:
-            findings.append(Finding(unit.path, doc.line_of(("id",)), "duplicate-id", f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它"))
-            continue
-        for i, ch in enumerate(unit.changes):
-            ch.locate(unit.path, doc.line_of(("changes", i)))
-        unit.hotline.locate(unit.path, doc.line_of(("hotline",)))
-        units[unit.id] = unit
-
-    events: list[ScoringEvent] = []
-    for p in _yaml_files(root / "scoring" / "events"):
-        doc = read(str(p), _rel(root, p))
-        digest.update(doc.path.encode() + b"\0" + doc.text.encode())
-        findings.extend(doc.findings)
-        if not doc.ok or doc.data is None:
-            continue
-        items = doc.data if isinstance(doc.data, list) else [doc.data]
-        for i, item in enumerate(items):
-            prefix = (i,) if isinstance(doc.data, list) else ()
-            try:
-                ev = ScoringEvent.model_validate(item)
-            except Exception as e:  # pydantic.ValidationError
-                findings.extend(errors_to_findings(doc, e, prefix))  # type: ignore[arg-type]
-                continue
-            ev.locate(doc.path, doc.line_of(prefix))
-            if ev.unit not in units:
-                findings.append(Finding(doc.path, doc.line_of(prefix + ("unit",)), "unknown-unit", f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml"))
-            events.append(ev)
-
-    digest.update(",".join(sorted(units)).encode())
-    digest.update(attachments.fingerprint(root))  # per-order findings name missing attachment files
-    return Context(root, rules, WorkCalendar(overrides), units, events, findings, digest.hexdigest())
 
 
 def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
@@ -247,7 +136,7 @@ def load(root: Path | str) -> Repository:
     orders: list[Order] = []
     findings = list(ctx.findings)
     refs: list[OrderRefs] = []
-    for path, rel in order_paths(ctx.root):
+    for path, rel in paths.order_files(ctx.root):
         of, _ = load_order(path, rel)
         findings += of.findings
         refs.append(of.refs)
@@ -257,3 +146,82 @@ def load(root: Path | str) -> Repository:
     findings += cross_file(refs, ctx)
     findings.sort(key=sort_key)
     return Repository(ctx, orders, findings)
+
+
+PARALLEL_MIN = 2000  # below this many files to read, a process pool costs more than it saves
+_worker_ctx: Context | None = None
+
+
+def _check_file(ctx: Context, p: tuple[str, str]) -> tuple[tuple[Finding, ...], OrderRefs]:
+    of, _ = load_order(*p)
+    return tuple(of.findings + file_findings(of, ctx)), of.refs
+
+
+def _check_chunk(files: list[tuple[str, str]]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+    assert _worker_ctx is not None
+    return [_check_file(_worker_ctx, p) for p in files]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _read_all(ctx: Context, files: list[tuple[str, str]], jobs: int) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+    """Check the files that missed the cache: in a pool of forked workers when there are many."""
+    if jobs <= 1 or len(files) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_file(ctx, p) for p in files]
+    global _worker_ctx
+    _worker_ctx = ctx  # inherited by the forked workers; nothing large is pickled
+    size = max(64, min(1000, len(files) // (jobs * 8)))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return [r for chunk in pool.imap(_check_chunk, chunks) for r in chunk]
+    finally:
+        _worker_ctx = None
+
+
+def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = None) -> tuple[list[Finding], list[OrderRefs]]:
+    cache = FileCache(ctx.root / CACHE_FILE, ctx.fingerprint) if use_cache else None
+    entries: list[tuple[str, tuple[int, int, int], object]] = []
+    misses: list[tuple[str, str]] = []
+    for path, rel in paths.order_files(ctx.root):
+        key = stat_key(os.stat(path))
+        hit = cache.get(rel, key) if cache else None
+        if hit is None:
+            misses.append((path, rel))
+        entries.append((rel, key, hit))
+    fresh = iter(_read_all(ctx, misses, default_jobs() if jobs is None else jobs))
+    findings: list[Finding] = []
+    refs: list[OrderRefs] = []
+    for rel, key, hit in entries:
+        if hit is None:
+            hit = next(fresh)
+            if cache:
+                cache.put(rel, key, hit)
+        findings.extend(hit[0])  # type: ignore[index]
+        refs.append(hit[1])  # type: ignore[index]
+    if cache:
+        try:
+            cache.save()
+        except OSError:
+            pass  # a read-only checkout still gets its findings
+    return findings, refs
+
+
+def run_check(
+    root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True, jobs: int | None = None,
+    skip: Collection[RepositoryCheck] = (),
+) -> list[Finding]:
+    ctx = load_context(root)
+    findings = list(ctx.findings)
+    order_found, refs = check_orders(ctx, use_cache=use_cache, jobs=jobs)
+    findings += order_found
+    findings += cross_file(refs, ctx)
+    findings += events_in_future(refs, as_of)
+    if extra:
+        for check in REPOSITORY_CHECKS:
+            if check not in skip:
+                findings += check(ctx.root, ctx, as_of)
+    findings.sort(key=sort_key)
+    return findings

@@ -14,10 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 import chinese_calendar
 
-from hotline.records.models import HolidayYear
+
+class HolidayYear(Protocol):
+    """A year's statutory holidays on weekdays and make-up workdays on weekends (``records.models.HolidayYear``)."""
+
+    holidays: list[date]
+    workdays: list[date]
 
 
 @dataclass(frozen=True)

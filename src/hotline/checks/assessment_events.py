@@ -2,7 +2,7 @@
 
 An event for a rate item (7–11: those come from the orders), a bonus kind missing from the rules, or a
 unit outside ``assessment.unit_types`` would silently change nothing; ``scoring-event-ignored`` says so
-at the event's line. Registered in ``checker.EXTRA_CHECKS`` when ``hotline.scoring`` is imported.
+at the event's line. Listed in ``checks.suite``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from hotline.check import EXTRA_CHECKS
 from hotline.findings import Finding
-from hotline.load import Context
+from hotline.records.context import Context
 from hotline.records.models import RECTIFICATION_ITEMS, VETO, ScoringEvent, Unit
 from hotline.records.rules import AssessmentRules, RateItem
 
@@ -45,6 +44,3 @@ def unusable_events(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
         return []
     return unusable(ctx.scoring_events, ctx.rules.assessment, ctx.units)
 
-
-if unusable_events not in EXTRA_CHECKS:
-    EXTRA_CHECKS.append(unusable_events)

@@ -9,16 +9,14 @@ here is opened as anything but bytes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from datetime import datetime
 from pathlib import Path
 
 from hotline.findings import Finding
 from hotline.records.models import Order
+from hotline.records.attachments import FOLDER, listing
 from hotline.records.rules import AttachmentRules
-
-FOLDER = "attachments"
 MAGIC = {".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
          ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
 
@@ -39,26 +37,6 @@ def attachment_findings(order: Order, state=None, ctx=None) -> list[Finding]:
             out.append(Finding(order.path, line, "attachment-missing",
                                f"附件 {name} 不存在：应放在 {FOLDER}/{order.id}/ 下"))
     return out
-
-
-def listing(root: Path) -> list[tuple[str, int]]:
-    """(path relative to the root, size) of every entry under ``attachments/`` (symbolic links not followed)."""
-    base = Path(root) / FOLDER
-    out = []
-    if not base.is_dir() or base.is_symlink():
-        return out
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames.sort()
-        for name in sorted(filenames) + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            p = os.path.join(dirpath, name)
-            st = os.lstat(p)
-            out.append((Path(p).relative_to(root).as_posix(), st.st_size))
-    return out
-
-
-def fingerprint(root: Path) -> bytes:
-    """Changes whenever a file under ``attachments/`` appears, disappears or changes size."""
-    return hashlib.sha256(repr(listing(root)).encode()).digest()
 
 
 def file_problem(p: Path, rel: str, rules: AttachmentRules) -> str | None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
-from hotline.workdays import WorkCalendar
 from hotline.findings import Finding
-from hotline.lifecycle.derive import OrderState
-from hotline.records.models import Order
+from hotline.lifecycle.state import OrderState
+from hotline.records import paths
 from hotline.records import privacy as pii
+from hotline.records.models import Order
+from hotline.workdays import WorkCalendar
 from hotline.records.unit_names import unit_hint
 
 
@@ -37,7 +38,7 @@ def order_location(order: Order) -> list[Finding]:
     name = parts[-1].rsplit(".", 1)[0]
     if name != order.id:
         out.append(Finding(order.path, order.line, "id-mismatch", f"文件名 {name} 与工单编号 id: {order.id} 不一致：文件应命名为 {order.id}.yaml"))
-    want = f"orders/{order.received_at:%Y}/{order.received_at:%m}"
+    want = paths.month_folder(order.received_at)
     if "/".join(parts[:-1]) != want:
         out.append(Finding(order.path, order.line, "id-mismatch", f"工单收件时间为 {order.received_at:%Y-%m}，文件应放在 {want}/ 目录下"))
     return out

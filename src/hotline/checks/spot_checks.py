@@ -1,5 +1,5 @@
 """Spot-check checklists (抽查清单) as ``hotline check`` findings: each ``scoring/spotchecks/*.yaml``
-read against its format, with unknown units reported (``hotline.office.checklist``)."""
+read against its format, with unknown units reported (``hotline.records.spot_checklist``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.findings import Finding
-from hotline.office.checklist import FOLDER, read_checklist
+from hotline.records.spot_checklist import FOLDER, read_checklist
 from hotline.records.unit_names import unit_hint
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from hotline.reports.archive import ArchiveError, seal
-from hotline.git.refs import GitError
 from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
+from hotline.git.refs import GitError
+from hotline.reports.archive import ArchiveError, seal
 
 
 @click.command("archive")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from hotline.history.audit import history_check
-from hotline.check import run_check
+from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
 from hotline.findings import Finding, count, sort_key
 from hotline.git.changes import GitError
+from hotline.history.audit import history_check
 from hotline.host.permissions import permission_findings
-from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
+from hotline.load import run_check
 
 
 def _text(f: Finding) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from hotline.records.codeowners import write
-from hotline.load import load_context
 from hotline.cli.common import root_option
+from hotline.load import load_context
+from hotline.records.codeowners import write
 
 
 @click.command("codeowners")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from hotline.records.unit_names import resolve_unit, unknown_unit_message
+from hotline.records import paths
+from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.times import now_beijing, parse_date, parse_time
 
 
@@ -72,3 +73,10 @@ def unit_id(units, value: str | None, option: str = "--unit") -> str | None:
     if found is None:
         raise click.UsageError(f"{option}：" + unknown_unit_message(units, value))
     return found
+
+
+def order_hint(root, order_id: str) -> str:
+    """"：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
+    from_disk = [rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for _, rel in paths.order_files(root)]
+    near = nearest(order_id, from_disk, cutoff=0.8)
+    return f"：是否想写 {' 或 '.join(near)}？" if near else ""

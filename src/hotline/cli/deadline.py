@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from hotline.cli.common import AsOf, echo_json, fail, root_option
 from hotline.load import load_context
 from hotline.records.models import Category
-from hotline.cli.common import AsOf, echo_json, fail, root_option
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
 

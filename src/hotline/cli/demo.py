@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from hotline.demo.simulate import DemoConfig
-from hotline.demo.repo import build
-from hotline.git.commands import GitError
 from hotline.cli.common import fail
+from hotline.demo.repo import build
+from hotline.demo.simulate import DemoConfig
+from hotline.git.commands import GitError
 
 
 @click.command("demo")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from hotline.host.client import HostError, open_host
+from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
 from hotline.git.changes import GitError
+from hotline.host.client import HostError, open_host
 from hotline.host.intake_form import build_request
 from hotline.host.intake_run import process_issue
 from hotline.load import load_context
-from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
 
 
 @click.group("intake")

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from tabulate import tabulate
 
-from hotline.history import store as history
+from hotline.cli.common import echo_json, fail, order_hint, root_option
 from hotline.git.commands import GitError
-from hotline.load import load_context
-from hotline.times import format_time
+from hotline.history import reader as history
 from hotline.history.timeline import rewrites_of, timeline
-from hotline.cli.common import echo_json, fail, root_option
-from hotline.records.unit_names import nearest
+from hotline.load import load_context
+from hotline.records import paths
+from hotline.times import format_time
 
 HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "入库时间", "说明"]
-
-
-def find_order(root: Path, order_id: str) -> str | None:
-    """``orders/YYYY/MM/<id>.yaml`` relative to ``root``, or None."""
-    hits = sorted(root.glob(f"orders/*/*/{order_id}.yaml")) or sorted(root.glob(f"orders/*/*/{order_id}.yml"))
-    return hits[0].relative_to(root).as_posix() if hits else None
-
-
-def order_hint(root: Path, order_id: str) -> str:
-    """"：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
-    ids = [p.stem for p in root.glob("orders/*/*/*.y*ml")]
-    near = nearest(order_id, ids, cutoff=0.8)
-    return f"：是否想写 {' 或 '.join(near)}？" if near else ""
 
 
 @click.command("log")
@@ -37,7 +22,7 @@ def order_hint(root: Path, order_id: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(root, order_id, fmt):
     """显示一件工单的时间线：每个事件的事件时间、提交、作者和入库时间。"""
-    path = find_order(root, order_id)
+    path = paths.find_order(root, order_id)
     if path is None:
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
     try:

@@ -6,13 +6,13 @@ import sys
 
 import click
 
-from hotline.git import commands as gitcmd
+from hotline.cli.common import AsOf, as_of_option, fail, order_hint, resolve_as_of, root_option
 from hotline.entry.order_edit import Refused, add_event, new_order
+from hotline.git import commands as gitcmd
 from hotline.load import load_context
 from hotline.records.models import Category
-from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option
+from hotline.records.paths import find_order
 from hotline.records.unit_names import resolve_unit
-from hotline.cli.log import find_order, order_hint
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
 

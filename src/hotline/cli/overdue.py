@@ -8,11 +8,18 @@ import sys
 import click
 from tabulate import tabulate
 
+from hotline.cli.common import (
+    as_of_option,
+    echo_json,
+    fail,
+    require_rules,
+    resolve_as_of,
+    root_option,
+)
 from hotline.host.client import HostError, open_host
-from hotline.load import load
-from hotline.host.reminders import reminders
 from hotline.host.reminder_sync import sync
-from hotline.cli.common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
+from hotline.host.reminders import reminders
+from hotline.load import load
 
 HEADERS = ["工单编号", "承办单位", "主办/会办", "办理期限", "提醒", "状态", "维护人"]
 

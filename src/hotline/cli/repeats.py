@@ -7,8 +7,8 @@ from datetime import datetime, time
 
 import click
 
-from hotline.cli.common import AsOf, as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option
-from hotline.cli.log import find_order, order_hint
+from hotline.cli.common import AsOf, as_of_option, echo_json, fail, order_hint, require_rules, resolve_as_of, root_option
+from hotline.records.paths import find_order
 from hotline.entry.order_edit import Refused, add_event
 from hotline.git import commands as gitcmd
 from hotline.load import load, load_context

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from hotline.records.schemas import write_schemas
 from hotline.cli.common import root_option
+from hotline.records.schemas import write_schemas
 
 
 @click.command("schema")

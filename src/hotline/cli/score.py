@@ -14,19 +14,36 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from hotline.cli.common import (
+    as_of_option,
+    echo_json,
+    fail,
+    require_rules,
+    resolve_as_of,
+    root_option,
+    unit_id,
+)
 from hotline.findings import Finding, count
 from hotline.git.commands import GitError
 from hotline.load import Repository, load
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
-from hotline.scoring import Assessment, ChangeKey, ScoringInputs, UnitScore, compare_profiles, parse_period, score_units, shown
+from hotline.scoring import (
+    Assessment,
+    ChangeKey,
+    ScoringInputs,
+    UnitScore,
+    compare_profiles,
+    parse_period,
+    score_units,
+    shown,
+)
 from hotline.scoring.results import ItemScore
-from hotline.cli.common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option, unit_id
 
 
 def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:
     """(the commit time of each unit change, for item 5 — None outside a Git repository; the orders as
     the assessment measures them, see ``history.measure_on``)."""
-    from hotline.history import store as history
+    from hotline.history import reader as history
     from hotline.history.timeline import measured_orders, unit_change_commits
 
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from hotline.site.build import SiteBuildError, build_site
 from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
+from hotline.site.build import SiteBuildError, build_site
 
 
 @click.group("site")

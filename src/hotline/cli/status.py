@@ -5,8 +5,16 @@ from __future__ import annotations
 import click
 from tabulate import tabulate
 
+from hotline.cli.common import (
+    as_of_option,
+    echo_json,
+    require_rules,
+    resolve_as_of,
+    root_option,
+    unit_id,
+)
+from hotline.lifecycle.status import flag_word
 from hotline.load import load
-from hotline.cli.common import as_of_option, echo_json, require_rules, resolve_as_of, root_option, unit_id
 
 HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办理期限", "状态", "逾期"]
 
@@ -36,16 +44,14 @@ def command(root, as_of, fmt, unit_filter, only_open, only_overdue):
             rows.append(s)
     if fmt == "json":
         echo_json([
-            {k: v for k, v in s.row().items() if k in ("id", "unit", "role", "dispatched_at", "due", "status", "overdue")}
-            | {"due_soon": s.due_soon, "provisional": s.provisional}
-            for s in rows
+            s.row() for s in rows
         ])
         return
     names = {u.id: u.name for u in repo.units.values()}
     table = [
         [s.order_id, names.get(s.unit, s.unit), s.role, s.row()["dispatched_at"], s.row()["due"] + ("*" if s.provisional else ""),
-         s.status, "逾期" if s.overdue else ("即将到期" if s.due_soon else "")]
+         s.status, flag_word(s)]
         for s in rows
     ]
     click.echo(tabulate(table, headers=HEADERS, tablefmt="simple"))
-    click.echo(f"\n截至 {when:%Y-%m-%d %H:%M}，共 {len(rows)} 个派单，逾期 {sum(s.overdue for s in rows)} 个" + ("；* 为临时推算的期限" if any(s.provisional for s in rows) else ""))
+    click.echo(f"\n截至 {when:%Y-%m-%d %H:%M}，共 {len(rows)} 个派单，逾期未办结 {sum(s.overdue for s in rows)} 个，即将到期 {sum(s.due_soon for s in rows)} 个" + ("；* 为临时推算的期限" if any(s.provisional for s in rows) else ""))

@@ -7,7 +7,7 @@ points those names at the table below, so "Invalid value for '--category'" becom
 
 from __future__ import annotations
 
-import importlib
+from click import core, decorators, exceptions, formatting, parser, termui, types, utils
 
 MESSAGES = {
     "Usage:": "用法：",
@@ -70,7 +70,7 @@ MESSAGES = {
 METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
 TYPE_NAMES = {"text": "文字", "integer": "整数", "float": "数字", "boolean": "是否", "integer range": "整数范围",
               "choice": "选项值"}
-_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+_MODULES = (core, decorators, exceptions, formatting, parser, termui, types, utils)
 
 
 def gettext(message: str) -> str:
@@ -85,8 +85,7 @@ def install() -> None:
     """Point click's translation functions at ``MESSAGES`` (idempotent)."""
     import click
 
-    for name in _MODULES:
-        module = importlib.import_module(f"click.{name}")
+    for module in _MODULES:
         if hasattr(module, "_"):
             module._ = gettext
         if hasattr(module, "ngettext"):

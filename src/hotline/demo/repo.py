@@ -11,21 +11,28 @@ Commits go through one ``git fast-import`` stream, so thousands of commits take 
 
 from __future__ import annotations
 
-import re
-
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import yaml
 
+from hotline.demo.simulate import (
+    Clock,
+    DemoConfig,
+    OrderPlan,
+    Person,
+    Simulation,
+    material,
+)
 from hotline.git import commands as gitcmd
-from hotline.workdays import WorkCalendar
-from hotline.demo.simulate import Clock, DemoConfig, OrderPlan, Person, Simulation, material
-from hotline.records.writer import event_line, flow_mapping, render_order, scalar
+from hotline.records import paths
 from hotline.records.rules import Rules
+from hotline.records.writer import event_line, flow_mapping, render_order, scalar
 from hotline.times import BEIJING
+from hotline.workdays import WorkCalendar
 
 SOURCE = Path(__file__).resolve().parents[3]  # the project folder (rules, units and schemas shipped with it)
 EMAIL_DOMAIN = "zezhou.example"
@@ -264,7 +271,7 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
 
     for k, (plan, oc) in enumerate(per_order):
         month = plan.header["received_at"]
-        path = f"orders/{month:%Y}/{month:%m}/{plan.id}.yaml"
+        path = paths.order_path(plan.id, month)
         header = dict(plan.header)
         header["events"] = []
         head_text = render_order(header, ["演示工单：hotline demo 生成的虚构数据，非真实诉求。"]).removesuffix("events: []\n")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from hotline.workdays import WorkCalendar, end_of
 from hotline.records.rules import Rules
+from hotline.workdays import WorkCalendar, end_of
 
 DATA = Path(__file__).parents[1] / "data" / "demo.yaml"
 OFFICE = "县热线办"
@@ -318,21 +318,7 @@ class Simulation:
             last = review
 
         if limit >= 7 and not ctx["emergency"] and rng.random() < 0.06:
-            req_day = clock.shift(due, -1)
-            req = clock.moment(rng, req_day, after=last)
-            if req < end_of(due):
-                days = rng.randint(2, min(limit, 5))
-                reason, basis = rng.choice(self.m["extension_reasons"])
-                evs.append(self.ev(unit, at=req, type="延期申请", unit=unit, by=who.name, days=days, reason=reason, basis=basis))
-                review = clock.advance(req, rng.randint(30, 300))
-                approved = rng.random() < 0.85
-                granted = days if rng.random() < 0.8 else max(1, days - 1)
-                evs.append(self.ev("office", at=review, type="延期审核", unit=unit, by=OFFICE, approved=approved,
-                                   days=granted if approved and granted != days else None))
-                if approved:
-                    due = cal.add_workdays(due, granted).day
-                    ctx["plan"].flags.add("extension")
-                last = max(last, review)
+            due, last = self.extension(ctx, unit, who, due, last, limit)
 
         if rng.random() < 0.92:
             span = max(1, cal.workdays_between(last.date(), due))
@@ -353,6 +339,25 @@ class Simulation:
         text = ctx["reply"] if role == "主办" else "已配合主办单位办理：" + ctx["reply"]
         evs.append(self.ev(unit, at=reply, type="答复", unit=unit, by=self.handler(unit, reply.date()).name, text=text))
         return "replied", reply
+
+    def extension(self, ctx: dict, unit: str, who, due, last: datetime, limit: int):
+        """An extension request the day before the deadline and its review; returns (deadline, last event time)."""
+        rng, clock, evs = self.rng, self.clock, ctx["plan"].events
+        req = clock.moment(rng, clock.shift(due, -1), after=last)
+        if req < end_of(due):
+            days = rng.randint(2, min(limit, 5))
+            reason, basis = rng.choice(self.m["extension_reasons"])
+            evs.append(self.ev(unit, at=req, type="延期申请", unit=unit, by=who.name, days=days, reason=reason, basis=basis))
+            review = clock.advance(req, rng.randint(30, 300))
+            approved = rng.random() < 0.85
+            granted = days if rng.random() < 0.8 else max(1, days - 1)
+            evs.append(self.ev("office", at=review, type="延期审核", unit=unit, by=OFFICE, approved=approved,
+                               days=granted if approved and granted != days else None))
+            if approved:
+                due = self.cal.add_workdays(due, granted).day
+                ctx["plan"].flags.add("extension")
+            last = max(last, review)
+        return due, last
 
     def callbacks(self, ctx: dict, unit: str, replied: datetime) -> None:
         rng, clock, evs = self.rng, self.clock, ctx["plan"].events

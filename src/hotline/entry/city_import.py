@@ -26,6 +26,7 @@ import yaml
 
 from hotline.entry.order_edit import Refused, new_order
 from hotline.load import Context
+from hotline.records import paths
 from hotline.records.models import Category
 from hotline.times import format_time, parse_time
 
@@ -204,7 +205,7 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Repor
             report.failed.append((rno, f"工单编号 {oid} 与第 {seen[oid]} 行重复"))
             continue
         seen[oid] = rno
-        if list(Path(ctx.root).glob(f"orders/*/*/{oid}.yaml")):
+        if paths.find_order(ctx.root, oid):
             report.existing.append((rno, oid))
             continue
         raw_cat = _text(cell("category"))

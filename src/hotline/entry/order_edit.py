@@ -23,19 +23,20 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from hotline.records import privacy as pii
-from hotline.util.atomic import write_text
 from hotline.checks.orders import order_location, personal_data
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
+from hotline.records import paths
+from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES, Order
-from hotline.records.writer import EVENT_KEY_ORDER, render_order
-from hotline.times import format_time, parse_time
 from hotline.records.validate import errors_to_findings, to_model
+from hotline.records.writer import EVENT_KEY_ORDER, render_order
 from hotline.records.yaml_items import items
 from hotline.records.yaml_reader import Document, parse_text
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.checks.reply_confirmation import unconfirmed_reply
+from hotline.times import format_time, parse_time
+from hotline.util.atomic import write_text
 
 TEXT_FIELDS = ("note", "text", "reason", "basis", "office")
 BOOL_WORDS = {"true": True, "false": False, "是": True, "否": False, "同意": True, "不同意": False, "yes": True, "no": False}
@@ -230,7 +231,7 @@ def new_order(ctx: Context, fields: dict, dispatches: list[tuple[str, str]], at:
     """Create ``orders/YYYY/MM/<id>.yaml`` from ``fields`` (masked on the way in), with optional 派单 events."""
     root = Path(ctx.root)
     oid = str(fields.get("id", ""))
-    if oid and (list(root.glob(f"orders/*/*/{oid}.yaml")) or list(root.glob(f"orders/*/*/{oid}.yml"))):
+    if oid and paths.find_order(root, oid):
         raise Refused([f"工单 {oid} 已经存在：不能重复新建"])
     data = masked_order(fields)
     events = []
@@ -241,7 +242,7 @@ def new_order(ctx: Context, fields: dict, dispatches: list[tuple[str, str]], at:
         received = parse_time(data["received_at"]) if data.get("received_at") else None
     except ValueError as e:
         raise Refused([str(e)]) from None
-    rel = f"orders/{received:%Y}/{received:%m}/{oid}.yaml" if received and oid else f"orders/{oid or '未命名'}.yaml"
+    rel = paths.order_path(oid, received) if received and oid else f"{paths.ORDERS}/{oid or '未命名'}.yaml"
     text = render_order(data, [comment] if comment else [])
     doc = parse_text(rel, text)
     order, errs = to_model(doc, Order)

@@ -13,7 +13,7 @@ unit changes reported late, and an incomplete (shallow) history.
 
 Findings point at the committed version of each file (the line where the event is in HEAD). The checks
 are pure: ``audit(history, context)``; ``history_check`` reads the history and is what ``hotline check``
-runs (registered in ``checker.EXTRA_CHECKS``).
+runs (listed in ``checks.suite``).
 """
 
 from __future__ import annotations
@@ -22,21 +22,22 @@ import pickle
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from hotline.history import store as history_mod
+from hotline.findings import Finding
+from hotline.history import reader as history_mod
+from hotline.history.store import CommitInfo, History, Removal
+from hotline.records import paths
+from hotline.records.context import Context
+from hotline.records.models import Unit
+from hotline.records.units import office_accounts
+from hotline.records.yaml_items import key_of
+from hotline.times import format_time, parse_date, parse_time
 from hotline.util.atomic import write_bytes
 from hotline.workdays import WorkCalendar
-from hotline.check import EXTRA_CHECKS
-from hotline.findings import Finding
-from hotline.history.store import CommitInfo, History, Removal
-from hotline.load import Context
-from hotline.records.models import Unit
-from hotline.times import format_time, parse_date, parse_time
-from hotline.records.yaml_items import key_of
 
 
 def office_maintainers(units: dict[str, Unit]) -> set[str]:
     """Git accounts of the hotline office (热线管理机构): allowed to correct recorded events."""
-    return {a.lower() for u in units.values() if u.type == "热线管理机构" for a in u.maintainers}
+    return office_accounts(units)
 
 
 class Timeliness:
@@ -97,7 +98,7 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
     out += _unit_findings(hist, ctx.calendar, rules.unit_change_report_days)
     office = office_maintainers(ctx.units)
     for r in hist.rewrites:
-        if r.path.startswith("orders/"):
+        if paths.is_order_path(r.path):
             out.append(_rewrite_finding(hist, r, office))
     return out
 
@@ -115,7 +116,7 @@ def _order_findings(hist: History, cal: WorkCalendar, tolerance: int, since: str
     item_commit, item_at, times, fi_item, fi_line, f_items = s.item_commit, s.item_at, s.times, s.fi_item, s.fi_line, s.f_items
     for i, path in enumerate(s.paths):
         count = f_items[2 * i + 1]
-        if count <= 0 or not path.startswith("orders/"):
+        if count <= 0 or not paths.is_order_path(path):
             continue
         start = f_items[2 * i]
         for n in range(count):
@@ -232,5 +233,3 @@ def history_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
         pass
     return found
 
-
-EXTRA_CHECKS.append(history_check)

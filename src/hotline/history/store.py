@@ -1,6 +1,6 @@
 """The history reader (Git 历史): which commit brought each event and each unit change into the records.
 
-One pass over the history (``historywalk``): a single ``git log --raw`` (newest first, merges compared
+One pass over the history (``history.walk``): a single ``git log --raw`` (newest first, merges compared
 with their first parent) lists the order and unit files each commit changed, with old and new blob ids; a single
 ``git cat-file --batch-command`` streams the new versions while ``git log`` is still running. Each
 version is compared with the version before it (which arrives a little later in the stream): when the
@@ -13,8 +13,8 @@ appended after it, a file moved to another folder keeps its history, and a merel
 not a changed one. A removal counts as a rewrite only on the main line (the first-parent chain of HEAD):
 a branch that fixes its own typo before it is merged has rewritten nothing that was on main.
 
-The state is cached in ``.cache/hotline/history.pickle`` as plain arrays, with the last commit read; the
-next run reads only ``last..HEAD`` (everything again when HEAD no longer descends from it). In a shallow
+This module holds what the walk (``history.walk``) finds, as plain arrays (``Store``), and the view the
+rest of the program asks (``History``); ``history.reader`` runs the walk and keeps the cache. In a shallow
 clone the commits at the boundary seem to add everything they contain: what they hold is marked as of
 unknown origin and the history is reported as incomplete (``shallow``).
 
@@ -24,7 +24,6 @@ Commit authors map to Git-host accounts by the local part of their e-mail addres
 
 from __future__ import annotations
 
-import pickle
 from array import array
 from binascii import hexlify
 from collections.abc import Iterator
@@ -34,23 +33,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hotline import __version__
-from hotline.git import commands as gitcmd
-from hotline.util.atomic import write_bytes
-from hotline.times import BEIJING
+from hotline.records.units import account_of_email
 from hotline.records.yaml_items import key_of
+from hotline.times import BEIJING
 
 CACHE_FILE = Path(".cache") / "hotline" / "history.pickle"
 FORMAT = 2
 TRACKED = {"orders": "events", "units": "changes"}
 UNKNOWN = -1  # commit of items whose origin lies before a shallow clone's boundary
-
-
-def account_of(email: str) -> str:
-    """The Git-host account of a commit author: the local part of the e-mail address."""
-    local = email.strip().strip("<>").split("@", 1)[0]
-    if "+" in local and local.split("+", 1)[0].isdigit():  # GitHub noreply: 12345+login@users.noreply.github.com
-        local = local.split("+", 1)[1]
-    return local.lower()
 
 
 def tracked_list(path: str) -> str | None:
@@ -71,7 +61,7 @@ class CommitInfo:
 
     @property
     def account(self) -> str:
-        return account_of(self.email)
+        return account_of_email(self.email)
 
     @property
     def committed_at(self) -> datetime:
@@ -254,49 +244,3 @@ class History:
         s = self.store
         times = [s.times[i] for i in range(len(s.times)) if s.parents[i] < 0]
         return datetime.fromtimestamp(min(times), BEIJING).replace(tzinfo=None) if times else None
-
-
-# --- reading -------------------------------------------------------------------------------------
-
-
-def read(root: Path | str, *, use_cache: bool = True) -> History | None:
-    """The history of the records repository at ``root``; None when it is not in a Git work tree."""
-    root = Path(root)
-    top = gitcmd.toplevel(root)
-    if top is None:
-        return None
-    prefix = root.resolve().relative_to(top.resolve()).as_posix() if root.resolve() != top.resolve() else ""
-    head = gitcmd.head(root)
-    boundary = gitcmd.shallow_boundary(root)
-    if head is None:
-        return History(root, None, bool(boundary), Store(boundary))
-    cache_path = root / CACHE_FILE
-    store = _load(cache_path) if use_cache else None
-    if store is not None and (store.boundary != boundary or store.head != head and not gitcmd.is_ancestor(root, store.head, head)):
-        store = None
-    cold = store is None
-    if store is None:
-        store = Store(boundary)
-    before = len(store.times)
-    if store.head != head:
-        from hotline.history.walk import Walk
-
-        Walk(root, store, prefix).run(f"{store.head}..{head}" if store.head else head)
-        store.head = head
-        if use_cache:
-            try:
-                write_bytes(cache_path, pickle.dumps(store, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                pass  # a read-only checkout still gets its answer
-    return History(root, head, bool(boundary), store, cold, len(store.times) - before)
-
-
-def _load(path: Path) -> Store | None:
-    try:
-        with open(path, "rb") as fh:
-            store = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, KeyError):
-        return None
-    if not isinstance(store, Store) or getattr(store, "format", None) != FORMAT or store.version != __version__:
-        return None
-    return store

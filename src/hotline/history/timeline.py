@@ -17,10 +17,10 @@ from pathlib import Path
 
 from hotline.history.audit import Timeliness
 from hotline.history.store import CommitInfo, History, Removal
-from hotline.load import Context
+from hotline.records.context import Context
 from hotline.records.models import Order, Unit
-from hotline.times import format_time
 from hotline.records.yaml_items import fields, items_or_yaml, key_of
+from hotline.times import format_time
 
 
 @dataclass

@@ -23,7 +23,13 @@ from pathlib import Path
 
 from hotline.git import commands as gitcmd
 from hotline.history.store import TRACKED, UNKNOWN, Removal, Store, tracked_list
-from hotline.records.yaml_items import at_type_unit, items_or_yaml, key_of, same_item, tail_items
+from hotline.records.yaml_items import (
+    at_type_unit,
+    items_or_yaml,
+    key_of,
+    same_item,
+    tail_items,
+)
 
 _PENDING = -2  # an item whose introducing commit has not been met yet
 _LOG_FORMAT = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%ct"

@@ -20,13 +20,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from hotline.records import privacy as pii
-from hotline.workdays import WorkCalendar
+from hotline.host.permissions import Rights
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
+from hotline.records import paths
+from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES
-from hotline.host.permissions import Rights
 from hotline.times import format_time
+from hotline.workdays import WorkCalendar
 
 MAX_BODY = 64 * 1024
 FORM_TYPES = ("接收", "联系", "答复", "退回申请", "延期申请")
@@ -144,10 +145,10 @@ def _resolve_unit(value: str, ctx: Context) -> str | None:
 
 
 def find_order(root: Path, order_id: str) -> Path | None:
-    if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", order_id):
+    if len(order_id) > 64:
         return None
-    hits = sorted((root / "orders").glob(f"*/*/{order_id}.yaml"))
-    return hits[0] if hits else None
+    rel = paths.find_order(root, order_id)
+    return Path(root) / rel if rel else None
 
 
 def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outcome:

@@ -19,10 +19,15 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.git import changes as gitrun
-from hotline.check import run_check
 from hotline.host.client import Host
-from hotline.host.intake_form import IntakeRequest, build_request, error_comment, is_form, order_add_argv
-from hotline.load import load_context
+from hotline.host.intake_form import (
+    IntakeRequest,
+    build_request,
+    error_comment,
+    is_form,
+    order_add_argv,
+)
+from hotline.load import load_context, run_check
 
 Appender = Callable[[Path, IntakeRequest, dict[str, str]], None]
 

@@ -22,18 +22,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.git import changes as gitrun
 from hotline.findings import Finding
+from hotline.git import changes as gitrun
 from hotline.records.models import Unit
 from hotline.records.rules import PermissionRules, Rules
+from hotline.records.units import is_office, units_of
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, decode, parse_text
-
-OFFICE_TYPE = "热线管理机构"
-
-
-def login(name: str) -> str:
-    return name.strip().lstrip("@").lower()
 
 
 @dataclass
@@ -47,9 +42,8 @@ class Rights:
 
     @classmethod
     def of(cls, account: str, units: dict[str, Unit], rules: Rules | None) -> "Rights":
-        me = login(account)
-        mine = {u.id for u in units.values() if me in {login(m) for m in u.maintainers}}
-        office = any(units[u].type == OFFICE_TYPE for u in mine)
+        mine = units_of(account, units)
+        office = any(is_office(units[u]) for u in mine)
         allowed = set((rules.permissions if rules else PermissionRules()).unit_events)
         return cls(account, office, mine, allowed)
 

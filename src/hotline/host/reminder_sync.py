@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hotline.host.client import Host, HostError, Issue
+from hotline.host.reminders import (
+    STATE_LABELS,
+    Plan,
+    dispatch_states,
+    label_specs,
+    plan,
+    reminders,
+)
 from hotline.load import Repository
-from hotline.host.reminders import STATE_LABELS, Plan, dispatch_states, label_specs, plan, reminders
 
 
 @dataclass

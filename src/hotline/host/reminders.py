@@ -18,16 +18,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hotline.workdays import end_of
 from hotline.host.client import Issue, LabelSpec
-from hotline.lifecycle.derive import DispatchState
+from hotline.lifecycle.state import DispatchState
+from hotline.lifecycle.status import DUE_SOON, FLAG_WORDS, OVERDUE, reminder
 from hotline.load import Repository
 from hotline.records.models import Unit
 from hotline.records.privacy import mask_text
 from hotline.times import format_date, format_time
 
-DUE_SOON, OVERDUE = "due_soon", "overdue"
-STATE_LABELS = {DUE_SOON: "即将到期", OVERDUE: "逾期"}
+STATE_LABELS = FLAG_WORDS
 STATE_COLORS = {DUE_SOON: "fbca04", OVERDUE: "d73a4a"}  # yellow and red, as on the site
 UNIT_LABEL_COLOR = "1d76db"
 MARKER = re.compile(r"<!--\s*hotline:order=([A-Za-z0-9-]+)\s+unit=([a-z0-9-]+)\s*-->")
@@ -127,28 +126,12 @@ def _cell(value: str) -> str:
     return mask_text(str(value)).replace("|", "｜").replace("\n", " ")
 
 
-def reminder_state(s: DispatchState, as_of: datetime, repo: Repository) -> str | None:
-    """DUE_SOON, OVERDUE or None for a dispatch as of ``as_of`` (pending dispatches only)."""
-    if s.returned or s.completed:
-        return None
-    if as_of >= end_of(s.current_due):
-        return OVERDUE
-    if s.due_soon:
-        return DUE_SOON
-    if s.overdue:  # an earlier phase was late (a late reply, then a redo): the lifecycle skips due-soon
-        days = repo.rules.deadlines.due_soon_days
-        start = repo.calendar.previous_workday(s.current_due, days) if days else s.current_due
-        if as_of.date() >= start:
-            return DUE_SOON
-    return None
-
-
 def reminders(repo: Repository, as_of: datetime) -> list[Reminder]:
     out = []
     for state in repo.states(as_of):
         order = state.order
         for s in state.dispatches:
-            kind = reminder_state(s, as_of, repo)
+            kind = reminder(s)
             if kind is None:
                 continue
             unit = repo.units.get(s.unit)
@@ -249,7 +232,7 @@ def close_reason(key: Key, states: dict[Key, DispatchState], units: dict[str, Un
         return f"{name}的退回申请已获同意，该派单结束，本提醒关闭。"
     if s.completed:
         when = format_time(s.redo_reply_at or s.reply_at)
-        late = "（超过期限）" if s.overdue else ""
+        late = "（超过期限）" if s.was_late else ""
         return f"{name}已于 {when} 答复{late}，本提醒关闭。"
     return f"办理期限现为 {format_date(s.current_due)}，暂未到提醒时间，本提醒关闭；临近期限时会重新打开。"
 

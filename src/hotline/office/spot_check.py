@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 
 from hotline.lifecycle.derive import derive
-from hotline.office.checklist import QUESTIONS, checklist_path
+from hotline.records.spot_checklist import QUESTIONS, checklist_path
 from hotline.records.models import Order, SpotCheckList, Unit
 from hotline.records.rules import Rules
 from hotline.scoring.period import Period

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.util.atomic import write_text_if_changed
-from hotline.check import EXTRA_CHECKS
 from hotline.findings import Finding
 from hotline.records.models import Unit
+from hotline.records.units import is_office, maintainers
+from hotline.util.atomic import write_text_if_changed
 
 GITHUB_FILE = ".github/CODEOWNERS"
 GITEA_FILE = ".gitea/CODEOWNERS"
-OFFICE_TYPE = "热线管理机构"
 
 HEADER = (
     "# 由 hotline codeowners 根据 units/*.yaml 的 maintainers 生成，请勿手工修改；\n"
@@ -31,20 +30,14 @@ HEADER = (
 
 
 def _owners(accounts) -> list[str]:
-    seen, out = set(), []
-    for a in accounts:
-        name = a.strip().lstrip("@")
-        if name and name.lower() not in seen:
-            seen.add(name.lower())
-            out.append("@" + name)
-    return out
+    return ["@" + name for name in maintainers(accounts)]
 
 
 def _rows(units: dict[str, Unit]) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    office = _owners(m for u in sorted(units.values(), key=lambda u: u.id) if u.type == OFFICE_TYPE for m in u.maintainers)
+    office = _owners(m for u in sorted(units.values(), key=lambda u: u.id) if is_office(u) for m in u.maintainers)
     rows = []
     for u in sorted(units.values(), key=lambda u: u.id):
-        if u.type == OFFICE_TYPE or not u.maintainers:
+        if is_office(u) or not u.maintainers:
             continue
         rows.append((u.id, _owners(list(u.maintainers) + [o[1:] for o in office])))
     return office, rows
@@ -102,10 +95,3 @@ def codeowners_findings(root: Path, units: dict[str, Unit]) -> list[Finding]:
             out.append(Finding(rel, 0, "codeowners-stale", f"{rel} 与单位文件中的维护人（maintainers）不一致：请运行 hotline codeowners 重新生成"))
     return out
 
-
-def _extra_check(root, ctx, as_of) -> list[Finding]:
-    return codeowners_findings(Path(root), ctx.units)
-
-
-if _extra_check not in EXTRA_CHECKS:
-    EXTRA_CHECKS.append(_extra_check)

@@ -94,13 +94,3 @@ def load_entries(root: Path | str, known_units: set[str]) -> tuple[list[Entry], 
     entries.sort(key=lambda e: (e.meta.unit, e.meta.category, e.meta.title))
     return entries, findings
 
-
-def knowledge_check(root: Path, ctx, as_of) -> list[Finding]:
-    """``hotline check`` also reads the knowledge base: its front-matter problems, with file and line."""
-    return load_entries(root, set(ctx.units))[1]
-
-
-from hotline.check import EXTRA_CHECKS
-
-if knowledge_check not in EXTRA_CHECKS:
-    EXTRA_CHECKS.append(knowledge_check)

@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from hotline.times import format_date, format_time, parse_date, parse_time
 

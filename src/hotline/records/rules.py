@@ -13,7 +13,16 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
-from hotline.records.models import BONUS_NAMES, CallbackResult, Category, Day, HotlineSetup, Record, Role, UnitType
+from hotline.records.models import (
+    BONUS_NAMES,
+    CallbackResult,
+    Category,
+    Day,
+    HotlineSetup,
+    Record,
+    Role,
+    UnitType,
+)
 
 
 def _parse_hhmm(value: object) -> time:

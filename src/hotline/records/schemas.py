@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from hotline.util.atomic import write_text_if_changed
 from hotline.records.models import HolidayYear, Order, ScoringEvent, SpotCheckList, Unit
 from hotline.records.rules import Rules
+from hotline.util.atomic import write_text_if_changed
 
 SCHEMAS = {
     "order.schema.json": ("工单（orders/YYYY/MM/<id>.yaml）", TypeAdapter(Order)),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from hotline import __version__
 from hotline.git import refs as gitrefs
+from hotline.records import paths
 from hotline.util.atomic import write_bytes
 
 ARCHIVE_DIR = "archives"
@@ -47,7 +48,7 @@ def zip_name(month: str) -> str:
 
 
 def list_archives(root: Path):
-    from hotline.site.model import Archive
+    from hotline.reports.publication import Archive
 
     out = []
     for t in gitrefs.tags(root):
@@ -71,20 +72,20 @@ def _zip(files: dict[str, bytes], stamp: datetime) -> bytes:
 
 
 def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
-    from hotline.reports.documents import register_xlsx, report_docx
     from hotline.load import load
-    from hotline.site.build import read_advice
-    from hotline.site.model import compute
+    from hotline.reports.documents import register_xlsx, report_docx
+    from hotline.reports.publication import compute
+    from hotline.reports.sources import read_advice
 
     root = Path(root).resolve()
     if not MONTH.match(month):
         raise ArchiveError(f"月份“{month}”格式不对，应写成 YYYY-MM，如 2026-11")
     if not gitrefs.is_repository(root):
         raise ArchiveError(f"{root} 不是 Git 仓库：归档要在封存时的提交上打标签")
-    folder = root / "orders" / month[:4] / month[5:]
+    folder = root / paths.month_folder_of(month)
     order_files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not order_files:
-        raise ArchiveError(f"{month} 没有工单（orders/{month[:4]}/{month[5:]}/ 下没有文件），无需归档")
+        raise ArchiveError(f"{month} 没有工单（{paths.month_folder_of(month)}/ 下没有文件），无需归档")
     changed = gitrefs.dirty(root, RECORD_PATHS)
     if changed:
         raise ArchiveError(f"有 {len(changed)} 个记录文件尚未提交（如 {changed[0]}）：请先提交，归档内容必须与所封存的提交一致")
@@ -99,8 +100,7 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
     if repo.context.rules is None:
         raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     from hotline.records.knowledge import load_entries
-
-    from hotline.site.timelines import read_history
+    from hotline.reports.sources import read_history
 
     entries, _ = load_entries(root, set(repo.units))
     history, change_commits, scoring_orders = read_history(root, repo)

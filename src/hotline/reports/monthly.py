@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from hotline.lifecycle.derive import DispatchState, OrderState
+from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.records.models import Unit
 from hotline.records.rules import Rules
+from hotline.scoring.measures import Policy, meets, percent
 
 RATE_NAMES = {
     "timely": "及时接收率",
@@ -30,6 +31,13 @@ RATE_NAMES = {
     "overdue": "逾期率",
     "satisfied": "回访满意率",
     "complaints": "投诉举报率",
+}
+RATE_MEASURES = {  # each rate's measure in ``scoring.measures``
+    "timely": "timely_receipt",
+    "on_time": "on_time",
+    "overdue": "overdue",
+    "satisfied": "satisfied",
+    "complaints": "complaints",
 }
 CATEGORIES = ("咨询", "建议", "求助", "投诉", "举报")
 
@@ -49,41 +57,8 @@ def month_label(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:7])}月"
 
 
-def percent(num: int, den: int) -> Decimal | None:
-    """num/den as a percentage, half up to two places (None when there is no denominator)."""
-    if den == 0:
-        return None
-    return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def fmt_percent(p: Decimal | None) -> str:
     return "—" if p is None else f"{p}%"
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What the rules say about counting (from ``scoring/rules.yaml``)."""
-
-    roles: frozenset[str]
-    exclude_returned: bool
-    satisfied: frozenset[str]
-    complaint_categories: frozenset[str]
-
-    @classmethod
-    def of(cls, rules: Rules) -> "Policy":
-        a = rules.assessment
-        if a is None:
-            raise ValueError("scoring/rules.yaml 缺少 assessment 部分：五率的口径（转办总件数、满意的结果）从这里读取")
-        complaints = next((i for i in a.items if getattr(i, "measure", None) == "complaints"), None)
-        return cls(
-            frozenset(a.denominator.roles),
-            a.denominator.exclude_returned,
-            frozenset(a.satisfied),
-            frozenset(complaints.categories if complaints else ()),
-        )
-
-    def counts(self, s: DispatchState) -> bool:
-        return s.role in self.roles and not (self.exclude_returned and s.returned)
 
 
 @dataclass
@@ -102,11 +77,8 @@ class Rates:
         if not policy.counts(s):
             return
         self.total += 1
-        self.timely += s.timely_receipt is True
-        self.on_time += s.replied_on_time is True
-        self.overdue += s.overdue
-        self.satisfied += final_callback in policy.satisfied
-        self.complaints += s.category in policy.complaint_categories
+        for key, measure in RATE_MEASURES.items():
+            setattr(self, key, getattr(self, key) + meets(measure, s, final_callback, policy))
 
     def rate(self, key: str) -> Decimal | None:
         return percent(getattr(self, key), self.total)
@@ -184,7 +156,7 @@ def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repe
             um.returns_approved += s.returned
             um.extension_requests += s.extension_requests
             um.extension_days += s.extension_days
-            um.overdue += s.overdue
+            um.overdue += s.was_late
             um.pending += not s.completed and not s.returned
         prev, ly = previous_month(month), previous_month(month, 12)
         repeated = sorted(((u, m.overdue) for u, m in per_unit.items() if m.overdue >= repeated_delay_min), key=lambda x: (-x[1], x[0]))
@@ -199,7 +171,7 @@ def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repe
             redo=[s for s in ds if s.redo_at is not None],
             returns=[s for s in ds if s.return_requested_at is not None],
             extensions=[s for s in ds if s.extension_requests],
-            overdue=[s for s in ds if s.overdue],
+            overdue=[s for s in ds if s.was_late],
             provisional=any(s.provisional for s in ds),
             repeated_delay_units=repeated,
         )

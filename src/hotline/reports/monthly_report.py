@@ -11,9 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from hotline.records import privacy as pii
-from hotline.reports.hot_topics import HotTopics
 from hotline.records.models import Unit
-from hotline.reports.monthly import CATEGORIES, RATE_NAMES, MonthStats, fmt_percent, month_label
+from hotline.reports.hot_topics import HotTopics
+from hotline.reports.monthly import (
+    CATEGORIES,
+    RATE_NAMES,
+    MonthStats,
+    fmt_percent,
+    month_label,
+)
 
 TITLE = "泽州县12345政务服务热线月报"
 NUMERALS = "一二三四五六七八九十"

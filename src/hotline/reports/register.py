@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.lifecycle.status import on_time_word
 from hotline.records import privacy as pii
-from hotline.lifecycle.derive import DispatchState, OrderState
 from hotline.records.models import Unit
 from hotline.reports.monthly import month_label, month_of
 
@@ -127,16 +128,6 @@ def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
     return "；".join(out)
 
 
-def on_time_text(s: DispatchState) -> str:
-    if s.returned:
-        return "已退回"
-    if s.overdue:
-        return "否"
-    if s.replied_on_time:
-        return "是"
-    return "办理中"
-
-
 def registers(states: list[OrderState], units: dict[str, Unit], satisfied: frozenset[str] = frozenset(),
               notes: dict[tuple[str, str], list[str]] | None = None) -> dict[tuple[str, str], Register]:
     """(unit id, month) → register, for every unit and month with dispatches.
@@ -164,7 +155,7 @@ def registers(states: list[OrderState], units: dict[str, Unit], satisfied: froze
                 due=s.current_due,
                 accepted_at=s.accepted_at,
                 replied_at=s.reply_at,
-                on_time=on_time_text(s),
+                on_time=on_time_word(s),
                 callback=st.final_callback or "",
                 redo="是" if s.redo_at is not None else "否",
                 remarks=remarks(s, (notes or {}).get((s.order_id, s.unit))),

@@ -16,12 +16,30 @@ The API (stable)::
     both = compare_profiles(inputs, "2026", as_of=now)                  # -> ProfileComparison
 """
 
-from hotline.scoring.engine import ProfileComparison, compare_profiles, grade_of, score_collected, score_units
-from hotline.scoring.inputs import ChangeKey, Collected, ScoringInputs, change_key, collect
+from hotline.scoring.engine import (
+    ProfileComparison,
+    compare_profiles,
+    grade_of,
+    score_collected,
+    score_units,
+)
+from hotline.scoring.inputs import (
+    ChangeKey,
+    Collected,
+    ScoringInputs,
+    change_key,
+    collect,
+)
 from hotline.scoring.numbers import rounded, shown
 from hotline.scoring.period import Period, parse_period
 from hotline.scoring.rates import formula_text
-from hotline.scoring.results import Assessment, Evidence, ItemScore, RectificationCase, UnitScore
+from hotline.scoring.results import (
+    Assessment,
+    Evidence,
+    ItemScore,
+    RectificationCase,
+    UnitScore,
+)
 
 __all__ = [
     "Assessment",

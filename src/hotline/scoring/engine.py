@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 
-from hotline.records.rules import PROFILES, AssessmentRules, ChangeReportItem, DeductionItem, RateItem, SetupItem
 from hotline.checks.assessment_events import unusable
+from hotline.records.rules import (
+    PROFILES,
+    AssessmentRules,
+    ChangeReportItem,
+    DeductionItem,
+    RateItem,
+    SetupItem,
+)
 from hotline.scoring.deductions import bonus, deduction_item, special_supervisions, vetoes
 from hotline.workdays import end_of
 from hotline.scoring.inputs import Collected, ScoringInputs, collect

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from hotline.workdays import WorkCalendar, end_of
-from hotline.lifecycle.derive import DispatchState, derive
+from hotline.lifecycle.derive import derive
+from hotline.lifecycle.state import DispatchState
 from hotline.records.models import MERGE, Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
 from hotline.scoring.period import Period
+from hotline.workdays import WorkCalendar, end_of
 
 ChangeKey = tuple[str, date, str]  # (unit id, effective, note): one entry of a unit file's ``changes``
 _BEIJING = timezone(timedelta(hours=8))

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from hotline.workdays import WorkCalendar, end_of
 from hotline.records.models import ScoringEvent
 from hotline.records.rules import AssessmentRules
 from hotline.scoring.period import Period
 from hotline.scoring.results import RectificationCase, UnitScore
 from hotline.scoring.setup import event_evidence
+from hotline.workdays import WorkCalendar, end_of
 
 NOTICE, REPORT = "整改通知", "整改报告"
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Literal
 
 from hotline.findings import Finding
-from hotline.times import format_date, format_time
 from hotline.scoring.period import Period
+from hotline.times import format_date, format_time
 
 EvidenceKind = Literal["order", "event", "unit", "change"]
 

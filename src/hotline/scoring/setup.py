@@ -9,14 +9,13 @@ assessment event for one of these items in the period (an inspection finding) al
 
 from __future__ import annotations
 
-
-from hotline.workdays import end_of
 from hotline.records.models import ScoringEvent, Unit
 from hotline.records.rules import ChangeReportItem, SetupItem
-from hotline.times import format_date, format_time
 from hotline.scoring.inputs import Collected, beijing, change_key
 from hotline.scoring.numbers import ZERO, shown
 from hotline.scoring.results import Evidence, ItemScore
+from hotline.times import format_date, format_time
+from hotline.workdays import end_of
 
 
 def event_evidence(ev: ScoringEvent, reason: str | None = None) -> Evidence:

@@ -7,36 +7,20 @@ Every figure comes from ``hotline.scoring`` (both profiles, scored once per peri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from markupsafe import Markup
 
-from hotline.scoring import Assessment, ProfileComparison, UnitScore, compare_profiles, formula_text, parse_period, shown
+from hotline.reports.publication import PeriodScores, Publication
+from hotline.scoring import (
+    UnitScore,
+    formula_text,
+    shown,
+)
 from hotline.site import charts
 from hotline.site.render import Page, a, chart, table, tag
-
-if TYPE_CHECKING:
-    from hotline.site.model import SiteModel
 
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"
 PROFILE_NAMES = {"consistent": "按满分一致的公式（现行）", "literal": "按通知印发的公式"}
-
-
-@dataclass
-class PeriodScores:
-    label: str
-    title: str
-    comparison: ProfileComparison
-
-    @property
-    def profiles(self) -> list[str]:
-        return list(self.comparison.assessments)
-
-    @property
-    def default(self) -> Assessment:
-        return self.comparison.assessments[self.profiles[0]]
 
 
 def period_path(label: str) -> str:
@@ -45,24 +29,6 @@ def period_path(label: str) -> str:
 
 def unit_path(label: str, unit: str) -> str:
     return f"assessment/{label}/{unit}.md"
-
-
-def periods_of(months: list[str]) -> list[str]:
-    """Months with data and the years they fall in, newest first."""
-    years = sorted({m[:4] for m in months}, reverse=True)
-    out = []
-    for y in years:
-        out.append(y)
-        out.extend(m for m in sorted(months, reverse=True) if m.startswith(y))
-    return out
-
-
-def score_periods(inputs, months: list[str], as_of) -> list[PeriodScores]:
-    out = []
-    for label in periods_of(months):
-        period = parse_period(label)
-        out.append(PeriodScores(label, period.title, compare_profiles(inputs, period, as_of=as_of)))
-    return out
 
 
 def _pts(value) -> str:
@@ -74,7 +40,7 @@ def _grade(u: UnitScore) -> Markup:
     return Markup('<span class="{}">{}</span>').format(cls, u.grade)
 
 
-def index_page(model: SiteModel, scored: list[PeriodScores]) -> Page:
+def index_page(model: Publication, scored: list[PeriodScores]) -> Page:
     src = INDEX
     lines = ["# 考核\n",
              "按《泽州县12345政务服务热线实施意见（试行）》§三 的 16 项内容、加分项和否决项，对各承办单位按月和按年计算。"
@@ -115,7 +81,7 @@ def _ranking_table(src: str, p: PeriodScores, limit: int | None = None) -> str:
     return table(headers, rows, numeric=(0, 2, 3, 4, 5))
 
 
-def period_page(model: SiteModel, p: PeriodScores) -> Page:
+def period_page(model: Publication, p: PeriodScores) -> Page:
     src = period_path(p.label)
     d = p.default
     lines = [f"# {p.title}考核\n",
@@ -151,7 +117,7 @@ def _evidence(src: str, it_evidence) -> Markup:
     return Markup("<br>").join(parts)
 
 
-def unit_page(model: SiteModel, p: PeriodScores, unit: str) -> Page:
+def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
     src = unit_path(p.label, unit)
     profiles = p.profiles
     scores = {q: p.comparison.assessments[q].unit(unit) for q in profiles}
@@ -177,7 +143,7 @@ def unit_page(model: SiteModel, p: PeriodScores, unit: str) -> Page:
                 {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"], "search": {"exclude": True}})
 
 
-def rules_page(model: SiteModel, rules_assessment, scored: list[PeriodScores]) -> Page:
+def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores]) -> Page:
     src = RULES
     a_ = rules_assessment
     lines = ["# 考核规则\n",

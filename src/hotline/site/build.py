@@ -18,23 +18,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from hotline.reports import archive as archives_mod
-from hotline.util import parallel
-from hotline.reports.documents import register_xlsx, report_docx
 from hotline.findings import Finding
+from hotline.history.unit_versions import read_versions
+from hotline.load import load
 from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
 from hotline.records.knowledge import load_entries
-from hotline.load import load
+from hotline.reports import archive as archives_mod
+from hotline.reports.documents import register_xlsx, report_docx
+from hotline.reports.publication import compute
+from hotline.reports.sources import read_advice, read_history
+from hotline.site import assessment, data, office_pages, pages
 from hotline.times import now_beijing
-from hotline.history.unit_versions import read_versions
-from hotline.site import assessment, data, office_pages, pages, timelines
-from hotline.site.model import compute
+from hotline.util import parallel
 
 BUILD_DIR = Path("build") / "site-docs"
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)
 VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
 VENDOR_FILES = ("echarts.min.js", "ECHARTS-LICENSE.txt", "ECHARTS-NOTICE.txt")
-ADVICE_DIR = "reports"  # optional hand-written 下步工作建议: reports/YYYY-MM.md in the records folder
 
 
 class SiteBuildError(Exception):
@@ -57,13 +57,6 @@ def config_path(root: Path) -> Path:
         if (d / "mkdocs.yml").is_file() and (d / "site_src").is_dir():
             return d / "mkdocs.yml"
     raise SiteBuildError(f"找不到网站配置 mkdocs.yml 和手写页面目录 site_src/：{root} 和 {PROJECT_DIR} 下都没有")
-
-
-def read_advice(root: Path) -> dict[str, str]:
-    folder = root / ADVICE_DIR
-    if not folder.is_dir():
-        return {}
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("????-??.md"))}
 
 
 def _write(path: Path, content: str | bytes) -> None:
@@ -92,7 +85,7 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     progress(f"读取 {len(repo.orders)} 件工单")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
-    history, change_commits, scoring_orders = timelines.read_history(root, repo) if read_git else (None, None, None)
+    history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
     progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
     model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
                     scoring_orders, read_versions(root) if read_git else None)

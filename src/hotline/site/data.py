@@ -11,25 +11,19 @@ from __future__ import annotations
 
 import json
 
+from hotline.lifecycle.state import OrderState
+from hotline.lifecycle.status import order_status
 from hotline.records import privacy as pii
-from hotline.lifecycle.derive import OrderState
-from hotline.reports.register import remarks
 from hotline.reports.monthly import month_of
-from hotline.site.model import SiteModel
+from hotline.reports.publication import Publication
+from hotline.reports.register import remarks
 
 TEXT_FIELDS = ("text", "note", "reason", "basis")
 
 
-def _status(st: OrderState) -> str:
-    lead = next((s for s in st.dispatches if s.role == "主办" and not s.returned), None) or (st.dispatches[-1] if st.dispatches else None)
-    if lead is None:
-        return "待派单"
-    return lead.status
-
-
 def _flags(st: OrderState) -> str:
     f = ""
-    if any(s.overdue and not s.completed and not s.returned for s in st.dispatches):
+    if any(s.overdue for s in st.dispatches):
         f += "o"
     if any(s.due_soon for s in st.dispatches):
         f += "s"
@@ -42,12 +36,12 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def index(model: SiteModel) -> str:
+def index(model: Publication) -> str:
     rows = []
     for st in sorted(model.states, key=lambda s: s.order.id):
         o = st.order
         units = list(dict.fromkeys(s.unit for s in st.dispatches))
-        rows.append([o.id, pii.mask_text(o.title), month_of(o.received_at), units, _status(st), _flags(st)])
+        rows.append([o.id, pii.mask_text(o.title), month_of(o.received_at), units, order_status(st), _flags(st)])
     return _dumps({"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "units": {u: model.unit_name(u) for u in model.units}, "orders": rows})
 
 
@@ -88,7 +82,7 @@ def _event(ev, h) -> dict:
     return d
 
 
-def order_detail(st: OrderState, model: SiteModel) -> dict:
+def order_detail(st: OrderState, model: Publication) -> dict:
     o = st.order
     hist = (model.history or {}).get(o.id)
     c = o.citizen
@@ -106,7 +100,7 @@ def order_detail(st: OrderState, model: SiteModel) -> dict:
         "dispatches": [
             {"unit": s.unit, "role": s.role, "dispatched": f"{s.dispatched_at:%Y-%m-%d %H:%M}", "due": str(s.current_due),
              "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "", "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
-             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "provisional": s.provisional, "remarks": remarks(s)}
+             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "was_late": s.was_late, "provisional": s.provisional, "remarks": remarks(s)}
             for s in st.dispatches
         ],
         "history": hist is not None,
@@ -115,7 +109,7 @@ def order_detail(st: OrderState, model: SiteModel) -> dict:
     }
 
 
-def shard(model: SiteModel, month: str) -> str:
+def shard(model: Publication, month: str) -> str:
     """JSON text of the orders received in ``month``."""
     out = {st.order.id: order_detail(st, model) for st in sorted(model.states, key=lambda s: s.order.id) if month_of(st.order.received_at) == month}
     return _dumps(out)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from hotline.office.repeats import suggest
-from hotline.office.timeliness import KINDS, awaiting_redispatch, by_month, figures, tasks
+from hotline.checks.office_timeliness import KINDS, awaiting_redispatch, by_month, figures, tasks
 from hotline.reports.monthly import month_label
-from hotline.site.model import SiteModel
+from hotline.reports.publication import Publication as SiteModel
 from hotline.site.pages import order_link
 from hotline.site.render import Page, a, table
 from hotline.times import format_date, format_time

@@ -11,21 +11,23 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
+from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.lifecycle.status import flag_word
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
-from hotline.lifecycle.derive import DispatchState, OrderState
-from hotline.reports.register import COLUMNS, Register
-from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
+from hotline.records.units import is_office
 from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_label
+from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
+from hotline.reports.publication import Publication
+from hotline.reports.register import COLUMNS, Register
 from hotline.site import charts
-from hotline.site.model import SiteModel
 from hotline.site.render import Page, a, admonition, cards, chart, table, tag
 
 ORDERS_PAGE = "orders/index.md"
 SUPERVISION_PAGE = "supervision.md"
 
 
-def _meta(model: SiteModel, provisional: bool = False, **extra) -> dict:
+def _meta(model: Publication, provisional: bool = False, **extra) -> dict:
     meta = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}"}
     if provisional:
         meta["provisional"] = True
@@ -85,7 +87,7 @@ def _rate_delta(now, before) -> str:
     return f"上月 {before}%" + (f"，{'+' if d > 0 else ''}{d} 个百分点" if d is not None else "")
 
 
-def home(model: SiteModel) -> Page:
+def home(model: Publication) -> Page:
     src = "index.md"
     cur = model.current
     month = model.this_month if model.this_month in model.stats else (model.months[-1] if model.months else model.this_month)
@@ -126,7 +128,7 @@ def home(model: SiteModel) -> Page:
 # --- monthly reports (月报) ------------------------------------------------------------------------
 
 
-def reports_index(model: SiteModel) -> Page:
+def reports_index(model: Publication) -> Page:
     src = "reports/index.md"
     rows = []
     for m in reversed(model.months):
@@ -150,7 +152,7 @@ def _blocks(blocks) -> list[str]:
     return out
 
 
-def report_page(model: SiteModel, month: str) -> Page:
+def report_page(model: Publication, month: str) -> Page:
     src = report_path(month)
     r, ms = model.reports[month], model.stats[month]
     upto = [m for m in model.months if m <= month][-12:]
@@ -175,7 +177,7 @@ def report_page(model: SiteModel, month: str) -> Page:
     return Page(src, f"{month_label(month)}月报", _link_orders(src, "\n".join(lines), model), _meta(model, r.provisional))
 
 
-def _link_orders(src: str, text: str, model: SiteModel) -> str:
+def _link_orders(src: str, text: str, model: Publication) -> str:
     """Order ids in report tables become links to the order view."""
     ids = {s.order_id for m in model.stats.values() for s in m.overdue}
     ids |= {i for h in model.hot.values() for k in h.keywords for i in k.examples}
@@ -195,7 +197,7 @@ def _link_orders(src: str, text: str, model: SiteModel) -> str:
 # --- register tables (登记表) ----------------------------------------------------------------------
 
 
-def registers_index(model: SiteModel) -> Page:
+def registers_index(model: Publication) -> Page:
     src = "registers/index.md"
     months = list(reversed(model.months))
     rows = []
@@ -210,7 +212,7 @@ def registers_index(model: SiteModel) -> Page:
     return Page(src, "登记表", body, _meta(model, hide=["toc"]))
 
 
-def register_page(model: SiteModel, reg: Register) -> Page:
+def register_page(model: Publication, reg: Register) -> Page:
     src = register_path(reg.unit.id, reg.month)
     rows = []
     for r in reg.rows:
@@ -243,7 +245,7 @@ def missing_items(unit) -> list[tuple[int, str]]:
     return [(no, name) for no, name, ok in SETUP_ITEMS if not ok(unit.hotline)]
 
 
-def units_index(model: SiteModel) -> Page:
+def units_index(model: Publication) -> Page:
     src = "units/index.md"
     rows = []
     for uid in model.handling_units:
@@ -262,7 +264,7 @@ def units_index(model: SiteModel) -> Page:
             "“缺少的项目”对应考核内容第 1–4、6 项：未填写的项目在考核中不得分，请各单位在 `units/单位编号.yaml` 中补充后提交。"
             "第 5 项（变动情况 3 个工作日内上报）按单位文件的提交时间核对。\n\n"
             + table(["单位", "类型", "办理机构", "分管领导", "承办人员", "缺少的项目", "变动记录"], rows))
-    office = next((u for u in model.units.values() if u.type == "热线管理机构"), None)
+    office = next((u for u in model.units.values() if is_office(u)), None)
     if office:
         h = office.hotline
         body += (f"\n## 热线管理机构\n\n{escape(office.name)}：{escape(h.office or '')}，分管 {escape(h.leader.name if h.leader else '—')}，"
@@ -270,7 +272,7 @@ def units_index(model: SiteModel) -> Page:
     return Page(src, "承办单位", body, _meta(model, hide=["toc"]))
 
 
-def unit_page(model: SiteModel, uid: str) -> Page:
+def unit_page(model: Publication, uid: str) -> Page:
     src = unit_path(uid)
     u = model.units[uid]
     h = u.hotline
@@ -318,10 +320,10 @@ def unit_page(model: SiteModel, uid: str) -> Page:
 # --- supervision (督办) ----------------------------------------------------------------------------
 
 
-def _dispatch_table(src: str, model: SiteModel, pairs: list[tuple[OrderState, DispatchState]], extra: str | None = None) -> str:
+def _dispatch_table(src: str, model: Publication, pairs: list[tuple[OrderState, DispatchState]], extra: str | None = None) -> str:
     rows = []
     for st, s in pairs:
-        flag = tag("逾期", "hl-bad") if s.overdue else (tag("即将到期", "hl-warn") if s.due_soon else "")
+        flag = tag(flag_word(s), "hl-bad" if s.overdue else "hl-warn") if flag_word(s) else ""
         row = [order_link(src, s.order_id), pii.mask_text(st.order.title), a(src, unit_path(s.unit), model.unit_name(s.unit)), s.role,
                _fmt(s.dispatched_at), f"{s.current_due}" + ("*" if s.provisional else ""), Markup("{} {}").format(s.status, flag)]
         if extra == "return":
@@ -337,7 +339,7 @@ def _dispatch_table(src: str, model: SiteModel, pairs: list[tuple[OrderState, Di
     return table(headers, rows)
 
 
-def supervision(model: SiteModel) -> Page:
+def supervision(model: Publication) -> Page:
     src = SUPERVISION_PAGE
     c = model.current
     sections = [
@@ -364,7 +366,7 @@ def supervision(model: SiteModel) -> Page:
 # --- orders lookup (工单查询) -----------------------------------------------------------------------
 
 
-def orders_page(model: SiteModel) -> Page:
+def orders_page(model: Publication) -> Page:
     body = (
         "# 工单查询\n\n"
         "按工单编号、标题中的文字或单位名称查找工单（可输入多个词，用空格分开），点击编号查看办理情况和时间线："
@@ -383,7 +385,7 @@ def orders_page(model: SiteModel) -> Page:
 # --- knowledge base (知识库) ------------------------------------------------------------------------
 
 
-def _entries_table(src: str, model: SiteModel, entries: list[Entry]) -> str:
+def _entries_table(src: str, model: Publication, entries: list[Entry]) -> str:
     today = model.as_of.date()
     rows = []
     for e in entries:
@@ -395,7 +397,7 @@ def _entries_table(src: str, model: SiteModel, entries: list[Entry]) -> str:
     return table(["条目", "类别", "关键词", "更新日期", "有效期至", "状态"], rows)
 
 
-def knowledge_index(model: SiteModel) -> Page:
+def knowledge_index(model: Publication) -> Page:
     src = "knowledge/index.md"
     today = model.as_of.date()
     stale = sum(e.stale(today) for e in model.entries)
@@ -420,7 +422,7 @@ def knowledge_index(model: SiteModel) -> Page:
     return Page(src, "知识库", "\n".join(lines), _meta(model))
 
 
-def knowledge_page(model: SiteModel, e: Entry) -> Page:
+def knowledge_page(model: Publication, e: Entry) -> Page:
     src = knowledge_path(e)
     m = e.meta
     today = model.as_of.date()
@@ -443,7 +445,7 @@ def knowledge_page(model: SiteModel, e: Entry) -> Page:
 # --- archive (归档) --------------------------------------------------------------------------------
 
 
-def archive_page(model: SiteModel, zip_links: dict[str, str]) -> Page:
+def archive_page(model: Publication, zip_links: dict[str, str]) -> Page:
     src = "archive.md"
     rows = []
     for ar in sorted(model.archives, key=lambda x: x.month, reverse=True):

@@ -21,8 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from hotline.util.atomic import write_bytes
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
+from hotline.util.atomic import write_bytes
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"

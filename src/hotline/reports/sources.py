@@ -1,20 +1,28 @@
-"""Git history for the site (时间线与入库时间): each order's events with the commit that recorded them, and
-the commit time of each unit change (assessment item 5).
+"""What publishing reads besides the records (发布的其他来源): hand-written advice and the Git history.
 
-A thin adapter over the history reader (``hotline.history.read``) and its timeline (``hotline.timeline``):
-their values become the site model's ``EventHistory`` (recorded time, commit, author, late and rewritten
-flags) and the scoring engine's ``change_commits``. Outside a Git repository (or in one without commits)
-both are None and the site says that no history was read.
+- ``read_advice``: the optional hand-written 下步工作建议 of a month, ``reports/YYYY-MM.md``;
+- ``read_history``: a thin adapter over the history reader (``hotline.history``): each order's events with
+  the commit that recorded them (``EventHistory``), the commit times of unit changes (assessment item 5)
+  and the orders as the assessment measures them. Outside a Git repository all three are None.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.history import store as history
-from hotline.load import Repository
+from hotline.history import reader as history
 from hotline.history.timeline import measured_orders, timeline, unit_change_commits
-from hotline.site.model import EventHistory
+from hotline.load import Repository
+from hotline.reports.publication import EventHistory
+
+ADVICE_DIR = "reports"  # optional hand-written 下步工作建议: reports/YYYY-MM.md in the records folder
+
+
+def read_advice(root: Path) -> dict[str, str]:
+    folder = root / ADVICE_DIR
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("????-??.md"))}
 
 
 def read_history(root: Path, repo: Repository):

@@ -1,7 +1,9 @@
-"""Everything the site shows, computed once (网站数据模型): pure, from the loaded records and ``as_of``.
+"""Everything published, computed once (发布内容): pure, from the loaded records and ``as_of``.
 
-load (loader, knowledge, archives, history) → ``compute`` (this module) → pages and data files (``pages``,
-``data``) → MkDocs. Nothing here reads the disk or the clock.
+load (``hotline.load``, knowledge base, archives, ``reports.sources``) → ``compute`` (this module): the
+monthly figures, registers, monthly reports, hot topics, rankings and the assessment of every period →
+the site's pages and data files (``hotline.site``), the month's documents and its archive
+(``reports.archive``). Nothing here reads the disk or the clock.
 """
 
 from __future__ import annotations
@@ -10,16 +12,32 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
-from hotline.records.knowledge import Entry
-from hotline.lifecycle.derive import OrderState
+from hotline.lifecycle.state import OrderState
 from hotline.load import Repository
+from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
-from hotline.reports.register import Register, registers
+from hotline.records.units import is_office
+from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
+from hotline.reports.monthly import (
+    Current,
+    MonthStats,
+    current,
+    month_of,
+    monthly,
+    previous_month,
+    unit_sort_key,
+)
 from hotline.reports.monthly_report import RankEntry, Report, compose
-from hotline.scoring import ScoringInputs, shown
-from hotline.site.assessment import PeriodScores, score_periods
-from hotline.reports.monthly import Current, MonthStats, Policy, current, month_of, monthly, previous_month, unit_sort_key
+from hotline.reports.register import Register, registers
+from hotline.scoring import (
+    Assessment,
+    ProfileComparison,
+    ScoringInputs,
+    compare_profiles,
+    parse_period,
+    shown,
+)
+from hotline.scoring.measures import Policy
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,7 @@ class Archive:
 
 
 @dataclass
-class SiteModel:
+class Publication:
     as_of: datetime
     units: dict[str, Unit]
     handling_units: list[str]  # ordered: townships, then county departments
@@ -73,6 +91,39 @@ class SiteModel:
     def unit_name(self, uid: str) -> str:
         u = self.units.get(uid)
         return (u.short_name or u.name) if u else uid
+
+
+@dataclass
+class PeriodScores:
+    label: str
+    title: str
+    comparison: ProfileComparison
+
+    @property
+    def profiles(self) -> list[str]:
+        return list(self.comparison.assessments)
+
+    @property
+    def default(self) -> Assessment:
+        return self.comparison.assessments[self.profiles[0]]
+
+
+def periods_of(months: list[str]) -> list[str]:
+    """Months with data and the years they fall in, newest first."""
+    years = sorted({m[:4] for m in months}, reverse=True)
+    out = []
+    for y in years:
+        out.append(y)
+        out.extend(m for m in sorted(months, reverse=True) if m.startswith(y))
+    return out
+
+
+def score_periods(inputs, months: list[str], as_of) -> list[PeriodScores]:
+    out = []
+    for label in periods_of(months):
+        period = parse_period(label)
+        out.append(PeriodScores(label, period.title, compare_profiles(inputs, period, as_of=as_of)))
+    return out
 
 
 RANKING_BASIS = ("排名依据：当月考核总分（按通知 §三 的 16 项内容、加分和否决项计算，现行读法；"
@@ -107,7 +158,8 @@ def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orde
 
 def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: list[Archive],
             history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None,
-            mapper=None, change_commits=None, scoring_orders: list[Order] | None = None, unit_versions=None) -> SiteModel:
+            mapper=None, change_commits=None, scoring_orders: list[Order] | None = None,
+            unit_versions=None) -> Publication:
     """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes."""
     rules = repo.rules
     units = repo.units
@@ -124,7 +176,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     names = tuple(sorted({u.name for u in units.values()} | {u.short_name for u in units.values() if u.short_name}))
     kw_index = index_keywords(by_month, names, mapper)
     titles = {oid: o.title for oid, o in orders.items()}
-    office_unit = next((u for u in units.values() if u.type == "热线管理机构"), None)
+    office_unit = next((u for u in units.values() if is_office(u)), None)
     office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
 
     inputs = ScoringInputs.from_repository(repo, change_commits, scoring_orders)
@@ -145,17 +197,17 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
         reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
                              (advice or {}).get(m), late)
 
-    handling = sorted((u.id for u in units.values() if u.type != "热线管理机构"), key=unit_sort_key(units))
+    handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
     years = sorted({y for st in states for s in st.dispatches if s.provisional
                     for y in range(s.dispatched_at.year, s.current_due.year + 1) if repo.calendar.is_provisional_year(y)})
     if repo.calendar.is_provisional_year(as_of.year) and as_of.year not in years:
         years.append(as_of.year)
-    return SiteModel(
+    return Publication(
         as_of=as_of, units=units, handling_units=handling, states=states, months=months, stats=stats,
         current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings, assessments=scored,
         entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office,
     )
 
 
-def today(model: SiteModel) -> date:
+def today(model: Publication) -> date:
     return model.as_of.date()

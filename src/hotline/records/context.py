@@ -1,0 +1,114 @@
+"""The small files every computation needs (规则、日历、单位、考核事件): read once into a ``Context``.
+
+``load_context(root)`` reads ``scoring/rules.yaml``, ``scoring/holidays/YYYY.yaml``, ``units/*.yaml`` and
+``scoring/events/**.yaml``; every problem is a finding and every other file is still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotline import __version__
+from hotline.records import attachments
+from hotline.findings import Finding
+from hotline.records import paths
+from hotline.records.models import HolidayYear, ScoringEvent, Unit
+from hotline.records.rules import Rules
+from hotline.records.validate import errors_to_findings, to_model
+from hotline.records.yaml_reader import read
+from hotline.workdays import WorkCalendar
+
+
+def _rel(root: Path, p: Path) -> str:
+    return p.relative_to(root).as_posix()
+
+
+@dataclass
+class Context:
+    """The small files every computation needs: rules, calendar, units, assessment events."""
+
+    root: Path
+    rules: Rules | None
+    calendar: WorkCalendar
+    units: dict[str, Unit]
+    scoring_events: list[ScoringEvent]
+    findings: list[Finding]
+    fingerprint: str  # changes whenever something that order checks depend on changes
+
+
+def load_context(root: Path | str) -> Context:
+    root = Path(root)
+    findings: list[Finding] = []
+    digest = hashlib.sha256(__version__.encode())
+
+    def model_of(p: Path, model):
+        doc = read(str(p), _rel(root, p))
+        digest.update(doc.path.encode() + b"\0" + doc.text.encode())
+        findings.extend(doc.findings)
+        if doc.data is None or doc.findings and not doc.ok:
+            return None, doc
+        obj, errs = to_model(doc, model)
+        findings.extend(errs)
+        return obj, doc
+
+    rules_path = root / paths.RULES
+    rules = None
+    if rules_path.exists():
+        rules, _ = model_of(rules_path, Rules)
+    else:
+        findings.append(Finding("scoring/rules.yaml", 0, "missing-field", "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取"))
+
+    overrides: dict[int, HolidayYear] = {}
+    for p in paths.yaml_files(root / paths.HOLIDAYS):
+        year_file, _ = model_of(p, HolidayYear)
+        if year_file is None:
+            continue
+        if not p.stem.isdigit():
+            findings.append(Finding(year_file.path, 0, "id-mismatch", "节假日文件应命名为 年份.yaml，如 2027.yaml"))
+            continue
+        year = int(p.stem)
+        wrong = [d for d in year_file.holidays + year_file.workdays if d.year != year]
+        if wrong:
+            findings.append(Finding(year_file.path, 1, "id-mismatch", f"{p.name} 中的日期 {wrong[0]} 不属于 {year} 年"))
+        overrides[year] = year_file
+
+    units: dict[str, Unit] = {}
+    for p in paths.yaml_files(root / paths.UNITS):
+        unit, doc = model_of(p, Unit)
+        if unit is None:
+            continue
+        if p.stem != unit.id:
+            findings.append(Finding(unit.path, doc.line_of(("id",)), "id-mismatch", f"文件名 {p.stem} 与单位编号 id: {unit.id} 不一致"))
+        if unit.id in units:
+            findings.append(Finding(unit.path, doc.line_of(("id",)), "duplicate-id", f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它"))
+            continue
+        for i, ch in enumerate(unit.changes):
+            ch.locate(unit.path, doc.line_of(("changes", i)))
+        unit.hotline.locate(unit.path, doc.line_of(("hotline",)))
+        units[unit.id] = unit
+
+    events: list[ScoringEvent] = []
+    for p in paths.yaml_files(root / paths.SCORING_EVENTS):
+        doc = read(str(p), _rel(root, p))
+        digest.update(doc.path.encode() + b"\0" + doc.text.encode())
+        findings.extend(doc.findings)
+        if not doc.ok or doc.data is None:
+            continue
+        items = doc.data if isinstance(doc.data, list) else [doc.data]
+        for i, item in enumerate(items):
+            prefix = (i,) if isinstance(doc.data, list) else ()
+            try:
+                ev = ScoringEvent.model_validate(item)
+            except Exception as e:  # pydantic.ValidationError
+                findings.extend(errors_to_findings(doc, e, prefix))  # type: ignore[arg-type]
+                continue
+            ev.locate(doc.path, doc.line_of(prefix))
+            if ev.unit not in units:
+                findings.append(Finding(doc.path, doc.line_of(prefix + ("unit",)), "unknown-unit", f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml"))
+            events.append(ev)
+
+    digest.update(",".join(sorted(units)).encode())
+    digest.update(attachments.fingerprint(root))  # order findings name missing attachment files
+    return Context(root, rules, WorkCalendar(overrides), units, events, findings, digest.hexdigest())
