@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import docx as python_docx
 from click.testing import CliRunner
 
 from gitrepo import commit_all
@@ -57,7 +58,8 @@ def text(out, url):
 def test_site_shows_the_office_pages(records, tmp_path):
     records.order("R1", RETURNED)
     records.order("P1", REPEAT.format(oid="P1", day="02"))
-    records.order("P2", REPEAT.format(oid="P2", day="12"))
+    records.order("P2", REPEAT.format(oid="P2", day="12") + "  - {at: 2026-11-13 09:00, type: 督办, unit: jincun, kind: 批示, by: 县热线办, note: 县长批示：限期解决供暖问题}\n"
+                  "  - {at: 2026-11-16 09:00, type: 督办, unit: jincun, kind: 专项, level: 市, by: 县热线办, note: 市热线专项督办单}\n")
     records.write("site_src/knowledge/jincun/hours.md", STALE)
     commit_all(records.root, "记录")
     out = tmp_path / "site"
@@ -78,3 +80,25 @@ def test_site_shows_the_office_pages(records, tmp_path):
     kb = text(out, "knowledge")
     assert "已过有效期的条目（1）" in kb and "便民服务中心办公时间" in kb
     assert "知识库条目已过期" in text(out, "units/jincun")
+
+    quarter = text(out, "analysis/2026-Q4")
+    assert "2026年第四季度" in quarter and "供暖" in quarter
+    assert "县长批示：限期解决供暖问题" in quarter and "市级专项督办" in quarter
+    assert "2026年第四季度" in text(out, "analysis")
+    docx = out / "analysis" / "泽州县12345政务服务热线分析研判-2026-Q4.docx"
+    paragraphs = [p.text for p in python_docx.Document(str(docx)).paragraphs]
+    assert "泽州县12345政务服务热线分析研判（2026年第四季度）" in paragraphs
+    cells = [c.text for t in python_docx.Document(str(docx)).tables for row in t.rows for c in row.cells]
+    assert "市热线专项督办单" in cells and "P2" in cells
+
+
+def test_analysis_command_writes_the_quarter(records, tmp_path):
+    records.order("P1", REPEAT.format(oid="P1", day="02"))
+    commit_all(records.root, "记录")
+    target = tmp_path / "q.docx"
+    r = CliRunner().invoke(main, ["analysis", "--root", str(records.root), "--period", "2026-Q4", "--out", str(target),
+                                  "--as-of", "2026-11-30 12:00"])
+    assert r.exit_code == 0, r.output
+    assert any("本季度共受理工单 1 件" in p.text for p in python_docx.Document(str(target)).paragraphs)
+    bad = CliRunner().invoke(main, ["analysis", "--root", str(records.root), "--period", "2026-11", "--as-of", "2026-11-30 12:00"])
+    assert bad.exit_code == 2 and "按季度编制" in bad.output

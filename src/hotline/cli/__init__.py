@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "archive": "archive",
     "spot-check": "spot_check",
     "repeats": "repeats",
+    "analysis": "analysis",
 }
 
 

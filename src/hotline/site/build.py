@@ -107,6 +107,10 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
     out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
                  supervision, pages.orders_page(model), pages.knowledge_index(model), office_pages.office_page(model, repo)]
+    for page, docx, content in office_pages.analysis_pages(model, repo):  # 分析研判, one per quarter
+        out_pages.append(page)
+        if docx:
+            _write(docs / docx, content)
     out_pages += [pages.report_page(model, m) for m in model.months]
     out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
     for p in model.assessments:

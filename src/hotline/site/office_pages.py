@@ -9,6 +9,9 @@ from hotline.office.repeats import suggest
 from hotline.checks.office_timeliness import KINDS, awaiting_redispatch, by_month, figures, tasks
 from hotline.reports.monthly import month_label
 from hotline.reports.publication import Publication as SiteModel
+from hotline.reports.analysis import compose as compose_analysis
+from hotline.reports.documents import report_docx
+from hotline.site.pages import _blocks as blocks
 from hotline.site.pages import order_link
 from hotline.site.render import Page, a, table
 from hotline.times import format_date, format_time
@@ -89,3 +92,34 @@ def supervision_sections(model: SiteModel, repo) -> str:
     lines.append(table(["工单", "依据"], [["、".join(_order(src, i) for i in g.ids), g.why] for g in groups]) if groups else "无。\n")
     lines.append(f"\n另见 {a(src, OFFICE_PAGE, '热线办时效')}。\n")
     return "\n".join(lines)
+
+
+ANALYSIS_INDEX = "analysis/index.md"
+
+
+def quarters_of(months: list[str]) -> list[str]:
+    """The quarters with data, newest first (``2026-Q4``)."""
+    return sorted({f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in months}, reverse=True)
+
+
+def analysis_pages(model: SiteModel, repo) -> list[tuple[Page, str, bytes]]:
+    """(page, .docx path, .docx bytes) per quarter, and the index page (with no document)."""
+    names = tuple(sorted({u.name for u in model.units.values()} | {u.short_name for u in model.units.values() if u.short_name}))
+    orders = [st.order for st in model.states]
+    out = []
+    index_rows = []
+    for q in quarters_of(model.months):
+        report = compose_analysis(orders, model.units, repo.rules, q, model.as_of, model.office, names)
+        src, docx = f"analysis/{q}.md", f"analysis/{report.file_stem}.docx"
+        lines = [f"# {report.title}（{report.period_title}）\n",
+                 f"{report.issue} · {report.office} · {a(src, docx, '下载 Word 文件（.docx）')}\n"]
+        for section in report.sections:
+            lines.append(f"## {section.title}\n")
+            lines.extend(blocks(section.blocks))
+        out.append((Page(src, f"{report.period_title}分析研判", "\n".join(lines), {"hide": ["navigation"]}), docx,
+                    report_docx.to_bytes(report)))
+        index_rows.append([a(ANALYSIS_INDEX, src, report.period_title), a(ANALYSIS_INDEX, docx, ".docx")])
+    body = ("# 分析研判\n\n每季度的热点问题、变化趋势和批示督办、省市专项督办清单（§二(三)7），"
+            "供向县人民政府、县委宣传部、县行政审批服务管理局报送。\n\n" + (table(["季度", "Word 文件"], index_rows) if index_rows else "尚无数据。\n"))
+    out.append((Page(ANALYSIS_INDEX, "分析研判", body, {"hide": ["navigation"]}), "", b""))
+    return out
