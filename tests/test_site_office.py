@@ -4,6 +4,7 @@ stale knowledge-base entries on the index and on the unit page — built from a 
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import docx as python_docx
@@ -21,7 +22,7 @@ content: 道路积水严重。
 events:
   - {at: 2026-11-23 09:00, type: 派单, unit: jincun, role: 主办, by: 县热线办}
   - {at: 2026-11-23 15:00, type: 退回申请, unit: jincun, by: 王丽, reason: 不属于本镇, basis: 属地划分}
-  - {at: 2026-11-24 10:00, type: 退回审核, unit: jincun, approved: true, by: 县热线办}
+  - {at: 2026-11-24 10:00, type: 退回审核, unit: jincun, approved: true, by: 县热线办, attachments: [职责界定.pdf, 脚本.html]}
 """
 
 REPEAT = """
@@ -61,10 +62,16 @@ def test_site_shows_the_office_pages(records, tmp_path):
     records.order("P2", REPEAT.format(oid="P2", day="12") + "  - {at: 2026-11-13 09:00, type: 督办, unit: jincun, kind: 批示, by: 县热线办, note: 县长批示：限期解决供暖问题}\n"
                   "  - {at: 2026-11-16 09:00, type: 督办, unit: jincun, kind: 专项, level: 市, by: 县热线办, note: 市热线专项督办单}\n")
     records.write("site_src/knowledge/jincun/hours.md", STALE)
+    records.write("attachments/R1/职责界定.pdf", b"%PDF-1.4\n")
+    records.write("attachments/R1/脚本.html", b"<script>alert(1)</script>")
     commit_all(records.root, "记录")
     out = tmp_path / "site"
     r = CliRunner().invoke(main, ["site", "build", "--root", str(records.root), "--out", str(out), "--as-of", "2026-11-30 12:00"])
     assert r.exit_code == 0, r.output + str(r.exception)
+    assert (out / "attachments" / "R1" / "职责界定.pdf").read_bytes() == b"%PDF-1.4\n"
+    assert not (out / "attachments" / "R1" / "脚本.html").exists()  # refused by the checks: never published
+    shard = json.loads((out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8"))
+    assert shard["R1"]["events"][-1]["attachments"] == ["职责界定.pdf", "脚本.html"]
     office = text(out, "office")
     assert "热线办时效" in office and "2026年11月" in office
     row = office[office.index("2026年11月", office.index("月份")):]

@@ -4,6 +4,7 @@ attachments/<order id>/ are checked (existence, kind, size, name)."""
 from __future__ import annotations
 
 import json
+import zipfile
 
 from click.testing import CliRunner
 
@@ -61,6 +62,14 @@ def test_attachments_are_checked(records):
         ("attachments/ZX1/脚本.html", "attachment-invalid"),
         ("orders/2026/11/ZX1.yaml", "attachment-missing"),
     ]
+    # the month's archive carries the attachments that pass the checks, and nothing else
+    sealed = run("archive", "2026-11", "--root", records.root, "--as-of", "2026-11-30 12:00")
+    assert sealed.exit_code == 0, sealed.output
+    with zipfile.ZipFile(records.root / "archives" / "2026-11.zip") as z:
+        names = sorted(n for n in z.namelist() if n.startswith("附件/"))
+        assert names == ["附件/ZX1/县长批示.pdf", "附件/ZX1/现场照片.jpg"]
+        assert z.read("附件/ZX1/县长批示.pdf") == b"%PDF-1.4\n%test\n"
+        assert "附件/ZX1/县长批示.pdf" in z.read("MANIFEST.sha256").decode("utf-8")
     # adding the missing file clears the finding (the check cache knows the attachments folder)
     records.write("attachments/ZX1/缺失.pdf", b"%PDF-1.7\n")
     out = json.loads(run("check", "--root", records.root, "--as-of", "2026-11-30 12:00", "--format", "json").stdout)

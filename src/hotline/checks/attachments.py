@@ -71,3 +71,16 @@ def folder_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
         if why:
             out.append(Finding(rel, 0, "attachment-invalid", why))
     return out
+
+
+def publishable(root: Path, order: Order, rules: AttachmentRules) -> list[tuple[str, Path]]:
+    """(file name, path on disk) of the order's referenced attachments that pass every check: only these
+    are copied to the site and into the month's archive."""
+    out = []
+    for name, _ in referenced(order):
+        rel = f"{FOLDER}/{order.id}/{name}"
+        p = Path(root) / rel
+        if not name.startswith(".") and p.is_file() and not p.is_symlink() and file_problem(p, rel, rules) is None:
+            if (name, p) not in out:
+                out.append((name, p))
+    return out

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from hotline.checks.attachments import publishable
 from hotline.findings import Finding
+from hotline.records.attachments import FOLDER as ATTACHMENTS
 from hotline.history.unit_versions import read_versions
 from hotline.load import load
 from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
@@ -107,6 +109,9 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
     out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
                  supervision, pages.orders_page(model), pages.knowledge_index(model), office_pages.office_page(model, repo)]
+    for st in model.states:  # attachments (领导批示、佐证) that pass the checks, for the order view
+        for name, path in publishable(root, st.order, repo.rules.attachments):
+            _write(docs / ATTACHMENTS / st.order.id / name, path.read_bytes())
     for page, docx, content in office_pages.analysis_pages(model, repo):  # 分析研判, one per quarter
         out_pages.append(page)
         if docx:
