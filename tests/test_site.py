@@ -169,7 +169,8 @@ def built(tmp_path_factory):
     rest on 11-26 (its 11-20 reply is then recorded late), everything else on 2026-12-05; November sealed."""
     root = tmp_path_factory.mktemp("records")
     (root / "scoring").mkdir()
-    shutil.copy(REPO / "scoring" / "rules.yaml", root / "scoring" / "rules.yaml")
+    rules = (REPO / "scoring" / "rules.yaml").read_text(encoding="utf-8")  # the whole history audited (no cut-over)
+    (root / "scoring" / "rules.yaml").write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8")
     shutil.copytree(REPO / "units", root / "units")
     git(root, "init", "-q", "-b", "main", when="2026-11-10T10:30:00+08:00")
     order2 = textwrap.dedent(ORDERS["2026/11/JC2026111000002"]).lstrip("\n")

@@ -55,7 +55,7 @@ CODES: dict[str, Code] = _codes(
     ("history-rewritten", "error", "已入库的事件被改写或删除"),
     ("late-record", "warning", "事件补录过晚"),
     ("future-event", "error", "事件时间晚于提交时间"),
-    ("unit-change-late", "warning", "单位人员变动未在 3 个工作日内上报"),
+    ("unit-change-late", "warning", "单位人员变动未在规定时限（history.unit_change_report_days）内上报"),
     ("shallow-history", "warning", "Git 历史不完整，无法核对"),
     ("reply-without-accept", "warning", "答复前没有接收"),
     ("reply-without-contact", "warning", "答复前没有联系诉求人"),

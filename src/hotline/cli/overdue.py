@@ -34,7 +34,7 @@ def command() -> None:
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_command(root, as_of, fmt):
-    """列出即将到期（期限前 1 个工作日起）和逾期未答复的派单。"""
+    """列出即将到期（期限前 due_soon_days 个工作日起，见 scoring/rules.yaml）和逾期未答复的派单。"""
     repo = load(root)
     require_rules(repo.context)
     when = resolve_as_of(as_of)

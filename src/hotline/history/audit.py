@@ -28,6 +28,7 @@ from hotline.history.store import CommitInfo, History, Removal
 from hotline.records import paths
 from hotline.records.context import Context
 from hotline.records.models import Unit
+from hotline.records.rules import HistoryRules
 from hotline.records.units import office_accounts
 from hotline.records.yaml_items import key_of
 from hotline.times import format_time, parse_date, parse_time
@@ -45,13 +46,27 @@ class Timeliness:
 
     Per day of commit, the earliest declared date that is not late is worked out once; an item is then
     judged by comparing text (``YYYY-MM-DD HH:MM`` sorts as time does) and minutes of the day.
+    The audit cut-over is applied here, once: an event declared before ``history.audit_from`` (``since``)
+    is never late, wherever a late record could be shown (check, log, timelines, registers, the monthly
+    report) or used (``measure_on: recorded``).
     """
 
-    def __init__(self, hist: History, calendar: WorkCalendar, tolerance: int) -> None:
+    def __init__(self, hist: History, calendar: WorkCalendar, tolerance: int, since: str = "") -> None:
         self.times = hist.store.times
         self.cal = calendar
         self.tolerance = tolerance
+        self.since = since  # "YYYY-MM-DD" of history.audit_from, or ""
         self._days: dict[int, tuple[str, str]] = {}
+
+    @classmethod
+    def of(cls, hist: History, ctx: Context) -> Timeliness:
+        """As the rules in force say (``history.late_record_tolerance_days`` and ``history.audit_from``)."""
+        rules = ctx.rules.history if ctx.rules else HistoryRules()
+        return cls(hist, ctx.calendar, rules.late_record_tolerance_days, f"{rules.audit_from:%Y-%m-%d}" if rules.audit_from else "")
+
+    def exempt(self, at: str | None) -> bool:
+        """Declared before the audit cut-over: not judged late."""
+        return bool(self.since and at and at[:10] < self.since)
 
     def _day(self, day: int) -> tuple[str, str]:
         """(the date, the earliest declared date not late) for commits on Beijing day number ``day``."""
@@ -76,7 +91,7 @@ class Timeliness:
         local = self.times[commit] + 28800  # Beijing time
         day_text, bound = self._day(local // 86400)
         day = at[:10]
-        late = day < bound
+        late = day < bound and not self.exempt(at)
         if day != day_text:
             return late, day > day_text
         return late, int(at[11:13]) * 60 + int(at[14:16]) > local % 86400 // 60
@@ -93,8 +108,7 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
                            f"这是浅克隆（只有 {since:%Y-%m-%d %H:%M} 以来的提交）：此前入库的事件无法核对入库时间，"
                            "也无法发现此前的改写；工作流检出时请使用 fetch-depth: 0" if since else
                            "这是浅克隆：无法核对入库时间和改写；工作流检出时请使用 fetch-depth: 0"))
-    since = f"{rules.audit_from:%Y-%m-%d}" if rules.audit_from else ""
-    out += _order_findings(hist, ctx.calendar, rules.late_record_tolerance_days, since)
+    out += _order_findings(hist, Timeliness.of(hist, ctx))
     out += _unit_findings(hist, ctx.calendar, rules.unit_change_report_days)
     office = office_maintainers(ctx.units)
     for r in hist.rewrites:
@@ -107,12 +121,11 @@ def _who(c: CommitInfo) -> str:
     return f"提交 {c.short}，{c.author}（{c.account}）"
 
 
-def _order_findings(hist: History, cal: WorkCalendar, tolerance: int, since: str = "") -> list[Finding]:
-    """Late and future events; events declared before ``since`` (``history.audit_from``) are not late."""
+def _order_findings(hist: History, timely: Timeliness) -> list[Finding]:
+    """Late and future events; events declared before ``history.audit_from`` are not late (``Timeliness``)."""
     out = []
     s = hist.store
-    timely = Timeliness(hist, cal, tolerance)
-    judge, day_of = timely.judge, timely._day
+    judge, day_of, exempt, tolerance = timely.judge, timely._day, timely.exempt, timely.tolerance
     item_commit, item_at, times, fi_item, fi_line, f_items = s.item_commit, s.item_at, s.times, s.fi_item, s.fi_line, s.f_items
     for i, path in enumerate(s.paths):
         count = f_items[2 * i + 1]
@@ -142,7 +155,7 @@ def _order_findings(hist: History, cal: WorkCalendar, tolerance: int, since: str
                 late, future = judge(at, c)
                 if not (late or future):
                     continue
-            if late and not future and since and at[:10] < since:
+            if late and not future and exempt(at):
                 continue
             out.append(_timeliness_finding(hist, path, n + 1, fi_line[start + n], item, late, future, tolerance))
     return out

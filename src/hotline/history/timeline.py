@@ -57,8 +57,7 @@ class Entry:
 def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
     """The events of ``path`` (relative to the records root) as on disk, with their history."""
     text = (Path(ctx.root) / path).read_text(encoding="utf-8", errors="replace")
-    tolerance = ctx.rules.history.late_record_tolerance_days if ctx.rules else 1
-    timely = Timeliness(hist, ctx.calendar, tolerance)
+    timely = Timeliness.of(hist, ctx)
     replaced = {key_of(r.new_text) for r in hist.rewrites if r.path == path and r.new_text}
     out = []
     for n, (item, line) in enumerate(items_or_yaml(text, "events"), 1):
@@ -101,14 +100,16 @@ def rewrites_of(hist: History, path: str) -> list[Removal]:
 
 
 def recorded_order(order: Order, hist: History, ctx: Context) -> Order:
-    """A copy of ``order`` whose events carry their recorded (commit) time where it is later than declared."""
+    """A copy of ``order`` whose events carry their recorded (commit) time where it is later than declared
+    (events declared before ``history.audit_from`` keep their declared time)."""
     entries = timeline(hist, ctx, order.path)
     copy = order.model_copy(deep=True)
     if len(entries) != len(copy.events):
         return copy
+    timely = Timeliness.of(hist, ctx)
     for ev, entry, orig in zip(copy.events, entries, order.events):
         ev.locate(orig.path, orig.line)
-        if entry.commit is not None:
+        if entry.commit is not None and not timely.exempt(entry.at):
             recorded = entry.commit.committed_at.replace(second=0)
             if recorded > ev.at:
                 ev.at = recorded

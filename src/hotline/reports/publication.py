@@ -16,6 +16,7 @@ from hotline.lifecycle.state import OrderState
 from hotline.load import Repository
 from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
+from hotline.records.rules import Rules
 from hotline.records.units import is_office
 from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
 from hotline.reports.monthly import (
@@ -66,6 +67,7 @@ class Archive:
 @dataclass
 class Publication:
     as_of: datetime
+    rules: Rules
     units: dict[str, Unit]
     handling_units: list[str]  # ordered: townships, then county departments
     states: list[OrderState]
@@ -203,7 +205,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     if repo.calendar.is_provisional_year(as_of.year) and as_of.year not in years:
         years.append(as_of.year)
     return Publication(
-        as_of=as_of, units=units, handling_units=handling, states=states, months=months, stats=stats,
+        as_of=as_of, rules=rules, units=units, handling_units=handling, states=states, months=months, stats=stats,
         current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings, assessments=scored,
         entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office,
     )

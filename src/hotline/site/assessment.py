@@ -93,7 +93,9 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
     lines.append(_ranking_table(src, p))
     if d.rectification_applies and d.rectification:
         lines.append("## 整改\n")
-        lines.append("考核结果为一般或较差的单位，接到通报后 10 个工作日内报送书面整改报告（§三(四)）。\n")
+        r = model.rules.assessment.rectification if model.rules.assessment else None
+        if r is not None:
+            lines.append(f"考核结果为{'或'.join(r.grades)}的单位，接到通报后 {r.days} 个工作日内报送书面整改报告（§三(四)）。\n")
         lines.append(table(["单位", "等次", "状态", "通报日期", "报送期限", "报送日期"], [
             [c.name, c.grade, tag(c.status, "hl-bad" if c.late else ("hl-warn" if c.outstanding else "")),
              c.notice.date if c.notice and c.notice.date else "—", c.due or "—", c.report.date if c.report and c.report.date else "—"]

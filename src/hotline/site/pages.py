@@ -102,7 +102,7 @@ def home(model: Publication) -> Page:
         lines.append(cards([
             (f"{month_label(month)}受理", str(ms.received), _delta(ms.received, ms.previous, " 件"), ""),
             ("办理中", str(len(cur.in_progress)), "全部未办结的派单", ""),
-            ("即将到期", str(len(cur.due_soon)), "期限前 1 个工作日起", "hl-warn" if cur.due_soon else ""),
+            ("即将到期", str(len(cur.due_soon)), f"期限前 {model.rules.deadlines.due_soon_days} 个工作日起", "hl-warn" if cur.due_soon else ""),
             ("逾期未办结", str(len(cur.overdue)), "已过办理期限", "hl-bad" if cur.overdue else ""),
             ("按时办结率", fmt_percent(c.rate("on_time")), _rate_delta(c.rate("on_time"), pc.rate("on_time") if pc else None), ""),
             ("回访满意率", fmt_percent(c.rate("satisfied")), _rate_delta(c.rate("satisfied"), pc.rate("satisfied") if pc else None), ""),
@@ -262,7 +262,7 @@ def units_index(model: Publication) -> Page:
     complete = sum(1 for uid in model.handling_units if not missing_items(model.units[uid]))
     body = (f"# 承办单位\n\n共 {len(model.handling_units)} 个承办单位，其中热线组织信息齐全的 {complete} 个。"
             "“缺少的项目”对应考核内容第 1–4、6 项：未填写的项目在考核中不得分，请各单位在 `units/单位编号.yaml` 中补充后提交。"
-            "第 5 项（变动情况 3 个工作日内上报）按单位文件的提交时间核对。\n\n"
+            f"第 5 项（变动情况 {model.rules.history.unit_change_report_days} 个工作日内上报）按单位文件的提交时间核对。\n\n"
             + table(["单位", "类型", "办理机构", "分管领导", "承办人员", "缺少的项目", "变动记录"], rows))
     office = next((u for u in model.units.values() if is_office(u)), None)
     if office:
@@ -344,8 +344,8 @@ def supervision(model: Publication) -> Page:
     c = model.current
     sections = [
         ("逾期未办结", c.overdue, None, "已过办理期限仍未办结：电话督办；集中、难以解决的，报县政府批示督办（§二(三)5）。"),
-        ("即将到期", c.due_soon, None, "期限前 1 个工作日起提醒（系统督办）。"),
-        ("重办中", c.redo, None, "首次回访不满意、发回重办的工单，重办期限 5 个工作日。"),
+        ("即将到期", c.due_soon, None, f"期限前 {model.rules.deadlines.due_soon_days} 个工作日起提醒（系统督办）。"),
+        ("重办中", c.redo, None, f"首次回访不满意、发回重办的工单，重办期限 {model.rules.deadlines.redo_days} 个工作日。"),
         ("待审核的退回申请", c.pending_returns, "return", "请热线管理机构审核：同意的进行职责界定后再次转派，不同意的说明理由（§二(二)5）。"),
         ("待审核的延期申请", c.pending_extensions, "extension", "延期不得超过规定办理期限，突发类事项不得延期（§二(三)3(4)）。"),
     ]
