@@ -43,9 +43,10 @@ def test_demo_repository(tmp_path):
     assert {k for k in codes if k[0] == "late-record"} - {("late-record", s.rewritten)} == planted_late
     assert ("history-rewritten", s.rewritten) in codes
     assert ("unit-change-late", s.late_unit_change) in codes
-    assert {c for c, _ in codes} == {"late-record", "history-rewritten", "unit-change-late"}
+    # replies without an earlier contact are planted too (assessment item 13): a warning each
+    assert {c for c, _ in codes} == {"late-record", "history-rewritten", "unit-change-late", "reply-without-contact"}
     assert [f for f in findings if f.severity == "error"] == [f for f in findings if f.code == "history-rewritten"]
-    assert run_check(root, SNAPSHOT, use_cache=False, skip=[history_check]) == []
+    assert {f.code for f in run_check(root, SNAPSHOT, use_cache=False, skip=[history_check])} == {"reply-without-contact"}
 
     # commits by staff accounts on working days and hours; the hotline office dispatches, units accept
     repo = load(root)

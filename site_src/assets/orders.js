@@ -94,6 +94,14 @@
         var head = el("div", {}, [el("span", { "class": "hl-when", text: e.at }), " ", el("strong", { text: e.type }),
           e.unit ? " · " + (index.units[e.unit] || e.unit) : "", e.by ? " · " + e.by : ""]);
         var body = e.text ? el("div", { text: e.text }) : null;
+        if (e.attachments && e.attachments.length) {
+          var files = [el("span", { text: "附件：" })];
+          e.attachments.forEach(function (name, i) {
+            if (i) { files.push("、"); }
+            files.push(el("a", { href: "../attachments/" + encodeURIComponent(id) + "/" + encodeURIComponent(name), text: name }));
+          });
+          body = el("div", {}, (body ? [body] : []).concat([el("div", { "class": "hl-attachments" }, files)]));
+        }
         var meta = [];
         if (e.recorded) { meta.push("入库 " + e.recorded); }
         if (e.commit) { meta.push("提交 " + e.commit); }

@@ -57,6 +57,18 @@ CODES: dict[str, Code] = _codes(
     ("future-event", "error", "事件时间晚于提交时间"),
     ("unit-change-late", "warning", "单位人员变动未在规定时限（history.unit_change_report_days）内上报"),
     ("shallow-history", "warning", "Git 历史不完整，无法核对"),
+    ("reply-without-accept", "warning", "答复前没有接收"),
+    ("reply-without-contact", "warning", "答复前没有联系诉求人"),
+    # the hotline office's own timeliness (see checks/office_timeliness.py)
+    ("dispatch-late", "warning", "热线办派单不及时"),
+    ("review-late", "warning", "热线办审核退回、延期申请不及时"),
+    ("return-not-redispatched", "warning", "同意退回后尚未重新派单（待转派）"),
+    ("merge-invalid", "error", "并单不合规"),
+    # attachments (see checks/attachments.py)
+    ("attachment-missing", "error", "附件文件不存在"),
+    ("attachment-invalid", "error", "附件类型、大小或文件名不合规"),
+    # spot checks (see office/spot_check.py, records/spot_checklist.py)
+    ("spotcheck-invalid", "error", "抽查清单不合规"),
     # assessment (see scoring/)
     ("scoring-event-ignored", "warning", "考核事件未计入考核"),
     # permissions and hosting (see permissions.py)

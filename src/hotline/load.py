@@ -27,6 +27,7 @@ from hotline.checks.orders import (
     refs_of,
     unknown_units,
 )
+from hotline.checks.office_rules import ORDER_CHECKS
 from hotline.checks.suite import REPOSITORY_CHECKS, RepositoryCheck
 from hotline.findings import Finding, sort_key
 from hotline.lifecycle.derive import derive
@@ -35,6 +36,7 @@ from hotline.records import paths
 from hotline.records.context import Context, load_context
 from hotline.records.models import Order, Unit
 from hotline.records.rules import Rules
+from hotline.records.partial import Partial, partial_order
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, read
 from hotline.util.filecache import FileCache, stat_key
@@ -52,6 +54,7 @@ class OrderFile:
     order: Order | None
     findings: list[Finding]
     refs: OrderRefs
+    partial: Partial | None = None  # when only some events are invalid: the rest, for the lifecycle findings
 
 
 @dataclass
@@ -83,10 +86,12 @@ def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
     findings = list(doc.findings)
     if doc.text:
         findings += personal_data(rel, doc.text, _raw_id(doc))
-    order = None
-    if doc.ok and doc.data is not None:
+    order = partial = None
+    if doc.data is not None:  # a duplicate key does not hide the file's other problems
         order, errs = to_model(doc, Order)
         findings += errs
+        if order is None:
+            partial = partial_order(doc, errs)
     if order is not None:
         order.locate(rel, doc.line_of(("id",)))
         for i, ev in enumerate(order.events):
@@ -95,7 +100,7 @@ def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
         refs = refs_of(order)
     else:
         refs = OrderRefs(rel, _raw_id(doc), doc.line_of(("id",)), ())
-    return OrderFile(rel, order, findings, refs), doc
+    return OrderFile(rel, order, findings, refs, partial), doc
 
 
 def _raw_id(doc: Document) -> str | None:
@@ -109,11 +114,20 @@ def order_findings(order: Order, ctx: Context) -> list[Finding]:
     if ctx.rules is None:
         return []
     state = derive(order, ctx.rules, ctx.calendar)
-    return state.findings + provisional_dates(state, ctx.calendar)
+    return state.findings + provisional_dates(state, ctx.calendar) + [f for c in ORDER_CHECKS for f in c(order, state, ctx)]
+
+
+def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
+    """Lifecycle findings of a readable order, or of the valid part of one with invalid events."""
+    if of.order is not None:
+        return order_findings(of.order, ctx)
+    if of.partial is not None:
+        return of.partial.keep(order_findings(of.partial.order, ctx))
+    return []
 
 
 def cross_file(refs: list[OrderRefs], ctx: Context) -> list[Finding]:
-    return duplicate_ids(refs) + unknown_units(refs, set(ctx.units))
+    return duplicate_ids(refs) + unknown_units(refs, ctx.units)
 
 
 def load(root: Path | str) -> Repository:
@@ -126,8 +140,8 @@ def load(root: Path | str) -> Repository:
         of, _ = load_order(path, rel)
         findings += of.findings
         refs.append(of.refs)
+        findings += file_findings(of, ctx)
         if of.order is not None:
-            findings += order_findings(of.order, ctx)
             orders.append(of.order)
     findings += cross_file(refs, ctx)
     findings.sort(key=sort_key)
@@ -140,7 +154,7 @@ _worker_ctx: Context | None = None
 
 def _check_file(ctx: Context, p: tuple[str, str]) -> tuple[tuple[Finding, ...], OrderRefs]:
     of, _ = load_order(*p)
-    return tuple(of.findings + (order_findings(of.order, ctx) if of.order else [])), of.refs
+    return tuple(of.findings + file_findings(of, ctx)), of.refs
 
 
 def _check_chunk(files: list[tuple[str, str]]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:

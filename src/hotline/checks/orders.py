@@ -18,6 +18,7 @@ from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.models import Order
 from hotline.workdays import WorkCalendar
+from hotline.records.unit_names import unit_hint
 
 
 class OrderRefs(NamedTuple):
@@ -104,12 +105,14 @@ def events_in_future(refs: Iterable[OrderRefs], as_of: datetime) -> list[Finding
     ]
 
 
-def unknown_units(refs: Iterable[OrderRefs], known: set[str]) -> list[Finding]:
+def unknown_units(refs: Iterable[OrderRefs], known) -> list[Finding]:
+    """``known``: the units (id → Unit, for "是否想写 …？") or just their ids."""
     out = []
     for r in refs:
         reported: set[str] = set()
         for unit, line in r.units:
             if unit not in known and unit not in reported:
                 reported.add(unit)
-                out.append(Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml"))
+                hint = unit_hint(known, unit) if isinstance(known, dict) else ""
+                out.append(Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml{hint}"))
     return out

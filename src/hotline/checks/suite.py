@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.checks.assessment_events import unusable_events
+from hotline.checks.attachments import folder_check
+from hotline.checks.spot_checks import checklist_check
 from hotline.findings import Finding
 from hotline.history.audit import history_check
 from hotline.records.codeowners import codeowners_findings
@@ -36,4 +38,6 @@ REPOSITORY_CHECKS: tuple[RepositoryCheck, ...] = (
     codeowners_check,
     knowledge_check,
     unusable_events,  # assessment events that cannot count (考核事件)
+    folder_check,  # attachment files: kind, size, name (附件)
+    checklist_check,  # spot-check checklists (抽查清单)
 )

@@ -6,11 +6,15 @@ Chinese messages and exit codes only here (0 clean, 1 findings or failure, 2 wro
 
 from __future__ import annotations
 
+import difflib
 import importlib
 
 import click
 
 from hotline import __version__
+from hotline.cli import zh
+
+zh.install()  # click's own messages in Chinese, before any command is declared
 
 # name → module (in this package) defining ``command``; imported only when the command runs, so
 # ``hotline check`` does not pay for loading the site builder, the Word and Excel writers and the rest
@@ -29,6 +33,9 @@ COMMANDS: dict[str, str] = {
     "score": "score",
     "site": "site",
     "archive": "archive",
+    "spot-check": "spot_check",
+    "repeats": "repeats",
+    "analysis": "analysis",
 }
 
 
@@ -42,6 +49,14 @@ class _Commands(click.Group):
         if name not in COMMANDS:
             return None
         return importlib.import_module(f"{__name__}.{COMMANDS[name]}").command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if args and name not in COMMANDS and not name.startswith("-"):
+            near = difflib.get_close_matches(name, sorted(COMMANDS), n=3, cutoff=0.5)
+            hint = f"：是否想写 {' 或 '.join(near)}？" if near else "；运行 hotline --help 查看全部命令"
+            ctx.fail(f"没有命令 “{name}”{hint}")
+        return super().resolve_command(ctx, args)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from hotline.records import paths
+from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.times import now_beijing, parse_date, parse_time
 
 
@@ -62,3 +64,20 @@ def fail(message: str, code: int = 1) -> None:
 def require_rules(ctx) -> None:
     if ctx.rules is None:
         fail("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因", 1)
+
+
+def unit_id(units, value: str | None, option: str = "--unit") -> str | None:
+    """The unit id that ``value`` (an id, a full or short Chinese name) names; usage error otherwise."""
+    if value is None:
+        return None
+    found = resolve_unit(units, value)
+    if found is None:
+        raise click.UsageError(f"{option}：" + unknown_unit_message(units, value))
+    return found
+
+
+def order_hint(root, order_id: str) -> str:
+    """"：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
+    from_disk = [rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for _, rel in paths.order_files(root)]
+    near = nearest(order_id, from_disk, cutoff=0.8)
+    return f"：是否想写 {' 或 '.join(near)}？" if near else ""

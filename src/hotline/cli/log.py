@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from tabulate import tabulate
 
-from hotline.cli.common import echo_json, fail, root_option
+from hotline.cli.common import echo_json, fail, order_hint, root_option
 from hotline.git.commands import GitError
 from hotline.history import reader as history
 from hotline.history.timeline import rewrites_of, timeline
@@ -24,7 +24,7 @@ def command(root, order_id, fmt):
     """显示一件工单的时间线：每个事件的事件时间、提交、作者和入库时间。"""
     path = paths.find_order(root, order_id)
     if path is None:
-        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml", 1)
+        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
     try:
         hist = history.read(root)
     except GitError as e:

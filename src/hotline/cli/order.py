@@ -7,12 +7,13 @@ import sys
 import click
 
 from hotline.git import identity
-from hotline.cli.common import AsOf, as_of_option, fail, resolve_as_of, root_option
+from hotline.cli.common import AsOf, as_of_option, fail, order_hint, resolve_as_of, root_option
 from hotline.entry.order_edit import Refused, add_event, new_order
 from hotline.git import commands as gitcmd
 from hotline.load import load_context
 from hotline.records.models import Category
 from hotline.records.paths import find_order
+from hotline.records.unit_names import resolve_unit
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
 
@@ -49,8 +50,8 @@ def _commit(root, paths: list[str], message: str) -> None:
 @click.option("--address", help="地址")
 @click.option("--tag", "tags", multiple=True, help="标签（可重复）")
 @click.option("--emergency", is_flag=True, help="突发类事项（不得延期）")
-@click.option("--dispatch", "lead", help="同时派单给此单位（主办）")
-@click.option("--co", "co_units", multiple=True, help="会办单位（可重复，需同时给出 --dispatch）")
+@click.option("--dispatch", "lead", help="同时派单给此单位（主办；编号或名称）")
+@click.option("--co", "co_units", multiple=True, help="会办单位（编号或名称；可重复，需同时给出 --dispatch）")
 @click.option("--at", type=AsOf(), help="派单时间（默认现在）")
 @click.option("--by", default="县热线办", show_default=True, help="派单人")
 @click.option("--commit", "do_commit", is_flag=True, help="写入后提交（一次提交）")
@@ -61,6 +62,9 @@ def new(root, order_id, title, category, received, content, citizen_name, citize
     if co_units and not lead:
         raise click.UsageError("给出 --co 时必须同时给出 --dispatch（主办单位）")
     ctx = load_context(root)
+    # a unit's name is accepted where its id is; an unknown one is refused below, with the nearest ids
+    lead = resolve_unit(ctx.units, lead) or lead if lead else None
+    co_units = tuple(resolve_unit(ctx.units, u) or u for u in co_units)
     fields = {"id": order_id, "title": title, "category": category, "emergency": emergency,
               "received_at": received, "citizen_name": citizen_name, "citizen_phone": citizen_phone,
               "address": address, "content": content, "tags": list(tags)}
@@ -99,13 +103,15 @@ def add(root, order_id, event_type, pairs, at, do_commit, as_of):
         at = AsOf().convert(fields.pop("at"), None, None)
     path = find_order(root, order_id)
     if path is None:
-        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml", 1)
+        fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
     now = resolve_as_of(as_of)
     ctx = load_context(root)
     try:
         result = add_event(ctx, root / path, event_type, fields, at or now, now)
     except Refused as e:
         _refused(e)
+    for w in result.warnings:
+        click.echo(f"注意：{w}", err=True)
     unit = result.event.get("unit")
     click.echo(f"已追加到 {path}：{event_type}" + (f" {unit}" if unit else ""))
     if do_commit:

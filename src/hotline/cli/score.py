@@ -21,8 +21,10 @@ from hotline.cli.common import (
     require_rules,
     resolve_as_of,
     root_option,
+    unit_id,
 )
 from hotline.findings import Finding, count
+from hotline.git.commands import GitError
 from hotline.load import Repository, load
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
 from hotline.scoring import (
@@ -51,6 +53,16 @@ def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, dat
     if hist is None or not hist.head:
         return None, repo.orders
     return unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)
+
+
+def unit_versions(root: Path):
+    """Every version of each unit file (items 1–4 and 6 as they stood at the period's end); None outside Git."""
+    from hotline.history.unit_versions import read_versions
+
+    try:
+        return read_versions(root)
+    except GitError:
+        return None
 
 
 def _period(ctx, param, value):
@@ -204,7 +216,7 @@ def _explain_json(result: Assessment, unit_id: str) -> dict:
 @root_option
 @click.option("--period", required=True, callback=_period, help="考核期：2026-11、2026-Q4、2026 或 2026-01-01..2026-06-30")
 @click.option("--profile", type=click.Choice(list(PROFILES)), default=None, help="读法（缺省为 scoring/rules.yaml 的 default_profile）")
-@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号）")
+@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号或名称）")
 @click.option("--explain", "explain_unit", default=None, metavar="单位编号", help="逐项列出该单位的公式、数据和依据")
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -218,16 +230,16 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
         fail("scoring/rules.yaml 中没有 assessment（考核细则）部分，无法计算考核得分", 1)
     a = rules.assessment
     when = resolve_as_of(as_of)
+    unit_filter, explain_unit = unit_id(repo.units, unit_filter), unit_id(repo.units, explain_unit, "--explain")
     for wanted in (unit_filter, explain_unit):
         if wanted is None:
             continue
         unit = repo.units.get(wanted)
-        if unit is None:
-            fail(f"单位 {wanted} 不存在：units/ 下没有 {wanted}.yaml", 2)
         if unit.type not in a.unit_types:
             fail(f"单位 {wanted}（{unit.name}）不在考核范围（assessment.unit_types：{'、'.join(a.unit_types)}）", 2)
     commits, orders = history_inputs(root, repo)
     inputs = ScoringInputs.from_repository(repo, commits, orders)
+    inputs.unit_versions = unit_versions(root)
     profile = profile or a.default_profile
     if explain_unit:
         both = compare_profiles(inputs, period, as_of=when)  # every unit, so that the rank is the real one

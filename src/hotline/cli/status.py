@@ -11,6 +11,7 @@ from hotline.cli.common import (
     require_rules,
     resolve_as_of,
     root_option,
+    unit_id,
 )
 from hotline.lifecycle.status import flag_word
 from hotline.load import load
@@ -22,16 +23,23 @@ HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办
 @root_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号）")
-def command(root, as_of, fmt, unit_filter):
+@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号或名称，如 jincun 或 金村镇）")
+@click.option("--open", "only_open", is_flag=True, help="只看未办结的派单（待接收、办理中、重办中）")
+@click.option("--overdue", "only_overdue", is_flag=True, help="只看逾期的派单")
+def command(root, as_of, fmt, unit_filter, only_open, only_overdue):
     """列出每个派单的办理状态、期限和是否逾期。"""
     repo = load(root)
     require_rules(repo.context)
+    unit_filter = unit_id(repo.units, unit_filter)
     when = resolve_as_of(as_of)
     rows = []
     for state in repo.states(when):
         for s in state.dispatches:
             if unit_filter and s.unit != unit_filter:
+                continue
+            if only_open and (s.returned or s.completed):
+                continue
+            if only_overdue and not s.overdue:
                 continue
             rows.append(s)
     if fmt == "json":

@@ -33,6 +33,8 @@ from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.writer import EVENT_KEY_ORDER, render_order
 from hotline.records.yaml_items import items
 from hotline.records.yaml_reader import Document, parse_text
+from hotline.records.unit_names import resolve_unit, unknown_unit_message
+from hotline.checks.reply_confirmation import unconfirmed_reply
 from hotline.times import format_time, parse_time
 from hotline.util.atomic import write_text
 
@@ -53,6 +55,7 @@ class Result:
     path: str
     text: str
     event: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # accepted, but worth saying (答复 before 接收/联系)
 
 
 def event_from_fields(event_type: str, pairs: dict[str, str], at: datetime) -> dict:
@@ -103,7 +106,7 @@ def check_event(order: Order, ev: dict, ctx: Context, now: datetime, line: int) 
     model = EVENT_TYPES[ev["type"]].model_validate(ev)
     model._path, model._line = order.path, line
     if getattr(model, "unit", None) and model.unit not in ctx.units:
-        return [f"单位 {model.unit} 不存在：units/ 下没有 {model.unit}.yaml"]
+        return [unknown_unit_message(ctx.units, model.unit)]
     if model.at > now:
         return [f"事件时间 {format_time(model.at)} 晚于当前时间 {format_time(now)}：不能记录尚未发生的事"]
     if ctx.rules is None:
@@ -206,6 +209,8 @@ def add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], 
     errors = [f for f in of.findings if f.severity == "error"]
     if of.order is None or errors:
         raise Refused([f"工单文件 {of.path} 本身有错误，请先修正：" + "；".join(f"第 {f.line} 行 {f.message}" for f in errors[:5])])
+    if pairs.get("unit"):  # a unit's Chinese name is accepted where its id is
+        pairs = dict(pairs, unit=resolve_unit(ctx.units, pairs["unit"]) or pairs["unit"])
     ev = event_from_fields(event_type, pairs, at)
     old = doc.text
     new_line = (max((e.line for e in of.order.events), default=doc.line_of(("events",))) or old.count("\n")) + 1
@@ -218,7 +223,7 @@ def add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], 
     if order_after is None or errs or len(order_after.events) != len(of.order.events) + 1 or not _only_added(old, new):
         raise Refused([f"无法在不改动其他内容的情况下向 {of.path} 追加事件（文件的排版较特殊）：请手工编辑"])
     write_text(path, new)
-    return Result(of.path, new, ev)
+    return Result(of.path, new, ev, unconfirmed_reply(order_after.events))
 
 
 def new_order(ctx: Context, fields: dict, dispatches: list[tuple[str, str]], at: datetime | None, by: str,
@@ -248,7 +253,7 @@ def new_order(ctx: Context, fields: dict, dispatches: list[tuple[str, str]], at:
         problems += [f.message for f in order_location(order) + personal_data(rel, text, oid)]
         for u, _ in dispatches:
             if u not in ctx.units:
-                problems.append(f"单位 {u} 不存在：units/ 下没有 {u}.yaml")
+                problems.append(unknown_unit_message(ctx.units, u))
         if ctx.rules is not None:
             problems += [f.message for f in derive(order, ctx.rules, ctx.calendar).findings]
         if order.received_at > now or any(e.at > now for e in order.events):

@@ -220,7 +220,11 @@ def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar):
     return calendar.next_workday(day)
 
 
-ORDER_HANDLERS: dict[str, OrderHandler] = {"派单": _dispatch, "回访": _callback}
+def _merge(r: Replay, ev) -> None:
+    """并单: the office merged this repeated demand into an earlier order; no dispatch changes."""
+
+
+ORDER_HANDLERS: dict[str, OrderHandler] = {"派单": _dispatch, "回访": _callback, "并单": _merge}
 HANDLERS: dict[str, DispatchHandler] = {
     "接收": _accept,
     "联系": _contact,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotline import __version__
+from hotline.records import attachments
 from hotline.findings import Finding
 from hotline.records import paths
 from hotline.records.models import HolidayYear, ScoringEvent, Unit
@@ -109,4 +110,5 @@ def load_context(root: Path | str) -> Context:
             events.append(ev)
 
     digest.update(",".join(sorted(units)).encode())
+    digest.update(attachments.fingerprint(root))  # order findings name missing attachment files
     return Context(root, rules, WorkCalendar(overrides), units, events, findings, digest.hexdigest())

@@ -69,10 +69,16 @@ class Record(BaseModel):
 # --- work order events (工单事件) ---------------------------------------------------------------
 
 
+AttachmentName = Annotated[str, Field(pattern=r"^[^/\\\x00-\x1f]+$", min_length=1, max_length=120)]
+
+
 class _Event(Record):
     at: BeijingTime
     by: Text
     note: str | None = None
+    attachments: list[AttachmentName] = Field(
+        [], description="附件（领导批示、佐证）：attachments/<工单编号>/ 下的文件名，PDF 或图片"
+    )
 
 
 class _UnitEvent(_Event):
@@ -166,10 +172,28 @@ class ExtensionReview(_UnitEvent):
 
 
 class Supervision(_UnitEvent):
-    """督办: supervision by the system, by telephone or by a leader's instruction."""
+    """督办: supervision by the system, by telephone, by a leader's instruction (批示), or a provincial or
+    city hotline's special supervision (专项, with ``level`` 省/市: assessment item 16)."""
 
     type: Literal["督办"]
-    kind: Literal["系统", "电话", "批示"]
+    kind: Literal["系统", "电话", "批示", "专项"]
+    level: Literal["省", "市"] | None = Field(None, description="专项督办的级别：省 或 市")
+
+    @model_validator(mode="after")
+    def _level_with_special(self) -> "Supervision":
+        if self.kind == "专项" and self.level is None:
+            raise ValueError("专项督办须写明级别 level：省 或 市")
+        if self.kind != "专项" and self.level is not None:
+            raise ValueError("只有专项督办（kind: 专项）才写级别 level")
+        return self
+
+
+class Merge(_Event):
+    """并单: the hotline office merges a repeated demand (重复诉求) into the earlier order ``into``;
+    a merged order counts once (as ``into``) in the rates."""
+
+    type: Literal["并单"]
+    into: OrderId
 
 
 Event = Annotated[
@@ -187,6 +211,7 @@ Event = Annotated[
         ExtensionRequest,
         ExtensionReview,
         Supervision,
+        Merge,
     ],
     Field(discriminator="type"),
 ]
@@ -195,6 +220,7 @@ EVENT_TYPES: dict[str, type[_Event]] = {
     for cls in Event.__origin__.__args__  # type: ignore[attr-defined]
 }
 REPLY_TYPES = ("答复", "履责说明")
+MERGE = "并单"
 
 
 class Citizen(Record):
@@ -302,3 +328,30 @@ class ScoringEvent(Record):
         if self.item in RECTIFICATION_ITEMS and self.period is None:
             raise ValueError(f"{self.item}须写明所针对的考核期 period，如 period: 2026")
         return self
+
+
+# --- spot checks (随机抽查, §三(三)) -------------------------------------------------------------------
+
+
+class SpotCheckEntry(Record):
+    """One drawn order of a checklist, as the office fills it in: each question true (yes), false (no)
+    or empty (not checked yet)."""
+
+    unit: UnitId
+    id: OrderId
+    reply_standard: bool | None = Field(None, description="答复符合工单规范要求（第 12 项）")
+    contacted: bool | None = Field(None, description="已联系诉求人（第 13 项）")
+    result_told: bool | None = Field(None, description="已将处理结果告知诉求人（第 13 项）")
+    note: str | None = None
+
+
+class SpotCheckList(Record):
+    """``scoring/spotchecks/YYYY-MM.yaml``: a reproducible sample of replied orders (``hotline spot-check
+    draw``) and the office's findings; ``hotline spot-check record`` turns them into assessment events."""
+
+    period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
+    seed: int
+    per_unit: Annotated[int, Field(ge=1)]
+    checked_on: Day | None = Field(None, description="抽查日期：考核事件记在这一天")
+    by: str | None = Field(None, description="抽查人")
+    checks: list[SpotCheckEntry] = []

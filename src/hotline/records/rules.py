@@ -72,7 +72,34 @@ class ReportRules(Record):
     repeated_delay_min: Annotated[int, Field(ge=1)] = 2
 
 
-EventType = Literal["派单", "接收", "联系", "转办", "答复", "履责说明", "回访", "重办", "退回申请", "退回审核", "延期申请", "延期审核", "督办"]
+EventType = Literal["派单", "接收", "联系", "转办", "答复", "履责说明", "回访", "重办", "退回申请", "退回审核", "延期申请", "延期审核", "督办", "并单"]
+
+
+class OfficeRules(Record):
+    """The hotline office's own work (热线管理机构自身的时效, measured, not scored) and repeated demands."""
+
+    # dispatch on the day of receipt; received on a rest day or after ``deadlines.receipt_cutoff``: by the
+    # end of the next working day
+    review_days: Days = 1  # return and extension requests reviewed within this many working days
+    repeat_window_days: Annotated[int, Field(ge=1, le=366)] = 30  # 重复诉求: same citizen, place, subject
+    repeat_min_shared_keywords: Annotated[int, Field(ge=1, le=20)] = 2
+    analysis_hot_topics: Annotated[int, Field(ge=1, le=50)] = 10  # 分析研判: keywords listed per quarter
+
+
+class SpotCheckRules(Record):
+    """随机抽查 (§三(三)): the default sample and which checklist answer counts against which item."""
+
+    per_unit: Annotated[int, Field(ge=1, le=100)] = 2
+    item_of: dict[Literal["reply_standard", "contacted", "result_told"], Annotated[int, Field(ge=1, le=16)]] = {
+        "reply_standard": 12, "contacted": 13, "result_told": 13,
+    }
+
+
+class AttachmentRules(Record):
+    """附件 (领导批示, 佐证) under ``attachments/<order id>/``: allowed kinds and size."""
+
+    max_bytes: Annotated[int, Field(ge=1)] = 10 * 1024 * 1024
+    suffixes: list[str] = Field([".pdf", ".jpg", ".jpeg", ".png"], min_length=1)
 
 
 class PermissionRules(Record):
@@ -184,7 +211,7 @@ class DeductionItem(_Item):
     kind: Literal["deduction"]
     per: Annotated[Decimal, Field(gt=0, le=100)]
     cap: Points | None = None
-    also: Literal["reply_without_contact"] | None = None  # occurrences found in the orders as well
+    also: Literal["reply_without_contact", "special_supervision"] | None = None  # occurrences found in the orders as well
 
     @property
     def limit(self) -> Decimal:
@@ -333,4 +360,7 @@ class Rules(Record):
     permissions: PermissionRules = PermissionRules()
     month_end: MonthEndRules = MonthEndRules()
     git: GitIdentity | None = None
+    office: OfficeRules = OfficeRules()
+    spot_checks: SpotCheckRules = SpotCheckRules()
+    attachments: AttachmentRules = AttachmentRules()
     assessment: AssessmentRules | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from hotline.records.models import HolidayYear, Order, ScoringEvent, Unit
+from hotline.records.models import HolidayYear, Order, ScoringEvent, SpotCheckList, Unit
 from hotline.records.rules import Rules
 from hotline.util.atomic import write_text_if_changed
 
@@ -20,6 +20,7 @@ SCHEMAS = {
     "unit.schema.json": ("承办单位（units/<id>.yaml）", TypeAdapter(Unit)),
     "holidays.schema.json": ("节假日安排（scoring/holidays/YYYY.yaml）", TypeAdapter(HolidayYear)),
     "scoring-events.schema.json": ("考核事件（scoring/events/YYYY/*.yaml）", TypeAdapter(ScoringEvent | list[ScoringEvent])),
+    "spotcheck.schema.json": ("随机抽查清单（scoring/spotchecks/YYYY-MM.yaml）", TypeAdapter(SpotCheckList)),
     "rules.schema.json": ("规则（scoring/rules.yaml）", TypeAdapter(Rules)),
 }
 

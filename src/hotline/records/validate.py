@@ -94,6 +94,8 @@ def _message(err: dict, loc: tuple) -> tuple[str, str]:
         return "invalid-value", f"{field} 的取值“{value}”无效，应为 {err['ctx'].get('expected', '').replace(' or ', '、')}"
     if kind == "value_error":
         return "invalid-value", f"{field}：{err['ctx']['error']}"
+    if kind == "string_pattern_mismatch" and str(loc[-1] if loc else "") == "unit" and any("\u4e00" <= ch <= "\u9fff" for ch in str(value)):
+        return "invalid-value", f"{field} 的取值“{value}”是单位名称：这里应写单位编号（units/ 下的文件名，如 jincun）"
     if kind == "string_pattern_mismatch":
         return "invalid-value", f"{field} 的取值“{value}”格式不符：只能用字母、数字和 -"
     if kind in ("greater_than_equal", "greater_than"):

@@ -22,8 +22,8 @@ try:
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-EVENT_KEY_ORDER = ("at", "type", "unit", "role", "result", "kind", "by", "office", "days", "approved",
-                   "reason", "basis", "text", "note")
+EVENT_KEY_ORDER = ("at", "type", "unit", "role", "result", "kind", "level", "into", "by", "office", "days", "approved",
+                   "reason", "basis", "text", "note", "attachments")
 ORDER_KEY_ORDER = ("id", "title", "category", "emergency", "received_at", "sample", "citizen", "address",
                    "content", "tags", "events")
 

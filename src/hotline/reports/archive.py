@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline import __version__
+from hotline.checks.attachments import publishable
 from hotline.git import refs as gitrefs
 from hotline.records import paths
 from hotline.util.atomic import write_bytes
@@ -108,6 +109,10 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
     files: dict[str, bytes] = {}
     for p in order_files:
         files[f"工单/{p.name}"] = p.read_bytes()
+    for order in repo.orders:  # 领导批示、佐证 of the month's orders
+        if f"{order.received_at:%Y-%m}" == month:
+            for name, path in publishable(root, order, repo.rules.attachments):
+                files[f"附件/{order.id}/{name}"] = path.read_bytes()
     for (uid, m), reg in sorted(model.registers.items()):
         if m == month:
             files[f"登记表/{reg.unit.name}-{month}.xlsx"] = register_xlsx.to_bytes(reg)

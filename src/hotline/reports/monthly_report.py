@@ -67,10 +67,11 @@ class Report:
     compiled_on: date
     sections: list[Section]
     provisional: bool
+    period_title: str | None = None  # e.g. 2026年第四季度 (分析研判); None: the month
 
     @property
     def file_stem(self) -> str:
-        return f"泽州县12345政务服务热线月报-{self.month}"
+        return f"{self.title}-{self.month}"
 
 
 def unit_name(units: dict[str, Unit], uid: str) -> str:

@@ -160,7 +160,8 @@ def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orde
 
 def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: list[Archive],
             history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None,
-            mapper=None, change_commits=None, scoring_orders: list[Order] | None = None) -> Publication:
+            mapper=None, change_commits=None, scoring_orders: list[Order] | None = None,
+            unit_versions=None) -> Publication:
     """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes."""
     rules = repo.rules
     units = repo.units
@@ -180,7 +181,9 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     office_unit = next((u for u in units.values() if is_office(u)), None)
     office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
 
-    scored = score_periods(ScoringInputs.from_repository(repo, change_commits, scoring_orders), months, as_of)
+    inputs = ScoringInputs.from_repository(repo, change_commits, scoring_orders)
+    inputs.unit_versions = unit_versions  # items 1–4 and 6 as the unit files stood at each period's end
+    scored = score_periods(inputs, months, as_of)
     by_label = {p.label: p for p in scored}
     hot: dict[str, HotTopics] = {}
     reports: dict[str, Report] = {}

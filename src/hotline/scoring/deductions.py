@@ -22,7 +22,19 @@ def _plain(value: Decimal) -> str:
     return shown(value).rstrip("0").rstrip(".")
 
 
-def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: list[Counted], a: AssessmentRules) -> ItemScore:
+def special_supervisions(orders, start, end) -> dict[str, list[Evidence]]:
+    """督办 events of kind 专项 (省/市 special supervision, item 16) declared in [start, end), by unit."""
+    out: dict[str, list[Evidence]] = {}
+    for order in orders:
+        for ev in order.events:
+            if ev.type == "督办" and ev.kind == "专项" and start <= ev.at < end:
+                out.setdefault(ev.unit, []).append(
+                    Evidence("order", order.id, order.path, ev.line, f"{ev.level}级12345热线专项督办" + (f"：{ev.note}" if ev.note else "")))
+    return out
+
+
+def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: list[Counted], a: AssessmentRules,
+                   special: list[Evidence] = ()) -> ItemScore:
     evidence = [event_evidence(ev) for ev in events if ev.item == item.number]
     from_events = sum(ev.count for ev in events if ev.item == item.number)
     from_orders = 0
@@ -31,6 +43,9 @@ def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: 
             for line in c.state.replies_without_contact:
                 from_orders += 1
                 evidence.append(Evidence("order", c.state.order_id, c.path, line, "答复前本单位没有联系诉求人（首问负责）"))
+    if item.also == "special_supervision":
+        from_orders += len(special)
+        evidence += list(special)
     occurrences = from_events + from_orders
     claimed = item.per * occurrences
     deducted = min(claimed, item.limit)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from hotline.checks.assessment_events import unusable
@@ -22,14 +22,15 @@ from hotline.records.rules import (
     RateItem,
     SetupItem,
 )
-from hotline.scoring.deductions import bonus, deduction_item, vetoes
+from hotline.scoring.deductions import bonus, deduction_item, special_supervisions, vetoes
+from hotline.workdays import end_of
 from hotline.scoring.inputs import Collected, ScoringInputs, collect
 from hotline.scoring.numbers import ZERO, rounded
 from hotline.scoring.period import Period, parse_period
 from hotline.scoring.rates import counted_dispatches, rate_item
 from hotline.scoring.rectification import applies, rectification_cases
 from hotline.scoring.results import Assessment, UnitScore
-from hotline.scoring.setup import change_report_item, setup_item
+from hotline.scoring.setup import change_report_item, setup_item, unit_at_end
 
 
 def grade_of(total: Decimal, veto: bool, a: AssessmentRules) -> str:
@@ -56,6 +57,8 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
     if profile not in PROFILES:
         raise ValueError(f"读法“{profile}”不存在，应为 {'、'.join(PROFILES)} 之一")
     scores = []
+    start = datetime.combine(collected.period.start, time(0, 0))
+    special = special_supervisions(collected.inputs.orders, start, min(end_of(collected.period.end), collected.as_of))
     for unit in collected.assessed_units:
         if collected.only is not None and unit.id not in collected.only:
             continue
@@ -63,15 +66,16 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         events = collected.events.get(unit.id, [])
         counted = counted_dispatches(dispatches, a)
         items = {}
+        dated, dated_note = unit_at_end(collected, unit) if any(isinstance(i, SetupItem) for i in a.items) else (unit, None)
         for item in a.items:
             if isinstance(item, SetupItem):
-                items[item.number] = setup_item(item, unit, events)
+                items[item.number] = setup_item(item, dated, events, dated_note)
             elif isinstance(item, ChangeReportItem):
                 items[item.number] = change_report_item(item, unit, collected, events)
             elif isinstance(item, RateItem):
                 items[item.number] = rate_item(item, profile, counted, a)
             elif isinstance(item, DeductionItem):
-                items[item.number] = deduction_item(item, events, dispatches, a)
+                items[item.number] = deduction_item(item, events, dispatches, a, special.get(unit.id, []))
         for it in items.values():
             it.points = rounded(it.points, a.rounding)
         base = sum((it.points for it in items.values()), ZERO)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from hotline.lifecycle.derive import derive
 from hotline.lifecycle.state import DispatchState
-from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
+from hotline.records.models import MERGE, Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
 from hotline.scoring.period import Period
 from hotline.workdays import WorkCalendar, end_of
@@ -44,6 +44,9 @@ class ScoringInputs:
     orders: Sequence[Order]
     events: Sequence[ScoringEvent]
     change_commits: Mapping[ChangeKey, datetime | None] | None = None
+    # items 1–4 and 6: every version of each unit file with its commit time (``history.unit_versions``);
+    # None: no Git history, the unit files as they are now
+    unit_versions: object | None = None
 
     @property
     def assessment(self) -> AssessmentRules:
@@ -92,6 +95,10 @@ def _dispatched_in(order: Order, start: datetime, end: datetime) -> bool:
     return any(ev.type == "派单" and start <= ev.at < end for ev in events)
 
 
+def is_merged(order: Order) -> bool:
+    return any(ev.type == MERGE for ev in order.events)
+
+
 def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterable[str] | None = None) -> Collected:
     """Derive the orders dispatched in ``period`` as of ``as_of`` and sort dispatches and events by unit."""
     inputs.assessment  # fail early, in Chinese, when the rules have no assessment part
@@ -100,8 +107,8 @@ def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterab
     rules, calendar = inputs.rules, inputs.calendar
     start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
     for order in inputs.orders:
-        if order.received_at >= end or not _dispatched_in(order, start, end):
-            continue
+        if order.received_at >= end or not _dispatched_in(order, start, end) or is_merged(order):
+            continue  # a repeated demand merged into an earlier order (并单) counts once, as that order
         state = derive(order, rules, calendar, as_of)
         final = state.final_callback
         for s in state.dispatches:

@@ -36,7 +36,26 @@ def _item_events(item_no: int, events: list[ScoringEvent]) -> list[Evidence]:
     return [event_evidence(ev) for ev in events if ev.item == item_no]
 
 
-def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent]) -> ItemScore:
+def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None]:
+    """The unit file as it stood at the end of the period (or at ``as_of``, if earlier), from Git history;
+    the file as it is now when there is no history. The note says which version counted."""
+    versions = collected.inputs.unit_versions
+    if versions is None:
+        return unit, None
+    when = min(end_of(collected.period.end), collected.as_of)
+    shown_when = format_time(when) if when != end_of(collected.period.end) else f"{format_date(collected.period.end)} 24:00"
+    v = versions.at(unit.id, when)  # type: ignore[attr-defined]
+    if v is None or v.unit is None:
+        empty = Unit(id=unit.id, name=unit.name, type=unit.type)
+        empty.locate(unit.path, unit.line)
+        return empty, f"{shown_when} 时单位文件尚未入库"
+    dated = v.unit
+    dated.locate(unit.path, unit.line)
+    dated.hotline.locate(unit.path, unit.hotline.line)
+    return dated, f"按 {shown_when} 时的单位文件（提交 {v.sha[:9]}）计"
+
+
+def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: str | None = None) -> ItemScore:
     setup = unit.hotline
     path = unit.path
     line = setup.line or unit.line
@@ -55,7 +74,7 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent]) -> ItemS
     else:
         formula = f"{fields} 已填写 → {shown(item.max)}"
     return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
-                     {"requires": list(item.requires), "missing": missing}, evidence)
+                     {"requires": list(item.requires), "missing": missing}, evidence, note)
 
 
 def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected, events: list[ScoringEvent]) -> ItemScore:

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from hotline.checks.attachments import publishable
 from hotline.findings import Finding
+from hotline.records.attachments import FOLDER as ATTACHMENTS
+from hotline.history.unit_versions import read_versions
 from hotline.load import load
 from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
 from hotline.records.knowledge import load_entries
@@ -26,7 +29,7 @@ from hotline.reports import archive as archives_mod
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import compute
 from hotline.reports.sources import read_advice, read_history
-from hotline.site import assessment, data, pages
+from hotline.site import assessment, data, office_pages, pages
 from hotline.times import now_beijing
 from hotline.util import parallel
 
@@ -87,7 +90,7 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
     progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
     model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
-                    scoring_orders)
+                    scoring_orders, read_versions(root) if read_git else None)
     model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
                             "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
@@ -102,8 +105,17 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     for f in VENDOR_FILES:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
 
+    supervision = pages.supervision(model)
+    supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
     out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
-                 pages.supervision(model), pages.orders_page(model), pages.knowledge_index(model)]
+                 supervision, pages.orders_page(model), pages.knowledge_index(model), office_pages.office_page(model, repo)]
+    for st in model.states:  # attachments (领导批示、佐证) that pass the checks, for the order view
+        for name, path in publishable(root, st.order, repo.rules.attachments):
+            _write(docs / ATTACHMENTS / st.order.id / name, path.read_bytes())
+    for page, docx, content in office_pages.analysis_pages(model, repo):  # 分析研判, one per quarter
+        out_pages.append(page)
+        if docx:
+            _write(docs / docx, content)
     out_pages += [pages.report_page(model, m) for m in model.months]
     out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
     for p in model.assessments:

@@ -68,8 +68,14 @@ def _event(ev, h) -> dict:
         v = getattr(ev, f, None)
         if v:
             parts.append(v)
+    if getattr(ev, "into", None):
+        parts.append(f"并入工单 {ev.into}")
+    if getattr(ev, "level", None):
+        parts.append(f"{ev.level}级")
     if parts:
         d["text"] = pii.mask_text("；".join(parts))
+    if ev.attachments:  # file names; the site holds only those that pass the attachment checks
+        d["attachments"] = list(ev.attachments)
     if h is not None:
         if h.recorded_at:
             d["recorded"] = f"{h.recorded_at:%Y-%m-%d %H:%M}"

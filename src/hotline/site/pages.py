@@ -306,6 +306,9 @@ def unit_page(model: Publication, uid: str) -> Page:
         lines.append("尚无派至本单位的工单。\n")
     entries = [e for e in model.entries if e.meta.unit == uid]
     lines.append(f"## 知识库（{len(entries)} 条）\n")
+    stale_here = sum(e.stale(model.as_of.date()) for e in entries)
+    if stale_here:
+        lines.append(admonition("warning", "知识库条目已过期", f"本单位有 {stale_here} 条知识库条目已过有效期，请核实后更新。"))
     if entries:
         lines.append(_entries_table(src, model, entries))
     else:
@@ -407,6 +410,11 @@ def knowledge_index(model: Publication) -> Page:
     for uid in sorted(by_unit, key=lambda u: (model.handling_units.index(u) if u in model.handling_units else 999, u)):
         lines.append(f"## {escape(model.units[uid].name if uid in model.units else uid)}\n")
         lines.append(_entries_table(src, model, sorted(by_unit[uid], key=lambda e: (e.meta.category, e.meta.title))))
+    stale_entries = [e for e in model.entries if e.stale(today)]
+    if stale_entries:
+        lines.append(f"## 已过有效期的条目（{len(stale_entries)}）\n")
+        lines.append("请相关单位核实后更新 `valid_until` 或内容。\n")
+        lines.append(_entries_table(src, model, stale_entries))
     missing = [u for u in model.handling_units if u not in by_unit]
     if missing:
         lines.append("## 尚未录入条目的单位\n")

@@ -172,7 +172,8 @@ def document(report: Report):
     _font(line.add_run(f"{report.office}\t{report.compiled_on.year}年{report.compiled_on.month}月{report.compiled_on.day}日"), BODY_FONT, BODY_PT)
     _bottom_rule(line)
     _para(doc)
-    _para(doc, f"{report.title}（{report.month[:4]}年{int(report.month[5:7])}月）", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    when = report.period_title or f"{report.month[:4]}年{int(report.month[5:7])}月"
+    _para(doc, f"{report.title}（{when}）", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc)
     if report.provisional:
         _para(doc, "注：本期部分办理期限涉及尚无法定节假日数据的年份，仅按周末推算，仅供参考。", H2_FONT, BODY_PT, indent=True)

@@ -1,0 +1,26 @@
+"""Spot-check checklists (抽查清单) as ``hotline check`` findings: each ``scoring/spotchecks/*.yaml``
+read against its format, with unknown units reported (``hotline.records.spot_checklist``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from hotline.findings import Finding
+from hotline.records.spot_checklist import FOLDER, read_checklist
+from hotline.records.unit_names import unit_hint
+
+
+def checklist_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
+    folder = Path(root) / FOLDER
+    if not folder.is_dir():
+        return []
+    out: list[Finding] = []
+    for p in sorted(folder.glob("*.y*ml")):
+        rel = p.relative_to(root).as_posix()
+        lst, findings = read_checklist(Path(root), rel)
+        out += findings
+        for entry in lst.checks if lst else []:
+            if entry.unit not in ctx.units:
+                out.append(Finding(rel, entry.line, "unknown-unit", f"单位 {entry.unit} 不存在{unit_hint(ctx.units, entry.unit)}"))
+    return out

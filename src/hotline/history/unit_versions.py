@@ -1,0 +1,86 @@
+"""Unit files as they stood at a time (单位文件的历史版本): assessment items 1–4 and 6 read a unit's
+``hotline`` section as it was at the end of the period, so that filling it in later never rewrites a
+past score.
+
+One ``git log --first-parent`` over ``units/`` on HEAD lists every version of every unit file with the
+committer time of the main-line commit that brought it (for a merged pull request, the merge the host
+made); one ``git cat-file`` reads them. A version that does not validate is skipped (the one before it
+stands). ``at(unit, when)`` is the version in force at ``when``: None when the file was not yet committed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from hotline.git import commands as gitcmd
+from hotline.records.models import Unit
+from hotline.records.validate import to_model
+from hotline.records.yaml_reader import decode, parse_text
+from hotline.times import BEIJING
+
+ZERO = "0" * 40
+
+
+@dataclass
+class Version:
+    committed_at: datetime  # Beijing time
+    sha: str
+    unit: Unit | None  # None: deleted
+
+
+@dataclass
+class UnitVersions:
+    versions: dict[str, list[Version]] = field(default_factory=dict)  # oldest first
+
+    def at(self, unit_id: str, when: datetime) -> Version | None:
+        vs = self.versions.get(unit_id, [])
+        i = bisect_right([v.committed_at for v in vs], when)
+        return vs[i - 1] if i else None
+
+
+def _log(root: Path) -> list[tuple[str, datetime, list[tuple[str, str]]]]:
+    out = gitcmd.run(root, "log", "--first-parent", "--reverse", "--no-renames", "--diff-merges=first-parent",
+                     "--raw", "--no-abbrev", "--format=%x01%H %ct", "HEAD", "--", "units").decode("utf-8", "replace")
+    commits = []
+    for chunk in out.split("\x01")[1:]:
+        lines = chunk.strip("\n").splitlines()
+        sha, ct = lines[0].split()
+        when = datetime.fromtimestamp(int(ct), BEIJING).replace(tzinfo=None)
+        files = []
+        for line in lines[1:]:
+            if not line.startswith(":") or "\t" not in line:
+                continue
+            meta, path = line.split("\t", 1)
+            new_blob = meta.split()[3]
+            if path.endswith((".yaml", ".yml")):
+                files.append((path, new_blob))
+        commits.append((sha, when, files))
+    return commits
+
+
+def read_versions(root: Path | str) -> UnitVersions | None:
+    """Every version of every unit file on the main line; None outside a Git repository or without commits."""
+    root = Path(root)
+    if gitcmd.toplevel(root) is None or gitcmd.head(root) is None:
+        return None
+    commits = _log(root)
+    reader = gitcmd.BlobReader(root)
+    result = UnitVersions()
+    try:
+        for sha, when, files in commits:
+            for path, blob in files:
+                uid = Path(path).stem
+                unit = None
+                if blob != ZERO:
+                    text, _ = decode(path, reader.read(blob) or b"")
+                    doc = parse_text(path, text) if text is not None else None
+                    unit = to_model(doc, Unit)[0] if doc is not None and doc.ok else None
+                    if unit is None or unit.id != uid:
+                        continue  # an invalid version: the one before it stands
+                result.versions.setdefault(uid, []).append(Version(when, sha, unit))
+    finally:
+        reader.close()
+    return result

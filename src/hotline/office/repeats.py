@@ -1,0 +1,109 @@
+"""Repeated demands (重复诉求): orders that look like the same citizen asking the same thing again.
+
+Two orders are suggested as repeats when, within ``office.repeat_window_days`` days of each other, they
+have the same citizen — masked name and the last four digits of the phone, both present — and the same
+place (the address without house numbers, ``hot_topics.place_of``; or one address contains the other)
+and the same subject: at least ``office.repeat_min_shared_keywords`` keywords in common (jieba, as in
+the monthly report's hot topics). Suggestions are grouped (connected orders form one group, oldest
+first). The office confirms a merge with a 并单 event on the later order (``into`` the earlier one);
+merged orders are left out of the suggestions and count once in the rates. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hotline.records.models import MERGE, Order
+from hotline.records.rules import OfficeRules
+from hotline.reports.hot_topics import keywords_of, place_of
+
+
+@dataclass
+class RepeatGroup:
+    ids: list[str]  # oldest first
+    why: str
+
+    def as_dict(self) -> dict:
+        return {"ids": self.ids, "why": self.why}
+
+
+def merged_into(order: Order) -> str | None:
+    """The order this one was merged into (its last 并单 event), or None."""
+    target = None
+    for ev in order.events:
+        if ev.type == MERGE:
+            target = ev.into
+    return target
+
+
+def _citizen(order: Order) -> tuple[str, str] | None:
+    c = order.citizen
+    if c is None or not c.name or not c.phone:
+        return None
+    digits = re.sub(r"\D", "", c.phone)
+    return (c.name, digits[-4:]) if len(digits) >= 4 else None
+
+
+def _same_place(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    pa, pb = place_of(a) or a, place_of(b) or b
+    return pa == pb or pa in pb or pb in pa
+
+
+def suggest(orders: Sequence[Order], rules: OfficeRules, start: datetime | None = None, end: datetime | None = None,
+            extra_words: tuple[str, ...] = ()) -> list[RepeatGroup]:
+    """Groups of suggested repeats with at least one order received in [start, end)."""
+    window = timedelta(days=rules.repeat_window_days)
+    by_citizen: dict[tuple[str, str], list[Order]] = defaultdict(list)
+    for o in orders:
+        key = _citizen(o)
+        if key is not None and merged_into(o) is None:
+            by_citizen[key].append(o)
+    groups = []
+    for (name, tail), os_ in sorted(by_citizen.items()):
+        if len(os_) < 2:
+            continue
+        os_.sort(key=lambda o: (o.received_at, o.id))
+        words = {o.id: keywords_of(o, extra_words) for o in os_}
+        parent = {o.id: o.id for o in os_}
+        shared: dict[str, set[str]] = defaultdict(set)
+
+        def root(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, a in enumerate(os_):
+            for b in os_[i + 1:]:
+                if b.received_at - a.received_at > window:
+                    break
+                common = words[a.id] & words[b.id]
+                if len(common) >= rules.repeat_min_shared_keywords and _same_place(a.address, b.address):
+                    parent[root(b.id)] = root(a.id)
+                    shared[a.id] |= common
+                    shared[b.id] |= common
+        members: dict[str, list[Order]] = defaultdict(list)
+        for o in os_:
+            members[root(o.id)].append(o)
+        for group in members.values():
+            if len(group) < 2:
+                continue
+            if start is not None and not any(start <= o.received_at < end for o in group):
+                continue
+            common = sorted(set.intersection(*(shared[o.id] for o in group)) or shared[group[0].id])
+            span = (group[-1].received_at - group[0].received_at).days
+            why = (f"同一诉求人 {name}（电话尾号 {tail}），同一地点“{place_of(group[0].address) or group[0].address}”，"
+                   f"共同关键词：{'、'.join(common[:5])}；{len(group)} 件相隔 {span} 天")
+            groups.append(RepeatGroup([o.id for o in group], why))
+    return sorted(groups, key=lambda g: g.ids)
+
+
+def merged_ids(orders: Sequence[Order]) -> set[str]:
+    """Ids of orders merged into another (they count once, as the order they were merged into)."""
+    return {o.id for o in orders if merged_into(o) is not None}
