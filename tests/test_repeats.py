@@ -29,6 +29,17 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def monthly_total(root, unit: str) -> int:
+    """转办总件数 of ``unit`` in the monthly figures (reports.monthly), November 2026."""
+    from hotline.load import load
+    from hotline.reports.monthly import monthly
+    from hotline.times import parse_time
+
+    repo = load(root)
+    stats = monthly(repo.states(parse_time("2026-11-30 12:00")), repo.rules, repo.units, repo.rules.reports.repeated_delay_min)
+    return stats["2026-11"].units[unit].rates.total
+
+
 def test_suggest_merge_and_count_once(records):
     records.order("A1", order("A1", 2))
     records.order("A2", order("A2", 9, address="金村镇幸福小区5号楼", title="供暖不热", content="幸福小区暖气不热，供暖温度低。"))
@@ -43,6 +54,7 @@ def test_suggest_merge_and_count_once(records):
     assert "张**（电话尾号 1234）" in groups[0]["why"] and "供暖" in groups[0]["why"]
     before = json.loads(run("score", "--root", records.root, "--period", "2026-11", "--unit", "jincun",
                             "--as-of", "2026-11-30 12:00", "--format", "json").stdout)
+    counted_before = monthly_total(records.root, "jincun")
     r = run("repeats", "--root", records.root, "--merge", "A2", "--into", "A1", "--at", "2026-11-10 09:00",
             "--as-of", "2026-11-30 12:00", "--commit")
     assert r.exit_code == 0, r.output
@@ -53,6 +65,7 @@ def test_suggest_merge_and_count_once(records):
     after = json.loads(run("score", "--root", records.root, "--period", "2026-11", "--unit", "jincun",
                            "--as-of", "2026-11-30 12:00", "--format", "json").stdout)
     assert after["units"][0]["dispatched"] == before["units"][0]["dispatched"] - 1
+    assert monthly_total(records.root, "jincun") == counted_before - 1  # the monthly figures count it once too
     assert run("check", "--root", records.root, "--as-of", "2026-11-30 12:00").exit_code == 0
     records.order("A4", order("A4", 21) + "  - {at: 2026-11-21 11:00, type: 并单, into: A4, by: 县热线办}\n")
     out = json.loads(run("check", "--root", records.root, "--as-of", "2026-11-30 12:00", "--format", "json").stdout)

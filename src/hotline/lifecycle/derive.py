@@ -44,6 +44,7 @@ class Replay:
     current: dict[str, DispatchState] = field(default_factory=dict)
     callbacks: list[tuple[datetime, str]] = field(default_factory=list)
     redone: set[str] = field(default_factory=set)
+    merged: bool = False
 
     @property
     def limit(self) -> int:
@@ -76,8 +77,9 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
             HANDLERS[ev.type](r, s, ev)
     when = as_of if as_of is not None else max([order.received_at] + [e.at for e in order.events])
     for s in r.dispatches:
+        s.merged = r.merged
         settle(s, when, calendar, rules.deadlines.due_soon_days)
-    return OrderState(order, r.dispatches, r.callbacks, r.findings)
+    return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged)
 
 
 def _dispatch_of(r: Replay, ev) -> DispatchState | None:
@@ -221,7 +223,8 @@ def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar):
 
 
 def _merge(r: Replay, ev) -> None:
-    """并单: the office merged this repeated demand into an earlier order; no dispatch changes."""
+    """并单: the office merged this repeated demand into an earlier order: it counts once, as that order."""
+    r.merged = True
 
 
 ORDER_HANDLERS: dict[str, OrderHandler] = {"派单": _dispatch, "回访": _callback, "并单": _merge}

@@ -47,6 +47,7 @@ class DispatchState:
     pending_extension: int | None = None  # requested days awaiting review
     supervisions: int = 0
     callback_after_reply: str | None = None  # result of the callback that follows this unit's last reply
+    merged: bool = False  # the order was merged into an earlier one (并单): not counted again
     # set by ``status.settle`` as of one moment
     status: str = "待接收"
     timely_receipt: bool | None = None
@@ -98,6 +99,7 @@ class OrderState:
     dispatches: list[DispatchState]
     callbacks: list[tuple[datetime, str]]
     findings: list[Finding]
+    merged: bool = False  # 并单: merged into an earlier order as a repeated demand
 
     @property
     def final_callback(self) -> str | None:

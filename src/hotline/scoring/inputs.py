@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from hotline.lifecycle.derive import derive
 from hotline.lifecycle.state import DispatchState
-from hotline.records.models import MERGE, Order, ScoringEvent, Unit, UnitChange
+from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
 from hotline.scoring.period import Period
 from hotline.workdays import WorkCalendar, end_of
@@ -95,10 +95,6 @@ def _dispatched_in(order: Order, start: datetime, end: datetime) -> bool:
     return any(ev.type == "派单" and start <= ev.at < end for ev in events)
 
 
-def is_merged(order: Order) -> bool:
-    return any(ev.type == MERGE for ev in order.events)
-
-
 def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterable[str] | None = None) -> Collected:
     """Derive the orders dispatched in ``period`` as of ``as_of`` and sort dispatches and events by unit."""
     inputs.assessment  # fail early, in Chinese, when the rules have no assessment part
@@ -107,9 +103,11 @@ def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterab
     rules, calendar = inputs.rules, inputs.calendar
     start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
     for order in inputs.orders:
-        if order.received_at >= end or not _dispatched_in(order, start, end) or is_merged(order):
-            continue  # a repeated demand merged into an earlier order (并单) counts once, as that order
+        if order.received_at >= end or not _dispatched_in(order, start, end):
+            continue
         state = derive(order, rules, calendar, as_of)
+        if state.merged:
+            continue  # a repeated demand merged into an earlier order (并单) counts once, as that order
         final = state.final_callback
         for s in state.dispatches:
             if not start <= s.dispatched_at < end or (wanted is not None and s.unit not in wanted):

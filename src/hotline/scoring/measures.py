@@ -1,7 +1,7 @@
 """The measures behind the five rates (五率口径), decided once for the assessment and the monthly figures.
 
 - Which dispatches count (转办总件数): role in ``assessment.denominator.roles``, without approved returns
-  when ``exclude_returned`` (``Policy.counts``).
+  when ``exclude_returned``, and never those of an order merged into an earlier one (并单) (``Policy.counts``).
 - Whether a dispatch meets a measure (``meets``):
   ``timely_receipt`` (及时接收) accepted in time; ``complaints`` (投诉举报) the order's category is one of
   item 8's categories; ``on_time`` (按时办结) replied on time, redo included; ``overdue`` (逾期) some phase
@@ -49,7 +49,7 @@ class Policy:
 
     def counts(self, s: DispatchState) -> bool:
         """Whether ``s`` is one of 转办总件数."""
-        return s.role in self.roles and not (self.exclude_returned and s.returned)
+        return s.role in self.roles and not (self.exclude_returned and s.returned) and not s.merged
 
 
 def meets(measure: str, s: DispatchState, final_callback: str | None, policy: Policy) -> bool:
