@@ -21,6 +21,14 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH")) if p)
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps the tools' cache (util.cache) in a folder of its own, never in the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("HOTLINE_CACHE_DIR", str(folder))
+    return folder
+
+
 @dataclass
 class Records:
     root: Path

@@ -18,6 +18,7 @@ from hotline.history.audit import audit, history_check
 from hotline.load import load_context, run_check
 from hotline.records.units import account_of_email
 from hotline.times import parse_time
+from hotline.util import cache
 
 AS_OF = parse_time("2026-11-30 12:00")
 ORDER = "orders/2026/11/JC2026112000123.yaml"
@@ -203,7 +204,10 @@ def test_a_branch_fixing_its_own_event_before_merge_rewrote_nothing_on_main(repo
     h = history.read(repo.root)
     assert h.rewrites == []
     accept = [o for _, o, _ in h.items(ORDER) if o.type == "接收"][0]
-    assert h.commits[accept.commit].committed_at.strftime("%H:%M") == "11:40"  # the branch commit, not the merge
+    # recorded when the main line took it: the merge's time (REQUIREMENTS: recorded time is the host's); the
+    # commit is still the branch commit that wrote the event
+    assert h.commits[accept.commit].committed_at.strftime("%H:%M") == "15:00"
+    assert h.commits[accept.commit].sha == repo.git("rev-parse", "unit-work")
     assert findings(repo.root) == []
 
 
@@ -222,7 +226,7 @@ def test_unit_change_reported_late(repo):
 def test_cache_reads_only_new_commits(repo):
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     first = history.read(repo.root)
-    assert first.cold and (repo.root / history.CACHE_FILE).exists()
+    assert first.cold and cache.entry_path(repo.root, history.CACHE_NAME).exists()
     again = history.read(repo.root)
     assert not again.cold and again.commits_read == 0
     repo.commit("accept", "2026-11-20 11:35", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
@@ -276,7 +280,7 @@ def test_history_findings_are_cached_per_head_and_context(repo):
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.commit("accept", "2026-11-24 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
     first = history_check(repo.root, load_context(repo.root), AS_OF)
-    assert [f.code for f in first] == ["late-record"] and (repo.root / ".cache/hotline/audit.pickle").exists()
+    assert [f.code for f in first] == ["late-record"] and cache.entry_path(repo.root, "audit").exists()
     assert history_check(repo.root, load_context(repo.root), AS_OF) == first
     rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
     repo.records.write("scoring/rules.yaml", rules.replace("late_record_tolerance_days: 1", "late_record_tolerance_days: 2"))

@@ -231,7 +231,8 @@ def textual_append(root: Path, req, env: dict[str, str]) -> None:
 
 
 def issue_event(body: str, number: int = 7, login: str = "wangli", state: str = "open") -> dict:
-    return {"action": "opened", "issue": {"number": number, "body": body, "state": state, "user": {"login": login, "id": 4242}}}
+    return {"action": "opened", "issue": {"number": number, "body": body, "state": state, "user": {"login": login, "id": 4242}},
+            "sender": {"login": login}}
 
 
 @pytest.fixture(params=["github", "gitea"])

@@ -98,8 +98,10 @@ def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
     assert data["with"]["ref"] == "refs/pull/${{ github.event.pull_request.number }}/head"
     assert all(s.get("with", {}).get("persist-credentials") is False for s in steps if "checkout" in s.get("uses", ""))
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs == ["python3 -m pip install ./tool",
-                    'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY" --changed-by "$PR_AUTHOR" --base "$BASE_SHA"']
+    assert runs == ["python3 -m pip install --require-hashes -r tool/requirements/lock.txt"
+                    " && python3 -m pip install --no-deps --no-build-isolation ./tool",
+                    'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY"'
+                    ' --changed-by "$PR_AUTHOR" --changed-by "$RUN_ACTOR" --base "$BASE_SHA"']
 
 
 def test_overdue_runs_daily_at_nine_beijing_and_by_hand():

@@ -42,6 +42,9 @@ CODES: dict[str, Code] = _codes(
     ("unknown-unit", "error", "未知的承办单位"),
     ("pii-phone", "error", "未脱敏的手机号码"),
     ("pii-id-number", "error", "未脱敏的身份证号码"),
+    ("pii-name", "error", "诉求人姓名未脱敏"),
+    ("markup", "error", "单位填写的文字中含有网页标记或脚本链接"),
+    ("symlink", "error", "记录目录中有符号链接"),
     # calendar
     ("provisional-calendar", "warning", "日历数据缺失，期限为临时推算"),
     # lifecycle

@@ -3,7 +3,7 @@
 ``load(root)`` reads the context (``records.context``: rules, calendar, units, assessment events), then
 every order file (``load_order``: YAML, schema, location, personal data) and its lifecycle findings, then
 the cross-file checks. ``run_check(root, as_of)`` is ``hotline check``: the same, with each order file's
-findings cached per file content (``util.filecache``) so that a run where nothing changed reads no YAML,
+findings cached per file content (``util.filecache``, kept outside the records by ``util.cache``) so that a run where nothing changed reads no YAML,
 forked workers for many cold files, and then the repository checks listed in ``checks.suite``.
 Nothing stops the run early: every file's problems become findings and every other file is still read.
 """
@@ -39,12 +39,15 @@ from hotline.records.rules import Rules
 from hotline.records.partial import Partial, partial_order
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, read
+from hotline.util import cache as cache_store
 from hotline.util.filecache import FileCache, stat_key
 from hotline.workdays import WorkCalendar
 
 __all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
 
-CACHE_FILE = Path(".cache") / "hotline" / "check.pickle"
+CACHE_NAME = "check"
+CachedFile = tuple[tuple[Finding, ...], OrderRefs]
+
 
 @dataclass
 class OrderFile:
@@ -182,7 +185,7 @@ def _read_all(ctx: Context, files: list[tuple[str, str]], jobs: int) -> list[tup
 
 
 def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = None) -> tuple[list[Finding], list[OrderRefs]]:
-    cache = FileCache(ctx.root / CACHE_FILE, ctx.fingerprint) if use_cache else None
+    cache = FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use_cache and cache_store.enabled() else None
     entries: list[tuple[str, tuple[int, int, int], object]] = []
     misses: list[tuple[str, str]] = []
     for path, rel in paths.order_files(ctx.root):
@@ -202,10 +205,7 @@ def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = Non
         findings.extend(hit[0])  # type: ignore[index]
         refs.append(hit[1])  # type: ignore[index]
     if cache:
-        try:
-            cache.save()
-        except OSError:
-            pass  # a read-only checkout still gets its findings
+        cache.save()  # best effort: a read-only cache folder still gets its findings
     return findings, refs
 
 
@@ -213,9 +213,13 @@ def run_check(
     root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True, jobs: int | None = None,
     skip: Collection[RepositoryCheck] = (),
 ) -> list[Finding]:
+    """Every finding; ``use_cache=False`` reads and writes no cache at all (nor does the history reader)."""
+    if not use_cache:
+        with cache_store.disabled():
+            return run_check(root, as_of, extra=extra, jobs=jobs, skip=skip)
     ctx = load_context(root)
     findings = list(ctx.findings)
-    order_found, refs = check_orders(ctx, use_cache=use_cache, jobs=jobs)
+    order_found, refs = check_orders(ctx, jobs=jobs)
     findings += order_found
     findings += cross_file(refs, ctx)
     findings += events_in_future(refs, as_of)

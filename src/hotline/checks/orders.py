@@ -22,7 +22,7 @@ from hotline.records.unit_names import unit_hint
 
 
 class OrderRefs(NamedTuple):
-    """What cross-file checks need from one order file (cached with its findings; a tuple pickles fast)."""
+    """What cross-file checks need from one order file (cached with its findings as plain data)."""
 
     path: str
     order_id: str | None

@@ -14,6 +14,7 @@ from pathlib import Path
 from hotline.checks.assessment_events import unusable_events
 from hotline.checks.attachments import folder_check
 from hotline.checks.spot_checks import checklist_check
+from hotline.checks.untrusted import untrusted_check
 from hotline.findings import Finding
 from hotline.history.audit import history_check
 from hotline.records.codeowners import codeowners_findings
@@ -40,4 +41,5 @@ REPOSITORY_CHECKS: tuple[RepositoryCheck, ...] = (
     unusable_events,  # assessment events that cannot count (考核事件)
     folder_check,  # attachment files: kind, size, name (附件)
     checklist_check,  # spot-check checklists (抽查清单)
+    untrusted_check,  # markup in what units write, symbolic links (不可信内容)
 )

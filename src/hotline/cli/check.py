@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
+from hotline.cli.common import as_of_option, echo, echo_json, fail, resolve_as_of, root_option
 from hotline.findings import Finding, count, sort_key
 from hotline.git.changes import GitError
 from hotline.history.audit import history_check
@@ -70,20 +70,26 @@ def _relative(root: Path, p: Path) -> str:
 @click.option("--no-history", is_flag=True, help="不核对 Git 历史（补录过晚、改写已入库的事件等）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行读取文件的进程数（默认：CPU 核数）")
 @as_of_option
-@click.option("--changed-by", metavar="账号", help="拉取请求的提交者：检查其是否有权修改 --base 以来改动的文件")
+@click.option("--changed-by", metavar="账号", multiple=True,
+              help="拉取请求的提交者和触发检查的账号（可重复）：每个账号都有权修改 --base 以来改动的文件，才算通过")
 @click.option("--base", metavar="版本", help="拉取请求的目标分支或提交（与 --changed-by 一起使用）")
 @click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), envvar="HOTLINE_SUMMARY",
               help="另把问题以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY；Gitea 不显示行内注释）")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, base, summary_file, paths):
     """检查全部记录：格式、期限、办理流程、隐私和 Git 历史；可只报告指定文件（PATHS）的问题。"""
-    if (changed_by is None) != (base is None):
+    if bool(changed_by) != (base is not None):
         raise click.UsageError("--changed-by 和 --base 需要一起使用")
     skip = [history_check] if no_history else []
     findings = run_check(root, resolve_as_of(as_of), use_cache=not no_cache, jobs=jobs, skip=skip)
-    if changed_by is not None:
+    if changed_by:
         try:
-            findings = sorted(findings + permission_findings(root, changed_by, base), key=sort_key)
+            accounts = list(dict.fromkeys(a.strip() for a in changed_by if a.strip()))
+            if not accounts:
+                fail("--changed-by 不能为空：拉取请求的提交者未知时不能放行", 1)
+            for account in accounts:  # the change passes only if every account may make it
+                findings += permission_findings(root, account, base)
+            findings = sorted(set(findings), key=sort_key)
         except GitError as e:
             fail(f"无法检查修改权限：{e}", 1)
     if paths:
@@ -97,10 +103,10 @@ def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, ba
         echo_json({"findings": [f.as_dict() for f in findings], "counts": counts})
     elif fmt == "github":
         for f in findings:
-            click.echo(_github(f))
+            echo(_github(f))  # findings are printed masked (privacy.mask_text)
     else:
         for f in findings:
-            click.echo(_text(f))
+            echo(_text(f))
         if findings:
             click.echo(f"共 {counts['error']} 个错误，{counts['warning']} 个警告", err=True)
         else:

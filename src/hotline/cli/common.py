@@ -11,6 +11,7 @@ import click
 
 from hotline.records import paths
 from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
+from hotline.records.privacy import mask_text
 from hotline.times import now_beijing, parse_date, parse_time
 
 
@@ -52,12 +53,17 @@ def resolve_as_of(as_of: datetime | None) -> datetime:
     return as_of if as_of is not None else now_beijing()
 
 
+def echo(text: str, err: bool = False) -> None:
+    """Print a line of output: never an identity (``privacy.mask_text``, the one masking function)."""
+    click.echo(mask_text(text), err=err)
+
+
 def echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(message, err=True)
+    echo(message, err=True)
     sys.exit(code)
 
 

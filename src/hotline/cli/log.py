@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from tabulate import tabulate
 
-from hotline.cli.common import echo_json, fail, order_hint, root_option
+from hotline.cli.common import echo, echo_json, fail, order_hint, root_option
 from hotline.git.commands import GitError
 from hotline.history import reader as history
 from hotline.history.timeline import rewrites_of, timeline
@@ -22,6 +22,8 @@ HEADERS = ["序号", "事件", "单位", "事件时间", "提交", "作者", "�
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(root, order_id, fmt):
     """显示一件工单的时间线：每个事件的事件时间、提交、作者和入库时间。"""
+    if not paths.is_order_id(order_id):
+        fail(f"工单编号只能由字母、数字和 - 组成，不是“{order_id[:40]}”", 1)
     path = paths.find_order(root, order_id)
     if path is None:
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
@@ -51,11 +53,11 @@ def command(root, order_id, fmt):
         rows.append([e.index, e.type or "", e.unit or "", e.at or "",
                      c.short if c else ("" if e.unknown else "未提交"), f"{c.author}（{c.account}）" if c else "",
                      format_time(c.committed_at) if c else "", "、".join(notes)])
-    click.echo(f"工单 {order_id}（{path}）")
-    click.echo(tabulate(rows, headers=HEADERS, tablefmt="simple"))
+    echo(f"工单 {order_id}（{path}）")
+    echo(tabulate(rows, headers=HEADERS, tablefmt="simple"))
     for r in rewrites_of(hist, path):
         c = hist.commits[r.commit]
         change = f"改为“{r.new_text}”" if r.new_text else "删除"
-        click.echo(f"改写：{format_time(c.committed_at)} {c.author}（{c.account}，提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}")
+        echo(f"改写：{format_time(c.committed_at)} {c.author}（{c.account}，提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}")
     if hist.shallow:
-        click.echo("注意：这是浅克隆，较早的提交不在本地，部分事件无法核对入库时间")
+        echo("注意：这是浅克隆，较早的提交不在本地，部分事件无法核对入库时间")

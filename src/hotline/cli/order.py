@@ -7,12 +7,12 @@ import sys
 import click
 
 from hotline.git import identity
-from hotline.cli.common import AsOf, as_of_option, fail, order_hint, resolve_as_of, root_option
-from hotline.entry.order_edit import Refused, add_event, new_order
+from hotline.cli.common import AsOf, as_of_option, echo, fail, order_hint, resolve_as_of, root_option
+from hotline.entry.order_edit import Refused, add_event, edit_lock, new_order
 from hotline.git import commands as gitcmd
 from hotline.load import load_context
 from hotline.records.models import Category
-from hotline.records.paths import find_order
+from hotline.records.paths import find_order, is_order_id
 from hotline.records.unit_names import resolve_unit
 
 CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
@@ -26,7 +26,7 @@ def command() -> None:
 def _refused(e: Refused) -> None:
     click.echo("未写入任何内容：", err=True)
     for p in e.problems:
-        click.echo(f"  - {p}", err=True)
+        echo(f"  - {p}", err=True)
     sys.exit(1)
 
 
@@ -101,18 +101,21 @@ def add(root, order_id, event_type, pairs, at, do_commit, as_of):
         if at is not None:
             raise click.UsageError("事件时间请只给一次：--at 或 at=…")
         at = AsOf().convert(fields.pop("at"), None, None)
+    if not is_order_id(order_id):
+        fail(f"工单编号只能由字母、数字和 - 组成，不是“{order_id[:40]}”", 1)
     path = find_order(root, order_id)
     if path is None:
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
     now = resolve_as_of(as_of)
     ctx = load_context(root)
-    try:
-        result = add_event(ctx, root / path, event_type, fields, at or now, now)
-    except Refused as e:
-        _refused(e)
-    for w in result.warnings:
-        click.echo(f"注意：{w}", err=True)
-    unit = result.event.get("unit")
-    click.echo(f"已追加到 {path}：{event_type}" + (f" {unit}" if unit else ""))
-    if do_commit:
-        _commit(root, [path], f"{order_id}: {event_type}" + (f" {unit}" if unit else ""))
+    with edit_lock(root):  # append and commit as one step: another add waits (add_event re-checks under it)
+        try:
+            result = add_event(ctx, root / path, event_type, fields, at or now, now)
+        except Refused as e:
+            _refused(e)
+        for w in result.warnings:
+            click.echo(f"注意：{w}", err=True)
+        unit = result.event.get("unit")
+        click.echo(f"已追加到 {path}：{event_type}" + (f" {unit}" if unit else ""))
+        if do_commit:
+            _commit(root, [path], f"{order_id}: {event_type}" + (f" {unit}" if unit else ""))

@@ -95,4 +95,8 @@ def sync_command(root, as_of, flavour, api_url, repo_name, token_env, dry_run, f
         click.echo(f"同步中断：{result.error}", err=True)
         click.echo(f"已完成 {len(result.done)} 项；再次运行会从中断处继续", err=True)
         sys.exit(1)
-    click.echo(f"同步完成：{result.summary()}", err=True)
+    for text in result.refused:
+        click.echo(f"平台拒绝：{text}", err=True)
+    click.echo(f"同步完成：{result.summary()}" + (f"；{len(result.refused)} 项被平台拒绝，见上" if result.refused else ""), err=True)
+    if result.refused:
+        sys.exit(1)

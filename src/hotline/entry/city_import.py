@@ -96,9 +96,16 @@ def load_mapping(path: Path | None) -> dict:
     return mapping
 
 
+MAX_ROWS = 100_000  # rows read from one sheet, empty ones included
+MAX_COLUMNS = 200
+MAX_FILE_BYTES = 64 << 20
+
+
 def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list]]:
     """(row number, cells) of every row of the first (or named) sheet, or of a CSV file."""
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".csv") and path.stat().st_size > MAX_FILE_BYTES:
+        raise ImportFailed(f"{path.name} 超过 {MAX_FILE_BYTES >> 20} MiB：请分成几个文件导入")
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -110,8 +117,15 @@ def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list]]:
             ws = wb[sheet] if sheet else wb.worksheets[0]
         except KeyError:
             raise ImportFailed(f"{path.name} 中没有工作表“{sheet}”") from None
-        rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
-        wb.close()
+        try:  # streamed (read-only), and never past the limits: a sheet can declare a cell at row 10,000,000
+            rows = []
+            for i, r in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+                if i > MAX_ROWS:
+                    raise ImportFailed(f"{path.name} 超过 {MAX_ROWS} 行：请分成几个文件导入")
+                if any(v is not None and v != "" for v in r):
+                    rows.append((i, list(r)))
+        finally:
+            wb.close()
         return rows
     if suffix == ".csv":
         raw = path.read_bytes()

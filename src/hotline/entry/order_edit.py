@@ -8,6 +8,10 @@ order, quoting and layout of everything else; the result is checked to differ fr
 new event line alone (a file whose layout the editor would disturb is refused rather than rewritten),
 then written atomically. Free text is masked on the way in (``pii``): a whole mobile or ID-card number
 is never stored.
+
+Edits of one repository are serialised by a lock file (``edit_lock``, the ``filelock`` package): the order
+is read, checked and written while the lock is held, so three ``hotline order add`` at once each see
+the others' events — none is lost, and each is checked against what is really in the file.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -36,6 +41,7 @@ from hotline.records.yaml_reader import Document, parse_text
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.checks.reply_confirmation import unconfirmed_reply
 from hotline.times import format_time, parse_time
+from hotline.util import cache
 from hotline.util.atomic import write_text
 
 TEXT_FIELDS = ("note", "text", "reason", "basis", "office")
@@ -202,8 +208,28 @@ def _only_added(old: str, new: str) -> bool:
     return True
 
 
+LOCK_WAIT = 60.0  # seconds another edit may hold the repository
+
+
+def edit_lock(root: Path | str) -> FileLock:
+    """The repository's edit lock (re-entrant in one process); kept beside the cache, outside the records."""
+    path = cache.repo_dir(root) / "edit.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(path, timeout=LOCK_WAIT, is_singleton=True)
+
+
 def add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], at: datetime, now: datetime) -> Result:
-    """Append one event to the order file ``path``; refuse (and write nothing) when it is not allowed."""
+    """Append one event to the order file ``path``; refuse (and write nothing) when it is not allowed.
+
+    The file is read, checked and written under the repository's edit lock."""
+    try:
+        with edit_lock(ctx.root):
+            return _add_event(ctx, path, event_type, pairs, at, now)
+    except Timeout:
+        raise Refused([f"另一个录入正在修改本仓库，等待 {LOCK_WAIT:.0f} 秒仍未结束：请稍后重试"]) from None
+
+
+def _add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], at: datetime, now: datetime) -> Result:
     root = Path(ctx.root)
     of, doc = load_order(str(path), Path(path).relative_to(root).as_posix())
     errors = [f for f in of.findings if f.severity == "error"]

@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+from hotline.records.privacy import mask_text
+from hotline.records.yaml_reader import MAX_BYTES
 
 
 class GitError(RuntimeError):
@@ -143,15 +145,37 @@ class BlobReader:
         self.proc.wait()
 
 
-def read_object(out) -> bytes | None:
-    """One object from ``git cat-file --batch`` output: its contents, or None when it is missing."""
+BLOB_LIMIT = MAX_BYTES  # a record file larger than this is never read into memory, in history either
+
+
+class TooLarge(bytes):
+    """The (empty) contents standing for an object over ``BLOB_LIMIT``; ``size`` is its real size."""
+
+    size = 0
+
+
+def read_object(out, limit: int = BLOB_LIMIT) -> bytes | None:
+    """One object from ``git cat-file --batch`` output: its contents, or None when it is missing.
+
+    An object larger than ``limit`` is skipped in 1 MiB pieces and comes back as an empty ``TooLarge``."""
     header = out.readline()
     if not header:
         raise GitError("git cat-file 意外结束")
     parts = header.split()
     if len(parts) < 3 or parts[1] == b"missing":
         return None
-    return out.read(int(parts[2]) + 1)[:-1]  # the contents and the newline after them
+    size = int(parts[2])
+    if size > limit:
+        left = size + 1
+        while left > 0:
+            piece = out.read(min(left, 1 << 20))
+            if not piece:
+                raise GitError("git cat-file 意外结束")
+            left -= len(piece)
+        big = TooLarge()
+        big.size = size
+        return big
+    return out.read(size + 1)[:-1]  # the contents and the newline after them
 
 
 class BatchReader:
@@ -252,5 +276,5 @@ def commit_paths(root: Path | str, paths: Iterable[str], message: str, env: dict
     machine's identity or else the records' bot identity."""
     paths = list(paths)
     run(root, "add", "--", *paths)
-    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *paths, env=env)
+    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", mask_text(message), "--only", "--", *paths, env=env)
     return run(root, "rev-parse", "HEAD").decode().strip()

@@ -18,9 +18,10 @@ runs (listed in ``checks.suite``).
 
 from __future__ import annotations
 
-import pickle
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 from hotline.findings import Finding
 from hotline.history import reader as history_mod
@@ -28,11 +29,12 @@ from hotline.history.store import CommitInfo, History, Removal
 from hotline.records import paths
 from hotline.records.context import Context
 from hotline.records.models import Unit
+from hotline.records.privacy import mask_text
 from hotline.records.rules import HistoryRules
 from hotline.records.units import office_accounts
 from hotline.records.yaml_items import key_of
 from hotline.times import format_time, parse_date, parse_time
-from hotline.util.atomic import write_bytes
+from hotline.util import cache
 from hotline.workdays import WorkCalendar
 
 
@@ -52,7 +54,7 @@ class Timeliness:
     """
 
     def __init__(self, hist: History, calendar: WorkCalendar, tolerance: int, since: str = "") -> None:
-        self.times = hist.store.times
+        self.times = hist.store.landed  # recorded times (the main line's), not the client's dates
         self.cal = calendar
         self.tolerance = tolerance
         self.since = since  # "YYYY-MM-DD" of history.audit_from, or ""
@@ -114,6 +116,9 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
     for r in hist.rewrites:
         if paths.is_order_path(r.path):
             out.append(_rewrite_finding(hist, r, office))
+    for sha, path, size in hist.store.oversized:
+        out.append(Finding(path, 0, "file-too-large", f"提交 {sha[:9]} 中的这个文件有 {size // (1 << 20)} MiB，超过 1 MiB："
+                                                      "历史核对没有读取它（一件工单不应有这么大）"))
     return out
 
 
@@ -126,7 +131,7 @@ def _order_findings(hist: History, timely: Timeliness) -> list[Finding]:
     out = []
     s = hist.store
     judge, day_of, exempt, tolerance = timely.judge, timely._day, timely.exempt, timely.tolerance
-    item_commit, item_at, times, fi_item, fi_line, f_items = s.item_commit, s.item_at, s.times, s.fi_item, s.fi_line, s.f_items
+    item_commit, item_at, times, fi_item, fi_line, f_items = s.item_commit, s.item_at, s.landed, s.fi_item, s.fi_line, s.f_items
     for i, path in enumerate(s.paths):
         count = f_items[2 * i + 1]
         if count <= 0 or not paths.is_order_path(path):
@@ -206,33 +211,33 @@ def _rewrite_finding(hist: History, r: Removal, office: set[str]) -> Finding:
     if r.new_text is not None:
         key = key_of(r.new_text)
         line = next((ln for ln, _, k in hist.items(r.path) if k == key), 0)
-    msg = (f"第 {r.index + 1} 条事件{when}之后在 {c.committed_at:%Y-%m-%d %H:%M} 由{c.author}（{c.account}，提交 {c.short}）{how}。")
+    msg = mask_text(f"第 {r.index + 1} 条事件{when}之后在 {c.committed_at:%Y-%m-%d %H:%M} 由{c.author}（{c.account}，提交 {c.short}）{how}。")
     if c.account in office:
         return Finding(r.path, line, "history-rewritten", msg + "修改人是热线管理机构的维护人，予以记录", "warning")
     return Finding(r.path, line, "history-rewritten", msg + "记录只能追加：更正请追加一条带 note 的新事件，不要改动已入库的事件")
 
 
-AUDIT_CACHE = Path(".cache") / "hotline" / "audit.pickle"
+AUDIT_CACHE = "audit"
+
+
+class _AuditEntry(msgspec.Struct):
+    key: list[str]
+    found: list[Finding]
 
 
 def history_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
     """The history findings of ``hotline check`` (nothing outside a Git work tree).
 
-    They depend only on the history and the context (rules, calendar, units), so they are cached under
-    the commit read and the context's fingerprint: a check where neither changed costs nothing here.
+    They depend only on the history and the context (rules, calendar, units), so they are cached (``util.cache``)
+    under the commit read and the context's fingerprint: a check where neither changed costs nothing here.
     """
     gitcmd = history_mod.gitcmd
     if gitcmd.toplevel(root) is None:
         return []
-    key = (gitcmd.head(root), ctx.fingerprint, sorted(gitcmd.shallow_boundary(root)))
-    path = Path(root) / AUDIT_CACHE
-    try:
-        with open(path, "rb") as fh:
-            cached_key, found = pickle.load(fh)
-        if cached_key == key:
-            return [Finding.from_dict(f) for f in found]
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError):
-        pass
+    key = [gitcmd.head(root) or "", ctx.fingerprint, *sorted(gitcmd.shallow_boundary(root))]
+    hit = cache.load(root, AUDIT_CACHE, _AuditEntry)
+    if hit is not None and hit.key == key:
+        return hit.found
     try:
         hist = history_mod.read(root)
     except gitcmd.GitError:
@@ -240,9 +245,6 @@ def history_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
     if hist is None:
         return []
     found = audit(hist, ctx)
-    try:
-        write_bytes(path, pickle.dumps((key, [f.as_dict() for f in found]), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    cache.save(root, AUDIT_CACHE, _AuditEntry(key, found))
     return found
 

@@ -1,19 +1,24 @@
 """Reading the history (读取 Git 历史): run the walk (``history.walk``) and keep its result cached.
 
-The state is cached in ``.cache/hotline/history.pickle`` as plain arrays, with the last commit read; the
-next run reads only ``last..HEAD`` (everything again when HEAD no longer descends from it).
+The state is cached by ``util.cache`` (in the user's cache folder, never in the records: a unit could
+commit a cache) as plain arrays in MessagePack, with the last commit read; the next run reads only
+``last..HEAD`` (everything again when HEAD no longer descends from it). An entry that does not decode
+or is not consistent is dropped and the history read again. After each walk the recorded times are
+worked out from the main line (``landed_times``).
 """
 
 from __future__ import annotations
 
-import pickle
+from array import array
 from pathlib import Path
+
+import msgspec
 
 from hotline import __version__
 from hotline.git import commands as gitcmd
-from hotline.history.store import CACHE_FILE, FORMAT, History, Store
+from hotline.history.store import CACHE_NAME, FORMAT, History, Removal, Store
 from hotline.history.walk import Walk
-from hotline.util.atomic import write_bytes
+from hotline.util import cache
 
 # --- reading -------------------------------------------------------------------------------------
 
@@ -29,8 +34,7 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
     boundary = gitcmd.shallow_boundary(root)
     if head is None:
         return History(root, None, bool(boundary), Store(boundary))
-    cache_path = root / CACHE_FILE
-    store = _load(cache_path) if use_cache else None
+    store = _load(root) if use_cache else None
     if store is not None and (store.boundary != boundary or store.head != head and not gitcmd.is_ancestor(root, store.head, head)):
         store = None
     cold = store is None
@@ -38,22 +42,117 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
         store = Store(boundary)
     before = len(store.times)
     if store.head != head:
-        Walk(root, store, prefix).run(f"{store.head}..{head}" if store.head else head)
+        old = store.head
+        Walk(root, store, prefix).run(f"{old}..{head}" if old else head)
         store.head = head
+        store.landed = landed_times(root, store, head, old if len(store.landed) == before else "")
         if use_cache:
-            try:
-                write_bytes(cache_path, pickle.dumps(store, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                pass  # a read-only checkout still gets its answer
+            cache.save(root, CACHE_NAME, _dump(store))  # best effort: a read-only cache still gets its answer
     return History(root, head, bool(boundary), store, cold, len(store.times) - before)
 
 
-def _load(path: Path) -> Store | None:
+def landed_times(root: Path, s: Store, head: str, since: str = "") -> array:
+    """For each commit, the committer time of the first-parent commit on ``head``'s line that brought it in.
+
+    A commit's own dates are written by the client and prove nothing (``GIT_COMMITTER_DATE=… git commit``
+    on a branch, then a merge): what counts is when the main line — protected, written by the host's
+    merges and the office — took it. One ``git rev-list --parents``; each commit is visited once. With
+    ``since`` (the head of the previous read, whose times are kept) only the new commits are listed,
+    unless ``since`` is not on the new main line (then everything is worked out again)."""
+    index = {bytes(s.shas[20 * i: 20 * i + 20]).hex(): i for i in range(len(s.times))}
+    parents: dict[str, list[str]] = {}
+    for line in gitcmd.run(root, "rev-list", "--parents", f"{since}..{head}" if since else head).decode().splitlines():
+        sha, *ps = line.split()
+        parents[sha] = ps
+    main = []
+    sha: str | None = head
+    while sha is not None and sha in parents:
+        main.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    if since and sha != since:
+        return landed_times(root, s, head)  # the old head is not on the main line: all again
+    landed = array("q", s.landed) if since else array("q")
+    landed.extend(s.times[len(landed):])  # commits not reached (outside a shallow boundary) keep their own time
+    seen: set[str] = set()
+    for m in reversed(main):  # oldest first: a commit belongs to the first main commit that reached it
+        when = s.times[index[m]] if m in index else None
+        stack = [m]
+        while stack:
+            c = stack.pop()
+            if c in seen or c not in parents:  # not listed: read before, its time is kept
+                continue
+            seen.add(c)
+            if when is not None and c in index:
+                landed[index[c]] = when
+            stack += [p for p in parents[c][1 if c == m else 0:] if p not in seen]
+    return landed
+
+
+# --- the cache entry: plain data, checked before use ----------------------------------------------
+
+_ARRAYS = {"times": "q", "landed": "q", "parents": "i", "who": "i", "item_key": "q", "item_commit": "i", "item_type": "H",
+           "item_unit": "H", "f_size": "i", "f_lines": "i", "f_indent": "b", "f_items": "i", "fi_item": "i",
+           "fi_line": "i", "f_known": "i", "fk_key": "q", "fk_item": "i"}
+
+
+class _StoreData(msgspec.Struct):
+    format: int
+    version: str
+    head: str
+    boundary: list[str]
+    shas: bytes
+    f_blob: bytes
+    arrays: dict[str, bytes]
+    people: list[tuple[str, str]]
+    item_at: list[str | None]
+    names: list[str | None]
+    paths: list[str]
+    removals: list[tuple[int, str, int, str, int, str | None, int]]
+    oversized: list[tuple[str, str, int]] = []
+
+
+def _dump(s: Store) -> _StoreData:
+    return _StoreData(FORMAT, __version__, s.head, sorted(s.boundary), bytes(s.shas), bytes(s.f_blob),
+                      {k: getattr(s, k).tobytes() for k in _ARRAYS}, s.people, s.item_at, s.names, s.paths,
+                      [(r.commit, r.path, r.index, r.old_text, r.old_origin, r.new_text, r.new_line) for r in s.removals],
+                      s.oversized)
+
+
+def _load(root: Path) -> Store | None:
+    """The cached state, or None when there is none or it is not consistent (then it is rebuilt)."""
+    d = cache.load(root, CACHE_NAME, _StoreData)
+    if d is None or d.format != FORMAT or d.version != __version__ or set(d.arrays) != set(_ARRAYS):
+        return None
+    s = Store(frozenset(d.boundary))
+    s.head, s.shas, s.f_blob = d.head, bytearray(d.shas), bytearray(d.f_blob)
     try:
-        with open(path, "rb") as fh:
-            store = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, KeyError):
-        return None
-    if not isinstance(store, Store) or getattr(store, "format", None) != FORMAT or store.version != __version__:
-        return None
-    return store
+        for k in _ARRAYS:
+            getattr(s, k).frombytes(d.arrays[k])
+    except ValueError:
+        return _invalid(root)
+    s.people, s.item_at, s.names, s.paths = d.people, d.item_at, d.names, d.paths
+    s.removals = [Removal(*r) for r in d.removals]
+    s.oversized = d.oversized
+    n, items, files = len(s.times), len(s.item_key), len(s.paths)
+    consistent = (
+        len(s.shas) == 20 * n and len(s.parents) == len(s.who) == len(s.landed) == n and len(s.f_blob) == 20 * files
+        and len(s.item_commit) == len(s.item_at) == len(s.item_type) == len(s.item_unit) == items
+        and len(s.f_size) == len(s.f_lines) == len(s.f_indent) == files and len(s.f_items) == len(s.f_known) == 2 * files
+        and len(s.fi_item) == len(s.fi_line) and len(s.fk_key) == len(s.fk_item)
+        and all(-1 <= p < n for p in s.parents) and all(0 <= w < len(s.people) for w in s.who)
+        and all(-1 <= c < n for c in s.item_commit) and all(0 <= i < items for i in s.fi_item)
+        and all(0 <= i < items for i in s.fk_item) and max(s.item_type, default=0) < len(s.names)
+        and max(s.item_unit, default=0) < len(s.names)
+        and all(0 <= r.commit < n and 0 <= r.index for r in s.removals)
+        and _spans_ok(s.f_items, len(s.fi_item)) and _spans_ok(s.f_known, len(s.fk_key))
+    )
+    return s if consistent else _invalid(root)
+
+
+def _spans_ok(spans: array, total: int) -> bool:
+    return all(0 <= spans[i] and spans[i] + max(spans[i + 1], 0) <= total for i in range(0, len(spans), 2))
+
+
+def _invalid(root: Path) -> None:
+    cache.drop(root, CACHE_NAME)
+    return None

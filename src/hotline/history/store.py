@@ -37,8 +37,8 @@ from hotline.records.units import account_of_email
 from hotline.records.yaml_items import key_of
 from hotline.times import BEIJING
 
-CACHE_FILE = Path(".cache") / "hotline" / "history.pickle"
-FORMAT = 2
+CACHE_NAME = "history"
+FORMAT = 3
 TRACKED = {"orders": "events", "units": "changes"}
 UNKNOWN = -1  # commit of items whose origin lies before a shallow clone's boundary
 
@@ -56,7 +56,7 @@ class CommitInfo:
     sha: str
     author: str
     email: str
-    time: int  # committer time, seconds since the epoch
+    time: int  # recorded time: committer time of the first-parent commit on main that brought it in (epoch s)
     first_parent: int  # index of the first parent, -1 when unknown (root, shallow boundary)
 
     @property
@@ -65,7 +65,7 @@ class CommitInfo:
 
     @property
     def committed_at(self) -> datetime:
-        """Committer time as Beijing local time (the time the record entered the repository)."""
+        """The recorded time, Beijing local time: when the commit entered the main line (see ``time``)."""
         return datetime.fromtimestamp(self.time, BEIJING).replace(tzinfo=None)
 
     @property
@@ -96,7 +96,7 @@ class Removal:
 
 
 class Store:
-    """The persistent state: commits, items and the files at HEAD, as arrays (fast to pickle)."""
+    """The persistent state: commits, items and the files at HEAD, as arrays (fast to store)."""
 
     def __init__(self, boundary: frozenset[str] = frozenset()) -> None:
         self.format, self.version = FORMAT, __version__
@@ -104,7 +104,8 @@ class Store:
         self.boundary = boundary
         # commits, oldest first
         self.shas = bytearray()  # 20 bytes each
-        self.times = array("q")
+        self.times = array("q")  # committer times as written by the client
+        self.landed = array("q")  # recorded times: committer time of the main-line commit that brought each in
         self.parents = array("i")  # first parent, -1 unknown
         self.who = array("i")  # index into people
         self.people: list[tuple[str, str]] = []
@@ -128,6 +129,7 @@ class Store:
         self.fk_key = array("q")
         self.fk_item = array("i")
         self.removals: list[Removal] = []
+        self.oversized: list[tuple[str, str, int]] = []  # (commit, path, size) of versions too large to read
 
 
 class _Commits:
@@ -148,7 +150,7 @@ class _Commits:
             raise IndexError(i)
         s = self.s
         author, email = s.people[s.who[i]]
-        return CommitInfo(hexlify(s.shas[20 * i: 20 * i + 20]).decode(), author, email, s.times[i], s.parents[i])
+        return CommitInfo(hexlify(s.shas[20 * i: 20 * i + 20]).decode(), author, email, s.landed[i], s.parents[i])
 
     def __iter__(self) -> Iterator[CommitInfo]:
         return (self[i] for i in range(len(self)))

@@ -198,7 +198,11 @@ class Walk:
             if len(changes) > 1 and any(ch[3] == _NULL for ch in changes) and any(ch[2] == _NULL for ch in changes):
                 self.moves[c] = {}
             for path, key, old, new in changes:
-                content = self.cat.next() or b"" if new != _NULL else None
+                content = self.cat.next() if new != _NULL else None
+                if content is None and new != _NULL:
+                    content = b""
+                if isinstance(content, gitcmd.TooLarge):  # read as empty; reported (audit: file-too-large)
+                    self.s.oversized.append((sha.decode(), path, content.size))
                 self._version(c, boundary, path, key, old, new, content)
 
     # --- one file version -------------------------------------------------------------------------

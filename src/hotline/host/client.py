@@ -11,18 +11,23 @@ matter (see ``shared/notes/GIT_HOSTS.md``):
   dropped from the filter (a filter of only unknown labels returns every issue). So we list one label
   per request and filter the answers again ourselves: correct whatever the server does.
 - Paging: GitHub ``per_page`` ≤ 100, Gitea ``limit`` ≤ 50 (``MAX_RESPONSE_ITEMS``); both send a
-  ``Link`` header, Gitea also ``X-Total-Count``. We follow ``Link`` (only to the same API host).
+  ``Link`` header, Gitea also ``X-Total-Count``. We follow ``Link`` only to the API's own scheme, host
+  and port (the token goes with the request).
 - Rate limits (GitHub; a proxy in front of Gitea may add its own): 403 or 429 with ``retry-after``, or
   ``x-ratelimit-remaining: 0`` with ``x-ratelimit-reset``; otherwise a secondary limit, wait a minute
-  and longer each time. We wait and retry, up to ``max_wait`` seconds in all, then give up in Chinese.
+  and longer each time. We wait and retry — each wait at least ``WAIT_FLOOR`` and at most ``WAIT_CAP``
+  seconds whatever the headers say, at most ``RATE_LIMIT_TRIES`` times and ``max_wait`` seconds in all —
+  then give up in Chinese.
 - Server errors (5xx) and dropped connections are retried for reads and idempotent writes; a failed
   POST is never repeated blindly (it may have been done): the next sync run finds what exists.
 
-Errors reach the caller as ``HostError`` with a Chinese message.
+Errors reach the caller as ``HostError`` with a Chinese message. Every title and body sent is masked
+(``privacy.mask_text``).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,8 +35,14 @@ from typing import Any, Literal
 
 import httpx
 
+from hotline.records.privacy import mask_text
+
 Flavour = Literal["github", "gitea"]
 USER_AGENT = "hotline-12345"
+WAIT_FLOOR = 1.0  # seconds: "Retry-After: 0" a thousand times is not a thousand requests a second
+WAIT_CAP = 900.0
+RATE_LIMIT_TRIES = 20
+_PORTS = {"http": 80, "https": 443}
 
 
 class HostError(RuntimeError):
@@ -149,6 +160,8 @@ class Host:
         waited = 0.0
         failures = 0
         limited = 0
+        if isinstance(json, dict):  # issue titles and bodies, comments, pull requests: never an identity
+            json = {k: mask_text(v) if k in ("title", "body") and isinstance(v, str) else v for k, v in json.items()}
         while True:
             try:
                 self.requests_made += 1
@@ -162,7 +175,7 @@ class Host:
             if r.status_code in (403, 429) and self._rate_limited(r):
                 limited += 1
                 wait = self._rate_limit_wait(r, limited)
-                if waited + wait > self.max_wait:
+                if waited + wait > self.max_wait or limited > RATE_LIMIT_TRIES:
                     raise HostError(
                         f"代码托管平台限制了请求频率，需要再等 {int(wait)} 秒，超过本次运行允许的等待时间：请稍后重新运行（已完成的部分不会重复）",
                         r.status_code,
@@ -194,6 +207,11 @@ class Host:
         return "rate limit" in r.text.lower()
 
     def _rate_limit_wait(self, r: httpx.Response, attempt: int) -> float:
+        """Seconds to wait, between ``WAIT_FLOOR`` and ``WAIT_CAP`` whatever the headers say."""
+        wait = self._header_wait(r, attempt)
+        return min(max(wait, WAIT_FLOOR), WAIT_CAP) if math.isfinite(wait) else WAIT_CAP
+
+    def _header_wait(self, r: httpx.Response, attempt: int) -> float:
         retry_after = r.headers.get("retry-after")
         if retry_after is not None:
             try:
@@ -238,7 +256,7 @@ class Host:
             seen += len(items)
             link = r.links.get("next", {}).get("url")
             if link:
-                if not str(httpx.URL(link)).startswith(self.api_url):
+                if not self._same_origin(link):
                     raise HostError(f"分页链接指向了别的地址（{link}），为保护令牌已停止")
                 next_url, query = link, None
                 continue
@@ -249,6 +267,15 @@ class Host:
                 continue
             return
         raise HostError("分页超过 100000 页，已停止")
+
+    def _same_origin(self, link: str) -> bool:
+        """A next-page link is followed (with the token) only to the API's own scheme, host and port."""
+        try:
+            a, b = httpx.URL(link), httpx.URL(self.api_url)
+        except (httpx.InvalidURL, TypeError, ValueError):
+            return False
+        return (a.scheme, a.host, a.port or _PORTS.get(a.scheme)) == (b.scheme, b.host, b.port or _PORTS.get(b.scheme)) \
+            and a.path.startswith(b.path.rstrip("/") + "/")
 
     # -- labels -----------------------------------------------------------------------------------
     def list_labels(self) -> dict[str, int]:

@@ -6,6 +6,10 @@ the issue; if it passes, create the branch ``intake/issue-<n>`` from the base, a
 ``hotline order add … --commit`` (argument list, no shell; the commit's author is the issue's
 author), run the record checks once more, push the branch and open (or update) a pull request that
 closes the issue when merged, and say so on the issue.
+
+The event's sender (who opened or edited the issue) must be the issue's author: an edit by anyone else
+never acts in the author's name (no branch, no pull request, no update), and both are checked for the
+right to record for the unit.
 """
 
 from __future__ import annotations
@@ -79,6 +83,12 @@ def process_issue(
         return IntakeResult("ignored", f"议题 #{number} 已关闭，忽略")
     user = issue.get("user") or {}
     login = str(user.get("login") or "")
+    sender = str((event.get("sender") or {}).get("login") or login)
+    if sender.lower() != login.lower():
+        msg = (f"本议题由 {sender} 修改，不是议题作者 {login}：他人的修改不会以作者的名义登记，也不会更新已有的拉取请求。"
+               "请由作者本人修改，或由修改人提交新的议题")
+        host.comment(number, error_comment([msg]))
+        return IntakeResult("refused", msg)
     ctx = load_context(root)
     outcome = build_request(body, login, ctx, as_of)
     if outcome.errors:

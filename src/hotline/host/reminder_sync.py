@@ -30,6 +30,7 @@ class SyncResult:
     plan: Plan
     labels_created: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)  # descriptions of actions carried out
+    refused: list[str] = field(default_factory=list)  # actions the host refused (reported; the run went on)
     error: str | None = None
 
     def summary(self) -> str:
@@ -44,6 +45,9 @@ class SyncResult:
         if p.unmarked:
             parts.append(f"无标记（未处理）{p.unmarked}")
         return "，".join(parts)
+
+
+REFUSED_ONE = (400, 404, 409, 410, 413, 422)  # refusals about one request, not about the token or the host
 
 
 def existing_issues(host: Host) -> list[Issue]:
@@ -72,7 +76,14 @@ def sync(
     known = {i.number: i.label_ids for i in issues}
     try:
         for action in the_plan.actions:
-            _apply(host, action, known)
+            try:
+                _apply(host, action, known)
+            except HostError as e:
+                if e.status not in REFUSED_ONE:
+                    raise
+                result.refused.append(f"{action.describe()}：{e}")  # this issue only (e.g. 422): report, go on
+                progress(result.refused[-1])
+                continue
             text = action.describe()
             result.done.append(text)
             progress(text)

@@ -18,6 +18,7 @@ from hotline.findings import Finding
 from hotline.records.models import Day, Record, Text, UnitId
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import decode, parse_text
+from hotline.util import nofollow
 
 FOLDER = Path("site_src") / "knowledge"
 
@@ -65,12 +66,12 @@ def load_entries(root: Path | str, known_units: set[str]) -> tuple[list[Entry], 
     findings: list[Finding] = []
     if not folder.is_dir():
         return entries, findings
-    for p in sorted(folder.rglob("*.md")):
+    for p in nofollow.files(folder, (".md",)):
         rel = p.relative_to(root).as_posix()
         parts = p.relative_to(folder).parts
         if p.name == "index.md" and len(parts) == 1:
             continue
-        text, errs = decode(rel, p.read_bytes())
+        text, errs = decode(rel, nofollow.read_bytes(p))
         findings += errs
         if text is None:
             continue

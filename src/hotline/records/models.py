@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal, Union
 
+import re
+
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -49,6 +52,32 @@ OrderId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]+$", min_length=1, max_len
 UnitId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
 
+ACCOUNT = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]{0,38}$")
+_DIGITS = re.compile(r"[0-9\uff10-\uff19]")
+
+
+def _staff_name(value: str) -> str:
+    if _DIGITS.search(value) or "@" in value or len(value) > 30 or "<" in value:
+        raise ValueError("应为经办人员的姓名（如 王丽、县热线办），不能是电话号码、编号或其他数字")
+    return value
+
+
+def _account(value: str) -> str:
+    if not ACCOUNT.match(value):
+        raise ValueError("不是代码托管平台的账号名：只能用字母、数字和 . _ -，以字母或数字开头，最长 39 个字符")
+    return value
+
+
+def _masked_name(value: str) -> str:
+    if not re.match(r"^[^\s*0-9]\*{1,3}$", value):
+        raise ValueError("诉求人姓名只能记录脱敏形式：姓氏加 *（如 张**）")
+    return value
+
+
+StaffName = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": r"^[^0-9０-９@<]{1,30}$"}), AfterValidator(_staff_name)]
+Account = Annotated[str, Field(json_schema_extra={"pattern": ACCOUNT.pattern}), AfterValidator(_account)]
+MaskedName = Annotated[str, Field(json_schema_extra={"pattern": r"^[^\s*0-9]\*{1,3}$"}), AfterValidator(_masked_name)]
+
 
 class Record(BaseModel):
     """A record or part of one; ``path`` and ``line`` say where it was read (set by the loader).
@@ -74,7 +103,7 @@ AttachmentName = Annotated[str, Field(pattern=r"^[^/\\\x00-\x1f]+$", min_length=
 
 class _Event(Record):
     at: BeijingTime
-    by: Text
+    by: StaffName
     note: str | None = None
     attachments: list[AttachmentName] = Field(
         [], description="附件（领导批示、佐证）：attachments/<工单编号>/ 下的文件名，PDF 或图片"
@@ -226,7 +255,7 @@ MERGE = "并单"
 class Citizen(Record):
     """诉求人, masked only: 张**, 138****1234."""
 
-    name: str | None = None
+    name: MaskedName | None = None
     phone: str | None = None
 
 
@@ -284,7 +313,7 @@ class Unit(Record):
     type: UnitType
     hotline: HotlineSetup = HotlineSetup()
     changes: list[UnitChange] = []
-    maintainers: list[str] = []
+    maintainers: list[Account] = []
 
 
 # --- calendar and assessment data (日历与考核) -----------------------------------------------------

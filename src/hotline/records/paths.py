@@ -13,6 +13,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+from hotline.util import nofollow
+
 ORDERS = "orders"
 UNITS = "units"
 SCORING = "scoring"
@@ -73,8 +75,8 @@ def order_files(root: Path | str) -> list[tuple[str, str]]:
         except OSError:
             return
         for e in entries:
-            if e.name.startswith("."):
-                continue
+            if e.name.startswith(".") or e.is_symlink():
+                continue  # a symbolic link is never followed (checks.untrusted reports it)
             if e.is_dir(follow_symlinks=False):
                 walk(e.path)
             elif e.name.endswith(YAML_SUFFIXES):
@@ -85,11 +87,5 @@ def order_files(root: Path | str) -> list[tuple[str, str]]:
 
 
 def yaml_files(folder: Path):
-    """The YAML files under ``folder``, sorted, hidden folders skipped."""
-    if not folder.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(YAML_SUFFIXES):
-                yield Path(dirpath) / name
+    """The YAML files under ``folder``, sorted, hidden folders and symbolic links skipped."""
+    yield from nofollow.files(folder, YAML_SUFFIXES)

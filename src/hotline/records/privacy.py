@@ -1,8 +1,11 @@
 """Citizens' identity (诉求人信息保护): finding unmasked numbers and masking them.
 
 A leak that leads to retaliation is a veto item (否决项 2), so the repository holds masked identity only:
-张**, 138****1234. ``find`` reports full mobile numbers and ID-card numbers anywhere in a text; ``mask_*``
-are used on the way in (import, staff commands) so a whole number is never stored.
+张**, 138****1234. ``find`` reports, in any text, mobile numbers in every common writing (``+86``/``0086``
+prefixes, spaces, dashes, dots, full-width digits), landline numbers with an area code, and 18-digit ID
+numbers (also with spaces, or letters written before them). ``mask_text`` is the one masking function of
+every output path (site, registers, documents, issues, comments, commit messages, ``log``, findings);
+``mask_*`` are used on the way in (import, staff commands) so a whole number is never stored.
 """
 
 from __future__ import annotations
@@ -10,40 +13,75 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# 11-digit mainland mobile numbers, also written 138 1234 5678 or 138-1234-5678
-MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
-# 18-character resident ID: 6-digit area, birth date 19xx/20xx MMDD, 3 digits, check digit or X
+# full-width digits and punctuation, read as their ASCII forms (one character for one: positions stay)
+_WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "＋": "+", "－": "-", "．": ".", "　": " ",
+                       "（": "(", "）": ")", "Ｘ": "X", "ｘ": "x"})
+_SEP = r"[ .\-]?"
+# 11-digit mainland mobile numbers: 13812345678, +86 138-1234-5678, 0086 138.1234.5678, (+86)138 1234 5678
+MOBILE = re.compile(r"(?<![0-9])(?:\(?(?:\+|00)?86\)?" + _SEP + r")?1[3-9][0-9](?:" + _SEP + r"[0-9]{4}){2}(?![0-9])")
+# landlines with an area code: 0356-2123456, (0356)2123456, 010 61234567
+LANDLINE = re.compile(r"(?<![0-9])(?:\(0[1-9][0-9]{1,2}\)|0[1-9][0-9]{1,2})[ \-]?[2-9][0-9]{6,7}(?![0-9])")
+# 18-character resident ID: 6-digit area, birth date 19xx/20xx MMDD, 3 digits, check digit or X; spaces allowed
 ID_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+    r"(?<![0-9])[1-9][0-9]{5}[ \-]?(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[ \-]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
+CITIZEN_NAME = re.compile(r"^[^\s*0-9]\*{1,3}$")
 
 
-def find(text: str) -> Iterator[tuple[str, int, str, str]]:
-    """(kind, line, number, masked form) for every unmasked number in ``text``; kind is ``phone`` or ``id``."""
-    for kind, rx, masker in (("phone", MOBILE, mask_phone), ("id", ID_NUMBER, mask_id_number)):
-        for m in rx.finditer(text):
-            yield kind, text.count("\n", 0, m.start()) + 1, m.group(), masker(m.group())
+def _digits(s: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", s.translate(_WIDE))
 
 
 def mask_phone(phone: str) -> str:
-    digits = re.sub(r"[^0-9]", "", phone)
+    digits = re.sub(r"[^0-9]", "", phone.translate(_WIDE))
+    if len(digits) > 11 and digits.startswith(("0086", "86")):
+        digits = digits[-11:]
     if len(digits) >= 7:
         return digits[:3] + "****" + digits[-4:]
     return "*" * len(digits)
 
 
 def mask_id_number(number: str) -> str:
+    number = _digits(number)
     return number[:6] + "********" + number[-4:] if len(number) == 18 else "*" * len(number)
 
 
 def mask_name(name: str) -> str:
     name = name.strip()
-    if not name or "*" in name:
+    if not name or CITIZEN_NAME.match(name):
         return name
     return name[0] + "**"
 
 
+_KINDS = (("id", ID_NUMBER, mask_id_number), ("phone", MOBILE, mask_phone), ("phone", LANDLINE, mask_phone))
+
+
+def _spans(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, masked) of every unmasked number, not overlapping, in order."""
+    plain = text.translate(_WIDE)
+    out: list[tuple[int, int, str, str]] = []
+    for kind, rx, masker in _KINDS:
+        for m in rx.finditer(plain):
+            if not any(s < m.end() and m.start() < e for s, e, _, _ in out):
+                out.append((m.start(), m.end(), kind, masker(m.group())))
+    return sorted(out)
+
+
+def find(text: str) -> Iterator[tuple[str, int, str, str]]:
+    """(kind, line, number, masked form) for every unmasked number in ``text``; kind is ``phone`` or ``id``."""
+    for start, end, kind, masked in _spans(text):
+        yield kind, text.count("\n", 0, start) + 1, text[start:end], masked
+
+
 def mask_text(text: str) -> str:
-    """Replace every full number in free text with its masked form."""
-    text = MOBILE.sub(lambda m: mask_phone(m.group()), text)
-    return ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    """Replace every full number in free text with its masked form (the one masking function)."""
+    if not text:
+        return text
+    spans = _spans(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end, _, masked in spans:
+        out += [text[pos:start], masked]
+        pos = end
+    return "".join(out + [text[pos:]])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from hotline.records.models import Unit
+from hotline.records.models import ACCOUNT, Unit
 
 OFFICE_TYPE = "热线管理机构"
 
@@ -48,10 +48,13 @@ def units_of(account: str, units: Mapping[str, Unit]) -> set[str]:
 
 
 def maintainers(accounts: Iterable[str]) -> list[str]:
-    """Accounts without ``@``, first spelling kept, duplicates (by ``login``) dropped."""
+    """Accounts without ``@``, first spelling kept, duplicates (by ``login``) dropped; anything that is not a
+    host account name (``ACCOUNT``: ``x\n* @wangli`` would give wangli the whole repository) is left out."""
     seen: set[str] = set()
     out = []
     for a in accounts:
+        if not ACCOUNT.match(a):
+            continue  # never written into CODEOWNERS (hotline check reports it)
         name = a.strip().lstrip("@")
         if name and login(name) not in seen:
             seen.add(login(name))

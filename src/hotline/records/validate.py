@@ -13,6 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hotline.findings import Finding
+from hotline.records.privacy import mask_text
 from hotline.records.models import EVENT_TYPES, Record
 from hotline.records.rules import ITEM_KINDS
 from hotline.records.yaml_reader import Document
@@ -75,6 +76,8 @@ def _message(err: dict, loc: tuple) -> tuple[str, str]:
     kind = err["type"]
     field = _field_name(loc)
     value = err.get("input")
+    if isinstance(value, str):  # quoted in one line, never more than a glance, never an identity
+        value = mask_text(value.replace("\r", " ").replace("\n", " ")[:80])
     if kind == "extra_forbidden":
         key = str(loc[-1])
         guess = difflib.get_close_matches(key, sorted(_known_keys()), n=1, cutoff=0.6)
@@ -92,6 +95,8 @@ def _message(err: dict, loc: tuple) -> tuple[str, str]:
         return "missing-field", f"{field}：事件缺少 type（事件类型）"
     if kind == "literal_error":
         return "invalid-value", f"{field} 的取值“{value}”无效，应为 {err['ctx'].get('expected', '').replace(' or ', '、')}"
+    if kind == "value_error" and loc[-2:] == ("citizen", "name"):
+        return "pii-name", f"{field}：{err['ctx']['error']}"
     if kind == "value_error":
         return "invalid-value", f"{field}：{err['ctx']['error']}"
     if kind == "string_pattern_mismatch" and str(loc[-1] if loc else "") == "unit" and any("\u4e00" <= ch <= "\u9fff" for ch in str(value)):

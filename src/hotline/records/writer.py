@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 import yaml
 
+from hotline.records.privacy import mask_text
 from hotline.times import format_date, format_time
 
 try:
@@ -87,12 +89,18 @@ def _block(text: str) -> str:
     return indicator + "\n" + "\n".join(("  " + ln) if ln else "" for ln in lines)
 
 
+def comment_text(text: str) -> str:
+    """One line of a YAML comment: every line break and control character (a file name may hold them) is a
+    space, so nothing after it can become YAML; identities are masked."""
+    return mask_text("".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in str(text)))
+
+
 def render_order(order: Mapping[str, object], comments: Iterable[str] = (), schema: bool = True) -> str:
     """The text of ``orders/YYYY/MM/<id>.yaml`` for ``order`` (plain values, as in the YAML)."""
     out: list[str] = []
     if schema:
         out.append("# yaml-language-server: $schema=../../../schemas/order.schema.json")
-    out += [f"# {c}" for c in comments]
+    out += [f"# {comment_text(c)}" for c in comments]
     for key in list(ORDER_KEY_ORDER) + [k for k in order if k not in ORDER_KEY_ORDER]:
         if key not in order:
             continue

@@ -9,6 +9,7 @@ than a crash. Bad input becomes findings, never exceptions.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 from hotline.findings import Finding
 
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 20  # nesting levels of a record (an order needs 4)
 
 Path = tuple  # a path into the document: keys and list indexes
 
@@ -110,6 +112,9 @@ def parse_text(path: str, text: str) -> Document:
             if doc.findings:
                 return doc
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        doc.findings.append(Finding(path, 0, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构"))
+        return doc
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
@@ -122,11 +127,22 @@ def parse_text(path: str, text: str) -> Document:
     if node is None:
         doc.findings.append(Finding(path, 1, "invalid-value", "文件为空"))
         return doc
-    doc.data = _build(node, (), doc)
+    try:
+        doc.data = _build(node, (), doc)
+    except _TooDeep as e:
+        doc.lines.clear()
+        doc.findings.append(Finding(path, e.line, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构"))
     return doc
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 def _build(node: yaml.Node, loc: Path, doc: Document) -> object:
+    if len(loc) > MAX_DEPTH:
+        raise _TooDeep(node.start_mark.line + 1)
     doc.lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
@@ -159,8 +175,9 @@ def _build(node: yaml.Node, loc: Path, doc: Document) -> object:
 
 def read(path_on_disk: str, rel_path: str) -> Document:
     """Read and parse one file; every problem becomes a finding on the returned document."""
-    try:
-        with open(path_on_disk, "rb") as fh:
+    try:  # never through a symbolic link (hotline check reports the link itself)
+        fd = os.open(path_on_disk, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as e:
         return Document(rel_path, findings=[Finding(rel_path, 0, "yaml-syntax", f"无法读取文件：{e.strerror}")])

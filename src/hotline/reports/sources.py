@@ -14,6 +14,7 @@ from hotline.history import reader as history
 from hotline.history.timeline import measured_orders, timeline, unit_change_commits
 from hotline.load import Repository
 from hotline.reports.publication import EventHistory
+from hotline.util import nofollow
 
 ADVICE_DIR = "reports"  # optional hand-written 下步工作建议: reports/YYYY-MM.md in the records folder
 
@@ -22,7 +23,7 @@ def read_advice(root: Path) -> dict[str, str]:
     folder = root / ADVICE_DIR
     if not folder.is_dir():
         return {}
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("????-??.md"))}
+    return {p.stem: nofollow.read_bytes(p).decode("utf-8") for p in sorted(folder.glob("????-??.md")) if not p.is_symlink()}
 
 
 def read_history(root: Path, repo: Repository):

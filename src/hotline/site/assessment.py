@@ -16,7 +16,7 @@ from hotline.scoring import (
     shown,
 )
 from hotline.site import charts
-from hotline.site.render import Page, a, chart, table, tag
+from hotline.site.render import Page, a, chart, md_text, table, tag
 
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"
@@ -124,7 +124,7 @@ def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
     profiles = p.profiles
     scores = {q: p.comparison.assessments[q].unit(unit) for q in profiles}
     u = scores[profiles[0]]
-    lines = [f"# {u.name} · {p.title}考核\n",
+    lines = [f"# {md_text(u.name)} · {p.title}考核\n",
              f"转办总件数 {u.dispatched} 件；基础分 {_pts(u.base)}，加分 {_pts(u.bonus)}" + (f"（申报 {_pts(u.bonus_claimed)}，超过上限）" if u.bonus_claimed != u.bonus else "")
              + f"，总分 **{_pts(u.total)}**，等次 **{u.grade}**，名次 {u.rank}。"
              + ("**存在否决项，等次为较差。**" if u.veto else "") + f" {a(src, period_path(p.label), '返回排名')}\n"]

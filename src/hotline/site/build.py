@@ -28,10 +28,10 @@ from hotline.records.knowledge import load_entries
 from hotline.reports import archive as archives_mod
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import compute
-from hotline.reports.sources import read_advice, read_history
+from hotline.reports.sources import ADVICE_DIR, read_advice, read_history
 from hotline.site import assessment, data, office_pages, pages
 from hotline.times import now_beijing
-from hotline.util import parallel
+from hotline.util import nofollow, parallel
 
 BUILD_DIR = Path("build") / "site-docs"
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)
@@ -70,13 +70,11 @@ def _write(path: Path, content: str | bytes) -> None:
 
 
 def _copy_hand_written(site_src: Path, docs: Path) -> None:
-    for p in sorted(site_src.rglob("*")):
+    for p in nofollow.files(site_src, hidden=True):  # symbolic links are never followed nor copied
         rel = p.relative_to(site_src)
-        if p.is_dir() or rel.parts[0] in ("overrides", "knowledge"):
+        if rel.parts[0] in ("overrides", "knowledge"):
             continue
-        dest = docs / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(p, dest)
+        _write(docs / rel, nofollow.read_bytes(p))
 
 
 def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None], read_git: bool = True) -> tuple[int, list[Finding]]:
@@ -129,16 +127,16 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     for e in entries:
         out_pages.append(pages.knowledge_page(model, e))
         src_dir = root / KNOWLEDGE_FOLDER / e.meta.unit
-        for asset in src_dir.iterdir():  # pictures and attachments next to the entries
-            if asset.is_file() and asset.suffix.lower() != ".md":
+        for asset in nofollow.files(src_dir):  # pictures and attachments next to the entries (no links)
+            if asset.parent == src_dir and asset.suffix.lower() != ".md":
                 dest = docs / "knowledge" / e.meta.unit / asset.name
                 if not dest.exists():
-                    _write(dest, asset.read_bytes())
+                    _write(dest, nofollow.read_bytes(asset))
     zip_links = {}
     for ar in archives:
-        if ar.zip_path:
+        if ar.zip_path and not (root / ar.zip_path).is_symlink():  # a link is never followed
             dest = f"archives/{ar.month}.zip"
-            _write(docs / dest, (root / ar.zip_path).read_bytes())
+            _write(docs / dest, nofollow.read_bytes(root / ar.zip_path))
             zip_links[ar.month] = dest
     out_pages.append(pages.archive_page(model, zip_links))
     for p in out_pages:
@@ -221,6 +219,22 @@ def run_mkdocs(config_file: Path, docs: Path, out: Path) -> list[str]:
     return handler.messages
 
 
+SITE_MARKER = ".hotline-site"  # in every built site: only such a folder (or an empty one) is emptied by a build
+
+
+def check_out(root: Path, out: Path) -> None:
+    """Refuse an output folder the build would wrongly empty: the records, a folder holding them, or a
+    non-empty folder that is not a site built earlier."""
+    guarded = [root, root / ".git", *(root / d for d in nofollow.RECORD_FOLDERS), root / archives_mod.ARCHIVE_DIR, root / ADVICE_DIR]
+    if any(out == g or g.is_relative_to(out) or out.is_relative_to(g) for g in guarded if g != root) or out == root \
+            or root.is_relative_to(out):
+        raise SiteBuildError(f"不能输出到 {out}：构建会清空输出目录，而它是记录目录或包含记录；请换一个目录（如 site/）")
+    if out.exists() and (not out.is_dir() or out.is_symlink()):
+        raise SiteBuildError(f"不能输出到 {out}：它不是普通目录")
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+        raise SiteBuildError(f"不能输出到 {out}：目录不为空，也不是之前构建的网站（没有 {SITE_MARKER}）；构建会清空它，请换一个空目录")
+
+
 def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime | None = None,
                progress: Callable[[str], None] | None = None, read_git: bool = True) -> BuildResult:
     root = Path(root).resolve()
@@ -228,11 +242,13 @@ def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime 
     config_file = config_path(root)
     docs = root / BUILD_DIR
     out = Path(out).resolve() if out else root / "site"
+    check_out(root, out)
     when = as_of or now_beijing()
     t0 = time.perf_counter()
     n, findings = generate(root, docs, when, config_file.parent / "site_src", say, read_git)
     say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict")
     warnings = run_mkdocs(config_file, docs, out)
+    (out / SITE_MARKER).write_text("由 hotline site build 生成；再次构建会清空本目录。\n", encoding="utf-8")
     files = sum(1 for f in out.rglob("*") if f.is_file())
     say(f"mkdocs 完成：共 {files} 个文件")
     return BuildResult(out, docs, n, files, findings, warnings)

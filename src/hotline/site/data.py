@@ -33,7 +33,7 @@ def _flags(st: OrderState) -> str:
 
 
 def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return pii.mask_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
 def index(model: Publication) -> str:

@@ -20,8 +20,8 @@ from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_l
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.reports.publication import Publication
 from hotline.reports.register import COLUMNS, Register
-from hotline.site import charts
-from hotline.site.render import Page, a, admonition, cards, chart, table, tag
+from hotline.site import charts, safe_markdown
+from hotline.site.render import Page, a, admonition, cards, chart, md_text, table, tag
 
 ORDERS_PAGE = "orders/index.md"
 SUPERVISION_PAGE = "supervision.md"
@@ -146,7 +146,7 @@ def _blocks(blocks) -> list[str]:
         if isinstance(b, Paragraph):
             out.append(f"<p>{escape(b.text)}</p>\n")
         elif isinstance(b, Subheading):
-            out.append(f"### {escape(b.text)}\n")
+            out.append(f"### {md_text(b.text)}\n")
         elif isinstance(b, Table):
             out.append(table(b.headers, b.rows))
     return out
@@ -158,7 +158,7 @@ def report_page(model: Publication, month: str) -> Page:
     upto = [m for m in model.months if m <= month][-12:]
     lines = [
         f"# {r.title}\n",
-        f"**{r.issue}** · {escape(r.office)} · {r.compiled_on.year}年{r.compiled_on.month}月{r.compiled_on.day}日编 · "
+        f"**{r.issue}** · {md_text(r.office)} · {r.compiled_on.year}年{r.compiled_on.month}月{r.compiled_on.day}日编 · "
         f"{a(src, docx_path(r), '下载 Word 文件（.docx）')}\n",
     ]
     for i, section in enumerate(r.sections):
@@ -220,8 +220,8 @@ def register_page(model: Publication, reg: Register) -> Page:
         rows.append([r.no, order_link(src, r.order_id), _fmt(r.dispatched_at), r.category, r.role, r.citizen, r.summary, r.office or "—",
                      f"{r.due}" + ("*" if r.provisional else ""), _fmt(r.accepted_at), _fmt(r.replied_at),
                      Markup('<span class="{}">{}</span>').format(cls, r.on_time), r.callback or "—", r.redo, r.remarks])
-    body = (f"# {escape(reg.title)}\n\n"
-            f"{reg.period} · 分管领导：{escape(reg.leader)} · 承办人员：{escape(reg.handlers)} · "
+    body = (f"# {md_text(reg.title)}\n\n"
+            f"{reg.period} · 分管领导：{md_text(reg.leader)} · 承办人员：{md_text(reg.handlers)} · "
             f"{a(src, xlsx_path(reg), '下载 Excel 文件（.xlsx）')} · {a(src, unit_path(reg.unit.id), '单位页面')}\n\n"
             f"**合计**：{reg.totals_text()}。\n\n" + table(list(COLUMNS), rows, numeric=(0,)))
     if reg.provisional:
@@ -267,8 +267,8 @@ def units_index(model: Publication) -> Page:
     office = next((u for u in model.units.values() if is_office(u)), None)
     if office:
         h = office.hotline
-        body += (f"\n## 热线管理机构\n\n{escape(office.name)}：{escape(h.office or '')}，分管 {escape(h.leader.name if h.leader else '—')}，"
-                 f"具体负责 {escape('、'.join(x.name for x in h.handlers) or '—')}。\n")
+        body += (f"\n## 热线管理机构\n\n{md_text(office.name)}：{md_text(h.office or '')}，分管 {md_text(h.leader.name if h.leader else '—')}，"
+                 f"具体负责 {md_text('、'.join(x.name for x in h.handlers) or '—')}。\n")
     return Page(src, "承办单位", body, _meta(model, hide=["toc"]))
 
 
@@ -286,7 +286,7 @@ def unit_page(model: Publication, uid: str) -> Page:
         ["限时办结制度（第 6 项）", h.time_limit_rule or tag("未制定", "hl-bad")],
         ["变动记录（第 5 项）", "；".join(f"{c.effective} {c.note}" for c in u.changes) or "—"],
     ]
-    lines = [f"# {escape(u.name)}\n", table(["项目", "情况"], facts)]
+    lines = [f"# {md_text(u.name)}\n", table(["项目", "情况"], facts)]
     open_ = [(st, s) for st, s in model.current.in_progress if s.unit == uid]
     lines.append(f"## 未办结的工单（{len(open_)} 件）\n")
     lines.append(_dispatch_table(src, model, open_) if open_ else "没有未办结的工单。\n")
@@ -408,7 +408,7 @@ def knowledge_index(model: Publication) -> Page:
     for e in model.entries:
         by_unit.setdefault(e.meta.unit, []).append(e)
     for uid in sorted(by_unit, key=lambda u: (model.handling_units.index(u) if u in model.handling_units else 999, u)):
-        lines.append(f"## {escape(model.units[uid].name if uid in model.units else uid)}\n")
+        lines.append(f"## {md_text(model.units[uid].name if uid in model.units else uid)}\n")
         lines.append(_entries_table(src, model, sorted(by_unit[uid], key=lambda e: (e.meta.category, e.meta.title))))
     stale_entries = [e for e in model.entries if e.stale(today)]
     if stale_entries:
@@ -418,7 +418,7 @@ def knowledge_index(model: Publication) -> Page:
     missing = [u for u in model.handling_units if u not in by_unit]
     if missing:
         lines.append("## 尚未录入条目的单位\n")
-        lines.append("、".join(model.unit_name(u) for u in missing) + "。\n")
+        lines.append(md_text("、".join(model.unit_name(u) for u in missing) + "。") + "\n")
     return Page(src, "知识库", "\n".join(lines), _meta(model))
 
 
@@ -428,7 +428,7 @@ def knowledge_page(model: Publication, e: Entry) -> Page:
     today = model.as_of.date()
     head = []
     if e.stale(today):
-        head.append(admonition("danger", "已过期", f"本条目的有效期至 {m.valid_until}，已过期，内容可能已不适用：请{model.unit_name(m.unit)}核实后更新。"))
+        head.append(admonition("danger", "已过期", f"本条目的有效期至 {m.valid_until}，已过期，内容可能已不适用：请{md_text(model.unit_name(m.unit))}核实后更新。"))
     if m.sample:
         head.append(admonition("note", "示例条目", "本条目为示例内容，用于演示知识库的格式，并非正式发布的政策解答。"))
     info = table(["项目", "内容"], [
@@ -436,7 +436,7 @@ def knowledge_page(model: Publication, e: Entry) -> Page:
         ["类别", m.category], ["关键词", "、".join(m.keywords) or "—"], ["依据", m.source],
         ["更新日期", str(m.updated)], ["有效期至", str(m.valid_until) if m.valid_until else "长期有效"],
     ])
-    body = f"# {escape(m.title)}\n\n" + "\n".join(head) + "\n" + info + "\n" + e.body.strip() + "\n"
+    body = f"# {md_text(m.title)}\n\n" + "\n".join(head) + "\n" + info + "\n" + safe_markdown.block(e.body.strip())
     meta = _meta(model)
     meta["keywords"] = m.keywords
     return Page(src, m.title, body, meta)

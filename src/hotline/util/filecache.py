@@ -1,68 +1,63 @@
-"""A per-file result cache in the ignored ``.cache/`` folder (检查缓存).
+"""A per-file result cache (检查缓存), kept by ``util.cache`` outside the records.
 
 An entry is reused only when the file's size, modification time and inode are unchanged *and* the
 context fingerprint (rules, holidays, units, scoring events, program version) is the same. As in Git's
 index, an entry whose file was modified within ``RACY_NS`` of the moment the cache was written is not
 trusted (the file might have changed again within the clock's resolution), so a changed file is always
-re-checked. Writes are atomic (temporary file, then ``os.replace``); a damaged cache is ignored.
+re-checked. Values are plain data decoded against a declared type; a damaged cache is dropped.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from hotline.util import cache
 
 RACY_NS = 2_000_000_000
-FORMAT = 2
+FORMAT = 3
+V = TypeVar("V")
+Key = tuple[int, int, int]
 
 
-def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+def stat_key(st: os.stat_result) -> Key:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-class FileCache:
-    def __init__(self, path: Path, fingerprint: str) -> None:
-        self.path = path
+class FileCache(Generic[V]):
+    def __init__(self, root: Path, name: str, fingerprint: str, value_type: Any) -> None:
+        self.root, self.name = root, name
         self.fingerprint = fingerprint
-        self.entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
-        self._fresh: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        self.entries: dict[str, tuple[Key, V]] = {}
+        self._fresh: dict[str, tuple[Key, V]] = {}
         self._written_ns = 0
         self._dirty = False
-        try:
-            with open(path, "rb") as fh:
-                data = pickle.load(fh)
-            if data.get("format") == FORMAT and data.get("fingerprint") == fingerprint:
-                self.entries = data["entries"]
-                self._written_ns = data["written_ns"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            pass
 
-    def get(self, rel: str, key: tuple[int, int, int]) -> Any | None:
+        Data = msgspec.defstruct("FileCacheData", [("format", int), ("fingerprint", str), ("written_ns", int),
+                                                   ("entries", dict[str, tuple[Key, value_type]])])
+        self._type = Data
+        data = cache.load(root, name, Data)
+        if data is not None and data.format == FORMAT and data.fingerprint == fingerprint:  # type: ignore[attr-defined]
+            self.entries = data.entries
+            self._written_ns = data.written_ns
+
+    def get(self, rel: str, key: Key) -> V | None:
         hit = self.entries.get(rel)
-        if hit is None or hit[0] != key or key[1] >= self._written_ns - RACY_NS:
+        if hit is None or tuple(hit[0]) != key or key[1] >= self._written_ns - RACY_NS:
             return None
         self._fresh[rel] = hit
         return hit[1]
 
-    def put(self, rel: str, key: tuple[int, int, int], value: Any) -> None:
+    def put(self, rel: str, key: Key, value: V) -> None:
         self._fresh[rel] = (key, value)
         self._dirty = True
 
     def save(self) -> None:
-        """Keep only the files seen in this run; write atomically (and not at all when nothing changed)."""
+        """Keep only the files seen in this run (and write nothing when nothing changed)."""
         if not self._dirty and len(self._fresh) == len(self.entries):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "fingerprint": self.fingerprint, "written_ns": time.time_ns(), "entries": self._fresh}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        cache.save(self.root, self.name, self._type(FORMAT, self.fingerprint, time.time_ns(), self._fresh))

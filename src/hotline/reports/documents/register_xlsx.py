@@ -20,6 +20,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hotline.reports.register import COLUMNS, Register
+from hotline.records.privacy import mask_text
 from hotline.util.atomic import write_bytes
 
 WIDTHS = (6, 18, 17, 9, 9, 16, 40, 14, 12, 17, 17, 10, 10, 8, 28)
@@ -78,7 +79,11 @@ def workbook(reg: Register) -> Workbook:
         if proto is None:
             proto = protos[style] = WriteOnlyCell(ws)
             proto.style = style
+        if isinstance(value, str):
+            value = mask_text(value)
         c = WriteOnlyCell(ws, value)
+        if isinstance(value, str):
+            c.data_type = "s"  # text is text: "=HYPERLINK(…)" in a unit's field never becomes a formula
         c._style = copy(proto._style)
         return c
 

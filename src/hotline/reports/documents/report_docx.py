@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
+from hotline.records.privacy import mask_text
 from hotline.util.atomic import write_bytes
 
 BODY_FONT = "仿宋_GB2312"
@@ -65,7 +66,7 @@ def _para(doc, text: str = "", font: str = BODY_FONT, size: float = BODY_PT, ali
     if align is not None:
         p.alignment = align
     if text:
-        _font(p.add_run(text), font, size, bold, color)
+        _font(p.add_run(mask_text(text)), font, size, bold, color)
     return p
 
 
@@ -132,7 +133,7 @@ def _table(doc, t: Table) -> None:
     for tr, values, rpr in zip(rows, [t.headers, *t.rows], [head_rpr] + [body_rpr] * len(t.rows)):
         for tc, v in zip(tr.tc_lst, values):
             r = tc.p_lst[0].add_r()
-            r.text = v
+            r.text = mask_text(v)
             r.insert(0, deepcopy(rpr))
     for tc in rows[0].tc_lst:
         tc.p_lst[0].get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.CENTER

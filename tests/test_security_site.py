@@ -1,0 +1,207 @@
+"""Attacks 2, 3, 4 and 10 on the published site: a hostile unit's markup, symlinks, identities, formulas.
+
+One hostile records repository is built once per module (a unit whose name, staff and knowledge entry
+carry HTML, Markdown links and script; a symlink to /etc/passwd among its knowledge files; an order
+whose texts carry identities in every common writing and spreadsheet formulas). The site still builds;
+nothing of it runs, leaks or becomes a formula.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotline.cli import main
+from hotline.records import privacy as pii
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-12-20 12:00"
+XSS = "<img src=x onerror=alert(1)>"
+MDX = "[点我](javascript:alert(2))"
+IDENTITIES = ["+8613812345678", "0086 138 1234 5678", "１３８１２３４５６７８", "138.1234.5678", "0356-2123456",
+              "140525 19900101 1234", "ID14052519900101123X"]
+
+UNIT = f"""
+id: jincun
+name: "金村镇{XSS}{MDX}"
+short_name: "金村{XSS}"
+type: 乡镇
+hotline:
+  office: "社会事务办{XSS}"
+  leader: {{name: "李某{XSS}", title: "副镇长{MDX}"}}
+  handlers: [{{name: "王丽{XSS}", phone: "0356-1234567"}}]
+  network: "{MDX}"
+  equipment: true
+  time_limit_rule: "<script>alert(9)</script>"
+changes: []
+maintainers: []
+"""
+
+ENTRY = f"""
+---
+title: "办事指南{XSS}"
+unit: jincun
+category: "{MDX}"
+keywords: ["<b>x</b>"]
+source: "<svg onload=alert(3)>"
+updated: 2026-10-01
+---
+正文。<script>alert(4)</script>
+
+[恶意链接](javascript:alert(5)) [好链接](https://www.zezhou.gov.cn/) [相对](../../units/) [信箱](mailto:a@b.cn)
+
+<a href="javascript:alert(6)">直接写的链接</a> <iframe src="/"></iframe> <img src=x onerror=alert(7)>
+
+[vb](vbscript:msgbox(1)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==)
+"""
+
+ORDER = f"""
+id: JC2026112000001
+title: '=HYPERLINK("http://evil.example/","点击")'
+category: 投诉
+received_at: 2026-11-20 09:40
+citizen: {{name: 张**, phone: "+8613812345678"}}
+address: "{IDENTITIES[1]}"
+content: "诉求人留电话{IDENTITIES[2]}、{IDENTITIES[3]}，座机{IDENTITIES[4]}，身份证{IDENTITIES[5]}、{IDENTITIES[6]}"
+events:
+  - {{at: 2026-11-20 10:05, type: 派单, unit: jincun, role: 主办, by: 县热线办}}
+  - {{at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽, office: '=2+3'}}
+  - {{at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽, note: "{XSS}{MDX}"}}
+  - {{at: 2026-11-24 16:00, type: 答复, unit: jincun, by: 王丽, text: "已处理{XSS}{MDX}，回电{IDENTITIES[0]}"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    os.environ.setdefault("HOTLINE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    (root / "scoring").mkdir()
+    shutil.copy(REPO / "scoring" / "rules.yaml", root / "scoring" / "rules.yaml")
+    shutil.copytree(REPO / "units", root / "units")
+    (root / "units" / "jincun.yaml").write_text(UNIT.lstrip(), encoding="utf-8")
+    k = root / "site_src" / "knowledge" / "jincun"
+    k.mkdir(parents=True)
+    (k / "guide.md").write_text(ENTRY.lstrip(), encoding="utf-8")
+    (k / "passwd.txt").symlink_to("/etc/passwd")  # attack 3: publish any file
+    (k / "environ.txt").symlink_to("/proc/self/environ")
+    o = root / "orders" / "2026" / "11"
+    o.mkdir(parents=True)
+    (o / "JC2026112000001.yaml").write_text(ORDER.lstrip(), encoding="utf-8")
+    out = root / "public"
+    res = CliRunner().invoke(main, ["site", "build", "--root", str(root), "--out", str(out), "--as-of", AS_OF])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    return root, out
+
+
+def _texts(out: Path):
+    for f in out.rglob("*"):
+        if f.is_file() and f.suffix in (".html", ".json", ".xml", ".txt", ".md", ".js") and "vendor" not in f.parts \
+                and "javascripts" not in f.parts and f.name != "search_index.json":
+            yield f, f.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_unit_markup_or_script_link_reaches_the_pages(hostile):
+    _, out = hostile
+    scanned = 0
+    for f, text in _texts(out):
+        if f.suffix != ".html":
+            continue
+        scanned += 1
+        assert not re.search(r"<(img|svg|body|iframe)\b[^>]*\bon(error|load)\s*=", text, re.I), f
+        assert "<iframe" not in text, f
+        assert "<script>alert" not in text, f
+        assert not re.search(r"""<a\b[^>]*\bhref\s*=\s*["']?\s*(javascript|vbscript|data):""", text, re.I), f
+        assert not re.search(r"<b>x</b>", text), f
+    assert scanned > 10
+    guide = (out / "knowledge" / "jincun" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://www.zezhou.gov.cn/"' in guide and 'href="mailto:a@b.cn"' in guide and 'href="../../units/"' in guide
+    assert "&lt;img src=x onerror=alert(1)&gt;" in guide  # the unit's text is shown, as text
+
+
+def test_symlinked_files_are_not_published(hostile):
+    _, out = hostile
+    assert not list(out.rglob("passwd.txt")) and not list(out.rglob("environ.txt"))
+    for f, text in _texts(out):
+        assert "root:x:0:0" not in text, f
+
+
+def test_no_identity_in_any_writing_reaches_the_site(hostile):
+    _, out = hostile
+    for f, text in _texts(out):
+        if f.suffix in (".html", ".json"):
+            assert not list(pii.find(text)), (f, list(pii.find(text))[:3])
+    for f in out.rglob("*.xlsx"):
+        import openpyxl
+
+        for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True):
+            assert not list(pii.find(" ".join(str(v) for v in row if v is not None))), f
+
+
+def test_text_cells_of_the_register_are_never_formulas(hostile):
+    import zipfile
+
+    _, out = hostile
+    books = list(out.rglob("*jincun*.xlsx"))
+    assert books
+    for f in books:
+        with zipfile.ZipFile(f) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        assert "<f>" not in sheet and "HYPERLINK" not in re.sub(r"<is>.*?</is>|<v>.*?</v>", "", sheet)
+        import openpyxl
+
+        values = [v for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        assert any(v.startswith("=HYPERLINK") for v in values) or any("=2+3" in v for v in values)
+
+
+def test_check_reports_the_markup_as_errors(hostile):
+    root, _ = hostile
+    res = CliRunner().invoke(main, ["check", "--root", str(root), "--no-history", "--format", "json", "--as-of", AS_OF])
+    assert res.exit_code == 1
+    import json
+
+    found = json.loads(res.output)
+    rows = found["findings"] if isinstance(found, dict) else found
+    codes = {(r["path"], r["code"]) for r in rows}
+    assert ("units/jincun.yaml", "markup") in codes
+    assert ("site_src/knowledge/jincun/guide.md", "markup") in codes
+    assert ("site_src/knowledge/jincun/passwd.txt", "symlink") in codes
+    for r in rows:  # findings never quote an identity
+        assert not list(pii.find(r["message"])), r
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_browser_runs_nothing_on_the_hostile_pages(hostile):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    _, out = hostile
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    dialogs: list[str] = []
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for url in ["/units/jincun/", "/units/", "/knowledge/", "/knowledge/jincun/guide/", "/registers/2026-11/jincun/",
+                        "/assessment/", "/supervision/", "/"]:
+                page.goto(base + url)
+                page.wait_for_load_state("load")
+                for link in page.locator("a[href^='javascript']").all():
+                    link.click()
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert dialogs == []
