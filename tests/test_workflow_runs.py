@@ -107,11 +107,13 @@ def test_permissions_refuse_another_units_change_and_pass_the_office(env):
     records.write("orders/2026/11/JC2026112000123.yaml",
                   INTAKE_ORDER + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 赵强}\n")
     records.commit("someone else's order", branch="other-unit")
-    for login, should_pass in (("zhaoqiang", False), ("fuyongjia", True)):
+    # (opener, account that triggered the run): both must have the right (issue 10, item 6)
+    for login, sender, should_pass in (("zhaoqiang", "zhaoqiang", False), ("fuyongjia", "fuyongjia", True),
+                                       ("fuyongjia", "zhaoqiang", False)):
         host.add_issue("placeholder")  # numbers are shared by issues and pull requests
         status, _, pr = host.create_pull({"title": "接收", "head": "other-unit", "base": "main"})
         assert status == 201
-        event = {"action": "opened", "number": pr["number"],
+        event = {"action": "opened", "number": pr["number"], "sender": {"login": sender},
                  "pull_request": {"number": pr["number"], "user": {"login": login}, "head": {"ref": "other-unit", "sha": pr["head"]["sha"]},
                                   "base": {"ref": "main", "sha": base}}}
         run = runner.run("permissions.yml", "pull_request_target", event, env=AS_OF)

@@ -173,6 +173,8 @@ class Runner:
         argv = [str(ACT), event_name, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
                 "-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout", "--action-offline-mode",
                 "--secret-file", str(secret_file), "--env-file", str(env_file), "--var-file", str(var_file), *args]
+        if (event.get("sender") or {}).get("login"):  # the account that triggered the run (github.actor)
+            argv += ["--actor", event["sender"]["login"]]
         proc_env = {
             "PATH": f"{venv_bin}:{os.environ['PATH']}",
             "HOME": str(home),
