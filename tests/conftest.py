@@ -57,8 +57,14 @@ def records(tmp_path: Path) -> Records:
     return Records(root)
 
 
+@dataclass
+class Demo:
+    root: Path
+    summary: object  # hotline.demo.repo.Summary: the planted problems (late records, the rewritten order)
+
+
 @pytest.fixture(scope="session")
-def demo_records(tmp_path_factory) -> Path:
+def demo(tmp_path_factory) -> Demo:
     """The demo repository (``hotline demo``): 44 units, October and November 2026 up to the 27th, as a
     county office meets it. Built once per test session."""
     from datetime import date
@@ -67,5 +73,5 @@ def demo_records(tmp_path_factory) -> Path:
     from hotline.demo.simulate import DemoConfig
 
     root = tmp_path_factory.mktemp("demo") / "records"
-    build(root, DemoConfig(months=2, orders_per_month=800, seed=1, end=date(2026, 11, 27)))
-    return root
+    summary = build(root, DemoConfig(months=2, orders_per_month=800, seed=1, end=date(2026, 11, 27)))
+    return Demo(root, summary)

@@ -50,6 +50,7 @@ class EventHistory:
     author: str
     late: bool = False
     rewritten: bool = False
+    original: str | None = None  # a rewritten event's first recorded text
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
              f"另列按通知印发公式计算的结果及差值（{a(src, RULES, '为什么有两种读法')}）。点击单位查看逐项得分和依据。\n"]
     names = [u.name for u in d.units]
     lines.append(chart(charts.bar(names, {PROFILE_NAMES.get(q, q): [p.comparison.assessments[q].unit(u.unit).total for u in d.units] for q in p.profiles},
-                                  horizontal=True), tall=True, label="各单位总分"))
+                                  horizontal=True), label="各单位总分"))
     lines.append(_ranking_table(src, p))
     if d.rectification_applies and d.rectification:
         lines.append("## 整改\n")

@@ -85,6 +85,8 @@ def _event(ev, h) -> dict:
             d["late"] = True
         if h.rewritten:
             d["rewritten"] = True
+            if h.original:
+                d["original"] = pii.mask_text(" ".join(h.original.split()))
     return d
 
 

@@ -169,7 +169,8 @@ def report_page(model: Publication, month: str) -> Page:
             lines.append(chart(charts.bar(upto, {"受理工单": [model.stats[m].received for m in upto]}, y_name="件"), label="受理量趋势"))
         if i == 1:
             names = [model.unit_name(u) for u in ms.units]
-            lines.append(chart(charts.bar(names, {"主办": [u.lead for u in ms.units.values()], "会办": [u.assist for u in ms.units.values()]}, stack=True, y_name="件次"),
+            lines.append(chart(charts.bar(names, {"主办": [u.lead for u in ms.units.values()], "会办": [u.assist for u in ms.units.values()]},
+                                          horizontal=True, stack=True, y_name="件次"),
                                tall=False, label="各单位转办件数"))
             lines.append(chart(charts.line(upto, {name: [model.stats[m].county.rate(k) for m in upto] for k, name in RATE_NAMES.items()}, "%", percent=True),
                                label="五率趋势"))
@@ -223,7 +224,7 @@ def register_page(model: Publication, reg: Register) -> Page:
     body = (f"# {escape(reg.title)}\n\n"
             f"{reg.period} · 分管领导：{escape(reg.leader)} · 承办人员：{escape(reg.handlers)} · "
             f"{a(src, xlsx_path(reg), '下载 Excel 文件（.xlsx）')} · {a(src, unit_path(reg.unit.id), '单位页面')}\n\n"
-            f"**合计**：{reg.totals_text()}。\n\n" + table(list(COLUMNS), rows, numeric=(0,)))
+            f"**合计**：{reg.totals_text()}。\n\n" + table(list(COLUMNS), rows, numeric=(0,), text=(6, 14)))
     if reg.provisional:
         body += "\n\\* 期限为临时推算（所在年份尚无法定节假日数据）。\n"
     return Page(src, f"{reg.unit.short_name or reg.unit.name} {month_label(reg.month)}登记表", body,
