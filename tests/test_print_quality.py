@@ -11,7 +11,7 @@ from docx import Document
 
 from hotline.load import load
 from hotline.reports.documents import register_xlsx, report_docx
-from hotline.site.model import compute
+from hotline.reports.publication import compute
 from hotline.times import parse_time
 from pdf_read import read, to_pdf
 

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 AS_OF = "2026-11-27 18:00"
 WIDTHS = (1366, 390)
+HOST = "https://git.zezhou.example/rx/hotline"
 
 # every chart on the page: its legend's text boxes, the plot rectangle (or the pie's circle), its axis labels
 CHART_GEOMETRY = """
@@ -52,6 +53,10 @@ def overlap(a, b, slack=0.5) -> bool:
 @pytest.fixture(scope="module")
 def demo_site(demo, tmp_path_factory):
     out = tmp_path_factory.mktemp("demo-site") / "public"
+    rules = demo.root / "scoring" / "rules.yaml"
+    if "\nhost:" not in rules.read_text(encoding="utf-8"):  # the county's Git host: the pages link to its issue forms
+        with rules.open("a", encoding="utf-8") as f:
+            f.write(f"\nhost:\n  kind: gitea\n  repo_url: {HOST}\n")
     result = CliRunner().invoke(main, ["site", "build", "--root", str(demo.root), "--out", str(out), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output + str(result.exception)
     handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(out))
@@ -162,3 +167,19 @@ def test_looked_up_order_heading_in_view_and_rewritten_event_shows_original(demo
         assert "原记录（改写前）" in original and "type:" in original
         page.screenshot(path=str(ARTIFACTS / f"readable-order-{width}.png"))
         page.close()
+
+
+def test_one_click_to_record_from_the_supervision_list_and_the_order_page(demo_site, browser):
+    server, _ = demo_site
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(server + "/supervision/")
+    first = page.locator("table tbody tr").first
+    oid = first.locator("td").first.inner_text().strip()
+    href = first.locator(".hl-record a").first.get_attribute("href")
+    assert href.startswith(HOST + "/issues/new?template=.github%2FISSUE_TEMPLATE%2F") and f"field%3Aorder_id={oid}" in href
+    page.goto(f"{server}/orders/?id={oid}")
+    page.wait_for_selector(".hl-record a")
+    links = page.locator(".hl-record a")
+    assert links.count() >= 1 and all(f"field%3Aorder_id={oid}" in links.nth(i).get_attribute("href") for i in range(links.count()))
+    assert links.first.inner_text().startswith("登记")
+    page.close()

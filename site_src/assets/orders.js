@@ -84,6 +84,14 @@
           el("td", {}, st), el("td", { "class": "hl-text", text: d.remarks || "" })]));
       });
       detail.appendChild(el("div", { "class": "hl-scroll" }, [el("table", { "class": "hl-table hl-wide" }, [el("thead", {}, [dh]), db])]));
+      /* 一键登记：代码托管平台上预先填好工单编号和单位的议题表单 */
+      o.dispatches.forEach(function (d) {
+        if (!d.forms || !d.forms.length) { return; }
+        var links = d.forms.map(function (f, i) {
+          return el("a", { "class": "md-button" + (i === 0 ? " md-button--primary" : ""), href: f[1], target: "_blank", rel: "noopener", text: "登记" + f[0] });
+        });
+        detail.appendChild(el("p", { "class": "hl-record", "data-unit": d.unit }, [(index.units[d.unit] || d.unit) + "："].concat(links)));
+      });
       detail.appendChild(el("h3", { text: "时间线" }));
       if (!o.history) {
         detail.appendChild(el("p", { "class": "hl-muted", text: o.history_note || "未读取 Git 历史：只显示事件声明的时间。" }));

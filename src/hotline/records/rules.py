@@ -62,6 +62,14 @@ class HistoryRules(Record):
     audit_from: Day | None = None
 
 
+class HostSettings(Record):
+    """The Git host the records live on (代码托管平台): the site links each open dispatch to its issue forms."""
+
+    kind: Literal["github", "gitea"]
+    repo_url: Annotated[str, Field(pattern=r"^https?://[^\s?#]+[^/\s?#]$")]  # e.g. https://git.example.cn/zezhou/hotline-records
+    forms_dir: str = ".github/ISSUE_TEMPLATE"
+
+
 class ReportRules(Record):
     """月报 thresholds: 热点问题分析 (rising keywords, places) and 存在问题 (repeated delays)."""
 
@@ -364,3 +372,4 @@ class Rules(Record):
     spot_checks: SpotCheckRules = SpotCheckRules()
     attachments: AttachmentRules = AttachmentRules()
     assessment: AssessmentRules | None = None
+    host: HostSettings | None = None

@@ -11,6 +11,7 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
+from hotline.host import form_links
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import flag_word
 from hotline.records import privacy as pii
@@ -331,13 +332,27 @@ def _dispatch_table(src: str, model: Publication, pairs: list[tuple[OrderState, 
             row.append(_fmt(s.return_requested_at))
         elif extra == "extension":
             row.append(f"{s.pending_extension} 个工作日")
+        if model.host is not None:
+            row.append(record_links(s, model))
         rows.append(row)
     headers = ["工单编号", "标题", "承办单位", "主办/会办", "派单时间", "办理期限", "状态"]
     if extra == "return":
         headers.append("申请时间")
     elif extra == "extension":
         headers.append("申请延期")
+    if model.host is not None:
+        headers.append("登记")
     return table(headers, rows)
+
+
+def record_links(s: DispatchState, model: Publication) -> Markup:
+    """Links to the host's issue forms for the dispatch's likely next events, pre-filled (一键登记)."""
+    found = form_links.links(model.host, s, model.units[s.unit].name if s.unit in model.units else s.unit)
+    if not found:
+        return Markup("—")
+    return Markup('<span class="hl-record">{}</span>').format(Markup(" ").join(
+        Markup('<a class="md-button{}" href="{}" target="_blank" rel="noopener">登记{}</a>').format(" md-button--primary" if i == 0 else "", url, ev)
+        for i, (ev, url) in enumerate(found)))
 
 
 def supervision(model: Publication) -> Page:
