@@ -275,6 +275,9 @@ class AssessmentRules(Record):
     period_basis: Literal["dispatched"] = "dispatched"  # a dispatch belongs to the period of its 派单 date
     denominator: Denominator
     satisfied: list[CallbackResult] = Field(min_length=1)
+    # a dispatch's 回访满意 is settled this many working days after its (final) reply — after its deadline
+    # when there is none — even without a callback; it then counts as not satisfied (lifecycle.settlement)
+    callback_wait_days: Days = 5
     # a unit with no dispatches in the period, on each rate item: ``best`` the most the formula in force
     # can give (the maximum under ``consistent``; 10 for item 9 under ``literal``), ``full`` the item's
     # maximum, ``zero`` nothing

@@ -24,6 +24,7 @@ from hotline.reports.monthly import (
     MonthStats,
     current,
     month_of,
+    month_to_date,
     monthly,
     previous_month,
     unit_sort_key,
@@ -169,6 +170,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     units = repo.units
     states = repo.states(as_of)
     stats = monthly(states, rules, units, rules.reports.repeated_delay_min)
+    month_to_date(stats, states, as_of)
     months = sorted(stats)
     orders = {st.order.id: st.order for st in states}
     notes = late_record_notes(history, orders)

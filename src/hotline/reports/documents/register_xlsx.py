@@ -130,8 +130,9 @@ def workbook(reg: Register) -> Workbook:
         return c
 
     ws.row_dimensions[1].height = 30
-    ws.append([cell(f"{reg.title}（{reg.period}）", "hl-title")])
-    ws.append([cell(f"单位：{reg.unit.name}    分管领导：{reg.leader}    承办人员：{reg.handlers}", "hl-sub")])
+    ws.append([cell(f"{reg.title}（{reg.period}{'，暂定' if reg.unsettled else ''}）", "hl-title")])
+    sub = f"单位：{reg.unit.name}    分管领导：{reg.leader}    承办人员：{reg.handlers}"
+    ws.append([cell(f"{sub}    {reg.provisional_note}" if reg.unsettled else sub, "hl-sub")])
     ws.row_dimensions[3].height = 30
     ws.append([cell(h, "hl-head") for h in COLUMNS])
     styles = _column_styles()
