@@ -186,7 +186,7 @@ def test_month_to_date_compares_the_same_days(records):
     ms = model.stats["2026-11"]
     assert ms.through.isoformat() == "2026-11-20" and ms.previous == 2  # 10-05 and 10-19, not 10-25 and 10-30
     overall = model.reports["2026-11"].sections[0].blocks[0].text
-    assert "截至11月20日" in overall and "较上月同期（1日至20日）（2 件）增加 1 件" in overall
+    assert "截至11月20日" in overall and "较上月同期（2 件）增加 1 件" in overall
     assert "上月同期（1—20日） 2 件" in pages.home(model).body
     final = compute(load(root), parse_time(FINAL), [], [], None, {})
     assert final.stats["2026-11"].through is None and final.stats["2026-11"].previous == 4

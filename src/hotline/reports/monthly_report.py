@@ -113,7 +113,7 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
     # 一、总体情况
     cats = "，".join(f"{k} {ms.by_category.get(k, 0)} 件" for k in CATEGORIES)
     # a month not over is compared with the same days of the earlier months (month_to_date)
-    days = f"同期（1日至{ms.through.day}日）" if ms.through else ""
+    days = "同期" if ms.through else ""  # with "截至N日" before: the same days of last month
     so_far = f"截至{ms.through.month}月{ms.through.day}日" if ms.through else ""
     overall = Section("总体情况", [Paragraph(
         f"{label}，{so_far}全县12345政务服务热线共受理工单 {ms.received} 件，{_change(ms.received, ms.previous, '上月' + days)}；"
