@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh Debian/Python machine: a virtualenv in .venv with the hotline package
-# (and, with --test, the test tools plus Debian's chromium and CJK fonts for the browser tests).
+# (and, with --test, the test tools plus Debian's chromium and CJK fonts for the browser tests, LibreOffice and
+# poppler-utils for the print tests that render the documents to PDF).
 # The chart library (ECharts) is committed package data: nothing is fetched here.
 # Idempotent: a second run only checks.
 set -euo pipefail
@@ -24,8 +25,9 @@ apt_install() {
 
 apt_install git
 if [ $want_test -eq 1 ]; then
-  # chromium + CJK fonts: the browser tests; rsync: the site workflow's copy route, run by the workflow tests
-  apt_install chromium fonts-noto-cjk rsync
+  # chromium + CJK fonts: the browser tests; rsync: the site workflow's copy route, run by the workflow tests;
+  # LibreOffice and poppler-utils: the print tests (documents rendered to PDF and read back)
+  apt_install chromium fonts-noto-cjk rsync libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 fi
 
 PY=${PYTHON:-python3}

@@ -63,3 +63,23 @@ def records(tmp_path: Path) -> Records:
     (root / "scoring" / "rules.yaml").write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8")
     shutil.copytree(REPO / "units", root / "units")
     return Records(root)
+
+
+@dataclass
+class Demo:
+    root: Path
+    summary: object  # hotline.demo.repo.Summary: the planted problems (late records, the rewritten order)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Demo:
+    """The demo repository (``hotline demo``): 44 units, October and November 2026 up to the 27th, as a
+    county office meets it. Built once per test session."""
+    from datetime import date
+
+    from hotline.demo.repo import build
+    from hotline.demo.simulate import DemoConfig
+
+    root = tmp_path_factory.mktemp("demo") / "records"
+    summary = build(root, DemoConfig(months=2, orders_per_month=800, seed=1, end=date(2026, 11, 27)))
+    return Demo(root, summary)

@@ -120,7 +120,7 @@ def test_report_docx_layout_and_figures(records):
     assert paras[0].runs[0].font.color.rgb is not None
     assert paras[1].text == "2026年第11期"
     assert paras[2].text.startswith("县政府办公室政务服务热线管理机构\t2026年12月10日")
-    title = next(p for p in paras if p.text == "泽州县12345政务服务热线月报（2026年11月）")
+    title = next(p for p in paras if p.text == "泽州县12345政务服务热线月报\n（2026年11月）")
     assert title.runs[0].font.size == Pt(22) and title.runs[0].font.name == "方正小标宋简体"
     h1 = next(p for p in paras if p.text == "一、总体情况")
     assert h1.runs[0].font.name == "黑体"

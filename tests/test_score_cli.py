@@ -126,7 +126,7 @@ def test_explain_json(records):
     r = run(records, "--explain", "jincun", "--period", "2026-11", "--format", "json", *AS_OF)
     d = json.loads(r.stdout)["unit"]["detail"]
     assert d["10"]["formula"] == "10 × (1 − 1 ÷ 2) = 5.00"
-    assert d["10"]["inputs"] == {"numerator": 1, "denominator": 2, "multiplier": "10", "sense": "bad"}
+    assert d["10"]["inputs"] == {"numerator": 1, "denominator": 2, "multiplier": "10", "sense": "bad", "unsettled": 0}
     assert d["10"]["printed"] == "逾期工单数 ÷ 转办总件数 × 15"
 
 

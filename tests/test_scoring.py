@@ -119,31 +119,33 @@ def jincun(records):
 
 
 def test_every_item_consistent(jincun):
-    """Consistent reading. Rates over 转办总件数 8:
+    """Consistent reading. 转办总件数 8; each rate over the dispatches settled for it (O8, open and not yet
+    due, is settled for 7 and 8 only: the assessment is 暂定 with 1 unsettled):
     7  timely 7/8 → 10 × 7 ÷ 8 = 8.75
     8  complaints (O5 O6 O7) 3/8 → 15 × (1 − 3/8) = 9.375 → 9.38 (half up)
-    9  on time 6/8 (O6 late, O8 open) → 20 × 6/8 = 15.00
-    10 overdue 1/8 → 10 × (1 − 1/8) = 8.75
-    11 satisfied 5/8 (满意 or 基本满意: O1 O2 O3 O5 O7) → 15 × 5/8 = 9.375 → 9.38
+    9  on time 6/7 (O6 late) → 20 × 6/7 = 17.14
+    10 overdue 1/7 → 10 × (1 − 1/7) = 8.57
+    11 satisfied 5/7 (满意 or 基本满意: O1 O2 O3 O5 O7; O6 replied 11-18 and still uncalled 5 working days
+       later counts as not satisfied) → 15 × 5/7 = 10.71
     12 35 × 0.1 = 3.5, capped at 3 → 0.00;  13 events 2 + O3's reply without contact 1 → 3 − 0.3 = 2.70
     14 one meeting missed → 2 − 0.5 = 1.50;  15, 16 none in November → 5.00 each;  items 1–6: 2.00 each.
-    base = 12 + 8.75 + 9.38 + 15 + 8.75 + 9.38 + 0 + 2.70 + 1.50 + 5 + 5 = 77.46; bonus 省级媒体 +1 → 78.46 一般.
+    base = 12 + 8.75 + 9.38 + 17.14 + 8.57 + 10.71 + 0 + 2.70 + 1.50 + 5 + 5 = 80.75; bonus 省级媒体 +1 → 81.75 良好.
     """
     u = assess(jincun).unit("jincun")
     assert points(u) == {1: D("2.00"), 2: D("2.00"), 3: D("2.00"), 4: D("2.00"), 5: D("2.00"), 6: D("2.00"),
-                         7: D("8.75"), 8: D("9.38"), 9: D("15.00"), 10: D("8.75"), 11: D("9.38"),
+                         7: D("8.75"), 8: D("9.38"), 9: D("17.14"), 10: D("8.57"), 11: D("10.71"),
                          12: D("0.00"), 13: D("2.70"), 14: D("1.50"), 15: D("5.00"), 16: D("5.00")}
-    assert u.dispatched == 8
-    assert (u.base, u.bonus, u.total, u.grade, u.veto) == (D("77.46"), D("1.00"), D("78.46"), "一般", False)
+    assert u.dispatched == 8 and u.unsettled == 1
+    assert (u.base, u.bonus, u.total, u.grade, u.veto) == (D("80.75"), D("1.00"), D("81.75"), "良好", False)
 
 
 def test_every_item_literal(jincun):
     """Literal reading (the printed formulas): 7 = 10 × 7/8 = 8.75; 8 = 15 × 3/8 = 5.625 → 5.63;
-    9 = 10 × 6/8 = 7.50 (printed ×10 although the item is worth 20); 10 = 15 × 1/8 = 1.875 → 1.88
-    (printed ×15, more overdue earns more); 11 = 9.38. Base = 12 + 33.14 + 14.20 = 59.34; total 60.34 一般."""
+    9 = 10 × 6/7 = 8.57 (printed ×10 although the item is worth 20); 10 = 15 × 1/7 = 2.14
+    (printed ×15, more overdue earns more); 11 = 10.71. Base = 12 + 35.80 + 14.20 = 62.00; total 63.00 一般."""
     u = assess(jincun, profile="literal").unit("jincun")
-    assert [u.items[n].points for n in (7, 8, 9, 10, 11)] == [D("8.75"), D("5.63"), D("7.50"), D("1.88"), D("9.38")]
-    assert (u.base, u.total, u.grade) == (D("59.34"), D("60.34"), "一般")
+    assert [u.items[n].points for n in (7, 8, 9, 10, 11)] == [D("8.75"), D("5.63"), D("8.57"), D("2.14"), D("10.71")]
+    assert (u.base, u.total, u.grade) == (D("62.00"), D("63.00"), "一般")
 
 
 def test_evidence_names_the_orders_and_events(jincun):
@@ -151,12 +153,12 @@ def test_evidence_names_the_orders_and_events(jincun):
     assert [e.ref for e in u.items[7].evidence] == ["O7"]
     assert "未在规定时间内接收" in u.items[7].evidence[0].reason
     assert sorted(e.ref for e in u.items[8].evidence) == ["O5", "O6", "O7"]
-    assert sorted(e.ref for e in u.items[9].evidence) == ["O6", "O8"]
+    assert sorted(e.ref for e in u.items[9].evidence) == ["O6"]  # O8 is not yet settled: neither counted nor lost
     reasons = {e.ref: e.reason for e in u.items[9].evidence}
     assert reasons["O6"].startswith("逾期") and "2026-11-16" in reasons["O6"]
-    assert reasons["O8"].startswith("尚未办结")
+    assert u.items[9].inputs["unsettled"] == 1
     assert [e.ref for e in u.items[10].evidence] == ["O6"]
-    assert {e.ref: e.reason for e in u.items[11].evidence} == {"O4": "回访结果：不满意", "O6": "尚无回访结果", "O8": "尚无回访结果"}
+    assert {e.ref: e.reason for e in u.items[11].evidence} == {"O4": "回访结果：不满意", "O6": "尚无回访结果"}
     thirteen = u.items[13].evidence
     assert [(e.kind, e.count) for e in thirteen] == [("event", 2), ("order", 1)]
     assert thirteen[1].ref == "O3" and thirteen[1].path == "orders/2026/11/O3.yaml" and thirteen[1].line == 9
@@ -164,7 +166,7 @@ def test_evidence_names_the_orders_and_events(jincun):
     assert [e.date for e in u.bonus_evidence] == [date(2026, 11, 9)]
     assert u.items[13].inputs == {"occurrences": 3, "from_events": 2, "from_orders": 1, "per": "0.1", "cap": "3", "deducted": "0.3"}
     assert u.items[12].formula == "3 − 0.1 × 35（扣分以 3 分为限） = 0.00"
-    assert u.items[9].formula == "20 × 6 ÷ 8 = 15.00"
+    assert u.items[9].formula == "20 × 6 ÷ 7 = 17.14"
     assert u.items[8].formula == "15 × (1 − 3 ÷ 8) = 9.38"
 
 
@@ -182,8 +184,8 @@ def test_item_9_and_10_contradictions_are_stated(jincun):
         "15 × 逾期工单数 ÷ 转办总件数（超过满分 10 分的按满分计）"
     assert formula_text(load_context(jincun.root).rules.assessment.item(10), "consistent") == "10 × (1 − 逾期工单数 ÷ 转办总件数)"
     row = next(r for r in both.rows() if r["unit"] == "jincun")
-    assert row["literal_minus_consistent"] == D("60.34") - D("78.46")
-    assert row["consistent"]["items"][9] == D("15.00") and row["literal"]["items"][9] == D("7.50")
+    assert row["literal_minus_consistent"] == D("63.00") - D("81.75")
+    assert row["consistent"]["items"][9] == D("17.14") and row["literal"]["items"][9] == D("8.57")
 
 
 def test_literal_item_10_capped_at_its_maximum(records):
@@ -291,12 +293,14 @@ def test_zero_order_units_get_the_best_rate_marks(records):
 
 
 def test_open_order_with_as_of_past_deadline_is_overdue(records):
-    """An unreplied 咨询 dispatched 11-02 is due 11-05: as of 11-05 23:59 it is open, as of 11-06 overdue."""
+    """An unreplied 咨询 dispatched 11-02 is due 11-05: as of 11-05 23:59 it is open and its outcome for 9 and
+    10 is not known (暂定: scored as a unit without settled orders), as of 11-06 it is overdue (settled)."""
     unit_file(records, "jincun", "金村镇")
     simple(records, "P1", "咨询", "jincun")
     before = assess(records, as_of=datetime(2026, 11, 5, 23, 59)).unit("jincun")
     after = assess(records, as_of=datetime(2026, 11, 6, 0, 0)).unit("jincun")
-    assert (before.items[10].points, before.items[9].points) == (D("10.00"), D("0.00"))
+    assert (before.items[10].points, before.items[9].points, before.unsettled) == (D("10.00"), D("20.00"), 1)
+    assert "暂定" in before.items[9].note
     assert (after.items[10].points, after.items[9].points) == (D("0.00"), D("0.00"))
 
 

@@ -50,7 +50,7 @@
         el("td", { text: unitNames(r[3]) }), el("td", {}, [r[4]].concat(flags.length ? [" "] : []).concat(flags))]));
     });
     var head = el("tr", {}, ["工单编号", "标题", "受理月份", "承办单位", "状态"].map(function (h) { return el("th", { text: h }); }));
-    results.appendChild(el("table", { "class": "hl-table" }, [el("thead", {}, [head]), tbody]));
+    results.appendChild(el("div", { "class": "hl-scroll" }, [el("table", { "class": "hl-table" }, [el("thead", {}, [head]), tbody])]));
   }
 
   function row(label, value) { return el("tr", {}, [el("th", { text: label }), el("td", {}, [value])]); }
@@ -81,9 +81,17 @@
         if (d.overdue) { st.push(" ", tag("逾期", "hl-bad")); } else if (d.due_soon) { st.push(" ", tag("即将到期", "hl-warn")); }
         db.appendChild(el("tr", {}, [el("td", { text: index.units[d.unit] || d.unit }), el("td", { text: d.role }), el("td", { text: d.dispatched }),
           el("td", { text: d.due + (d.provisional ? "（临时）" : "") }), el("td", { text: d.accepted || "—" }), el("td", { text: d.replied || "—" }),
-          el("td", {}, st), el("td", { text: d.remarks || "" })]));
+          el("td", {}, st), el("td", { "class": "hl-text", text: d.remarks || "" })]));
       });
-      detail.appendChild(el("table", { "class": "hl-table" }, [el("thead", {}, [dh]), db]));
+      detail.appendChild(el("div", { "class": "hl-scroll" }, [el("table", { "class": "hl-table hl-wide" }, [el("thead", {}, [dh]), db])]));
+      /* 一键登记：代码托管平台上预先填好工单编号和单位的议题表单 */
+      o.dispatches.forEach(function (d) {
+        if (!d.forms || !d.forms.length) { return; }
+        var links = d.forms.map(function (f, i) {
+          return el("a", { "class": "md-button" + (i === 0 ? " md-button--primary" : ""), href: f[1], target: "_blank", rel: "noopener", text: "登记" + f[0] });
+        });
+        detail.appendChild(el("p", { "class": "hl-record", "data-unit": d.unit }, [(index.units[d.unit] || d.unit) + "："].concat(links)));
+      });
       detail.appendChild(el("h3", { text: "时间线" }));
       if (!o.history) {
         detail.appendChild(el("p", { "class": "hl-muted", text: o.history_note || "未读取 Git 历史：只显示事件声明的时间。" }));
@@ -110,10 +118,11 @@
         if (e.late) { flags.push(tag("补录过晚", "hl-warn")); }
         if (e.rewritten) { flags.push(tag("已被改写", "hl-bad")); }
         var metaEl = (meta.length || flags.length) ? el("div", { "class": "hl-meta" }, [meta.join(" · ")].concat(flags.length ? [" "] : []).concat(flags)) : null;
-        list.appendChild(el("li", { "class": cls, "data-type": e.type }, [head, body, metaEl]));
+        var original = e.original ? el("div", { "class": "hl-original" }, [el("span", { text: "原记录（改写前）：" }), el("code", { text: e.original })]) : null;
+        list.appendChild(el("li", { "class": cls, "data-type": e.type }, [head, body, metaEl, original]));
       });
       detail.appendChild(list);
-      detail.scrollIntoView();
+      detail.querySelector("h2").scrollIntoView();  /* the heading's scroll-margin keeps it below the sticky header */
     }).catch(function (err) { detail.appendChild(el("p", { "class": "hl-bad", text: "工单数据读取失败：" + err.message })); });
   }
 

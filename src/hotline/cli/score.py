@@ -99,7 +99,8 @@ def _groups(result: Assessment) -> list[tuple[str, list[int]]]:
 
 
 def _grade(u: UnitScore) -> str:
-    return f"{u.grade}（否决）" if u.veto else u.grade
+    grade = f"{u.grade}（否决）" if u.veto else u.grade
+    return f"{grade}（暂定）" if u.unsettled else grade
 
 
 def _table(result: Assessment, rules: AssessmentRules) -> str:
@@ -117,6 +118,9 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
         tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True),
         "",
     ]
+    if not result.final:
+        lines.append(f"暂定：本期尚有 {result.unsettled} 件派单的办理结果未确定，比率项按结果已确定的派单计算，"
+                     "得分、等次和名次在全部确定后才是最终结果；整改只按最终等次。")
     notes = sorted({(no, it.note) for u in result.units for no, it in u.items.items() if it.note})
     for no, note in notes:
         who = sum(1 for u in result.units if u.items[no].note == note)

@@ -34,6 +34,7 @@ class Entry:
     late: bool = False
     future: bool = False
     rewritten: bool = False  # this event replaced an earlier version of itself
+    original: str | None = None  # the earlier version's text, when rewritten
     unknown: bool = False  # recorded before the visible (shallow) history
 
     def as_dict(self) -> dict:
@@ -58,7 +59,7 @@ def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
     """The events of ``path`` (relative to the records root) as on disk, with their history."""
     text = (Path(ctx.root) / path).read_text(encoding="utf-8", errors="replace")
     timely = Timeliness.of(hist, ctx)
-    replaced = {key_of(r.new_text) for r in hist.rewrites if r.path == path and r.new_text}
+    replaced = {key_of(r.new_text): r.old_text for r in hist.rewrites if r.path == path and r.new_text}
     out = []
     for n, (item, line) in enumerate(items_or_yaml(text, "events"), 1):
         f = fields(item)
@@ -72,6 +73,7 @@ def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
                 e.commit = hist.commits[origin.commit]
                 e.late, e.future = timely.judge(e.at, origin.commit)
             e.rewritten = key in replaced
+            e.original = replaced.get(key)
         out.append(e)
     return out
 

@@ -23,9 +23,10 @@ from datetime import datetime
 
 from hotline.findings import Finding
 from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.lifecycle.settlement import unsettled
 from hotline.lifecycle.status import settle
 from hotline.records.models import REPLY_TYPES, Order
-from hotline.records.rules import Rules
+from hotline.records.rules import AssessmentRules, Rules
 from hotline.times import format_date, format_time
 from hotline.workdays import WorkCalendar, end_of
 
@@ -76,9 +77,11 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
         if s is not None:
             HANDLERS[ev.type](r, s, ev)
     when = as_of if as_of is not None else max([order.received_at] + [e.at for e in order.events])
+    wait = (rules.assessment or AssessmentRules.model_construct()).callback_wait_days
     for s in r.dispatches:
         s.merged = r.merged
         settle(s, when, calendar, rules.deadlines.due_soon_days)
+        s.unsettled = unsettled(s, when, calendar, wait)
     return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged)
 
 

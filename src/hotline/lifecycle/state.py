@@ -56,6 +56,7 @@ class DispatchState:
     due_soon: bool = False  # due soon now (即将到期): still open, not overdue, deadline within due_soon_days
     was_late: bool = False  # some phase finished late or is past its deadline (逾期, as the assessment counts)
     late_phases: list[str] = field(default_factory=list)
+    unsettled: tuple[str, ...] = ()  # rate measures whose outcome is not known yet (lifecycle.settlement)
 
     @property
     def returned(self) -> bool:

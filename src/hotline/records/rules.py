@@ -62,6 +62,14 @@ class HistoryRules(Record):
     audit_from: Day | None = None
 
 
+class HostSettings(Record):
+    """The Git host the records live on (代码托管平台): the site links each open dispatch to its issue forms."""
+
+    kind: Literal["github", "gitea"]
+    repo_url: Annotated[str, Field(pattern=r"^https?://[^\s?#]+[^/\s?#]$")]  # e.g. https://git.example.cn/zezhou/hotline-records
+    forms_dir: str = ".github/ISSUE_TEMPLATE"
+
+
 class ReportRules(Record):
     """月报 thresholds: 热点问题分析 (rising keywords, places) and 存在问题 (repeated delays)."""
 
@@ -267,6 +275,9 @@ class AssessmentRules(Record):
     period_basis: Literal["dispatched"] = "dispatched"  # a dispatch belongs to the period of its 派单 date
     denominator: Denominator
     satisfied: list[CallbackResult] = Field(min_length=1)
+    # a dispatch's 回访满意 is settled this many working days after its (final) reply — after its deadline
+    # when there is none — even without a callback; it then counts as not satisfied (lifecycle.settlement)
+    callback_wait_days: Days = 5
     # a unit with no dispatches in the period, on each rate item: ``best`` the most the formula in force
     # can give (the maximum under ``consistent``; 10 for item 9 under ``literal``), ``full`` the item's
     # maximum, ``zero`` nothing
@@ -364,3 +375,4 @@ class Rules(Record):
     spot_checks: SpotCheckRules = SpotCheckRules()
     attachments: AttachmentRules = AttachmentRules()
     assessment: AssessmentRules | None = None
+    host: HostSettings | None = None

@@ -10,6 +10,8 @@ returns plain values for the site and the documents. Definitions (shown on the s
   without one); 回访满意率 = the order's final callback (after a redo, the redo's) is in ``assessment.satisfied``;
   投诉举报率 = category in the categories of assessment item 8. The same measures as ``hotline.scoring``
   (items 7–11), so the monthly report and the assessment agree.
+- Each rate counts only the dispatches whose outcome for it is settled (``lifecycle.settlement``); a month
+  with unsettled dispatches is 暂定 (``MonthStats.unsettled``).
 - Rates are exact fractions, shown as percentages rounded half up to two places.
 """
 
@@ -23,7 +25,7 @@ from decimal import Decimal
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.records.models import Unit
 from hotline.records.rules import Rules
-from hotline.scoring.measures import Policy, meets, percent
+from hotline.scoring.measures import Policy, meets, percent, settled
 
 RATE_NAMES = {
     "timely": "及时接收率",
@@ -63,25 +65,30 @@ def fmt_percent(p: Decimal | None) -> str:
 
 @dataclass
 class Rates:
-    """The five rates' numerators over one denominator (转办总件数)."""
+    """The five rates' numerators, each over the dispatches of 转办总件数 whose outcome for it is settled."""
 
-    total: int = 0
+    total: int = 0  # 转办总件数
     timely: int = 0
     on_time: int = 0
     overdue: int = 0
     satisfied: int = 0
     complaints: int = 0
+    settled: Counter = field(default_factory=Counter)  # rate key → dispatches settled for it (its denominator)
+    unsettled: int = 0  # dispatches not settled for every rate: the figures are 暂定 while > 0
 
     def add(self, s: DispatchState, final_callback: str | None, policy: Policy) -> None:
         """Count one dispatch; ``final_callback`` is its order's last callback (after a redo, the redo's)."""
         if not policy.counts(s):
             return
         self.total += 1
+        self.unsettled += bool(s.unsettled)
         for key, measure in RATE_MEASURES.items():
-            setattr(self, key, getattr(self, key) + meets(measure, s, final_callback, policy))
+            if settled(measure, s):
+                self.settled[key] += 1
+                setattr(self, key, getattr(self, key) + meets(measure, s, final_callback, policy))
 
     def rate(self, key: str) -> Decimal | None:
-        return percent(getattr(self, key), self.total)
+        return percent(getattr(self, key), self.settled[key])
 
     def as_dict(self) -> dict:
         return {k: self.rate(k) for k in RATE_NAMES}
@@ -120,6 +127,12 @@ class MonthStats:
     overdue: list[DispatchState]
     provisional: bool  # some date this month rests on a year without holiday data
     repeated_delay_units: list[tuple[str, int]]  # units with several overdue dispatches
+    through: date | None = None  # the month is not over: figures up to this day, compared with the same days
+
+    @property
+    def unsettled(self) -> int:
+        """Dispatches whose outcome is not known yet: the month's rates are 暂定 while > 0."""
+        return self.county.unsettled
 
 
 def _index(states: list[OrderState]) -> tuple[dict[str, list[OrderState]], dict[str, list[tuple[DispatchState, str | None]]]]:
@@ -176,6 +189,26 @@ def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repe
             repeated_delay_units=repeated,
         )
     return out
+
+
+def month_to_date(stats: dict[str, MonthStats], states: list[OrderState], as_of: datetime) -> None:
+    """While ``as_of``'s month is not over, compare it like with like: its orders received so far against
+    those the month before and a year before received up to the same day and time of the month (或不比)."""
+    ms = stats.get(month_of(as_of))
+    nxt = date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+    if ms is None or as_of >= datetime.combine(nxt, datetime.min.time()):
+        return
+    cut = (as_of.day, as_of.time())
+    counts: Counter = Counter()
+    months = set()
+    for st in states:
+        r = st.order.received_at
+        months.add(month_of(r))
+        counts[month_of(r)] += (r.day, r.time()) <= cut
+    prev, ly = previous_month(ms.month), previous_month(ms.month, 12)
+    ms.previous = counts[prev] if prev in months else None
+    ms.last_year = counts[ly] if ly in months else None
+    ms.through = as_of.date()
 
 
 def _unit_order(units: dict[str, Unit], uid: str) -> tuple:

@@ -68,6 +68,15 @@ class Report:
     sections: list[Section]
     provisional: bool
     period_title: str | None = None  # e.g. 2026年第四季度 (分析研判); None: the month
+    unsettled: int = 0  # dispatches whose outcome is not known yet: the report is 暂定 while > 0
+
+    @property
+    def provisional_note(self) -> str:
+        """The 暂定 line of the title block, or empty when the month is final."""
+        if not self.unsettled:
+            return ""
+        return (f"暂定：本月尚有 {self.unsettled} 件次派单的办理结果未确定，各项比率按结果已确定的派单计算，"
+                "排名和得分为暂定结果，全部确定后更新。")
 
     @property
     def file_stem(self) -> str:
@@ -103,8 +112,11 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
 
     # 一、总体情况
     cats = "，".join(f"{k} {ms.by_category.get(k, 0)} 件" for k in CATEGORIES)
+    # a month not over is compared with the same days of the earlier months (month_to_date)
+    days = "同期" if ms.through else ""  # with "截至N日" before: the same days of last month
+    so_far = f"截至{ms.through.month}月{ms.through.day}日" if ms.through else ""
     overall = Section("总体情况", [Paragraph(
-        f"{label}，全县12345政务服务热线共受理工单 {ms.received} 件，{_change(ms.received, ms.previous, '上月')}；"
+        f"{label}，{so_far}全县12345政务服务热线共受理工单 {ms.received} 件，{_change(ms.received, ms.previous, '上月' + days)}；"
         f"{_change(ms.received, ms.last_year, '去年同期')}。其中{cats}。"
         f"本月共向承办单位派单 {sum(len(u.dispatches) for u in ms.units.values())} 件次，涉及 {len(ms.units)} 个单位。"
     )])
@@ -177,4 +189,5 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
 
     for i, s in enumerate(sections):
         s.title = f"{NUMERALS[i]}、{s.title}"
-    return Report(ms.month, TITLE, f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期", office, compiled_on, sections, ms.provisional)
+    return Report(ms.month, TITLE, f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期", office, compiled_on, sections, ms.provisional,
+                  unsettled=ms.unsettled)

@@ -16,7 +16,7 @@ from hotline.lifecycle.state import OrderState
 from hotline.load import Repository
 from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
-from hotline.records.rules import Rules
+from hotline.records.rules import HostSettings, Rules
 from hotline.records.units import is_office
 from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
 from hotline.reports.monthly import (
@@ -24,6 +24,7 @@ from hotline.reports.monthly import (
     MonthStats,
     current,
     month_of,
+    month_to_date,
     monthly,
     previous_month,
     unit_sort_key,
@@ -50,6 +51,7 @@ class EventHistory:
     author: str
     late: bool = False
     rewritten: bool = False
+    original: str | None = None  # a rewritten event's first recorded text
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Publication:
     findings_count: dict[str, int] = field(default_factory=dict)
     provisional_years: list[int] = field(default_factory=list)
     office: str = "县政府办公室政务服务热线管理机构"
+    host: HostSettings | None = None  # the Git host whose issue forms the pages link to (rules.yaml host)
 
     @property
     def this_month(self) -> str:
@@ -167,6 +170,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     units = repo.units
     states = repo.states(as_of)
     stats = monthly(states, rules, units, rules.reports.repeated_delay_min)
+    month_to_date(stats, states, as_of)
     months = sorted(stats)
     orders = {st.order.id: st.order for st in states}
     notes = late_record_notes(history, orders)
@@ -207,7 +211,7 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
     return Publication(
         as_of=as_of, rules=rules, units=units, handling_units=handling, states=states, months=months, stats=stats,
         current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings, assessments=scored,
-        entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office,
+        entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office, host=rules.host,
     )
 
 

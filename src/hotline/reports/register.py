@@ -40,6 +40,7 @@ class RegisterRow:
     redo: str  # 是 / 否
     remarks: str
     provisional: bool = False
+    unsettled: bool = False  # its outcome (receipt, reply, callback) is not known yet (lifecycle.settlement)
 
     def cells(self) -> list:
         return [
@@ -75,6 +76,16 @@ class Register:
     @property
     def provisional(self) -> bool:
         return any(r.provisional for r in self.rows)
+
+    @property
+    def unsettled(self) -> int:
+        """Rows whose outcome is not known yet: the register is 暂定 while > 0."""
+        return sum(r.unsettled for r in self.rows)
+
+    @property
+    def provisional_note(self) -> str:
+        """The 暂定 line of the title block, or empty when every row is settled."""
+        return f"暂定：尚有 {self.unsettled} 件派单的办理结果未确定（接收、办结或回访），本表数据截至编制之时，月末后更新。" if self.unsettled else ""
 
     def totals(self) -> dict[str, int]:
         return {
@@ -160,6 +171,7 @@ def registers(states: list[OrderState], units: dict[str, Unit], satisfied: froze
                 redo="是" if s.redo_at is not None else "否",
                 remarks=remarks(s, (notes or {}).get((s.order_id, s.unit))),
                 provisional=s.provisional,
+                unsettled=bool(s.unsettled),
             )
         )
     return out

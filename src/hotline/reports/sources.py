@@ -41,7 +41,8 @@ def read_history(root: Path, repo: Repository):
         if len(entries) != len(order.events):  # the file was changed on disk after it was loaded
             continue
         events[order.id] = [
-            EventHistory(e.commit.committed_at, e.commit.sha, e.commit.author, e.late or e.future, e.rewritten) if e.commit else None
+            EventHistory(e.commit.committed_at, e.commit.sha, e.commit.author, e.late or e.future, e.rewritten, e.original)
+            if e.commit else None
             for e in entries
         ]
     return events, unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)

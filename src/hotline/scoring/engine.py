@@ -84,7 +84,8 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         total = base + extra
         scores.append(UnitScore(unit.id, unit.short_name or unit.name, unit.type, len(counted), items, base, extra,
                                 claimed, bonus_evidence, total, grade_of(total, bool(veto_evidence), a),
-                                bool(veto_evidence), veto_evidence, full_name=unit.name))
+                                bool(veto_evidence), veto_evidence, full_name=unit.name,
+                                unsettled=sum(bool(c.state.unsettled) for c in counted)))
     period_events = [ev for events in collected.events.values() for ev in events]
     result = Assessment(collected.period, profile, collected.as_of, _rank(scores),
                         unusable(period_events, a, collected.inputs.units))

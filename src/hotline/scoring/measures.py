@@ -7,6 +7,8 @@
   item 8's categories; ``on_time`` (按时办结) replied on time, redo included; ``overdue`` (逾期) some phase
   late or past its deadline unreplied (``DispatchState.was_late``); ``satisfied`` (满意) the order's final
   callback (after a redo, the redo's) is one of ``assessment.satisfied``.
+- Whether its outcome for a measure is known yet (``settled``, the rule in ``lifecycle.settlement``): a
+  rate counts settled dispatches only, and a period with unsettled ones is 暂定 (provisional).
 - A rate shown as a percentage: exact fraction, half up to two places (``percent``).
 Items 7–11 (``scoring.rates``) and ``reports.monthly`` both count with these.
 """
@@ -65,6 +67,11 @@ def meets(measure: str, s: DispatchState, final_callback: str | None, policy: Po
     if measure == "satisfied":
         return final_callback in policy.satisfied
     raise ValueError(f"unknown measure {measure!r}")
+
+
+def settled(measure: str, s: DispatchState) -> bool:
+    """Whether the outcome of dispatch ``s`` for ``measure`` is known (as of the moment it was derived)."""
+    return measure not in s.unsettled
 
 
 def percent(num: int, den: int) -> Decimal | None:

@@ -9,7 +9,10 @@ less approved returns when ``exclude_returned``. Numerators:
 - 10 overdue — past its deadline unreplied, or replied late, as of ``as_of`` (``overdue``);
 - 11 satisfied — the order's final callback (after a redo, the redo's) is one of ``assessment.satisfied``.
 
-An open dispatch still within its time counts in the denominator only. A unit with no dispatches gets
+Only dispatches whose outcome for the item is settled count, in the numerator and the denominator
+(``measures.settled``); the others make the period 暂定 until they are.
+
+A unit with no dispatches gets
 ``assessment.no_orders``: by default (``best``) the most the formula in force can give — what a unit
 with every order perfect would get, so that a first good order never lowers an item. The formula in force for the
 profile is ``multiplier × rate`` (``good``, ``as_printed``) or ``multiplier × (1 − rate)`` (``bad``),
@@ -22,7 +25,7 @@ from dataclasses import replace
 
 from hotline.records.rules import AssessmentRules, RateItem
 from hotline.scoring.inputs import Counted
-from hotline.scoring.measures import Policy, meets
+from hotline.scoring.measures import Policy, meets, settled
 from hotline.scoring.numbers import fraction, rounded, shown
 from hotline.scoring.results import Evidence, ItemScore
 from hotline.times import format_date
@@ -75,15 +78,19 @@ def formula_text(item: RateItem, profile: str) -> str:
 
 
 def rate_item(item: RateItem, profile: str, counted: list[Counted], a: AssessmentRules) -> ItemScore:
+    """The item over the counted dispatches whose outcome for it is settled (the others make it 暂定)."""
     f = item.formulas[profile]  # type: ignore[index]
+    waiting = sum(not settled(item.measure, c.state) for c in counted)
+    counted = [c for c in counted if settled(item.measure, c.state)]
     n = len(counted)
     mult = shown(f.multiplier).rstrip("0").rstrip(".")
-    inputs: dict[str, object] = {"numerator": 0, "denominator": n, "multiplier": mult, "sense": f.sense}
+    inputs: dict[str, object] = {"numerator": 0, "denominator": n, "multiplier": mult, "sense": f.sense, "unsettled": waiting}
     if n == 0:
         best = min(item.max, f.multiplier)  # rate 1 for a good or printed measure, 0 for a bad one
         points = {"best": best, "full": item.max, "zero": best * 0}[a.no_orders]
+        note = f"{a.no_orders_note}（另有 {waiting} 件结果未确定，暂定）" if waiting else a.no_orders_note
         return ItemScore(item.number, item.name, item.kind, item.max, points,
-                         f"{a.no_orders_note} → {shown(points)}", item.printed, inputs, [], a.no_orders_note, item.contradiction)
+                         f"{note} → {shown(points)}", item.printed, inputs, [], note, item.contradiction)
     policy = replace(Policy.of_assessment(a), complaint_categories=frozenset(item.categories or ()))
     hits = _hits(item, counted, policy)
     k = hits.count(True)

@@ -3,7 +3,8 @@ within ``rectification.days`` working days of being notified (接到通报后 10
 
 Both steps are assessment events naming the assessment period: ``item: 整改通知`` (the date the unit was
 notified) and ``item: 整改报告`` (the date its report arrived). A unit owes a report when its computed
-grade is one of ``rectification.grades`` or when a notice was recorded for it. Status:
+grade is final (no unsettled dispatch, ``lifecycle.settlement``) and one of ``rectification.grades``, or
+when a notice was recorded for it. Status:
 待通报 (no notice yet), 未报送 (notified, within the time), 逾期未报送, 已按时报送, 逾期报送.
 The notice day is not counted; a report on the due date is on time.
 """
@@ -37,8 +38,8 @@ def rectification_cases(units: Sequence[UnitScore], period: Period, events: Sequ
     cases = []
     for u in units:
         notice, report = first.get((u.unit, NOTICE)), first.get((u.unit, REPORT))
-        if u.grade not in owing and notice is None:
-            continue
+        if (u.grade not in owing or u.unsettled) and notice is None:
+            continue  # a provisional (暂定) grade owes nothing yet
         case = RectificationCase(u.unit, u.name, u.grade, "待通报", outstanding=report is None)
         if report is not None:
             case.report = event_evidence(report, f"{REPORT}：{report.note}")

@@ -103,6 +103,7 @@ class UnitScore:
     veto_evidence: list[Evidence]
     rank: int = 0
     full_name: str = ""  # the unit file's ``name``; ``name`` is the short name (简称) when it has one
+    unsettled: int = 0  # dispatches of 转办总件数 whose outcome is not known yet: the score is 暂定 while > 0
 
     def evidence(self) -> dict[str, list[dict]]:
         out = {str(no): [e.as_dict() for e in it.evidence] for no, it in self.items.items() if it.evidence}
@@ -119,6 +120,7 @@ class UnitScore:
             "full_name": self.full_name or self.name,
             "rank": self.rank,
             "dispatched": self.dispatched,
+            "unsettled": self.unsettled,
             "items": {str(no): _num(it.points) for no, it in self.items.items()},
             "base": _num(self.base),
             "bonus": _num(self.bonus),
@@ -177,11 +179,23 @@ class Assessment:
                 return u
         raise KeyError(unit_id)
 
+    @property
+    def unsettled(self) -> int:
+        """Dispatches of the period whose outcome is not known yet (0: the assessment is final)."""
+        return sum(u.unsettled for u in self.units)
+
+    @property
+    def final(self) -> bool:
+        """Every dispatch of the period settled: the scores, ranks and grades are final, not 暂定."""
+        return self.unsettled == 0
+
     def as_dict(self) -> dict:
         out = {
             "period": self.period.label,
             "profile": self.profile,
             "as_of": format_time(self.as_of),
+            "final": self.final,
+            "unsettled": self.unsettled,
             "units": [u.as_dict() for u in self.units],
         }
         if self.rectification_applies:

@@ -16,7 +16,7 @@ from hotline.scoring import (
     shown,
 )
 from hotline.site import charts
-from hotline.site.render import Page, a, chart, md_text, table, tag
+from hotline.site.render import Page, a, admonition, chart, md_text, table, tag
 
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"
@@ -37,7 +37,16 @@ def _pts(value) -> str:
 
 def _grade(u: UnitScore) -> Markup:
     cls = {"优秀": "hl-ok", "一般": "hl-warn", "较差": "hl-bad"}.get(u.grade, "")
-    return Markup('<span class="{}">{}</span>').format(cls, u.grade)
+    grade = Markup('<span class="{}">{}</span>').format(cls, u.grade)
+    return grade + (Markup(" ") + tag(f"暂定·{u.unsettled} 件未确定", "hl-warn") if u.unsettled else "")
+
+
+def provisional_note(d) -> str:
+    """The 暂定 banner of an assessment whose dispatches are not all settled (empty when final)."""
+    if d.final:
+        return ""
+    return admonition("warning", "暂定", f"本期尚有 {d.unsettled} 件派单的办理结果未确定（接收、办结或回访），"
+                      "比率项按结果已确定的派单计算；得分、等次和名次为暂定结果，全部确定后才是最终结果，整改只按最终等次。")
 
 
 def index_page(model: Publication, scored: list[PeriodScores]) -> Page:
@@ -87,9 +96,10 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
     lines = [f"# {p.title}考核\n",
              f"截至 {model.as_of:%Y-%m-%d %H:%M}。现行读法：{PROFILE_NAMES.get(p.profiles[0], p.profiles[0])}；"
              f"另列按通知印发公式计算的结果及差值（{a(src, RULES, '为什么有两种读法')}）。点击单位查看逐项得分和依据。\n"]
+    lines.append(provisional_note(d))
     names = [u.name for u in d.units]
     lines.append(chart(charts.bar(names, {PROFILE_NAMES.get(q, q): [p.comparison.assessments[q].unit(u.unit).total for u in d.units] for q in p.profiles},
-                                  horizontal=True), tall=True, label="各单位总分"))
+                                  horizontal=True), label="各单位总分"))
     lines.append(_ranking_table(src, p))
     if d.rectification_applies and d.rectification:
         lines.append("## 整改\n")
@@ -128,6 +138,8 @@ def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
              f"转办总件数 {u.dispatched} 件；基础分 {_pts(u.base)}，加分 {_pts(u.bonus)}" + (f"（申报 {_pts(u.bonus_claimed)}，超过上限）" if u.bonus_claimed != u.bonus else "")
              + f"，总分 **{_pts(u.total)}**，等次 **{u.grade}**，名次 {u.rank}。"
              + ("**存在否决项，等次为较差。**" if u.veto else "") + f" {a(src, period_path(p.label), '返回排名')}\n"]
+    if u.unsettled:
+        lines.append(admonition("warning", "暂定", f"本单位本期尚有 {u.unsettled} 件派单的办理结果未确定：比率项按结果已确定的派单计算，得分和等次为暂定。"))
     rows = []
     for no, it in u.items.items():
         others = [scores[q].items[no] for q in profiles[1:]]

@@ -1,8 +1,18 @@
-"""Chart options for ECharts (图表): plain dicts, drawn in the browser by the ECharts file shipped with the site."""
+"""Chart options for ECharts (图表): plain dicts, drawn in the browser by the ECharts file shipped with the site.
+
+Readable at any width: legends are one scrolling line above the plot (never over it); a chart with a
+category for each unit lays the units out as horizontal bars, every one labelled, and grows with their
+number (``height``).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+ROW_PX = 22  # height of one category of a horizontal bar chart (per series side by side: SERIES_PX more)
+SERIES_PX = 8
+FRAME_PX = 80  # legend and axis
+LEGEND = {"type": "scroll", "top": 0, "left": "center", "width": "90%"}
 
 PALETTE = ["#c62828", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037"]
 
@@ -17,8 +27,8 @@ def line(x: list[str], series: dict[str, list], y_name: str = "", percent: bool 
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 48, "right": 24, "top": 40, "bottom": 32},
+        "legend": LEGEND,
+        "grid": {"left": 8, "right": 24, "top": 64, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": x},
         "yAxis": {"type": "value", "name": y_name, **({"max": 100} if percent else {})},
         "series": [{"name": k, "type": "line", "data": [_num(v) for v in vs], "connectNulls": True} for k, vs in series.items()],
@@ -26,13 +36,13 @@ def line(x: list[str], series: dict[str, list], y_name: str = "", percent: bool 
 
 
 def bar(x: list[str], series: dict[str, list], horizontal: bool = False, stack: bool = False, y_name: str = "") -> dict:
-    cat = {"type": "category", "data": x, **({"inverse": True} if horizontal else {"axisLabel": {"interval": 0, "rotate": 40}})}
+    cat = {"type": "category", "data": x, "axisLabel": {"interval": 0, **({} if horizontal else {"rotate": 40})}, **({"inverse": True} if horizontal else {})}
     val = {"type": "value", "name": y_name}
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"top": 0},
-        "grid": {"left": 110 if horizontal else 48, "right": 24, "top": 40, "bottom": 24 if horizontal else 90},
+        "legend": LEGEND,
+        "grid": {"left": 8, "right": 40 if horizontal else 24, "top": 40 if horizontal else 64, "bottom": 8, "containLabel": True},
         "xAxis": val if horizontal else cat,
         "yAxis": cat if horizontal else val,
         "series": [{"name": k, "type": "bar", "data": [_num(v) for v in vs], **({"stack": "all"} if stack else {})} for k, vs in series.items()],
@@ -43,6 +53,17 @@ def pie(items: dict[str, int], name: str = "") -> dict:
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "item", "formatter": "{b}：{c} 件（{d}%）"},
-        "legend": {"top": 0},
+        "legend": LEGEND,
         "series": [{"name": name, "type": "pie", "radius": ["35%", "65%"], "top": 30, "data": [{"name": k, "value": v} for k, v in items.items()]}],
     }
+
+
+def height(option: dict) -> int | None:
+    """Pixels a horizontal bar chart needs to label every category; None for the page's default height."""
+    cat = option.get("yAxis") or {}
+    if cat.get("type") != "category":
+        return None
+    series = option.get("series", [])
+    stacked = all(s.get("stack") for s in series)
+    per = ROW_PX + (0 if stacked else SERIES_PX * max(len(series) - 1, 0))
+    return FRAME_PX + per * len(cat.get("data", []))

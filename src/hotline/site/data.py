@@ -13,6 +13,7 @@ import json
 
 from hotline.lifecycle.state import OrderState
 from hotline.lifecycle.status import order_status
+from hotline.host import form_links
 from hotline.records import privacy as pii
 from hotline.reports.monthly import month_of
 from hotline.reports.publication import Publication
@@ -85,7 +86,16 @@ def _event(ev, h) -> dict:
             d["late"] = True
         if h.rewritten:
             d["rewritten"] = True
+            if h.original:
+                d["original"] = pii.mask_text(" ".join(h.original.split()))
     return d
+
+
+def _forms(s, model: Publication) -> dict:
+    """The pre-filled issue forms for the dispatch's likely next events (一键登记), when a host is configured."""
+    unit = model.units[s.unit].name if s.unit in model.units else s.unit
+    found = form_links.links(model.host, s, unit)
+    return {"forms": [[ev, url] for ev, url in found]} if found else {}
 
 
 def order_detail(st: OrderState, model: Publication) -> dict:
@@ -106,7 +116,8 @@ def order_detail(st: OrderState, model: Publication) -> dict:
         "dispatches": [
             {"unit": s.unit, "role": s.role, "dispatched": f"{s.dispatched_at:%Y-%m-%d %H:%M}", "due": str(s.current_due),
              "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "", "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
-             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "was_late": s.was_late, "provisional": s.provisional, "remarks": remarks(s)}
+             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "was_late": s.was_late, "provisional": s.provisional, "remarks": remarks(s),
+             **_forms(s, model)}
             for s in st.dispatches
         ],
         "history": hist is not None,

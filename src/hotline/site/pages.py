@@ -11,6 +11,7 @@ from collections import Counter
 
 from markupsafe import Markup, escape
 
+from hotline.host import form_links
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import flag_word
 from hotline.records import privacy as pii
@@ -71,13 +72,13 @@ def _fmt(t) -> str:
 # --- home (首页) ----------------------------------------------------------------------------------
 
 
-def _delta(now, before, unit: str = "") -> str:
+def _delta(now, before, unit: str = "", what: str = "上月") -> str:
     if before is None:
-        return "上月无数据"
+        return f"{what}无数据"
     d = now - before
     if d == 0:
-        return f"上月 {before}{unit}，持平"
-    return f"上月 {before}{unit}，{'+' if d > 0 else ''}{d}{unit}"
+        return f"{what} {before}{unit}，持平"
+    return f"{what} {before}{unit}，{'+' if d > 0 else ''}{d}{unit}"
 
 
 def _rate_delta(now, before) -> str:
@@ -98,14 +99,19 @@ def home(model: Publication) -> Page:
         lines.append(f"本月（{month_label(model.this_month)}）尚无工单，以下为最近有数据的 {month_label(month)}。")
     lines.append("")
     if ms:
-        c, pc = ms.county, (prev.county if prev else None)
+        # a month not over: received compared with the same days of last month; rates 暂定 while unsettled
+        c, pc = ms.county, (prev.county if prev and not ms.unsettled else None)
+        same = f"上月同期（1—{ms.through.day}日）" if ms.through else "上月"
+        note = f"暂定：{ms.unsettled} 件结果未确定" if ms.unsettled else ""
         lines.append(cards([
-            (f"{month_label(month)}受理", str(ms.received), _delta(ms.received, ms.previous, " 件"), ""),
+            (f"{month_label(month)}受理", str(ms.received), _delta(ms.received, ms.previous, " 件", same), ""),
             ("办理中", str(len(cur.in_progress)), "全部未办结的派单", ""),
             ("即将到期", str(len(cur.due_soon)), f"期限前 {model.rules.deadlines.due_soon_days} 个工作日起", "hl-warn" if cur.due_soon else ""),
             ("逾期未办结", str(len(cur.overdue)), "已过办理期限", "hl-bad" if cur.overdue else ""),
-            ("按时办结率", fmt_percent(c.rate("on_time")), _rate_delta(c.rate("on_time"), pc.rate("on_time") if pc else None), ""),
-            ("回访满意率", fmt_percent(c.rate("satisfied")), _rate_delta(c.rate("satisfied"), pc.rate("satisfied") if pc else None), ""),
+            ("按时办结率" + ("（暂定）" if note else ""), fmt_percent(c.rate("on_time")),
+             note or _rate_delta(c.rate("on_time"), pc.rate("on_time") if pc else None), ""),
+            ("回访满意率" + ("（暂定）" if note else ""), fmt_percent(c.rate("satisfied")),
+             note or _rate_delta(c.rate("satisfied"), pc.rate("satisfied") if pc else None), ""),
         ]))
         lines.append(f"\n{a(src, report_path(month), month_label(month) + '月报')} · {a(src, f'assessment/{month}.md', month_label(month) + '考核')} · "
                      f"{a(src, SUPERVISION_PAGE, '督办清单')} · {a(src, ORDERS_PAGE, '工单查询')}\n")
@@ -161,6 +167,8 @@ def report_page(model: Publication, month: str) -> Page:
         f"**{r.issue}** · {md_text(r.office)} · {r.compiled_on.year}年{r.compiled_on.month}月{r.compiled_on.day}日编 · "
         f"{a(src, docx_path(r), '下载 Word 文件（.docx）')}\n",
     ]
+    if r.unsettled:
+        lines.append(admonition("warning", "暂定", r.provisional_note))
     for i, section in enumerate(r.sections):
         lines.append(f"## {section.title}\n")
         lines.extend(_blocks(section.blocks[:1]))
@@ -169,7 +177,8 @@ def report_page(model: Publication, month: str) -> Page:
             lines.append(chart(charts.bar(upto, {"受理工单": [model.stats[m].received for m in upto]}, y_name="件"), label="受理量趋势"))
         if i == 1:
             names = [model.unit_name(u) for u in ms.units]
-            lines.append(chart(charts.bar(names, {"主办": [u.lead for u in ms.units.values()], "会办": [u.assist for u in ms.units.values()]}, stack=True, y_name="件次"),
+            lines.append(chart(charts.bar(names, {"主办": [u.lead for u in ms.units.values()], "会办": [u.assist for u in ms.units.values()]},
+                                          horizontal=True, stack=True, y_name="件次"),
                                tall=False, label="各单位转办件数"))
             lines.append(chart(charts.line(upto, {name: [model.stats[m].county.rate(k) for m in upto] for k, name in RATE_NAMES.items()}, "%", percent=True),
                                label="五率趋势"))
@@ -223,7 +232,8 @@ def register_page(model: Publication, reg: Register) -> Page:
     body = (f"# {md_text(reg.title)}\n\n"
             f"{reg.period} · 分管领导：{md_text(reg.leader)} · 承办人员：{md_text(reg.handlers)} · "
             f"{a(src, xlsx_path(reg), '下载 Excel 文件（.xlsx）')} · {a(src, unit_path(reg.unit.id), '单位页面')}\n\n"
-            f"**合计**：{reg.totals_text()}。\n\n" + table(list(COLUMNS), rows, numeric=(0,)))
+            + (admonition("warning", "暂定", reg.provisional_note) + "\n" if reg.unsettled else "")
+            + f"**合计**：{reg.totals_text()}。\n\n" + table(list(COLUMNS), rows, numeric=(0,), text=(6, 14)))
     if reg.provisional:
         body += "\n\\* 期限为临时推算（所在年份尚无法定节假日数据）。\n"
     return Page(src, f"{reg.unit.short_name or reg.unit.name} {month_label(reg.month)}登记表", body,
@@ -330,13 +340,27 @@ def _dispatch_table(src: str, model: Publication, pairs: list[tuple[OrderState, 
             row.append(_fmt(s.return_requested_at))
         elif extra == "extension":
             row.append(f"{s.pending_extension} 个工作日")
+        if model.host is not None:
+            row.append(record_links(s, model))
         rows.append(row)
     headers = ["工单编号", "标题", "承办单位", "主办/会办", "派单时间", "办理期限", "状态"]
     if extra == "return":
         headers.append("申请时间")
     elif extra == "extension":
         headers.append("申请延期")
+    if model.host is not None:
+        headers.append("登记")
     return table(headers, rows)
+
+
+def record_links(s: DispatchState, model: Publication) -> Markup:
+    """Links to the host's issue forms for the dispatch's likely next events, pre-filled (一键登记)."""
+    found = form_links.links(model.host, s, model.units[s.unit].name if s.unit in model.units else s.unit)
+    if not found:
+        return Markup("—")
+    return Markup('<span class="hl-record">{}</span>').format(Markup(" ").join(
+        Markup('<a class="md-button{}" href="{}" target="_blank" rel="noopener">登记{}</a>').format(" md-button--primary" if i == 0 else "", url, ev)
+        for i, (ev, url) in enumerate(found)))
 
 
 def supervision(model: Publication) -> Page:

@@ -16,6 +16,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from hotline.records.privacy import mask_text
+from hotline.site import charts
 
 
 @dataclass
@@ -76,16 +77,23 @@ def cell(value) -> Markup:
     return escape(str(value))
 
 
-def table(headers: list[str], rows: list[list], cls: str = "hl-table", numeric: tuple[int, ...] = ()) -> str:
-    """An HTML table on one line per row (no blank lines: the Markdown parser keeps it as one block)."""
-    out = [f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
+def table(headers: list[str], rows: list[list], cls: str = "hl-table", numeric: tuple[int, ...] = (),
+          text: tuple[int, ...] | None = None) -> str:
+    """An HTML table on one line per row (no blank lines: the Markdown parser keeps it as one block), in a box
+    that scrolls sideways by itself when the table is wider than the page. With ``text`` (the columns of
+    running text) the other columns keep their content on one line and the table is as wide as it needs."""
+    if text is not None:
+        cls += " hl-wide"
+    out = ['<div class="hl-scroll">', f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
     for row in rows:
         tds = []
         for i, v in enumerate(row):
             style = ' style="text-align:right"' if i in numeric else ""
-            tds.append(f"<td{style}>{cell(v)}</td>")
+            wrap = ' class="hl-text"' if text and i in text else ""
+            tds.append(f"<td{style}{wrap}>{cell(v)}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
+    out.append("</div>")
     return "\n".join(out) + "\n"
 
 
@@ -111,9 +119,12 @@ def cards(items: list[tuple[str, str, str, str]]) -> str:
 
 
 def chart(option: dict, tall: bool = False, label: str = "") -> str:
+    """A chart; one with a bar for each unit is as high as its units need (``charts.height``)."""
     data = json.dumps(option, ensure_ascii=False, separators=(",", ":"), default=str)
     cls = "hl-chart hl-tall" if tall else "hl-chart"
-    return Markup('<div class="{}" role="img" aria-label="{}" data-chart="{}"></div>').format(cls, label, data) + "\n"
+    px = charts.height(option)
+    style = Markup(' style="height:{}px"').format(px) if px else ""
+    return Markup('<div class="{}"{} role="img" aria-label="{}" data-chart="{}"></div>').format(cls, style, label, data) + "\n"
 
 
 def admonition(kind: str, title: str, text: str) -> str:

@@ -1,10 +1,16 @@
 """The monthly report as a ``.docx`` (月报 Word 文件), in the proportions of GB/T 9704-2012.
 
 A4; top margin 37 mm, left 28 mm, text block 156 × 225 mm (so right 26 mm, bottom 35 mm); body 3号
-(16 pt) 仿宋_GB2312 on a fixed 28.95 pt line (22 lines a page) with 28 characters a line; the title in
-2号 (22 pt) 方正小标宋简体; first-level headings 黑体, second-level 楷体_GB2312; page numbers 4号 宋体
-"— 1 —" at the foot, odd pages right and even pages left. The bulletin head: the red title, the issue
-line, the compiling office and date, a red rule. A machine without these fonts substitutes its own.
+(16 pt) 仿宋_GB2312, justified, on a fixed 28.95 pt line (22 lines a page) with 28 characters a line (each
+character a quarter point narrower: no document grid, which LibreOffice and WPS render by spreading the
+text); the title in 2号 (22 pt) 方正小标宋简体; first-level headings 黑体, second-level 楷体_GB2312; page
+numbers 4号 宋体 "— 1 —" at the foot, odd pages right and even pages left. The bulletin head: the red
+title, the issue line, the compiling office and date, a red rule. A machine without these fonts
+substitutes its own.
+
+Tables are 5号 with columns sized from their content (``table_layout``): names, counts, percentages,
+ids and times never wrap; running text takes the rest. A table too wide for the portrait text block sits
+in a landscape section (the same text block turned), together with its heading.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from copy import deepcopy
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from hotline.reports.documents import table_layout
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.records.privacy import mask_text
 from hotline.util.atomic import write_bytes
@@ -35,6 +42,7 @@ TITLE_PT = 22  # 2号
 PAGE_NO_PT = 14  # 4号
 TABLE_PT = 10.5  # 5号
 LINE_PT = 28.95  # 225 mm / 22 lines
+BODY_SPACING_TWIPS = -6  # character spacing of body text, in twentieths of a point
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
@@ -51,6 +59,10 @@ def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | Non
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+    if size == BODY_PT:  # 28 characters of 16 pt in 156 mm: each a quarter point narrower
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(BODY_SPACING_TWIPS))
+        rpr.append(spacing)
 
 
 def _para(doc, text: str = "", font: str = BODY_FONT, size: float = BODY_PT, align=None, indent: bool = False,
@@ -65,6 +77,8 @@ def _para(doc, text: str = "", font: str = BODY_FONT, size: float = BODY_PT, ali
         pf.first_line_indent = Pt(size * 2)
     if align is not None:
         p.alignment = align
+    elif indent:
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY  # 两端对齐
     if text:
         _font(p.add_run(mask_text(text)), font, size, bold, color)
     return p
@@ -100,17 +114,29 @@ def _page_number(paragraph, align) -> None:
     _font(paragraph.add_run(" —"), PAGE_NO_FONT, PAGE_NO_PT)
 
 
-def _grid(section) -> None:
-    """Document grid: 22 lines of 28 characters (line pitch 28.95 pt; a character pitch of 156 mm / 28)."""
+def _no_grid(section) -> None:
+    """No document grid: LibreOffice and WPS spread characters over a character grid and snap table rows to a
+    line grid. The 22 lines come from the exact line height, the 28 characters from the run's spacing."""
     sect_pr = section._sectPr
     for old in sect_pr.findall(qn("w:docGrid")):
         sect_pr.remove(old)
-    grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
-    pitch_pt = 156 / 25.4 * 72 / 28
-    grid.set(qn("w:charSpace"), str(round((pitch_pt - BODY_PT) * 4096)))
-    sect_pr.append(grid)
+
+
+def _page(section, landscape: bool) -> None:
+    """A4 with the GB/T 9704 text block (156 × 225 mm), turned a quarter for a landscape section."""
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+        section.footer_distance = Mm(12)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(28) - Mm(7)
+    _no_grid(section)
 
 
 def _rpr(doc, font: str, size: float):
@@ -123,15 +149,32 @@ def _rpr(doc, font: str, size: float):
     return rpr
 
 
-def _table(doc, t: Table) -> None:
-    """A table with a repeated header row; cells are filled at the XML level (fast for long lists)."""
+def _width(el, pt: float) -> None:
+    el.set(qn("w:w"), str(round(pt * 20)))
+    el.set(qn("w:type"), "dxa")
+
+
+def _table(doc, t: Table, widths_pt: list[float]) -> None:
+    """A table with content-sized fixed columns and a repeated header row; rows never split across pages.
+    Cells are filled at the XML level (fast for long lists)."""
     table = doc.add_table(rows=len(t.rows) + 1, cols=len(t.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    _width(tbl_w, sum(widths_pt))
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_pt):
+        col.set(qn("w:w"), str(round(w * 20)))
     head_rpr, body_rpr = _rpr(doc, H1_FONT, TABLE_PT), _rpr(doc, BODY_FONT, TABLE_PT)
     rows = table._tbl.tr_lst
     for tr, values, rpr in zip(rows, [t.headers, *t.rows], [head_rpr] + [body_rpr] * len(t.rows)):
-        for tc, v in zip(tr.tc_lst, values):
+        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for tc, v, w in zip(tr.tc_lst, values, widths_pt):
+            _width(tc.get_or_add_tcPr().get_or_add_tcW(), w)
             r = tc.p_lst[0].add_r()
             r.text = mask_text(v)
             r.insert(0, deepcopy(rpr))
@@ -144,26 +187,39 @@ def _table(doc, t: Table) -> None:
     _para(doc, exact=False)  # a blank line after the table
 
 
-def document(report: Report):
-    doc = Document()
-    sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.PORTRAIT
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
-    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
-    sec.footer_distance = Mm(28) - Mm(7)
-    doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(sec.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(sec.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+LEAD_IN_CHARS = 60  # a subheading or a short paragraph before a landscape table goes with it
+PORTRAIT_PT = 156 / 25.4 * 72
+LANDSCAPE_PT = 225 / 25.4 * 72
 
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(BODY_PT)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
-    _grid(sec)
-    doc.core_properties.title = f"{report.title}（{report.issue}）"
-    doc.core_properties.author = report.office
 
+def _items(report: Report) -> list[tuple[str, object, bool, list[float] | None]]:
+    """The report's blocks in order as (kind, content, landscape, table widths): a table too wide for the
+    portrait text block sits in a landscape section together with its short lead-in (heading, caption)."""
+    items: list[tuple[str, object, bool, list[float] | None]] = []
+    for section in report.sections:
+        items.append(("h1", section.title, False, None))
+        for block in section.blocks:
+            if isinstance(block, Table):
+                lay = table_layout.layout(block.headers, block.rows, TABLE_PT, PORTRAIT_PT, LANDSCAPE_PT)
+                items.append(("table", block, lay.landscape, lay.widths_pt))
+                if lay.landscape:
+                    i = len(items) - 2
+                    while i >= 0 and items[i][0] != "table" and not items[i][2] and len(_text_of(items[i])) <= LEAD_IN_CHARS:
+                        items[i] = (items[i][0], items[i][1], True, None)
+                        i -= 1
+            elif isinstance(block, Subheading):
+                items.append(("h2", block.text, False, None))
+            else:
+                items.append(("p", block.text, False, None))
+    return items
+
+
+def _text_of(item) -> str:
+    return item[1] if isinstance(item[1], str) else ""
+
+
+def _head(doc, report: Report) -> None:
+    """The bulletin head: red title, issue line, office and date over a red rule, the report's title."""
     head = _para(doc, report.title, TITLE_FONT, 26, WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=False)
     head.paragraph_format.space_before = Pt(12)
     head.paragraph_format.space_after = Pt(12)
@@ -174,20 +230,45 @@ def document(report: Report):
     _bottom_rule(line)
     _para(doc)
     when = report.period_title or f"{report.month[:4]}年{int(report.month[5:7])}月"
-    _para(doc, f"{report.title}（{when}）", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    title = _para(doc, report.title, TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
+    title.runs[0].add_break()  # the period on a line of its own: the whole does not fit one line of 2号
+    _font(title.add_run(f"（{when}{'，暂定' if report.unsettled else ''}）"), TITLE_FONT, TITLE_PT)
     _para(doc)
+    if report.unsettled:
+        _para(doc, report.provisional_note, H2_FONT, BODY_PT, indent=True)
     if report.provisional:
         _para(doc, "注：本期部分办理期限涉及尚无法定节假日数据的年份，仅按周末推算，仅供参考。", H2_FONT, BODY_PT, indent=True)
 
-    for section in report.sections:
-        _para(doc, section.title, H1_FONT, BODY_PT, indent=True)
-        for block in section.blocks:
-            if isinstance(block, Paragraph):
-                _para(doc, block.text, indent=True)
-            elif isinstance(block, Subheading):
-                _para(doc, block.text, H2_FONT, BODY_PT, indent=True)
-            elif isinstance(block, Table):
-                _table(doc, block)
+
+def document(report: Report):
+    doc = Document()
+    sec = doc.sections[0]
+    _page(sec, landscape=False)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(sec.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(sec.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+    doc.core_properties.title = f"{report.title}（{report.issue}）"
+    doc.core_properties.author = report.office
+    _head(doc, report)
+
+    landscape = False
+    for kind, content, wide, widths in _items(report):
+        if wide != landscape:
+            landscape = wide
+            _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
+        if kind == "table":
+            _table(doc, content, widths)
+        elif kind == "h1":
+            _para(doc, content, H1_FONT, BODY_PT, indent=True)
+        elif kind == "h2":
+            _para(doc, content, H2_FONT, BODY_PT, indent=True)
+        else:
+            _para(doc, content, indent=True)
     return doc
 
 
