@@ -8,6 +8,8 @@ ever interpreted).
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +110,9 @@ def switch_branch(root: Path | str, branch: str) -> None:
     git(root, "switch", "--force", branch)
 
 
+PUSH_TRIES = 3
+
+
 def push_branch(root: Path | str, branch: str, remote: str = "origin", token: str | None = None, timeout_s: int = 120) -> None:
     """Force-push HEAD to ``branch``. With ``token``, push as that account (HTTP basic auth, as both hosts
     accept): given through the environment, never on the command line. The push gives up after
@@ -118,7 +123,16 @@ def push_branch(root: Path | str, branch: str, remote: str = "origin", token: st
     if token:
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
         env |= {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}"}
-    git(root, "push", "--force", remote, f"HEAD:refs/heads/{branch}", env=env)
+    for attempt in range(PUSH_TRIES):
+        try:
+            git(root, "push", "--force", remote, f"HEAD:refs/heads/{branch}", env=env)
+            return
+        except GitError as e:
+            # an overlapping run pushing the same branch at the same moment: the host could not lock the
+            # ref ("cannot lock ref", "failed to update ref"); push again — the later force-push wins
+            if attempt + 1 == PUSH_TRIES or not any(m in str(e) for m in ("cannot lock ref", "failed to update ref")):
+                raise
+            time.sleep(1 + attempt)
 
 
 def tree_of(root: Path | str, rev: str) -> str | None:
