@@ -113,7 +113,7 @@ def make_records(root: Path, orders: int, months: list[tuple[int, int]], seed: i
                 c = a + timedelta(minutes=rnd.randrange(10, 300))
                 if rnd.random() < 0.95:
                     events.append((c, f"{{at: {c:%Y-%m-%d %H:%M}, type: 联系, unit: {unit}, by: {handler}, note: 已电话联系诉求人}}"))
-                if rnd.random() < 0.04 and not (cat in ("咨询", "建议")):
+                if rnd.random() < 0.04 and cat not in ("咨询", "建议"):
                     x = c + timedelta(hours=1)
                     events.append((x, f"{{at: {x:%Y-%m-%d %H:%M}, type: 延期申请, unit: {unit}, by: {handler}, days: 2, reason: 需协调多部门, basis: 现场勘查记录}}"))
                     events.append((x + timedelta(hours=2), f"{{at: {x + timedelta(hours=2):%Y-%m-%d %H:%M}, type: 延期审核, unit: {unit}, by: 县热线办, approved: true}}"))

@@ -184,7 +184,7 @@ class FakeHost:
         return out
 
     # -- serving ----------------------------------------------------------------------------------
-    def start(self) -> "FakeHost":
+    def start(self) -> FakeHost:
         host = self
 
         class Handler(BaseHTTPRequestHandler):

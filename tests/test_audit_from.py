@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.cli import main
-from hotline.load import load, run_check
 from hotline.history import reader as history
 from hotline.history.timeline import measured_orders
+from hotline.load import load, run_check
 from hotline.reports.publication import compute
 from hotline.reports.sources import read_history
 from hotline.times import parse_time

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from gitrepo import commit_all
+
 from hotline.cli import main
 
 ORDER = """

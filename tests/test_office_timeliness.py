@@ -7,11 +7,11 @@ import json
 from datetime import datetime
 
 from click.testing import CliRunner
-
 from gitrepo import commit_all
+
+from hotline.checks.office_timeliness import awaiting_redispatch, figures
 from hotline.cli import main
 from hotline.load import load
-from hotline.checks.office_timeliness import awaiting_redispatch, figures
 
 HEAD = """
 id: {oid}

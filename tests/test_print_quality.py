@@ -8,12 +8,12 @@ import re
 import openpyxl
 import pytest
 from docx import Document
+from pdf_read import read, to_pdf
 
 from hotline.load import load
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import compute
 from hotline.times import parse_time
-from pdf_read import read, to_pdf
 
 AS_OF = parse_time("2026-11-27 18:00")
 PERCENT = re.compile(r"\d+\.\d\d%")

@@ -8,7 +8,7 @@ Calendar used below (chinese-calendar): November 2026 has no holidays; its rest 
 from __future__ import annotations
 
 import textwrap
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -367,13 +367,12 @@ def test_item_5_against_commit_times(records):
 
 def test_item_5_timezone_aware_commit_times(records):
     """Git gives times with an offset: 2026-11-05 16:30 UTC is 11-06 00:30 in Beijing, one day late."""
-    from datetime import timezone
 
     unit_file(records, "jincun", "金村镇", FULL_SETUP + "changes:\n  - {effective: 2026-11-02, note: 承办人员调整}\n")
     repo = load(records.root)
     key = change_key("jincun", repo.units["jincun"].changes[0])
-    late = {key: datetime(2026, 11, 5, 16, 30, tzinfo=timezone.utc)}
-    ok = {key: datetime(2026, 11, 5, 15, 30, tzinfo=timezone.utc)}
+    late = {key: datetime(2026, 11, 5, 16, 30, tzinfo=UTC)}
+    ok = {key: datetime(2026, 11, 5, 15, 30, tzinfo=UTC)}
     assert score_units(ScoringInputs.from_repository(repo, late), "2026-11", as_of=NOV_AS_OF).unit("jincun").items[5].points == 0
     assert score_units(ScoringInputs.from_repository(repo, ok), "2026-11", as_of=NOV_AS_OF).unit("jincun").items[5].points == 2
 

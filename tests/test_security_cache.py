@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_history import ACCEPT, DISPATCH, ORDER, WANGLI, Repo
 
 from hotline.cli import main
 from hotline.util import cache
-from test_history import ACCEPT, DISPATCH, ORDER, WANGLI, Repo
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -60,8 +58,8 @@ def test_no_cache_reads_and_writes_no_cache(records, cache_dir):
     # a warm cache is not read either: a poisoned but well-formed entry changes nothing
     CliRunner().invoke(main, ["check", "--root", str(repo.root), "--as-of", "2026-11-30 12:00"])
     assert cache.entry_path(repo.root, "audit").exists()
-    from hotline.history.audit import AUDIT_CACHE, _AuditEntry
     from hotline.findings import Finding
+    from hotline.history.audit import AUDIT_CACHE, _AuditEntry
 
     hit = cache.load(repo.root, AUDIT_CACHE, _AuditEntry)
     hit.found = [Finding("orders/x.yaml", 1, "history-rewritten", "伪造的发现")]

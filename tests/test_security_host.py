@@ -8,14 +8,14 @@ import threading
 
 import pytest
 from click.testing import CliRunner
-
 from fake_githost import TOKEN, FakeHost
-from hotline.cli import main
-from hotline.host.client import HostError, open_host
-from hotline.host.intake_run import process_issue
 from test_intake import NOW, checkout, ctx, git, issue_event, submission, textual_append  # noqa: F401 (fixtures)
 from test_overdue import ORDER_A, ORDER_B, run_sync, setup_records
 from test_permissions import ORDER_PATH, repo  # noqa: F401 (fixture)
+
+from hotline.cli import main
+from hotline.host.client import HostError, open_host
+from hotline.host.intake_run import process_issue
 
 
 @pytest.fixture(params=["github", "gitea"])

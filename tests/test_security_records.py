@@ -11,16 +11,15 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-
-from hotline.load import run_check
-from hotline.cli import main
-from hotline.git import commands as gitcmd
-from hotline.records import privacy as pii
-from hotline.times import parse_time
 from test_history import ACCEPT, DISPATCH, OFFICE, ORDER, WANGLI, Repo
 from test_history import HEADER as _HEADER
+
+from hotline.cli import main
+from hotline.git import commands as gitcmd
+from hotline.load import run_check
+from hotline.records import privacy as pii
+from hotline.times import parse_time
 
 HEADER = textwrap.dedent(_HEADER)
 
@@ -174,7 +173,7 @@ def test_deeply_nested_tags_and_a_dangling_symlink_are_findings(records):
                 {ORDER: repo.order(DISPATCH).replace("events:\n", f"tags: {nested}\nevents:\n")})
     (records.root / "orders" / "2026" / "11" / "JC2026112000999.yaml").symlink_to("/no/such/file.yaml")
     res = CliRunner().invoke(main, ["check", "--root", str(records.root), "--format", "json", "--as-of", "2026-11-30 12:00"])
-    assert res.exit_code == 1 and res.exception is None or isinstance(res.exception, SystemExit), res.output
+    assert (res.exit_code == 1 and res.exception is None) or isinstance(res.exception, SystemExit), res.output
     rows = json.loads(res.output)["findings"]
     assert {(r["path"], r["code"]) for r in rows} >= {(ORDER, "yaml-syntax"), ("orders/2026/11/JC2026112000999.yaml", "symlink")}
 

@@ -13,7 +13,6 @@ import http.server
 import os
 import re
 import shutil
-import textwrap
 import threading
 from pathlib import Path
 

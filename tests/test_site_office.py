@@ -9,8 +9,8 @@ import re
 
 import docx as python_docx
 from click.testing import CliRunner
-
 from gitrepo import commit_all
+
 from hotline.cli import main
 
 RETURNED = """

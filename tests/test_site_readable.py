@@ -6,8 +6,8 @@ Screenshots are kept in test-artifacts/."""
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import threading
 from pathlib import Path
 

@@ -7,8 +7,8 @@ import json
 import zipfile
 
 from click.testing import CliRunner
-
 from gitrepo import commit_all
+
 from hotline.cli import main
 
 ORDER = """

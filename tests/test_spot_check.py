@@ -7,8 +7,8 @@ import json
 import re
 
 from click.testing import CliRunner
-
 from gitrepo import commit_all
+
 from hotline.cli import main
 
 

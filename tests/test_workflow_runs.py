@@ -9,7 +9,6 @@ the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` 
 from __future__ import annotations
 
 import pytest
-
 from fake_githost import TOKEN, FakeHost
 from workflow_harness import REPO, Records, Runner, git
 

@@ -29,7 +29,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
-from fake_githost import TOKEN, WORKFLOW_TOKEN, FakeHost
+from fake_githost import WORKFLOW_TOKEN, FakeHost
 
 REPO = Path(__file__).resolve().parents[1]
 ACT = Path(sys.executable).with_name("act")

@@ -104,7 +104,7 @@ class Finding:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Finding":
+    def from_dict(cls, d: dict) -> Finding:
         return cls(d["path"], d["line"], d["code"], d["message"], d["severity"])
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from hotline.checks.office_rules import ORDER_CHECKS
 from hotline.checks.orders import (
     OrderRefs,
     duplicate_ids,
@@ -27,7 +28,6 @@ from hotline.checks.orders import (
     refs_of,
     unknown_units,
 )
-from hotline.checks.office_rules import ORDER_CHECKS
 from hotline.checks.suite import REPOSITORY_CHECKS, RepositoryCheck
 from hotline.findings import Finding, sort_key
 from hotline.lifecycle.derive import derive
@@ -35,8 +35,8 @@ from hotline.lifecycle.state import OrderState
 from hotline.records import paths
 from hotline.records.context import Context, load_context
 from hotline.records.models import Order, Unit
-from hotline.records.rules import Rules
 from hotline.records.partial import Partial, partial_order
+from hotline.records.rules import Rules
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, read
 from hotline.util import cache as cache_store

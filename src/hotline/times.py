@@ -7,7 +7,7 @@ are naive ``datetime`` objects in Beijing time throughout the system.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 BEIJING = timezone(timedelta(hours=8))
 _TIME = re.compile(
@@ -30,7 +30,7 @@ def parse_time(value: object) -> datetime:
     except ValueError:
         raise ValueError(f"时间“{value}”不存在（日期或时刻超出范围）") from None
     if tz and tz not in ("+08:00", "+0800"):
-        offset = timezone.utc if tz == "Z" else _offset(tz)
+        offset = UTC if tz == "Z" else _offset(tz)
         dt = dt.replace(tzinfo=offset).astimezone(BEIJING).replace(tzinfo=None)
     return dt
 

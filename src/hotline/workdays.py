@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 import chinese_calendar
@@ -118,7 +118,7 @@ def end_of(d: date) -> datetime:
     return datetime.combine(d + timedelta(days=1), time(0, 0))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))

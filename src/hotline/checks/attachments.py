@@ -14,9 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.findings import Finding
-from hotline.records.models import Order
 from hotline.records.attachments import FOLDER, listing
+from hotline.records.models import Order
 from hotline.records.rules import AttachmentRules
+
 MAGIC = {".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
          ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
 

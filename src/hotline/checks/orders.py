@@ -17,8 +17,8 @@ from hotline.lifecycle.state import OrderState
 from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.models import Order
-from hotline.workdays import WorkCalendar
 from hotline.records.unit_names import unit_hint
+from hotline.workdays import WorkCalendar
 
 
 class OrderRefs(NamedTuple):

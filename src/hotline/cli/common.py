@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from hotline.records import paths
-from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.records.privacy import mask_text
+from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.times import now_beijing, parse_date, parse_time
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from hotline.git import identity
 from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
 from hotline.entry.city_import import ImportFailed, import_file, load_mapping
 from hotline.git import commands as gitcmd
+from hotline.git import identity
 from hotline.load import load_context
 
 

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from hotline.git import identity
 from hotline.cli.common import AsOf, as_of_option, echo, fail, order_hint, resolve_as_of, root_option
 from hotline.entry.order_edit import Refused, add_event, edit_lock, new_order
 from hotline.git import commands as gitcmd
+from hotline.git import identity
 from hotline.load import load_context
 from hotline.records.models import Category
 from hotline.records.paths import find_order, is_order_id

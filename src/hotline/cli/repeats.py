@@ -7,12 +7,21 @@ from datetime import datetime, time
 
 import click
 
-from hotline.cli.common import AsOf, as_of_option, echo_json, fail, order_hint, require_rules, resolve_as_of, root_option
-from hotline.records.paths import find_order
+from hotline.cli.common import (
+    AsOf,
+    as_of_option,
+    echo_json,
+    fail,
+    order_hint,
+    require_rules,
+    resolve_as_of,
+    root_option,
+)
 from hotline.entry.order_edit import Refused, add_event
 from hotline.git import commands as gitcmd
 from hotline.load import load, load_context
 from hotline.office.repeats import suggest
+from hotline.records.paths import find_order
 from hotline.scoring.period import parse_period
 from hotline.workdays import end_of
 

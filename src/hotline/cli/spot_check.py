@@ -8,8 +8,8 @@ import click
 
 from hotline.cli.common import as_of_option, echo_json, fail, require_rules, resolve_as_of, root_option, unit_id
 from hotline.load import load
-from hotline.records.spot_checklist import checklist_path, read_checklist, render_checklist
 from hotline.office.spot_check import checklist_events, draw
+from hotline.records.spot_checklist import checklist_path, read_checklist, render_checklist
 from hotline.records.writer import flow_mapping
 from hotline.scoring.period import parse_period
 from hotline.util.atomic import write_text

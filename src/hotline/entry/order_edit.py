@@ -29,17 +29,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from hotline.checks.orders import order_location, personal_data
+from hotline.checks.reply_confirmation import unconfirmed_reply
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
 from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES, Order
+from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.writer import EVENT_KEY_ORDER, render_order
 from hotline.records.yaml_items import items
 from hotline.records.yaml_reader import Document, parse_text
-from hotline.records.unit_names import resolve_unit, unknown_unit_message
-from hotline.checks.reply_confirmation import unconfirmed_reply
 from hotline.times import format_time, parse_time
 from hotline.util import cache
 from hotline.util.atomic import write_text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hotline.git.commands import GitError, run
 
-__all__ = ["GitError", "Change", "changed_paths", "read_at", "files_at", "merge_base", "resolve", "toplevel"]
+__all__ = ["Change", "GitError", "changed_paths", "files_at", "merge_base", "read_at", "resolve", "toplevel"]
 
 
 def git(root: Path | str, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:

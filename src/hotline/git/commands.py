@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+
 from hotline.records.privacy import mask_text
 from hotline.records.yaml_reader import MAX_BYTES
 

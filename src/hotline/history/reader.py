@@ -35,7 +35,7 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
     if head is None:
         return History(root, None, bool(boundary), Store(boundary))
     store = _load(root) if use_cache else None
-    if store is not None and (store.boundary != boundary or store.head != head and not gitcmd.is_ancestor(root, store.head, head)):
+    if store is not None and (store.boundary != boundary or (store.head != head and not gitcmd.is_ancestor(root, store.head, head))):
         store = None
     cold = store is None
     if store is None:
@@ -143,14 +143,14 @@ def _load(root: Path) -> Store | None:
         and all(-1 <= c < n for c in s.item_commit) and all(0 <= i < items for i in s.fi_item)
         and all(0 <= i < items for i in s.fk_item) and max(s.item_type, default=0) < len(s.names)
         and max(s.item_unit, default=0) < len(s.names)
-        and all(0 <= r.commit < n and 0 <= r.index for r in s.removals)
+        and all(0 <= r.commit < n and r.index >= 0 for r in s.removals)
         and _spans_ok(s.f_items, len(s.fi_item)) and _spans_ok(s.f_known, len(s.fk_key))
     )
     return s if consistent else _invalid(root)
 
 
 def _spans_ok(spans: array, total: int) -> bool:
-    return all(0 <= spans[i] and spans[i] + max(spans[i + 1], 0) <= total for i in range(0, len(spans), 2))
+    return all(spans[i] >= 0 and spans[i] + max(spans[i + 1], 0) <= total for i in range(0, len(spans), 2))
 
 
 def _invalid(root: Path) -> None:

@@ -323,7 +323,7 @@ class Walk:
         ca, cb = self.s.item_commit[a], self.s.item_commit[b]
         if ca == _PENDING or cb == _PENDING:
             return cb == _PENDING
-        return ca == UNKNOWN or cb != UNKNOWN and ca >= cb
+        return ca == UNKNOWN or (cb != UNKNOWN and ca >= cb)
 
     def _join(self, a: int, b: int) -> int:
         a, b = self._find(a), self._find(b)
@@ -355,7 +355,7 @@ class Walk:
         item = self._find(item)
         if item >= self.item_base:  # seen in a newer commit of this walk: the older introduction wins
             current = self.s.item_commit[item]
-            if current == _PENDING or current != UNKNOWN and (commit == UNKNOWN or commit > current):
+            if current == _PENDING or (current != UNKNOWN and (commit == UNKNOWN or commit > current)):
                 self.s.item_commit[item] = commit
         return item
 

@@ -65,7 +65,7 @@ class Issue:
     label_ids: dict[str, int] = field(default_factory=dict)  # as the issue itself carries them (organisation labels too)
 
     @classmethod
-    def from_json(cls, d: dict) -> "Issue":
+    def from_json(cls, d: dict) -> Issue:
         return cls(
             number=int(d["number"]),
             title=d.get("title") or "",
@@ -144,7 +144,7 @@ class Host:
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> "Host":
+    def __enter__(self) -> Host:
         return self
 
     def __exit__(self, *exc) -> None:

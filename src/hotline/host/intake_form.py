@@ -105,7 +105,7 @@ def parse_body(body: str) -> dict[str, str]:
         key = LABELS.get(label)
         if key is None:
             continue
-        if key in fields and fields[key]:
+        if fields.get(key):
             raise FormError(f"表单中“{FIELD_NAMES.get(key, key)}”出现了两次")
         fields[key] = _value(label, raw)
     return fields

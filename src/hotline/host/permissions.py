@@ -41,7 +41,7 @@ class Rights:
     unit_events: set[str]
 
     @classmethod
-    def of(cls, account: str, units: dict[str, Unit], rules: Rules | None) -> "Rights":
+    def of(cls, account: str, units: dict[str, Unit], rules: Rules | None) -> Rights:
         mine = units_of(account, units)
         office = any(is_office(units[u]) for u in mine)
         allowed = set((rules.permissions if rules else PermissionRules()).unit_events)

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hotline.findings import Finding
-from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.settlement import unsettled
+from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import settle
 from hotline.records.models import REPLY_TYPES, Order
 from hotline.records.rules import AssessmentRules, Rules
@@ -174,7 +174,7 @@ def _return_request(r: Replay, s: DispatchState, ev) -> None:
 
 
 def _return_review(r: Replay, s: DispatchState, ev) -> None:
-    if s.return_requested_at is None or s.return_reviewed_at is not None and s.return_reviewed_at >= s.return_requested_at:
+    if s.return_requested_at is None or (s.return_reviewed_at is not None and s.return_reviewed_at >= s.return_requested_at):
         r.find("event-order", ev.line, f"退回审核之前没有 {ev.unit} 待审核的退回申请")
         return
     s.return_reviewed_at, s.return_approved = ev.at, ev.approved
@@ -235,7 +235,7 @@ HANDLERS: dict[str, DispatchHandler] = {
     "接收": _accept,
     "联系": _contact,
     "转办": _hand_over,
-    **{t: _reply for t in REPLY_TYPES},
+    **dict.fromkeys(REPLY_TYPES, _reply),
     "重办": _redo,
     "退回申请": _return_request,
     "退回审核": _return_review,

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 
 from hotline.lifecycle.derive import derive
-from hotline.records.spot_checklist import QUESTIONS, checklist_path
 from hotline.records.models import Order, SpotCheckList, Unit
 from hotline.records.rules import Rules
+from hotline.records.spot_checklist import QUESTIONS, checklist_path
 from hotline.scoring.period import Period
 from hotline.workdays import WorkCalendar, end_of
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotline import __version__
-from hotline.records import attachments
 from hotline.findings import Finding
-from hotline.records import paths
+from hotline.records import attachments, paths
 from hotline.records.models import HolidayYear, ScoringEvent, Unit
 from hotline.records.rules import Rules
 from hotline.records.validate import errors_to_findings, to_model
@@ -47,7 +46,7 @@ def load_context(root: Path | str) -> Context:
         doc = read(str(p), _rel(root, p))
         digest.update(doc.path.encode() + b"\0" + doc.text.encode())
         findings.extend(doc.findings)
-        if doc.data is None or doc.findings and not doc.ok:
+        if doc.data is None or (doc.findings and not doc.ok):
             return None, doc
         obj, errs = to_model(doc, model)
         findings.extend(errs)

@@ -7,10 +7,9 @@ by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, ClassVar, Literal, Union
-
 import re
+from datetime import date, datetime
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -209,7 +208,7 @@ class Supervision(_UnitEvent):
     level: Literal["省", "市"] | None = Field(None, description="专项督办的级别：省 或 市")
 
     @model_validator(mode="after")
-    def _level_with_special(self) -> "Supervision":
+    def _level_with_special(self) -> Supervision:
         if self.kind == "专项" and self.level is None:
             raise ValueError("专项督办须写明级别 level：省 或 市")
         if self.kind != "专项" and self.level is not None:
@@ -226,27 +225,27 @@ class Merge(_Event):
 
 
 Event = Annotated[
-    Union[
-        Dispatch,
-        Accept,
-        Contact,
-        Handover,
-        Reply,
-        DutyStatement,
-        Callback,
-        Redo,
-        ReturnRequest,
-        ReturnReview,
-        ExtensionRequest,
-        ExtensionReview,
-        Supervision,
-        Merge,
-    ],
+    (
+        Dispatch
+        | Accept
+        | Contact
+        | Handover
+        | Reply
+        | DutyStatement
+        | Callback
+        | Redo
+        | ReturnRequest
+        | ReturnReview
+        | ExtensionRequest
+        | ExtensionReview
+        | Supervision
+        | Merge
+    ),
     Field(discriminator="type"),
 ]
+# type value → model class, read from the union above (Annotated[Union[...], Field] → its members).
 EVENT_TYPES: dict[str, type[_Event]] = {
-    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in Event.__origin__.__args__  # type: ignore[attr-defined]
+    get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(get_args(Event)[0])
 }
 REPLY_TYPES = ("答复", "履责说明")
 MERGE = "并单"
@@ -353,7 +352,7 @@ class ScoringEvent(Record):
     )
 
     @model_validator(mode="after")
-    def _period_for_rectification(self) -> "ScoringEvent":
+    def _period_for_rectification(self) -> ScoringEvent:
         if self.item in RECTIFICATION_ITEMS and self.period is None:
             raise ValueError(f"{self.item}须写明所针对的考核期 period，如 period: 2026")
         return self

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
@@ -226,7 +226,7 @@ class DeductionItem(_Item):
         return self.cap if self.cap is not None else self.max
 
 
-AssessmentItem = Annotated[Union[SetupItem, ChangeReportItem, RateItem, DeductionItem], Field(discriminator="kind")]
+AssessmentItem = Annotated[SetupItem | ChangeReportItem | RateItem | DeductionItem, Field(discriminator="kind")]
 ITEM_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in AssessmentItem.__origin__.__args__)  # type: ignore[attr-defined]
 
 
@@ -339,7 +339,7 @@ class AssessmentRules(Record):
             raise ValueError(f"整改等次 {'、'.join(bad)} 不在 grades 中")
         return v
 
-    def item(self, no: int) -> "SetupItem | ChangeReportItem | RateItem | DeductionItem":
+    def item(self, no: int) -> SetupItem | ChangeReportItem | RateItem | DeductionItem:
         return self.items[no - 1]
 
     def bonus_points(self, name: str) -> Decimal | None:

@@ -13,8 +13,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hotline.findings import Finding
-from hotline.records.privacy import mask_text
 from hotline.records.models import EVENT_TYPES, Record
+from hotline.records.privacy import mask_text
 from hotline.records.rules import ITEM_KINDS
 from hotline.records.yaml_reader import Document
 

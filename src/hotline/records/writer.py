@@ -105,9 +105,9 @@ def render_order(order: Mapping[str, object], comments: Iterable[str] = (), sche
         if key not in order:
             continue
         value = order[key]
-        if key == "emergency" and not value or key == "sample" and not value:
+        if (key == "emergency" and not value) or (key == "sample" and not value):
             continue
-        if value is None or value == [] and key != "events" or value == {}:
+        if value is None or (value == [] and key != "events") or value == {}:
             continue
         if key == "citizen":
             out.append(f"citizen: {flow_mapping(value, ('name', 'phone'))}")  # type: ignore[arg-type]

@@ -23,7 +23,6 @@ from hotline.records.rules import (
     SetupItem,
 )
 from hotline.scoring.deductions import bonus, deduction_item, special_supervisions, vetoes
-from hotline.workdays import end_of
 from hotline.scoring.inputs import Collected, ScoringInputs, collect
 from hotline.scoring.numbers import ZERO, rounded
 from hotline.scoring.period import Period, parse_period
@@ -31,6 +30,7 @@ from hotline.scoring.rates import counted_dispatches, rate_item
 from hotline.scoring.rectification import applies, rectification_cases
 from hotline.scoring.results import Assessment, UnitScore
 from hotline.scoring.setup import change_report_item, setup_item, unit_at_end
+from hotline.workdays import end_of
 
 
 def grade_of(total: Decimal, veto: bool, a: AssessmentRules) -> str:

@@ -56,7 +56,7 @@ class ScoringInputs:
 
     @classmethod
     def from_repository(cls, repo, change_commits: Mapping[ChangeKey, datetime | None] | None = None,
-                        orders: list | None = None) -> "ScoringInputs":
+                        orders: list | None = None) -> ScoringInputs:
         """From a loaded ``hotline.loader.Repository``; ``orders`` replaces its orders (e.g. at recorded times)."""
         return cls(repo.rules, repo.calendar, repo.units, repo.orders if orders is None else orders,
                    repo.context.scoring_events, change_commits)

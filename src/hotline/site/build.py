@@ -20,9 +20,9 @@ from pathlib import Path
 
 from hotline.checks.attachments import publishable
 from hotline.findings import Finding
-from hotline.records.attachments import FOLDER as ATTACHMENTS
 from hotline.history.unit_versions import read_versions
 from hotline.load import load
+from hotline.records.attachments import FOLDER as ATTACHMENTS
 from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
 from hotline.records.knowledge import load_entries
 from hotline.reports import archive as archives_mod

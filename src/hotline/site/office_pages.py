@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.office.repeats import suggest
 from hotline.checks.office_timeliness import KINDS, awaiting_redispatch, by_month, figures, tasks
-from hotline.reports.monthly import month_label
-from hotline.reports.publication import Publication as SiteModel
+from hotline.office.repeats import suggest
 from hotline.reports.analysis import compose as compose_analysis
 from hotline.reports.documents import report_docx
+from hotline.reports.monthly import month_label
+from hotline.reports.publication import Publication as SiteModel
 from hotline.site.pages import _blocks as blocks
 from hotline.site.pages import order_link
 from hotline.site.render import Page, a, table

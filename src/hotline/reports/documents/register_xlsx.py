@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hotline.reports.register import COLUMNS, Register
 from hotline.records.privacy import mask_text
+from hotline.reports.register import COLUMNS, Register
 from hotline.util.atomic import write_bytes
 
 WIDTHS = (6, 18, 17, 9, 9, 16, 40, 14, 12, 17, 17, 10, 10, 8, 28)

@@ -27,9 +27,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from hotline.reports.documents import table_layout
-from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.records.privacy import mask_text
+from hotline.reports.documents import table_layout
+from hotline.reports.monthly_report import Report, Subheading, Table
 from hotline.util.atomic import write_bytes
 
 BODY_FONT = "仿宋_GB2312"
