@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from hotline.workdays import WorkCalendar
+from hotline.workdays import WorkCalendar  # noqa: E402 (after the sys.path line above)
 
 UNITS = sorted(p.stem for p in (REPO / "units").glob("*.yaml") if p.stem != "rexian")
 CATEGORIES = [("咨询", 3), ("建议", 3), ("求助", 7), ("投诉", 10), ("举报", 10)]

@@ -23,9 +23,9 @@ sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
 from fake_githost import TOKEN, FakeHost  # noqa: E402
 
-from hotline.host.client import open_host
-from hotline.host.reminder_sync import sync
-from hotline.load import load
+from hotline.host.client import open_host  # noqa: E402
+from hotline.host.reminder_sync import sync  # noqa: E402
+from hotline.load import load  # noqa: E402
 
 UNITS = ["jincun", "zhujian", "jiaoyu", "gongan", "minzheng"]
 

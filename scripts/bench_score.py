@@ -108,7 +108,7 @@ def main() -> None:
             cpu.append(time.process_time() - c0)
         print(f"{label:26s} wall best {min(wall):.2f} s / worst {max(wall):.2f} s, "
               f"CPU best {min(cpu):.2f} s over {args.repeat} runs")
-    print(f"load average: {' '.join(open('/proc/loadavg').read().split()[:3])} (2 cores shared)")
+    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])} (2 cores shared)")
     a = result.assessments["consistent"]  # type: ignore[attr-defined]
     print(f"units {len(a.units)}, dispatches counted {sum(u.dispatched for u in a.units):,}, "
           f"top {a.units[0].name} {a.units[0].total}, bottom {a.units[-1].name} {a.units[-1].total}")

@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE / "src"))
 
-from hotline.workdays import WorkCalendar, end_of
+from hotline.workdays import WorkCalendar, end_of  # noqa: E402 (after the sys.path line above)
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 PLACES = ["幸福小区", "阳光花园", "南关村", "北街社区", "西山村", "东方苑", "金山路", "府城村", "建设路", "红星小区", "枫林苑", "文昌街"]

@@ -108,6 +108,11 @@ class Finding:
         return cls(d["path"], d["line"], d["code"], d["message"], d["severity"])
 
 
+def severity_of(f: Finding) -> Severity:
+    """``f.severity`` as never None (``__post_init__`` fills it in; None is only the constructor's default)."""
+    return f.severity or CODES[f.code].severity
+
+
 def sort_key(f: Finding) -> tuple:
     return (f.path, f.line, f.code, f.message)
 
@@ -115,5 +120,5 @@ def sort_key(f: Finding) -> tuple:
 def count(findings: list[Finding]) -> dict[str, int]:
     out = {"error": 0, "warning": 0}
     for f in findings:
-        out[f.severity] += 1
+        out[severity_of(f)] += 1
     return out

@@ -81,7 +81,7 @@ def publishable(root: Path, order: Order, rules: AttachmentRules) -> list[tuple[
     for name, _ in referenced(order):
         rel = f"{FOLDER}/{order.id}/{name}"
         p = Path(root) / rel
-        if not name.startswith(".") and p.is_file() and not p.is_symlink() and file_problem(p, rel, rules) is None:
-            if (name, p) not in out:
-                out.append((name, p))
+        ok = not name.startswith(".") and p.is_file() and not p.is_symlink() and file_problem(p, rel, rules) is None
+        if ok and (name, p) not in out:
+            out.append((name, p))
     return out

@@ -5,14 +5,14 @@ nor merged twice (``merge-invalid``). Whether ``into`` names an existing order i
 from __future__ import annotations
 
 from hotline.findings import Finding
-from hotline.records.models import MERGE, Order
+from hotline.records.models import Merge, Order
 
 
 def merge_findings(order: Order, state=None, ctx=None) -> list[Finding]:
     out = []
     merged = None
     for ev in order.events:
-        if ev.type != MERGE:
+        if not isinstance(ev, Merge):  # 并单
             continue
         if ev.into == order.id:
             out.append(Finding(order.path, ev.line, "merge-invalid", "工单不能并入它自己：into 应为较早的那件工单"))

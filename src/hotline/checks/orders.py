@@ -16,7 +16,7 @@ from hotline.findings import Finding
 from hotline.lifecycle.state import OrderState
 from hotline.records import paths
 from hotline.records import privacy as pii
-from hotline.records.models import Order
+from hotline.records.models import Order, unit_of
 from hotline.records.unit_names import unit_hint
 from hotline.workdays import WorkCalendar
 
@@ -75,7 +75,7 @@ def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding
 
 
 def refs_of(order: Order) -> OrderRefs:
-    units = tuple((e.unit, e.line) for e in order.events if getattr(e, "unit", None))
+    units = tuple((u, e.line) for e in order.events if (u := unit_of(e)))
     latest = max(((f"{e.at:%Y-%m-%d %H:%M}", e.line) for e in order.events), default=None)
     return OrderRefs(order.path, order.id, order.line, units, latest)
 

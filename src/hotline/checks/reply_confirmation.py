@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hotline.findings import Finding
-from hotline.records.models import REPLY_TYPES, Order
+from hotline.records.models import REPLY_TYPES, Event, Order, unit_of
 
 
-def _problems(events: Sequence) -> list[tuple[int, str, str]]:
+def _problems(events: Sequence[Event]) -> list[tuple[int, str, str]]:
     """(index, code, message) of every reply not preceded by its unit's 接收 or 联系."""
-    accepted: set[str] = set()
-    contacted: set[str] = set()
+    accepted: set[str | None] = set()
+    contacted: set[str | None] = set()
     out = []
     for i, ev in enumerate(events):
-        unit = getattr(ev, "unit", None)
+        unit = unit_of(ev)
         if ev.type == "派单":
             continue
         if ev.type == "接收":
@@ -36,7 +36,7 @@ def _problems(events: Sequence) -> list[tuple[int, str, str]]:
     return out
 
 
-def unconfirmed_reply(events: Sequence) -> list[str]:
+def unconfirmed_reply(events: Sequence[Event]) -> list[str]:
     """Messages for the last event when it is such a reply (``hotline order add`` says so after writing)."""
     last = len(events) - 1
     return [msg for i, _, msg in _problems(events) if i == last]

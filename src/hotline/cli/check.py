@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from hotline.cli.common import as_of_option, echo, echo_json, fail, resolve_as_of, root_option
-from hotline.findings import Finding, count, sort_key
+from hotline.findings import Finding, count, severity_of, sort_key
 from hotline.git.changes import GitError
 from hotline.history.audit import history_check
 from hotline.host.permissions import permission_findings
@@ -51,7 +51,7 @@ def _summary(findings: list[Finding], counts: dict) -> str:
              "| 文件 | 行 | 严重程度 | 代码 | 说明 |", "|---|---|---|---|---|"]
     names = {"error": "错误", "warning": "警告"}
     for f in findings:
-        lines.append(f"| {_md(f.path)} | {f.line or ''} | {names.get(f.severity, f.severity)} | {_md(f.code)} | {_md(f.message)} |")
+        lines.append(f"| {_md(f.path)} | {f.line or ''} | {names.get(severity_of(f), severity_of(f))} | {_md(f.code)} | {_md(f.message)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -6,11 +6,14 @@ import json
 import sys
 from datetime import datetime, time
 from pathlib import Path
+from typing import NoReturn, overload
 
 import click
 
 from hotline.records import paths
+from hotline.records.context import Context
 from hotline.records.privacy import mask_text
+from hotline.records.rules import Rules
 from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.times import now_beijing, parse_date, parse_time
 
@@ -62,16 +65,22 @@ def echo_json(data) -> None:
     echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     echo(message, err=True)
     sys.exit(code)
 
 
-def require_rules(ctx) -> None:
+def require_rules(ctx: Context) -> Rules:
+    """The repository's rules; exits with a message when scoring/rules.yaml could not be read."""
     if ctx.rules is None:
         fail("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因", 1)
+    return ctx.rules
 
 
+@overload
+def unit_id(units, value: str, option: str = ...) -> str: ...
+@overload
+def unit_id(units, value: str | None, option: str = ...) -> str | None: ...
 def unit_id(units, value: str | None, option: str = "--unit") -> str | None:
     """The unit id that ``value`` (an id, a full or short Chinese name) names; usage error otherwise."""
     if value is None:

@@ -28,7 +28,7 @@ def command(root, file, mapping, do_commit, as_of):
         report = import_file(ctx, file, load_mapping(mapping), resolve_as_of(as_of))
     except ImportFailed as e:
         fail(str(e), 1)
-    for rno, oid, path in report.created:
+    for rno, _oid, path in report.created:
         click.echo(f"第 {rno} 行：新建 {path}")
     click.echo(f"新建 {len(report.created)} 件；已存在而跳过 {len(report.existing)} 件；无法导入 {len(report.failed)} 行")
     if report.existing:

@@ -34,7 +34,7 @@ def check_command(root, as_of, body_file, author, fmt):
         echo_json({"ok": not outcome.errors, "errors": outcome.errors,
                    "event": outcome.request.event if outcome.request else None,
                    "order": outcome.request.order_id if outcome.request else None})
-    elif outcome.errors:
+    elif outcome.errors or outcome.request is None:  # a request exactly when there are no errors
         for e in outcome.errors:
             click.echo(f"- {e}")
     else:

@@ -29,8 +29,8 @@ def command(root, order_id, fmt):
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
     try:
         hist = history.read(root)
-    except GitError as e:
-        fail(f"无法读取 Git 历史：{e}", 1)
+    except GitError as err:
+        fail(f"无法读取 Git 历史：{err}", 1)
     if hist is None:
         fail(f"{root} 不在 Git 仓库中：没有提交记录可以对照", 1)
     ctx = load_context(root)

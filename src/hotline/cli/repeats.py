@@ -74,6 +74,7 @@ def _merge(root, merge_id, into_id, by, at, do_commit, as_of) -> None:
     for oid, p in ((merge_id, path), (into_id, target)):
         if p is None:
             fail(f"找不到工单 {oid}：orders/ 下没有 {oid}.yaml" + order_hint(root, oid), 1)
+    assert path is not None  # the loop above exits when either order is missing
     now = resolve_as_of(as_of)
     try:
         add_event(load_context(root), root / path, "并单", {"into": into_id, "by": by}, at or now, now)

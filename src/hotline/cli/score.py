@@ -9,6 +9,7 @@ import io
 import sys
 from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 from pathlib import Path
 
 import click
@@ -37,7 +38,7 @@ from hotline.scoring import (
     score_units,
     shown,
 )
-from hotline.scoring.results import ItemScore
+from hotline.scoring.results import Evidence, ItemScore
 
 
 def history_inputs(root: Path, repo: Repository) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:
@@ -103,6 +104,10 @@ def _grade(u: UnitScore) -> str:
     return f"{grade}（暂定）" if u.unsettled else grade
 
 
+def _day(e: Evidence | None) -> str:
+    return e.date.isoformat() if e is not None and e.date is not None else ""
+
+
 def _table(result: Assessment, rules: AssessmentRules) -> str:
     profile_name = rules.profiles[result.profile].name
     groups = _groups(result)
@@ -134,8 +139,8 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
         r = rules.rectification
         lines += ["", f"整改情况（{'、'.join(r.grades)}等次须在接到通报后 {r.days} 个工作日内报送书面整改报告）："]
         if result.rectification:
-            rect = [[c.name, c.grade, c.status, c.notice.date.isoformat() if c.notice else "", c.due.isoformat() if c.due else "",
-                     c.report.date.isoformat() if c.report else ""] for c in result.rectification]
+            rect = [[c.name, c.grade, c.status, _day(c.notice), c.due.isoformat() if c.due else "",
+                     _day(c.report)] for c in result.rectification]
             lines.append(tabulate(rect, headers=["单位", "等次", "状态", "通报日期", "报送期限", "报送日期"], tablefmt="simple"))
         else:
             lines.append("无")
@@ -172,7 +177,8 @@ def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str, numerat
         out.append(f"    数据：发现 {i['occurrences']} 次（考核事件 {i['from_events']}，工单 {i['from_orders']}），"
                    f"每次扣 {i['per']} 分，最多扣 {i['cap']} 分，实扣 {i['deducted']} 分")
     if it.kind == "change_report":
-        for ch in it.inputs["changes"]:  # type: ignore[union-attr]
+        # scoring.setup.change_report_item puts the rows of the period's changes under "changes"
+        for ch in cast(list[dict], it.inputs["changes"]):
             committed = ch["committed_at"] or ("无 Git 历史" if not it.inputs["verified"] else "尚未提交")
             out.append(f"    数据：{ch['effective']} 生效（{ch['note']}），应于 {ch['deadline']} 前上报，提交时间 {committed}")
     for e in it.evidence:
@@ -238,7 +244,7 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
     for wanted in (unit_filter, explain_unit):
         if wanted is None:
             continue
-        unit = repo.units.get(wanted)
+        unit = repo.units[wanted]  # unit_id only returns ids of repo.units
         if unit.type not in a.unit_types:
             fail(f"单位 {wanted}（{unit.name}）不在考核范围（assessment.unit_types：{'、'.join(a.unit_types)}）", 2)
     commits, orders = history_inputs(root, repo)

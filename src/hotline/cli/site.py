@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 from pathlib import Path
@@ -46,7 +47,5 @@ def serve(directory, port, bind):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
     with http.server.ThreadingHTTPServer((bind, port), handler) as httpd:
         click.echo(f"正在提供 {directory}：http://{bind}:{port}/（按 Ctrl+C 停止）")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass

@@ -63,8 +63,7 @@ def draw_command(root, period, per_unit, seed, units, fmt, force, as_of):
 @click.option("--period", required=True, callback=_period, help="考核期，如 2026-11")
 def record_command(root, period):
     """把填写好的抽查清单转为考核事件（scoring/events/<年>/spotcheck-<考核期>.yaml）。"""
-    repo_rules = load(root).context
-    require_rules(repo_rules)
+    rules = require_rules(load(root).context)
     rel = checklist_path(period.label).as_posix()
     if not (Path(root) / rel).exists():
         fail(f"找不到抽查清单 {rel}：请先运行 hotline spot-check draw --period {period.label}", 1)
@@ -73,7 +72,7 @@ def record_command(root, period):
     if lst is None or errors:
         fail("抽查清单有错误，未生成考核事件：\n" + "\n".join(f"{f.path}:{f.line}: {f.message}" for f in errors), 1)
     try:
-        events, unchecked = checklist_events(lst, repo_rules.rules)
+        events, unchecked = checklist_events(lst, rules)
     except ValueError as e:
         fail(str(e), 1)
     out = Path("scoring") / "events" / f"{lst.checked_on:%Y}" / f"spotcheck-{period.label}.yaml"

@@ -7,6 +7,8 @@ points those names at the table below, so "Invalid value for '--category'" becom
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from click import core, decorators, exceptions, formatting, parser, termui, types, utils
 
 MESSAGES = {
@@ -70,7 +72,7 @@ MESSAGES = {
 METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
 TYPE_NAMES = {"text": "文字", "integer": "整数", "float": "数字", "boolean": "是否", "integer range": "整数范围",
               "choice": "选项值"}
-_MODULES = (core, decorators, exceptions, formatting, parser, termui, types, utils)
+_MODULES: tuple[ModuleType, ...] = (core, decorators, exceptions, formatting, parser, termui, types, utils)
 
 
 def gettext(message: str) -> str:
@@ -87,14 +89,14 @@ def install() -> None:
 
     for module in _MODULES:
         if hasattr(module, "_"):
-            module._ = gettext
+            vars(module)["_"] = gettext
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            vars(module)["ngettext"] = ngettext
     for cls in (click.types.StringParamType, click.types.IntParamType, click.types.FloatParamType,
                 click.types.BoolParamType, click.types.IntRange):
         cls.name = TYPE_NAMES.get(cls.name, cls.name)
-    for cls in (click.Command, click.Group):
-        _translate_usage(cls)
+    for command_cls in (click.Command, click.Group):
+        _translate_usage(command_cls)
 
 
 def _translate_usage(cls) -> None:

@@ -72,8 +72,8 @@ class Summary:
     late_records: list[str] = field(default_factory=list)
     rewritten: str | None = None
     late_unit_change: str | None = None
-    period: tuple[date, date] | None = None
-    snapshot: datetime | None = None
+    period: tuple[date, date] = field(kw_only=True)
+    snapshot: datetime = field(kw_only=True)
 
 
 def _source(rel: str) -> Path:
@@ -94,7 +94,8 @@ class Staff:
         self.surnames, self.given = m["surnames"], m["given"]
 
     def person(self, name: str | None = None, account: str | None = None) -> Person:
-        while name is None or name in self.names:
+        """A staff member: ``name`` with ``account``, or (neither given, or the name taken) a random new one."""
+        while name is None or account is None or name in self.names:
             (s, sp), (g, gp) = self.rng.choice(self.surnames), self.rng.choice(self.given)
             name, account = s + g, sp + gp
         self.names.add(name)
@@ -201,11 +202,11 @@ def _order_commits(plan: OrderPlan, sim: Simulation, units: dict, rng: random.Ra
             groups[-1].append(i)
         else:
             groups.append([i])
-    times = []
+    times: list[datetime] = []
     for g in groups:
         t = evs[g[-1]].at + timedelta(minutes=rng.randint(1, 25), seconds=rng.randint(0, 59))
         times.append(max(t, times[-1] + timedelta(seconds=rng.randint(30, 300))) if times else t)
-    out = []
+    out: list[tuple[datetime, Person, str, int, dict | None]] = []
     for g, t in zip(groups, times):
         if t > cfg.snapshot:
             break
@@ -242,7 +243,7 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
 
     commits: list[Commit] = []
     start = datetime.combine(clock.shift(config.start, -2), time(10, 0))
-    files = {
+    files: dict[str, str | _Version] = {
         ".gitignore": "/site/\n/build/\n/.cache/\n",
         "README.md": _readme(config),
         "scoring/rules.yaml": _demo_rules(_source("scoring/rules.yaml").read_text(encoding="utf-8")),

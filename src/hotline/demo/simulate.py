@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import yaml
 
+from hotline.records.models import Category
 from hotline.records.rules import Rules
 from hotline.workdays import WorkCalendar, end_of
 
@@ -197,7 +199,8 @@ class Simulation:
 
     def order(self, oid: str, received: datetime, topic: dict) -> OrderPlan:
         rng, m = self.rng, self.m
-        category = _weighted(rng, topic["categories"])
+        # the shipped demo material weighs the five categories by their record names (Category)
+        category = cast(Category, _weighted(rng, topic["categories"]))
         township = rng.choice(self.townships)
         tname = self.units[township]["name"]
         place = tname + (rng.choice(m["estates"]) if topic["place"] == "estate" and rng.random() < 0.5 else rng.choice(m["villages"]))
@@ -268,7 +271,7 @@ class Simulation:
             options = [t for t in self.townships if t not in taken]
         return self.rng.choice(options)
 
-    def dispatch(self, ctx: dict, unit: str, role: str, d_at: datetime, may_return: bool) -> tuple[str, datetime | None]:
+    def dispatch(self, ctx: dict, unit: str, role: str, d_at: datetime, may_return: bool) -> tuple[str, datetime]:
         """Plan one unit's handling; returns (outcome, reply time or review time)."""
         rng, clock, cal, evs = self.rng, self.clock, self.cal, ctx["plan"].events
         d = self.rules.deadlines

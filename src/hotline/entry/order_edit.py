@@ -176,9 +176,8 @@ def append_text(text: str, ev: dict) -> str:
     j = next((n for n in range(len(b) - 1, -1, -1) if b[n].lstrip().startswith(head) and b[n] not in seen), None)
     if j is None:
         raise ValueError("new event not found in the editor's output")
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if j1 <= j < j2:
-            break
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()  # never empty: b holds b[j]
+    tag, i1, i2, _, _ = next((op for op in ops if op[3] <= j < op[4]), ops[-1])
     if tag == "insert" or tag == "equal":
         pos = i1
     else:
@@ -198,7 +197,7 @@ def append_text(text: str, ev: dict) -> str:
 def _only_added(old: str, new: str) -> bool:
     """Whether ``new`` is ``old`` plus inserted lines (and at most ``events: []`` opened into a block)."""
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("equal", "insert"):
             continue
         if tag == "replace" and i2 - i1 == 1 and a[i1].split("#")[0].strip() in ("events: []", "events:") \

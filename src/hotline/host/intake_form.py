@@ -130,7 +130,7 @@ class IntakeRequest:
 
 @dataclass
 class Outcome:
-    request: IntakeRequest | None = None
+    request: IntakeRequest | None = None  # set exactly when there are no errors
     errors: list[str] = field(default_factory=list)
 
 

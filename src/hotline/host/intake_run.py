@@ -91,11 +91,11 @@ def process_issue(
         return IntakeResult("refused", msg)
     ctx = load_context(root)
     outcome = build_request(body, login, ctx, as_of)
-    if outcome.errors:
+    req = outcome.request
+    if outcome.errors or req is None:  # build_request gives a request exactly when there are no errors
         host.comment(number, error_comment(outcome.errors))
         return IntakeResult("refused", "；".join(outcome.errors))
 
-    req = outcome.request
     branch = f"intake/issue-{number}"
     start_branch = gitrun.current_branch(root)
     gitrun.switch_new_branch(root, branch, base)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hotline.records.models import MERGE, Order
+from hotline.records.models import Order, merge_target
 from hotline.records.rules import OfficeRules
 from hotline.reports.hot_topics import keywords_of, place_of
 
@@ -35,8 +35,7 @@ def merged_into(order: Order) -> str | None:
     """The order this one was merged into (its last 并单 event), or None."""
     target = None
     for ev in order.events:
-        if ev.type == MERGE:
-            target = ev.into
+        target = merge_target(ev) or target
     return target
 
 
@@ -53,6 +52,14 @@ def _same_place(a: str | None, b: str | None) -> bool:
         return False
     pa, pb = place_of(a) or a, place_of(b) or b
     return pa == pb or pa in pb or pb in pa
+
+
+def _root(parent: dict[str, str], x: str) -> str:
+    """Union-find: the representative of ``x``'s group (halving the path on the way)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
 
 
 def suggest(orders: Sequence[Order], rules: OfficeRules, start: datetime | None = None, end: datetime | None = None,
@@ -73,33 +80,27 @@ def suggest(orders: Sequence[Order], rules: OfficeRules, start: datetime | None 
         parent = {o.id: o.id for o in os_}
         shared: dict[str, set[str]] = defaultdict(set)
 
-        def root(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
         for i, a in enumerate(os_):
             for b in os_[i + 1:]:
                 if b.received_at - a.received_at > window:
                     break
                 common = words[a.id] & words[b.id]
                 if len(common) >= rules.repeat_min_shared_keywords and _same_place(a.address, b.address):
-                    parent[root(b.id)] = root(a.id)
+                    parent[_root(parent, b.id)] = _root(parent, a.id)
                     shared[a.id] |= common
                     shared[b.id] |= common
         members: dict[str, list[Order]] = defaultdict(list)
         for o in os_:
-            members[root(o.id)].append(o)
+            members[_root(parent, o.id)].append(o)
         for group in members.values():
             if len(group) < 2:
                 continue
-            if start is not None and not any(start <= o.received_at < end for o in group):
+            if start is not None and not any(start <= o.received_at and (end is None or o.received_at < end) for o in group):
                 continue
-            common = sorted(set.intersection(*(shared[o.id] for o in group)) or shared[group[0].id])
+            words_in_common = sorted(set.intersection(*(shared[o.id] for o in group)) or shared[group[0].id])
             span = (group[-1].received_at - group[0].received_at).days
             why = (f"同一诉求人 {name}（电话尾号 {tail}），同一地点“{place_of(group[0].address) or group[0].address}”，"
-                   f"共同关键词：{'、'.join(common[:5])}；{len(group)} 件相隔 {span} 天")
+                   f"共同关键词：{'、'.join(words_in_common[:5])}；{len(group)} 件相隔 {span} 天")
             groups.append(RepeatGroup([o.id for o in group], why))
     return sorted(groups, key=lambda g: g.ids)
 

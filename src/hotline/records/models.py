@@ -251,6 +251,18 @@ REPLY_TYPES = ("答复", "履责说明")
 MERGE = "并单"
 
 
+# Typed accessors for fields that only some members of the Event union have (the type checker then
+# knows which members carry them, instead of each caller reaching for getattr).
+def unit_of(ev: _Event) -> str | None:
+    """The unit the event concerns; None for 回访 and 并单, which concern the whole order."""
+    return ev.unit if isinstance(ev, _UnitEvent) else None
+
+
+def merge_target(ev: _Event) -> str | None:
+    """The order a 并单 event merges into; None for every other event."""
+    return ev.into if isinstance(ev, Merge) else None
+
+
 class Citizen(Record):
     """诉求人, masked only: 张**, 138****1234."""
 

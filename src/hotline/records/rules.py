@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard, get_args
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
@@ -119,7 +119,13 @@ class PermissionRules(Record):
 # --- assessment (考核, §三) ------------------------------------------------------------------------
 
 ProfileName = Literal["consistent", "literal"]
-PROFILES: tuple[str, ...] = ProfileName.__args__  # type: ignore[attr-defined]
+PROFILES: tuple[ProfileName, ...] = get_args(ProfileName)
+
+
+def is_profile(name: str) -> TypeGuard[ProfileName]:
+    return name in PROFILES
+
+
 Points = Annotated[Decimal, Field(ge=0, le=100)]
 Measure = Literal["timely_receipt", "complaints", "on_time", "overdue", "satisfied"]
 SETUP_FIELDS = tuple(HotlineSetup.model_fields)

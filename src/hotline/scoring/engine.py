@@ -21,6 +21,7 @@ from hotline.records.rules import (
     DeductionItem,
     RateItem,
     SetupItem,
+    is_profile,
 )
 from hotline.scoring.deductions import bonus, deduction_item, special_supervisions, vetoes
 from hotline.scoring.inputs import Collected, ScoringInputs, collect
@@ -54,7 +55,7 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
     """Score the units of a collection under ``profile`` (default: ``assessment.default_profile``)."""
     a = collected.inputs.assessment
     profile = profile or a.default_profile
-    if profile not in PROFILES:
+    if not is_profile(profile):
         raise ValueError(f"读法“{profile}”不存在，应为 {'、'.join(PROFILES)} 之一")
     scores = []
     start = datetime.combine(collected.period.start, time(0, 0))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from hotline.findings import Finding
+from hotline.records.rules import ProfileName
 from hotline.scoring.period import Period
 from hotline.times import format_date, format_time
 
@@ -166,7 +167,7 @@ class Assessment:
     """All assessed units of one period under one profile (读法), ranked."""
 
     period: Period
-    profile: str
+    profile: ProfileName
     as_of: datetime
     units: list[UnitScore]
     findings: list[Finding] = field(default_factory=list)
