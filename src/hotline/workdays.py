@@ -11,6 +11,7 @@ itself a working day. (``chinese_calendar.find_workday`` is one day late from a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -36,7 +37,7 @@ class Deadline:
 
 @dataclass
 class WorkCalendar:
-    overrides: dict[int, HolidayYear] = field(default_factory=dict)
+    overrides: Mapping[int, HolidayYear] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._known: dict[int, tuple[frozenset[date], frozenset[date]] | None] = {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from hotline.findings import Finding
-from hotline.records.models import Order
+from hotline.records.models import Order, unit_of
 from hotline.records.rules import Rules
 from hotline.times import format_date, format_time
 from hotline.workdays import WorkCalendar, end_of
@@ -63,10 +63,10 @@ def tasks(order: Order, rules: Rules, calendar: WorkCalendar) -> list[Task]:
     first = Task("派单", order.id, order.path, None, order.received_at,
                  _dispatch_by(order.received_at, rules, calendar), order.line)
     out.append(first)
-    pending: dict[tuple[str, str], Task] = {}
+    pending: dict[tuple[str, str | None], Task] = {}
     redispatch: list[Task] = []
     for ev in order.events:
-        unit = getattr(ev, "unit", None)
+        unit = unit_of(ev)
         if ev.type == "派单":
             if first.done_at is None:
                 first.done_at, first.done_line, first.unit = ev.at, ev.line, unit

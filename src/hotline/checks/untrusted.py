@@ -89,13 +89,13 @@ def knowledge_markup(root: Path) -> list[Finding]:
                     out.append(Finding(rel, i + 2, "markup", f"元数据含有{what}：标题、类别等只能是文字，请删除"))
         plain = CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body)  # code is shown as code
         for m in TAG.finditer(plain):
-            line = body_line + plain.count("\n", 0, m.start())
-            out.append(Finding(rel, line, "markup", "正文含有 HTML 标记：知识库正文只能用 Markdown，网页标记不会显示，请删除"))
+            lineno = body_line + plain.count("\n", 0, m.start())
+            out.append(Finding(rel, lineno, "markup", "正文含有 HTML 标记：知识库正文只能用 Markdown，网页标记不会显示，请删除"))
         for m in BODY_LINK.finditer(plain):
             scheme = (m.group(1) or m.group(2)).lower()
             if scheme not in ALLOWED_SCHEMES:
-                line = body_line + plain.count("\n", 0, m.start())
-                out.append(Finding(rel, line, "markup", f"链接使用了不允许的协议 {scheme}:：只能链接 http、https、mailto 或站内相对地址"))
+                lineno = body_line + plain.count("\n", 0, m.start())
+                out.append(Finding(rel, lineno, "markup", f"链接使用了不允许的协议 {scheme}:：只能链接 http、https、mailto 或站内相对地址"))
     return out
 
 

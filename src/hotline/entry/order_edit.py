@@ -34,7 +34,7 @@ from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
 from hotline.records import paths
 from hotline.records import privacy as pii
-from hotline.records.models import EVENT_TYPES, Order
+from hotline.records.models import EVENT_TYPES, Order, unit_of
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.writer import EVENT_KEY_ORDER, render_order
@@ -110,17 +110,17 @@ def check_event(order: Order, ev: dict, ctx: Context, now: datetime, line: int) 
     if problems:
         return problems
     model = EVENT_TYPES[ev["type"]].model_validate(ev)
-    model._path, model._line = order.path, line
-    if getattr(model, "unit", None) and model.unit not in ctx.units:
-        return [unknown_unit_message(ctx.units, model.unit)]
+    model.locate(order.path, line)
+    unit = unit_of(model)
+    if unit and unit not in ctx.units:
+        return [unknown_unit_message(ctx.units, unit)]
     if model.at > now:
         return [f"事件时间 {format_time(model.at)} 晚于当前时间 {format_time(now)}：不能记录尚未发生的事"]
     if ctx.rules is None:
         return ["无法读取 scoring/rules.yaml，不能核对办理流程"]
     before = derive(order, ctx.rules, ctx.calendar)
     after_order = order.model_copy()
-    after_order.events = list(order.events) + [model]
-    after_order._path, after_order._line = order.path, order.line
+    after_order.events = [*order.events, model]  # model_copy keeps the order's path and line
     after = derive(after_order, ctx.rules, ctx.calendar)
     known = {(f.code, f.line, f.message) for f in before.findings}
     return [f.message for f in after.findings if (f.code, f.line, f.message) not in known]
@@ -274,7 +274,7 @@ def new_order(ctx: Context, fields: dict, dispatches: list[tuple[str, str]], at:
     problems = [f.message for f in errs]
     if order is not None:
         for i, ev in enumerate(order.events):
-            ev._path, ev._line = rel, doc.line_of(("events", i))
+            ev.locate(rel, doc.line_of(("events", i)))
         problems += [f.message for f in order_location(order) + personal_data(rel, text, oid)]
         for u, _ in dispatches:
             if u not in ctx.units:

@@ -62,8 +62,8 @@ def landed_times(root: Path, s: Store, head: str, since: str = "") -> array:
     index = {bytes(s.shas[20 * i: 20 * i + 20]).hex(): i for i in range(len(s.times))}
     parents: dict[str, list[str]] = {}
     for line in gitcmd.run(root, "rev-list", "--parents", f"{since}..{head}" if since else head).decode().splitlines():
-        sha, *ps = line.split()
-        parents[sha] = ps
+        commit, *ps = line.split()
+        parents[commit] = ps
     main = []
     sha: str | None = head
     while sha is not None and sha in parents:
@@ -129,7 +129,8 @@ def _load(root: Path) -> Store | None:
         for k in _ARRAYS:
             getattr(s, k).frombytes(d.arrays[k])
     except ValueError:
-        return _invalid(root)
+        _invalid(root)
+        return None
     s.people, s.item_at, s.names, s.paths = d.people, d.item_at, d.names, d.paths
     s.removals = [Removal(*r) for r in d.removals]
     s.oversized = d.oversized
@@ -146,7 +147,10 @@ def _load(root: Path) -> Store | None:
         and all(0 <= r.commit < n and r.index >= 0 for r in s.removals)
         and _spans_ok(s.f_items, len(s.fi_item)) and _spans_ok(s.f_known, len(s.fk_key))
     )
-    return s if consistent else _invalid(root)
+    if not consistent:
+        _invalid(root)
+        return None
+    return s
 
 
 def _spans_ok(spans: array, total: int) -> bool:

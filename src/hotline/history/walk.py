@@ -12,6 +12,7 @@ end. ``store`` (``history.Store``) receives the commits, items and files at HEAD
 
 from __future__ import annotations
 
+import io
 import queue
 import threading
 from array import array
@@ -20,6 +21,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
+from typing import cast
 
 from hotline.git import commands as gitcmd
 from hotline.history.store import TRACKED, UNKNOWN, Removal, Store, tracked_list
@@ -88,7 +90,8 @@ class Walk:
         chunks: queue.Queue = queue.Queue(maxsize=64)
 
         def drain() -> None:  # only moves bytes, so git log never waits for us
-            read = log.stdout.read1
+            # stream() opens stdout as a pipe, unbuffered by us: a BufferedReader, which has read1
+            read = cast(io.BufferedReader, log.stdout).read1
             while True:
                 chunk = read(1 << 20)
                 chunks.put(chunk)
@@ -265,7 +268,7 @@ class Walk:
                     item = moved[k][1]
                     fs.known[k] = self._join(fs.known[k], item) if k in fs.known else item
                     continue
-                self.removals.append(Removal(c, path, i, t, k, None, 0))  # type: ignore[arg-type]
+                self.removals.append(Removal(c, path, i, t, k, None, 0))
             return
         if not created and len(newer) > len(older) and newer.startswith(older):
             added = tail_items(newer[len(older):].decode("utf-8", "replace"), fs.indent, 0)
@@ -298,7 +301,7 @@ class Walk:
                 if repl and same_item(t_old, repl[0]):
                     reformatted[repl[2]] = k  # the same event, written differently: keeps its origin
                     continue
-                self.removals.append(Removal(c, path, i, t_old, k, repl[0] if repl else None, repl[1] if repl else 0))  # type: ignore[arg-type]
+                self.removals.append(Removal(c, path, i, t_old, k, repl[0] if repl else None, repl[1] if repl else 0))
         new_set = Counter(new_keys) - old_counts
         for k, (t, _) in zip(new_keys, new_found):
             if new_set.get(k, 0) <= 0:
@@ -336,15 +339,15 @@ class Walk:
     def _same(self, fs: FileState, k_new: int, k_old: int, text: str) -> None:
         """``k_new`` is ``k_old`` written differently: one event."""
         a, b = fs.known.get(k_new), fs.known.get(k_old)
-        if a is None and b is None:
-            a = b = self._new_item(k_old, _PENDING, text)
-        elif a is None:
-            a = b
-        elif b is None:
-            b = a
+        if a is not None and b is not None:
+            item = self._join(a, b)
+        elif a is not None:
+            item = a
+        elif b is not None:
+            item = b
         else:
-            a = b = self._join(a, b)
-        fs.known[k_new], fs.known[k_old] = a, b
+            item = self._new_item(k_old, _PENDING, text)
+        fs.known[k_new] = fs.known[k_old] = item
 
     def _introduce(self, fs: FileState, k: int, commit: int, text: str) -> int:
         item = fs.known.get(k)
@@ -393,7 +396,7 @@ class Walk:
                 path, newer = w[2], w[4]
                 i = self.path_index.get(path)
                 stored = i is not None and hexlify(s.f_blob[20 * i: 20 * i + 20]).decode() == old
-                if stored and newer is not None and len(newer) > s.f_size[i] and \
+                if stored and i is not None and newer is not None and len(newer) > s.f_size[i] and \
                         sha1(b"blob %d\0" % s.f_size[i] + newer[: s.f_size[i]]).digest() == unhexlify(old):
                     fs = self.files[path]
                     added = tail_items(newer[s.f_size[i]:].decode("utf-8", "replace"), s.f_indent[i], 0)
@@ -411,8 +414,8 @@ class Walk:
         for entry in out.split(b"\0"):
             if not entry:
                 continue
-            meta, path = entry.split(b"\t", 1)
-            p = path.decode("utf-8", "surrogateescape")[len(self.prefix):]
+            meta, raw_path = entry.split(b"\t", 1)
+            p = raw_path.decode("utf-8", "surrogateescape")[len(self.prefix):]
             if tracked_list(p):
                 at_head[p] = meta.split()[2].decode()
         for path, fs in self.files.items():

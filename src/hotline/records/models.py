@@ -224,28 +224,26 @@ class Merge(_Event):
     into: OrderId
 
 
-Event = Annotated[
-    (
-        Dispatch
-        | Accept
-        | Contact
-        | Handover
-        | Reply
-        | DutyStatement
-        | Callback
-        | Redo
-        | ReturnRequest
-        | ReturnReview
-        | ExtensionRequest
-        | ExtensionReview
-        | Supervision
-        | Merge
-    ),
-    Field(discriminator="type"),
-]
-# type value → model class, read from the union above (Annotated[Union[...], Field] → its members).
-EVENT_TYPES: dict[str, type[_Event]] = {
-    get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(get_args(Event)[0])
+AnyEvent = (
+    Dispatch
+    | Accept
+    | Contact
+    | Handover
+    | Reply
+    | DutyStatement
+    | Callback
+    | Redo
+    | ReturnRequest
+    | ReturnReview
+    | ExtensionRequest
+    | ExtensionReview
+    | Supervision
+    | Merge
+)
+Event = Annotated[AnyEvent, Field(discriminator="type")]
+# type value → model class, read from the union above.
+EVENT_TYPES: dict[str, type[AnyEvent]] = {
+    get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(AnyEvent)
 }
 REPLY_TYPES = ("答复", "履责说明")
 MERGE = "并单"

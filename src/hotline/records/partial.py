@@ -46,7 +46,8 @@ def partial_order(doc: Document, errors: list[Finding]) -> Partial | None:
         if i is None:
             return None  # a problem outside the events: no lifecycle to speak of
         bad.add(i)
-    units, touched = set(), set()
+    units: set[str] = set()
+    touched: set[str] = set()
     skip_codes: set[str] = set()
     for i in bad:
         ev = events[i] if isinstance(events[i], dict) else {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter
 
@@ -15,7 +16,7 @@ from hotline.records.models import HolidayYear, Order, ScoringEvent, SpotCheckLi
 from hotline.records.rules import Rules
 from hotline.util.atomic import write_text_if_changed
 
-SCHEMAS = {
+SCHEMAS: dict[str, tuple[str, TypeAdapter[Any]]] = {
     "order.schema.json": ("工单（orders/YYYY/MM/<id>.yaml）", TypeAdapter(Order)),
     "unit.schema.json": ("承办单位（units/<id>.yaml）", TypeAdapter(Unit)),
     "holidays.schema.json": ("节假日安排（scoring/holidays/YYYY.yaml）", TypeAdapter(HolidayYear)),

@@ -11,6 +11,7 @@ import difflib
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from hotline.findings import Finding
 from hotline.records.models import EVENT_TYPES, Record
@@ -72,7 +73,7 @@ def _field_name(loc: tuple) -> str:
     return "".join(parts) or "（顶层）"
 
 
-def _message(err: dict, loc: tuple) -> tuple[str, str]:
+def _message(err: ErrorDetails, loc: tuple) -> tuple[str, str]:
     kind = err["type"]
     field = _field_name(loc)
     value = err.get("input")

@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from typing import Any
 from datetime import date, datetime
 
 import yaml
@@ -22,7 +23,7 @@ from hotline.times import format_date, format_time
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 EVENT_KEY_ORDER = ("at", "type", "unit", "role", "result", "kind", "level", "into", "by", "office", "days", "approved",
                    "reason", "basis", "text", "note", "attachments")
@@ -95,7 +96,7 @@ def comment_text(text: str) -> str:
     return mask_text("".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in str(text)))
 
 
-def render_order(order: Mapping[str, object], comments: Iterable[str] = (), schema: bool = True) -> str:
+def render_order(order: Mapping[str, Any], comments: Iterable[str] = (), schema: bool = True) -> str:
     """The text of ``orders/YYYY/MM/<id>.yaml`` for ``order`` (plain values, as in the YAML)."""
     out: list[str] = []
     if schema:
@@ -110,17 +111,17 @@ def render_order(order: Mapping[str, object], comments: Iterable[str] = (), sche
         if value is None or (value == [] and key != "events") or value == {}:
             continue
         if key == "citizen":
-            out.append(f"citizen: {flow_mapping(value, ('name', 'phone'))}")  # type: ignore[arg-type]
+            out.append(f"citizen: {flow_mapping(value, ('name', 'phone'))}")
         elif key == "content":
             out.append("content: " + _block(str(value)))
         elif key == "tags":
-            out.append("tags: [" + ", ".join(scalar(t) for t in value) + "]")  # type: ignore[union-attr]
+            out.append("tags: [" + ", ".join(scalar(t) for t in value) + "]")
         elif key == "events":
             if not value:
                 out.append("events: []")
             else:
                 out.append("events:")
-                out += [event_line(e) for e in value]  # type: ignore[union-attr]
+                out += [event_line(e) for e in value]
         else:
             out.append(f"{key}: {scalar(value)}")
     return "\n".join(out) + "\n"

@@ -18,7 +18,7 @@ import yaml
 try:  # libyaml is ten times faster; fall back to the pure-Python loader where it is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 from hotline.findings import Finding
 

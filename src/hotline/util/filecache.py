@@ -41,9 +41,11 @@ class FileCache(Generic[V]):
                                                    ("entries", dict[str, tuple[Key, value_type]])])
         self._type = Data
         data = cache.load(root, name, Data)
-        if data is not None and data.format == FORMAT and data.fingerprint == fingerprint:  # type: ignore[attr-defined]
-            self.entries = data.entries
-            self._written_ns = data.written_ns
+        # the struct type is built at run time (its entries hold value_type): read its fields by name
+        fields = msgspec.structs.asdict(data) if data is not None else {}
+        if fields and fields["format"] == FORMAT and fields["fingerprint"] == fingerprint:
+            self.entries = fields["entries"]
+            self._written_ns = fields["written_ns"]
 
     def get(self, rel: str, key: Key) -> V | None:
         hit = self.entries.get(rel)
