@@ -67,7 +67,7 @@ def model_of(records):
 
 
 def test_register_xlsx_rows_match_the_records(records):
-    repo, model = model_of(records)
+    _repo, model = model_of(records)
     reg = model.registers[("jincun", "2026-11")]
     wb = openpyxl.load_workbook(io.BytesIO(register_xlsx.to_bytes(reg)))
     ws = wb.active
@@ -104,7 +104,7 @@ def _text(doc) -> str:
 
 
 def test_report_docx_layout_and_figures(records):
-    repo, model = model_of(records)
+    _repo, model = model_of(records)
     data = report_docx.to_bytes(model.reports["2026-11"])
     doc = Document(io.BytesIO(data))
     sec = doc.sections[0]

@@ -101,7 +101,7 @@ def _model(records, host: HostSettings | None):
 
 
 def test_next_events_follow_the_dispatch(records):
-    repo, model = _model(records, None)
+    _repo, model = _model(records, None)
     by_id = {st.order.id: st.dispatches[0] for st in model.states}
     assert next_events(by_id["JC2026111900001"]) == ["接收", "退回申请"]
     assert next_events(by_id["JC2026111600002"]) == ["答复", "延期申请"]
@@ -109,7 +109,7 @@ def test_next_events_follow_the_dispatch(records):
 
 
 def test_supervision_list_and_order_data_link_to_the_forms(records):
-    repo, model = _model(records, GITEA)
+    _repo, model = _model(records, GITEA)
     body = pages.supervision(model).body
     overdue = body[body.index("## 逾期未办结"):body.index("## 即将到期")]
     assert "<th>登记</th>" in overdue

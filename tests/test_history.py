@@ -203,7 +203,7 @@ def test_a_branch_fixing_its_own_event_before_merge_rewrote_nothing_on_main(repo
     repo.git("merge", "--quiet", "--no-ff", "-m", "merge unit-work", "unit-work", env=stamp)
     h = history.read(repo.root)
     assert h.rewrites == []
-    accept = [o for _, o, _ in h.items(ORDER) if o.type == "接收"][0]
+    accept = next(o for _, o, _ in h.items(ORDER) if o.type == "接收")
     # recorded when the main line took it: the merge's time (REQUIREMENTS: recorded time is the host's); the
     # commit is still the branch commit that wrote the event
     assert h.commits[accept.commit].committed_at.strftime("%H:%M") == "15:00"

@@ -268,7 +268,7 @@ def test_every_page_of_issues_is_read(fake, records):
     fake.max_items = 7
     setup_records(records, ORDER_B)
     run_sync(fake, records, "2026-11-27 10:00")
-    (ours,) = fake.our_issues()
+    (_ours,) = fake.our_issues()
     for k in range(30):  # newer unrelated issues with the same label push ours onto the last page
         fake.add_issue(f"其他议题 {k}", "无标记", labels=["逾期"])
     result = run_sync(fake, records, "2026-11-27 10:00")

@@ -3,6 +3,7 @@ rendered with LibreOffice headless to PDF and read back as a clerk would see the
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import openpyxl
@@ -35,7 +36,7 @@ def printed(demo, tmp_path_factory):
 
 
 def test_report_fits_in_about_ten_pages_with_body_at_28_characters(printed):
-    model, report, _, _, _, pages, _ = printed
+    model, _report, _, _, _, pages, _ = printed
     assert len(model.handling_units) == 44
     assert 6 <= len(pages) <= 12, len(pages)
     first = pages[0]
@@ -60,7 +61,7 @@ def p_words(page, line):
 
 
 def test_report_tables_keep_unit_names_and_percentages_whole(printed):
-    model, report, _, docx, _, pages, _ = printed
+    _model, _report, _, docx, _, pages, _ = printed
     doc = Document(str(docx))
     unit_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "单位")
     names = [r.cells[0].text for r in unit_table.rows[1:]]
@@ -117,7 +118,7 @@ def test_register_summaries_stay_inside_their_rows(printed):
                 col[-1].append(w)
             else:
                 col.append([w])
-        for a, b in zip(col, col[1:]):
+        for a, b in itertools.pairwise(col):
             assert min(w.y0 for w in b) >= max(w.y1 for w in a) - 0.5, (a[0].text, b[0].text)
         # the column read top to bottom is the page's summaries in row order, nothing clipped or hidden
         ids = [w.text for w in sorted((w for w in p.words if w.text in summaries), key=lambda w: w.ymid)]

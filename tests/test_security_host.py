@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -28,7 +29,7 @@ def fake(request):
 # --- 6: intake acts for the sender only when the sender is the author --------------------------------
 
 
-def test_an_edit_by_another_account_never_acts_in_the_authors_name(checkout, fake):
+def test_an_edit_by_another_account_never_acts_in_the_authors_name(checkout, fake):  # noqa: F811 (fixture)
     root, remote = checkout
     fake.add_issue("[接收] 工单编号：JC2026112000123")
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
@@ -46,7 +47,7 @@ def test_an_edit_by_another_account_never_acts_in_the_authors_name(checkout, fak
     assert "不会以作者的名义登记" in fake.comments[1][-1]["body"]
 
 
-def test_permission_check_needs_both_the_opener_and_the_triggering_account(repo):
+def test_permission_check_needs_both_the_opener_and_the_triggering_account(repo):  # noqa: F811 (fixture)
     repo.append(ORDER_PATH, "  - {at: 2026-11-20 11:30, type: 接收, unit: zhujian, by: 赵强}\n")
     repo.commit("zhujian accepts")
     args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--no-history", "--base", "main"]
@@ -85,7 +86,7 @@ def test_retry_after_zero_is_not_a_flood_and_nan_is_not_a_traceback(fake, record
 
 
 class _Catch(http.server.BaseHTTPRequestHandler):
-    seen: list = []
+    seen: ClassVar[list] = []
 
     def do_GET(self):
         _Catch.seen.append(dict(self.headers))
@@ -105,9 +106,9 @@ def test_a_next_page_on_another_port_never_receives_the_token(fake):
         evil = f"http://127.0.0.1:{port}{fake.prefix}/labels?page=2"
         fake.rate_limit("GET", r"/labels$", {"Link": f'<{evil}>; rel="next"'}, status=200, times=1)
         fake.faults[-1].body = [{"id": 1, "name": "x"}]
-        with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN, sleep=lambda s: None) as host:
-            with pytest.raises(HostError, match="分页链接指向了别的地址"):
-                host.list_labels()
+        with (open_host(fake.flavour, fake.api_url, fake.repo, TOKEN, sleep=lambda s: None) as host,
+              pytest.raises(HostError, match="分页链接指向了别的地址")):
+            host.list_labels()
     finally:
         other.shutdown()
     assert _Catch.seen == []

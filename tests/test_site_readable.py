@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import re
 import threading
 from pathlib import Path
@@ -128,7 +129,7 @@ def test_pages_readable_at_width(demo_site, browser, width):
     shown = {t["text"] for t in chart["texts"]}
     assert set(chart["categories"]) <= shown, sorted(set(chart["categories"]) - shown)
     labels = sorted((t for t in chart["texts"] if t["text"] in chart["categories"]), key=lambda t: t["y0"])
-    assert all(a["y1"] <= b["y0"] + 0.5 for a, b in zip(labels, labels[1:])), "unit labels overlap"
+    assert all(a["y1"] <= b["y0"] + 0.5 for a, b in itertools.pairwise(labels)), "unit labels overlap"
     check_page(page, server + "/supervision/", "supervision", width)
     # the register: 15 columns scroll inside their own box; short columns keep their text on one line
     check_page(page, server + busiest_register(out), "register", width)

@@ -75,9 +75,8 @@ def test_filled_checklist_becomes_items_12_and_13(records):
             told = "false" if m.group(2) == ids[2][1] else "true"
             line = line.replace("reply_standard: ,", "reply_standard: false,").replace("contacted: ,", "contacted: true,") \
                        .replace("result_told: ,", f"result_told: {told},")
-        elif m:  # gaodu's first: all fine; its second left unchecked
-            if m.group(2) == ids[0][1]:
-                line = line.replace(": ,", ": true,")
+        elif m and m.group(2) == ids[0][1]:  # gaodu's first: all fine; its second left unchecked
+            line = line.replace(": ,", ": true,")
         filled.append(line.replace("checked_on:", "checked_on: 2026-11-28") if line == "checked_on:" else line)
     path.write_text("\n".join(filled) + "\n", encoding="utf-8")
     r = run("spot-check", "record", "--root", records.root, "--period", "2026-11")

@@ -55,7 +55,7 @@ def test_no_gitea_workflows_folder_so_gitea_runs_the_tested_files():
 
 
 def test_check_fails_a_bad_record_with_annotations_and_a_summary(env):
-    host, records, runner = env
+    _host, records, runner = env
     good = runner.run("check.yml", "push", {"ref": "refs/heads/main", "after": records.head()})
     assert good.ok(), good.log[-4000:]
     assert "检查通过" in good.summary or "::error" not in good.log
@@ -123,7 +123,7 @@ def test_permissions_refuse_another_units_change_and_pass_the_office(env):
 
 
 def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, tmp_path):
-    host, records, runner = env
+    _host, records, runner = env
     target = tmp_path / "www" / "hotline"
     target.mkdir(parents=True)
     (target / "stale.html").write_text("old", encoding="utf-8")

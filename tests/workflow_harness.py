@@ -200,10 +200,10 @@ class _Pending:
     def wait(self) -> Run:
         try:
             out, _ = self.proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as e:
             self.proc.kill()
             out, _ = self.proc.communicate()
-            raise AssertionError("act did not finish in time:\n" + out[-5000:])
+            raise AssertionError("act did not finish in time:\n" + out[-5000:]) from e
         return Run(self.proc.returncode, out, job_summaries(out))
 
 

@@ -79,9 +79,9 @@ def tasks(order: Order, rules: Rules, calendar: WorkCalendar) -> list[Task]:
             pending[(kind, unit)] = t
             out.append(t)
         elif ev.type in ("退回审核", "延期审核"):
-            t = pending.pop((ev.type, unit), None)
-            if t is not None:
-                t.done_at, t.done_line = ev.at, ev.line
+            request = pending.pop((ev.type, unit), None)
+            if request is not None:
+                request.done_at, request.done_line = ev.at, ev.line
             if ev.type == "退回审核" and ev.approved:
                 r = Task("转派", order.id, order.path, unit, ev.at, calendar.add_workdays(ev.at.date(), days).day, ev.line)
                 redispatch.append(r)

@@ -9,8 +9,8 @@ import io
 import sys
 from collections.abc import Mapping
 from datetime import datetime
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 import click
 from tabulate import tabulate

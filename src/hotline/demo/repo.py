@@ -302,7 +302,7 @@ def _late_records(per_order, rng, clock: Clock, cfg: DemoConfig, summary: Summar
             break
         plan, oc = per_order[k]
         for j in range(1, len(oc) - 1):
-            t, author, msg, n, _ = oc[j]
+            _, author, msg, n, _ = oc[j]
             last_ev = plan.events[n - 1]
             if last_ev.actor == "office":
                 continue

@@ -203,7 +203,7 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Repor
         if rno <= header_at or not any(_text(c) for c in cells):
             continue
 
-        def cell(f: str):
+        def cell(f: str, cells: list = cells):  # called within this iteration only
             i = index.get(f)
             return cells[i] if i is not None and i < len(cells) else None
 

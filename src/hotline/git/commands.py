@@ -49,7 +49,7 @@ def run(root: Path | str, *args: str, input: bytes | None = None, env: dict[str,
     """Run ``git args…`` in ``root`` and return its standard output."""
     try:
         proc = subprocess.run(
-            _BASE + list(args), cwd=root, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(env)
+            _BASE + list(args), cwd=root, input=input, capture_output=True, env=_env(env)
         )
     except FileNotFoundError as e:
         raise GitError("找不到 git 程序：请先安装 git") from e

@@ -180,7 +180,7 @@ def _timeliness_finding(hist: History, path: str, n: int, line: int, item: int, 
 
 def _unit_findings(hist: History, cal: WorkCalendar, days: int) -> list[Finding]:
     out = []
-    for path, n, line, item in hist.rows("units/"):
+    for path, _n, line, item in hist.rows("units/"):
         o = hist.origin(item)
         if o.commit < 0 or not o.at:
             continue

@@ -36,7 +36,7 @@ def next_events(d: DispatchState) -> list[str]:
         return []
     if d.accepted_at is None:
         return ["接收", "退回申请"]
-    if d.in_redo:
+    if d.in_redo and d.redo_at is not None:  # in_redo implies a redo_at
         return ["答复"] if d.contacted_at is not None and d.contacted_at >= d.redo_at else ["联系", "答复"]
     if d.reply_at is not None:
         return []

@@ -44,7 +44,7 @@ class Rights:
     def of(cls, account: str, units: dict[str, Unit], rules: Rules | None) -> Rights:
         mine = units_of(account, units)
         office = any(is_office(units[u]) for u in mine)
-        allowed = set((rules.permissions if rules else PermissionRules()).unit_events)
+        allowed: set[str] = set((rules.permissions if rules else PermissionRules()).unit_events)
         return cls(account, office, mine, allowed)
 
 
@@ -125,7 +125,7 @@ def _check_order(rights, path, base_raw, head_raw, units, deny) -> list[Finding]
         if key != "events" and base.data.get(key) != head.data.get(key):
             out += deny(head.line_of((key,)) or 1, f"{who} 不能修改工单的 {key}：工单基本信息只有热线管理机构可以修改")
 
-    head_events = head.data.get("events") if isinstance(head.data.get("events"), list) else []
+    head_events = events if isinstance(events := head.data.get("events"), list) else []
     remaining = Counter(_freeze(e) for e in base_events)
     for i, ev in enumerate(head_events):
         frozen = _freeze(ev)
@@ -189,7 +189,7 @@ def permission_findings(root: Path | str, account: str, base: str) -> list[Findi
     units = _units_at(top, mb, prefix)
     rules = _rules_at(top, mb, prefix)
     rights = Rights.of(account, units, rules)
-    changes = [c for c in gitrun.changed_paths(top, base)]
+    changes = list(gitrun.changed_paths(top, base))
     paths = [c.path for c in changes]
     before = gitrun.read_at(top, mb, paths)
     after = gitrun.read_at(top, "HEAD", paths)

@@ -12,8 +12,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
 from datetime import date, datetime
+from typing import Any
 
 import yaml
 

@@ -14,7 +14,7 @@ from hotline.records.models import Order, Unit
 from hotline.records.rules import Rules
 from hotline.reports.hot_topics import keywords_of
 from hotline.reports.monthly import CATEGORIES, month_label
-from hotline.reports.monthly_report import Paragraph, Report, Section, Table
+from hotline.reports.monthly_report import Block, Paragraph, Report, Section, Table
 from hotline.scoring.period import Period, parse_period
 from hotline.workdays import end_of
 
@@ -61,7 +61,7 @@ def compose(orders: Sequence[Order], units: Mapping[str, Unit], rules: Rules, qu
     months = _months(p)
     by_month = Counter(f"{o.received_at:%Y-%m}" for o in now)
     cats = Counter(o.category for o in now)
-    overview = [Paragraph(f"本季度共受理工单 {len(now)} 件（上季度 {len(before)} 件），其中"
+    overview: list[Block] = [Paragraph(f"本季度共受理工单 {len(now)} 件（上季度 {len(before)} 件），其中"
                           + "、".join(f"{c} {cats[c]} 件" for c in CATEGORIES if cats[c]) + "。" if now else "本季度尚无工单。")]
     overview.append(Table(["月份", "受理件数"], [[month_label(m), str(by_month[m])] for m in months], "各月受理情况"))
     words: dict[str, list[Order]] = defaultdict(list)

@@ -113,7 +113,7 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
         if f"{order.received_at:%Y-%m}" == month:
             for name, path in publishable(root, order, repo.rules.attachments):
                 files[f"附件/{order.id}/{name}"] = path.read_bytes()
-    for (uid, m), reg in sorted(model.registers.items()):
+    for (_uid, m), reg in sorted(model.registers.items()):
         if m == month:
             files[f"登记表/{reg.unit.name}-{month}.xlsx"] = register_xlsx.to_bytes(reg)
     if month in model.reports:

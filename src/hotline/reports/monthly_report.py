@@ -184,7 +184,7 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
 
     # 五、下步工作建议 (hand-written, optional)
     if advice and advice.strip():
-        paras = [Paragraph("".join(line.strip() for line in p.splitlines())) for p in advice.strip().split("\n\n") if p.strip()]
+        paras: list[Block] = [Paragraph("".join(line.strip() for line in p.splitlines())) for p in advice.strip().split("\n\n") if p.strip()]
         sections.append(Section("下步工作建议", paras))
 
     for i, s in enumerate(sections):

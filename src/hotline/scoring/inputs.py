@@ -97,7 +97,7 @@ def _dispatched_in(order: Order, start: datetime, end: datetime) -> bool:
 
 def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterable[str] | None = None) -> Collected:
     """Derive the orders dispatched in ``period`` as of ``as_of`` and sort dispatches and events by unit."""
-    inputs.assessment  # fail early, in Chinese, when the rules have no assessment part
+    _ = inputs.assessment  # fail early, in Chinese, when the rules have no assessment part
     wanted = frozenset(only) if only is not None else None
     out = Collected(inputs, period, as_of, wanted)
     rules, calendar = inputs.rules, inputs.calendar
