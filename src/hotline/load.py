@@ -185,8 +185,10 @@ def _read_all(ctx: Context, files: list[tuple[str, str]], jobs: int) -> list[tup
 
 
 def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = None) -> tuple[list[Finding], list[OrderRefs]]:
-    cache = FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use_cache and cache_store.enabled() else None
-    entries: list[tuple[str, tuple[int, int, int], object]] = []
+    cache: FileCache[CachedFile] | None = (
+        FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use_cache and cache_store.enabled() else None
+    )
+    entries: list[tuple[str, tuple[int, int, int], CachedFile | None]] = []
     misses: list[tuple[str, str]] = []
     for path, rel in paths.order_files(ctx.root):
         key = stat_key(os.stat(path))
@@ -202,8 +204,8 @@ def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = Non
             hit = next(fresh)
             if cache:
                 cache.put(rel, key, hit)
-        findings.extend(hit[0])  # type: ignore[index]
-        refs.append(hit[1])  # type: ignore[index]
+        findings.extend(hit[0])
+        refs.append(hit[1])
     if cache:
         cache.save()  # best effort: a read-only cache folder still gets its findings
     return findings, refs

@@ -242,9 +242,8 @@ class Host:
 
     def paginate(self, url: str, params: dict | None = None) -> Iterator[dict]:
         """Every item of a list endpoint, following ``Link: rel="next"`` (on this API host only)."""
-        query = dict(params or {})
-        query[self.page_param] = str(self.page_size)
-        next_url: str | None = url
+        query: dict | None = {**(params or {}), self.page_param: str(self.page_size)}
+        next_url = url
         seen = 0
         page = 1
         for _ in range(100_000):

@@ -63,7 +63,9 @@ class FormError(ValueError):
 
 
 def is_form(body: str | None) -> bool:
-    return bool(body) and re.search(r"^###[ \t]+登记类型[ \t]*$", body, re.M) is not None
+    if not body:
+        return False
+    return re.search(r"^###[ \t]+登记类型[ \t]*$", body, re.M) is not None
 
 
 def sections(body: str) -> dict[str, str]:
@@ -90,8 +92,9 @@ def _value(label: str, raw: str) -> str:
     if fenced:  # a textarea with ``render:`` comes back in a code fence
         raw = fenced.group(1)
     lines = raw.split("\n")
-    if lines and all(CHECKBOX.match(line) for line in lines):
-        checked = [CHECKBOX.match(line).group(2).strip() for line in lines if CHECKBOX.match(line).group(1) != " "]
+    boxes = [CHECKBOX.match(line) for line in lines]
+    if lines and all(boxes):
+        checked = [m.group(2).strip() for m in boxes if m is not None and m.group(1) != " "]
         if label == "确认":
             return "yes" if len(checked) == len(lines) else ""
         return ", ".join(checked)  # an old Gitea renders a dropdown as a checkbox list
@@ -215,7 +218,7 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
             errors.append(f"账号 {author} 不是{ctx.units[unit].name}的维护人，不能为该单位登记：请由本单位维护人提交，或请热线管理机构在单位文件中登记您的账号")
         elif not rights.office and etype not in rights.unit_events:
             errors.append(f"{etype}由热线管理机构登记，承办单位不能提交")
-    if errors or parsed is None or path is None:
+    if errors or parsed is None or path is None or unit is None:  # no unit is an error above
         return Outcome(errors=errors)
 
     if parsed.at > as_of:

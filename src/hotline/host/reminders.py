@@ -260,7 +260,7 @@ def plan(
         found = ours.get(k, [])
         canonical = next((i for i in found if i.state == "open"), found[0] if found else None)
         for dup in found:
-            if dup is not canonical and dup.state == "open":
+            if canonical is not None and dup is not canonical and dup.state == "open":  # found holds canonical
                 why = f"重复的提醒，请见 #{canonical.number}。"
                 result.actions.append(Action("close", k, dup.number, body=closed_body(dup.body, why), comment=close_comment(k, why)))
         if r is None:

@@ -32,6 +32,9 @@ from hotline.workdays import WorkCalendar, end_of
 
 __all__ = ["DispatchState", "OrderState", "derive"]
 
+# rules.yaml's default for assessment.callback_wait_days, for rules without an assessment part
+_DEFAULT_CALLBACK_WAIT: int = AssessmentRules.model_fields["callback_wait_days"].default
+
 
 @dataclass
 class Replay:
@@ -77,7 +80,7 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
         if s is not None:
             HANDLERS[ev.type](r, s, ev)
     when = as_of if as_of is not None else max([order.received_at] + [e.at for e in order.events])
-    wait = (rules.assessment or AssessmentRules.model_construct()).callback_wait_days
+    wait = rules.assessment.callback_wait_days if rules.assessment else _DEFAULT_CALLBACK_WAIT
     for s in r.dispatches:
         s.merged = r.merged
         settle(s, when, calendar, rules.deadlines.due_soon_days)

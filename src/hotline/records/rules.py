@@ -94,11 +94,14 @@ class OfficeRules(Record):
     analysis_hot_topics: Annotated[int, Field(ge=1, le=50)] = 10  # 分析研判: keywords listed per quarter
 
 
+Question = Literal["reply_standard", "contacted", "result_told"]  # a spot-check checklist's questions
+
+
 class SpotCheckRules(Record):
     """随机抽查 (§三(三)): the default sample and which checklist answer counts against which item."""
 
     per_unit: Annotated[int, Field(ge=1, le=100)] = 2
-    item_of: dict[Literal["reply_standard", "contacted", "result_told"], Annotated[int, Field(ge=1, le=16)]] = {
+    item_of: dict[Question, Annotated[int, Field(ge=1, le=16)]] = {
         "reply_standard": 12, "contacted": 13, "result_told": 13,
     }
 

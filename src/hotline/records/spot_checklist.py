@@ -8,15 +8,17 @@ validates it like any record, problems as findings with their lines.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 from hotline.findings import Finding
 from hotline.records.models import SpotCheckList
+from hotline.records.rules import Question
 from hotline.records.validate import to_model
 from hotline.records.writer import scalar
 from hotline.records.yaml_reader import read
 
 FOLDER = Path("scoring") / "spotchecks"
-QUESTIONS = ("reply_standard", "contacted", "result_told")
+QUESTIONS: tuple[Question, ...] = get_args(Question)
 
 
 def checklist_path(period: str) -> Path:

@@ -8,6 +8,7 @@ of a bonus kind, in all at most ``bonus.cap``. Veto: any 否决 event in the per
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from hotline.records.models import VETO, ScoringEvent
@@ -34,7 +35,7 @@ def special_supervisions(orders, start, end) -> dict[str, list[Evidence]]:
 
 
 def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: list[Counted], a: AssessmentRules,
-                   special: list[Evidence] = ()) -> ItemScore:
+                   special: Sequence[Evidence] = ()) -> ItemScore:
     evidence = [event_evidence(ev) for ev in events if ev.item == item.number]
     from_events = sum(ev.count for ev in events if ev.item == item.number)
     from_orders = 0

@@ -33,7 +33,7 @@ def rectification_cases(units: Sequence[UnitScore], period: Period, events: Sequ
     first: dict[tuple[str, str], ScoringEvent] = {}
     for ev in sorted(events, key=lambda e: e.date):
         if ev.item in (NOTICE, REPORT) and ev.period == period.label and ev.date <= as_of.date():
-            first.setdefault((ev.unit, ev.item), ev)  # type: ignore[arg-type]
+            first.setdefault((ev.unit, ev.item), ev)
     owing = set(a.rectification.grades)
     cases = []
     for u in units:

@@ -88,7 +88,7 @@ def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected,
     verified = commits is not None
     for c in changes:
         deadline = inputs.calendar.add_workdays(c.effective, days).day
-        row = {"effective": format_date(c.effective), "deadline": format_date(deadline), "note": c.note}
+        row: dict[str, str | None] = {"effective": format_date(c.effective), "deadline": format_date(deadline), "note": c.note}
         ref = f"{c.path or unit.path}:{c.line or unit.line}"
         if commits is None:
             row["committed_at"] = None

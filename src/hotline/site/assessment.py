@@ -7,6 +7,8 @@ Every figure comes from ``hotline.scoring`` (both profiles, scored once per peri
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from hotline.reports.publication import PeriodScores, Publication
@@ -62,7 +64,7 @@ def index_page(model: Publication, scored: list[PeriodScores]) -> Page:
         lines.append(_ranking_table(src, latest, limit=None))
     rows = []
     for p in scored:
-        grades = {}
+        grades: dict[str, int] = {}
         for u in p.default.units:
             grades[u.grade] = grades.get(u.grade, 0) + 1
         rows.append([a(src, period_path(p.label), p.title), len(p.default.units),
@@ -110,7 +112,7 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
             [c.name, c.grade, tag(c.status, "hl-bad" if c.late else ("hl-warn" if c.outstanding else "")),
              c.notice.date if c.notice and c.notice.date else "—", c.due or "—", c.report.date if c.report and c.report.date else "—"]
             for c in d.rectification]))
-    meta = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"]}
+    meta: dict[str, Any] = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"]}
     months = [m for m in model.months if m.startswith(p.label)]
     if any(model.stats[m].provisional for m in months):
         meta["provisional"] = True

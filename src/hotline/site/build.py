@@ -116,9 +116,9 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
             _write(docs / docx, content)
     out_pages += [pages.report_page(model, m) for m in model.months]
     out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
-    for p in model.assessments:
-        out_pages.append(assessment.period_page(model, p))
-        out_pages += [assessment.unit_page(model, p, u.unit) for u in p.default.units]
+    for scores in model.assessments:
+        out_pages.append(assessment.period_page(model, scores))
+        out_pages += [assessment.unit_page(model, scores, u.unit) for u in scores.default.units]
     tasks = [("report", m) for m in model.months] + [("register", key) for key in model.registers] + [("orders", m) for m in model.months]
     _run_tasks(model, docs, tasks)
     progress(f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件")
@@ -132,12 +132,12 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
                 dest = docs / "knowledge" / e.meta.unit / asset.name
                 if not dest.exists():
                     _write(dest, nofollow.read_bytes(asset))
-    zip_links = {}
+    zip_links: dict[str, str] = {}
     for ar in archives:
         if ar.zip_path and not (root / ar.zip_path).is_symlink():  # a link is never followed
-            dest = f"archives/{ar.month}.zip"
-            _write(docs / dest, nofollow.read_bytes(root / ar.zip_path))
-            zip_links[ar.month] = dest
+            zip_rel = f"archives/{ar.month}.zip"
+            _write(docs / zip_rel, nofollow.read_bytes(root / ar.zip_path))
+            zip_links[ar.month] = zip_rel
     out_pages.append(pages.archive_page(model, zip_links))
     for p in out_pages:
         _write(docs / p.path, p.text())

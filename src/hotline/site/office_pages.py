@@ -76,11 +76,11 @@ def supervision_sections(model: SiteModel, repo) -> str:
     src = "supervision.md"
     rules = repo.rules
     orders = [st.order for st in model.states]
-    waiting = awaiting_redispatch(orders, rules, repo.calendar, model.as_of)
+    waiting = awaiting_redispatch(orders, rules, repo.calendar, model.as_of)  # 转派 tasks: each names its unit
     lines = [f"## 待转派（{len(waiting)}）\n",
              f"同意退回后尚未重新派单的工单：请在 {rules.office.review_days} 个工作日内职责界定后再次转派（§二(二)5）。\n"]
     lines.append(table(["工单", "退回单位", "同意退回", "应在此日前转派", "状态"],
-                       [[_order(src, t.order_id), model.unit_name(t.unit), format_time(t.since), format_date(t.due),
+                       [[_order(src, t.order_id), model.unit_name(t.unit or ""), format_time(t.since), format_date(t.due),
                          "已超期" if model.as_of >= end_of(t.due) else "未到期"] for t in waiting]) if waiting else "无。\n")
     months = model.months[-2:]
     start = datetime.strptime(months[0] + "-01", "%Y-%m-%d") if months else model.as_of
@@ -118,7 +118,7 @@ def analysis_pages(model: SiteModel, repo) -> list[tuple[Page, str, bytes]]:
             lines.extend(blocks(section.blocks))
         out.append((Page(src, f"{report.period_title}分析研判", "\n".join(lines), {"hide": ["navigation"]}), docx,
                     report_docx.to_bytes(report)))
-        index_rows.append([a(ANALYSIS_INDEX, src, report.period_title), a(ANALYSIS_INDEX, docx, ".docx")])
+        index_rows.append([a(ANALYSIS_INDEX, src, report.period_title or q), a(ANALYSIS_INDEX, docx, ".docx")])
     body = ("# 分析研判\n\n每季度的热点问题、变化趋势和批示督办、省市专项督办清单（§二(三)7），"
             "供向县人民政府、县委宣传部、县行政审批服务管理局报送。\n\n" + (table(["季度", "Word 文件"], index_rows) if index_rows else "尚无数据。\n"))
     out.append((Page(ANALYSIS_INDEX, "分析研判", body, {"hide": ["navigation"]}), "", b""))

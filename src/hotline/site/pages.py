@@ -8,6 +8,7 @@ data files (``site.data``). Every page that shows a date resting on a year witho
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -29,7 +30,7 @@ SUPERVISION_PAGE = "supervision.md"
 
 
 def _meta(model: Publication, provisional: bool = False, **extra) -> dict:
-    meta = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}"}
+    meta: dict[str, Any] = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}"}
     if provisional:
         meta["provisional"] = True
         meta["provisional_years"] = "、".join(str(y) for y in model.provisional_years) or "见说明"

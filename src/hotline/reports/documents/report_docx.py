@@ -192,10 +192,10 @@ PORTRAIT_PT = 156 / 25.4 * 72
 LANDSCAPE_PT = 225 / 25.4 * 72
 
 
-def _items(report: Report) -> list[tuple[str, object, bool, list[float] | None]]:
+def _items(report: Report) -> list[tuple[str, str | Table, bool, list[float] | None]]:
     """The report's blocks in order as (kind, content, landscape, table widths): a table too wide for the
     portrait text block sits in a landscape section together with its short lead-in (heading, caption)."""
-    items: list[tuple[str, object, bool, list[float] | None]] = []
+    items: list[tuple[str, str | Table, bool, list[float] | None]] = []
     for section in report.sections:
         items.append(("h1", section.title, False, None))
         for block in section.blocks:
@@ -261,7 +261,8 @@ def document(report: Report):
         if wide != landscape:
             landscape = wide
             _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
-        if kind == "table":
+        if isinstance(content, Table):  # kind "table"
+            assert widths is not None  # _items gives every table its column widths
             _table(doc, content, widths)
         elif kind == "h1":
             _para(doc, content, H1_FONT, BODY_PT, indent=True)
