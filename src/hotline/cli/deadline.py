@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import click
 
 from hotline.cli.common import AsOf, echo_json, fail, root_option
 from hotline.load import load_context
 from hotline.records.models import Category
 
-CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
+CATEGORIES = list(get_args(Category))
 
 
 @click.command("deadline")

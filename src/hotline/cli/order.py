@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import get_args
 
 import click
 
@@ -15,7 +16,7 @@ from hotline.records.models import Category
 from hotline.records.paths import find_order, is_order_id
 from hotline.records.unit_names import resolve_unit
 
-CATEGORIES = list(Category.__args__)  # type: ignore[attr-defined]
+CATEGORIES = list(get_args(Category))
 
 
 @click.group("order")

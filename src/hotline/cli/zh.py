@@ -107,5 +107,5 @@ def _translate_usage(cls) -> None:
     def collect_usage_pieces(self, ctx):
         return [METAVARS.get(p, p) for p in original(self, ctx)]
 
-    collect_usage_pieces._hotline_zh = True  # type: ignore[attr-defined]
+    collect_usage_pieces._hotline_zh = True  # type: ignore[attr-defined]  # mypy: no attributes on functions
     cls.collect_usage_pieces = collect_usage_pieces

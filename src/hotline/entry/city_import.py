@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import get_args
 
 import yaml
 
@@ -30,7 +31,7 @@ from hotline.records import paths
 from hotline.records.models import Category
 from hotline.times import format_time, parse_time
 
-CATEGORIES = set(Category.__args__)  # type: ignore[attr-defined]
+CATEGORIES = set(get_args(Category))
 
 DEFAULT_MAPPING: dict = {
     "columns": {

@@ -422,8 +422,8 @@ class Walk:
             blob = at_head.get(path)
             if blob is None:
                 fs.deleted, fs.items = True, []
-            elif fs.deleted or fs.blob != blob:
-                self._set_head(fs, blob, self.blob_text(blob), tracked_list(path))  # type: ignore[arg-type]
+            elif (fs.deleted or fs.blob != blob) and (key := tracked_list(path)) is not None:  # files are tracked ones
+                self._set_head(fs, blob, self.blob_text(blob), key)
 
     def _store(self) -> None:
         """Append this run's commits (oldest first) and write the touched files back into the arrays."""

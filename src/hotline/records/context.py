@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from hotline import __version__
 from hotline.findings import Finding
 from hotline.records import attachments, paths
@@ -100,8 +102,8 @@ def load_context(root: Path | str) -> Context:
             prefix = (i,) if isinstance(doc.data, list) else ()
             try:
                 ev = ScoringEvent.model_validate(item)
-            except Exception as e:  # pydantic.ValidationError
-                findings.extend(errors_to_findings(doc, e, prefix))  # type: ignore[arg-type]
+            except ValidationError as e:  # anything else would have failed in errors_to_findings (e.errors())
+                findings.extend(errors_to_findings(doc, e, prefix))
                 continue
             ev.locate(doc.path, doc.line_of(prefix))
             if ev.unit not in units:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, TypeGuard, get_args
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
 from hotline.records.models import (
-    BONUS_NAMES,
+    BonusName,
     CallbackResult,
     Category,
     Day,
@@ -236,11 +236,11 @@ class DeductionItem(_Item):
 
 
 AssessmentItem = Annotated[SetupItem | ChangeReportItem | RateItem | DeductionItem, Field(discriminator="kind")]
-ITEM_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in AssessmentItem.__origin__.__args__)  # type: ignore[attr-defined]
+ITEM_KINDS = frozenset(get_args(cls.model_fields["kind"].annotation)[0] for cls in get_args(get_args(AssessmentItem)[0]))
 
 
 class BonusItem(Record):
-    name: Literal[BONUS_NAMES]  # type: ignore[valid-type]
+    name: BonusName
     points: Points
     printed: str
 

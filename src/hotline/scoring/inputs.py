@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
+from hotline.history.unit_versions import UnitVersions
 from hotline.lifecycle.derive import derive
 from hotline.lifecycle.state import DispatchState
 from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
@@ -46,7 +47,7 @@ class ScoringInputs:
     change_commits: Mapping[ChangeKey, datetime | None] | None = None
     # items 1–4 and 6: every version of each unit file with its commit time (``history.unit_versions``);
     # None: no Git history, the unit files as they are now
-    unit_versions: object | None = None
+    unit_versions: UnitVersions | None = None
 
     @property
     def assessment(self) -> AssessmentRules:

@@ -44,7 +44,7 @@ def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None]:
         return unit, None
     when = min(end_of(collected.period.end), collected.as_of)
     shown_when = format_time(when) if when != end_of(collected.period.end) else f"{format_date(collected.period.end)} 24:00"
-    v = versions.at(unit.id, when)  # type: ignore[attr-defined]
+    v = versions.at(unit.id, when)
     if v is None or v.unit is None:
         empty = Unit(id=unit.id, name=unit.name, type=unit.type)
         empty.locate(unit.path, unit.line)
