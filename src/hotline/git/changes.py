@@ -9,7 +9,6 @@ ever interpreted).
 from __future__ import annotations
 
 import time
-
 from dataclasses import dataclass
 from pathlib import Path
 
