@@ -178,28 +178,79 @@ def _unit_id(name: str, ctx: Context) -> str | None:
     return None
 
 
-def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Report:
-    report = Report()
-    rows = read_rows(path, mapping.get("sheet"))
-    cols = mapping["columns"]
-    header_at, index = None, {}
+def _header(rows: list, cols: dict, name: str) -> tuple[int, dict[str, int]]:
+    """The header row (within the first 10) and the column of each field."""
     for rno, cells in rows[:10]:
         names = [_text(c) for c in cells]
         if any(n in names for n in cols["id"]):
-            header_at = rno
+            index: dict[str, int] = {}
             for field_name, accepted in cols.items():
                 for a in accepted:
                     if a in names:
                         index[field_name] = names.index(a)
                         break
-            break
-    if header_at is None:
-        raise ImportFailed(f"{path.name} 的前 10 行中没有找到表头（应有“{cols['id'][0]}”列）；如列名不同，请用 --mapping 指定")
-    missing = [f for f in REQUIRED if f not in index]
-    if missing:
-        raise ImportFailed(f"{path.name} 缺少必需的列：" + "、".join(f"{f}（{'/'.join(cols[f])}）" for f in missing))
+            missing = [f for f in REQUIRED if f not in index]
+            if missing:
+                raise ImportFailed(f"{name} 缺少必需的列：" + "、".join(f"{f}（{'/'.join(cols[f])}）" for f in missing))
+            return rno, index
+    raise ImportFailed(f"{name} 的前 10 行中没有找到表头（应有“{cols['id'][0]}”列）；如列名不同，请用 --mapping 指定")
+
+
+def _id_problem(oid: str, seen: dict[str, int]) -> str | None:
+    if not oid:
+        return "缺少工单编号"
+    if not _ID.match(oid):
+        return f"工单编号“{oid}”只能由字母、数字和 - 组成"
+    if oid in seen:
+        return f"工单编号 {oid} 与第 {seen[oid]} 行重复"
+    return None
+
+
+def _order_fields(cell, index: dict[str, int], values: dict, ctx: Context) -> tuple[list[str], dict, str | None, datetime | None]:
+    """(problems, the order's fields, the unit to dispatch to, the dispatch time) of one row."""
+    problems = []
+    raw_cat = _text(cell("category"))
+    category = values.get("category", {}).get(raw_cat, raw_cat)
+    if category not in CATEGORIES:
+        problems.append(f"诉求类别“{raw_cat}”无法识别（应为 {'、'.join(sorted(CATEGORIES))}，或在映射文件 values.category 中对应）")
+    received = None
+    try:
+        received = parse_cell_time(cell("received_at"))
+    except ValueError as e:
+        problems.append(f"受理时间：{e}" if _text(cell("received_at")) else "缺少受理时间")
+    content = _text(cell("content"))
+    if not content:
+        problems.append("缺少诉求内容")
+    emergency_raw = _text(cell("emergency"))
+    emergency = values.get("emergency", {}).get(emergency_raw, None) if "emergency" in index else False
+    if emergency is None:
+        problems.append(f"是否突发“{emergency_raw}”无法识别（应为 是 或 否）")
+    unit = None
+    unit_name = _text(cell("unit"))
+    if unit_name:
+        unit = _unit_id(unit_name, ctx)
+        if unit is None:
+            problems.append(f"承办单位“{unit_name}”不在 units/ 中")
+    dispatched = None
+    if unit and _text(cell("dispatched_at")):
+        try:
+            dispatched = parse_cell_time(cell("dispatched_at"))
+        except ValueError as e:
+            problems.append(f"派单时间：{e}")
+    if problems:
+        return problems, {}, None, None
+    fields = {"title": _text(cell("title")) or content.splitlines()[0][:30], "category": category, "emergency": bool(emergency),
+              "received_at": format_time(received), "citizen_name": _text(cell("citizen_name")) or None,
+              "citizen_phone": _text(cell("citizen_phone")) or None, "address": _text(cell("address")) or None,
+              "content": content, "tags": [t for t in re.split(r"[,，;；、\s]+", _text(cell("tags"))) if t]}
+    return [], fields, unit, dispatched or received
+
+
+def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Report:
+    report = Report()
+    rows = read_rows(path, mapping.get("sheet"))
+    header_at, index = _header(rows, mapping["columns"], path.name)
     seen: dict[str, int] = {}
-    values = mapping["values"]
     for rno, cells in rows:
         if rno <= header_at or not any(_text(c) for c in cells):
             continue
@@ -209,59 +260,20 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Repor
             return cells[i] if i is not None and i < len(cells) else None
 
         oid = _text(cell("id"))
-        problems = []
-        if not oid:
-            report.failed.append((rno, "缺少工单编号"))
-            continue
-        if not _ID.match(oid):
-            report.failed.append((rno, f"工单编号“{oid}”只能由字母、数字和 - 组成"))
-            continue
-        if oid in seen:
-            report.failed.append((rno, f"工单编号 {oid} 与第 {seen[oid]} 行重复"))
+        why = _id_problem(oid, seen)
+        if why:
+            report.failed.append((rno, why))
             continue
         seen[oid] = rno
         if paths.find_order(ctx.root, oid):
             report.existing.append((rno, oid))
             continue
-        raw_cat = _text(cell("category"))
-        category = values.get("category", {}).get(raw_cat, raw_cat)
-        if category not in CATEGORIES:
-            problems.append(f"诉求类别“{raw_cat}”无法识别（应为 {'、'.join(sorted(CATEGORIES))}，或在映射文件 values.category 中对应）")
-        try:
-            received = parse_cell_time(cell("received_at"))
-        except ValueError as e:
-            problems.append(f"受理时间：{e}" if _text(cell("received_at")) else "缺少受理时间")
-            received = None
-        content = _text(cell("content"))
-        if not content:
-            problems.append("缺少诉求内容")
-        emergency_raw = _text(cell("emergency"))
-        emergency = values.get("emergency", {}).get(emergency_raw, None) if "emergency" in index else False
-        if emergency is None:
-            problems.append(f"是否突发“{emergency_raw}”无法识别（应为 是 或 否）")
-        unit = None
-        unit_name = _text(cell("unit"))
-        if unit_name:
-            unit = _unit_id(unit_name, ctx)
-            if unit is None:
-                problems.append(f"承办单位“{unit_name}”不在 units/ 中")
-        dispatched = None
-        if unit and _text(cell("dispatched_at")):
-            try:
-                dispatched = parse_cell_time(cell("dispatched_at"))
-            except ValueError as e:
-                problems.append(f"派单时间：{e}")
+        problems, fields, unit, at = _order_fields(cell, index, mapping["values"], ctx)
         if problems:
             report.failed.append((rno, "；".join(problems)))
             continue
-        title = _text(cell("title")) or content.splitlines()[0][:30]
-        tags = [t for t in re.split(r"[,，;；、\s]+", _text(cell("tags"))) if t]
-        fields = {"id": oid, "title": title, "category": category, "emergency": bool(emergency),
-                  "received_at": format_time(received), "citizen_name": _text(cell("citizen_name")) or None,
-                  "citizen_phone": _text(cell("citizen_phone")) or None, "address": _text(cell("address")) or None,
-                  "content": content, "tags": tags}
         try:
-            result = new_order(ctx, fields, [(unit, "主办")] if unit else [], dispatched or received,
+            result = new_order(ctx, {"id": oid, **fields}, [(unit, "主办")] if unit else [], at,
                                str(mapping.get("by") or "县热线办"), now, comment=f"由市平台导出文件导入：{path.name} 第 {rno} 行")
         except Refused as e:
             report.failed.append((rno, "；".join(e.problems)))

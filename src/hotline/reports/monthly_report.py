@@ -143,28 +143,45 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
     ])
     sections.append(handling)
 
-    # 三、热点问题分析
-    hot_blocks: list[Block] = []
+    sections.append(Section("热点问题分析", _hot_blocks(hot, titles)))
+    sections.append(Section("存在问题", _problem_blocks(ms, units, titles, late_records)))
+
+    # 五、下步工作建议 (hand-written, optional)
+    if advice and advice.strip():
+        paras: list[Block] = [Paragraph("".join(line.strip() for line in p.splitlines())) for p in advice.strip().split("\n\n") if p.strip()]
+        sections.append(Section("下步工作建议", paras))
+
+    for i, s in enumerate(sections):
+        s.title = f"{NUMERALS[i]}、{s.title}"
+    return Report(ms.month, TITLE, f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期", office, compiled_on, sections, ms.provisional,
+                  unsettled=ms.unsettled)
+
+
+def _hot_blocks(hot: HotTopics, titles: dict[str, str]) -> list[Block]:
+    """三、热点问题分析: rising keywords and places where orders cluster."""
+    blocks: list[Block] = []
     if hot.keywords:
-        hot_blocks.append(Paragraph("本月反映较上月明显上升的关键词如下（按涉及工单数的增加排列）。"))
-        hot_blocks.append(Table(
+        blocks.append(Subheading("（一）上升的关键词"))
+        blocks.append(Paragraph("本月反映较上月明显上升的关键词如下（按涉及工单数的增加排列）。"))
+        blocks.append(Table(
             ["关键词", "本月工单", "上月工单", "增加", "示例工单"],
             [[k.word, str(k.count), str(k.previous), f"+{k.change}", "；".join(f"{i} {pii.mask_text(titles.get(i, ''))}" for i in k.examples)] for k in hot.keywords],
         ))
     else:
-        hot_blocks.append(Paragraph("本月没有较上月明显上升的关键词。"))
+        blocks.append(Paragraph("本月没有较上月明显上升的关键词。"))
     if hot.places:
-        hot_blocks.append(Subheading("（二）诉求集中的地点" if hot.keywords else "（一）诉求集中的地点"))
-        hot_blocks.append(Table(
+        blocks.append(Subheading("（二）诉求集中的地点" if hot.keywords else "（一）诉求集中的地点"))
+        blocks.append(Table(
             ["地点", "本月工单", "上月工单", "主要类别", "示例工单"],
             [[pii.mask_text(p.place), str(p.count), str(p.previous), "、".join(f"{k}{v}" for k, v in p.categories.most_common(3)),
               "；".join(p.examples)] for p in hot.places],
         ))
-    if hot.keywords:
-        hot_blocks.insert(0, Subheading("（一）上升的关键词"))
-    sections.append(Section("热点问题分析", hot_blocks))
+    return blocks
 
-    # 四、存在问题
+
+def _problem_blocks(ms: MonthStats, units: dict[str, Unit], titles: dict[str, str],
+                    late_records: list[tuple[str, str, str]] | None) -> list[Block]:
+    """四、存在问题: late dispatches, units late again and again, events recorded late."""
     problems: list[Block] = []
     if ms.overdue:
         problems.append(Paragraph(f"本月派单中逾期 {len(ms.overdue)} 件次，明细如下。"))
@@ -180,14 +197,4 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
     if late_records:
         problems.append(Paragraph(f"补录过晚的事件 {len(late_records)} 条（事件时间早于入库时间超过允许天数）。"))
         problems.append(Table(["工单编号", "单位", "情况"], [[o, unit_name(units, u), t] for o, u, t in late_records]))
-    sections.append(Section("存在问题", problems))
-
-    # 五、下步工作建议 (hand-written, optional)
-    if advice and advice.strip():
-        paras: list[Block] = [Paragraph("".join(line.strip() for line in p.splitlines())) for p in advice.strip().split("\n\n") if p.strip()]
-        sections.append(Section("下步工作建议", paras))
-
-    for i, s in enumerate(sections):
-        s.title = f"{NUMERALS[i]}、{s.title}"
-    return Report(ms.month, TITLE, f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期", office, compiled_on, sections, ms.provisional,
-                  unsettled=ms.unsettled)
+    return problems
