@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "spot-check": "spot_check",
     "repeats": "repeats",
     "analysis": "analysis",
+    "month-end": "month_end",
 }
 
 

@@ -116,12 +116,7 @@ def push_branch(root: Path | str, branch: str, remote: str = "origin", token: st
     """Force-push HEAD to ``branch``. With ``token``, push as that account (HTTP basic auth, as both hosts
     accept): given through the environment, never on the command line. The push gives up after
     ``timeout_s`` seconds of a stalled transfer (Gitea before 1.27 ignores a job's ``timeout-minutes``)."""
-    import base64
-
-    env = {"GIT_HTTP_LOW_SPEED_LIMIT": "1000", "GIT_HTTP_LOW_SPEED_TIME": str(timeout_s)}
-    if token:
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        env |= {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}"}
+    env = _push_env(token, timeout_s)
     for attempt in range(PUSH_TRIES):
         try:
             git(root, "push", "--force", remote, f"HEAD:refs/heads/{branch}", env=env)
@@ -132,6 +127,22 @@ def push_branch(root: Path | str, branch: str, remote: str = "origin", token: st
             if attempt + 1 == PUSH_TRIES or not any(m in str(e) for m in ("cannot lock ref", "failed to update ref")):
                 raise
             time.sleep(1 + attempt)
+
+
+def _push_env(token: str | None, timeout_s: int) -> dict[str, str]:
+    import base64
+
+    env = {"GIT_HTTP_LOW_SPEED_LIMIT": "1000", "GIT_HTTP_LOW_SPEED_TIME": str(timeout_s)}
+    if token:
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env |= {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}"}
+    return env
+
+
+def push_refs(root: Path | str, refspecs: list[str], remote: str = "origin", token: str | None = None, timeout_s: int = 120) -> None:
+    """Push ``refspecs`` all or nothing (``--atomic``), never forced: a branch that moved meanwhile is
+    refused and the next run starts again from it. Token and time bound as in ``push_branch``."""
+    git(root, "push", "--atomic", remote, *refspecs, env=_push_env(token, timeout_s))
 
 
 def tree_of(root: Path | str, rev: str) -> str | None:

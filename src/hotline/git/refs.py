@@ -18,7 +18,7 @@ from hotline.times import parse_time
 TAG_PREFIX = "archive/"
 
 
-__all__ = ["GitError", "Tag", "create_tag", "dirty", "head", "is_repository", "tags"]
+__all__ = ["Commit", "GitError", "Tag", "commits_since", "create_tag", "dirty", "head", "is_repository", "tags"]
 
 
 def _git(root: Path, *args: str) -> str:
@@ -65,3 +65,24 @@ def tags(root: Path) -> list[Tag]:
 
 def create_tag(root: Path, name: str, commit: str, message: str) -> None:
     gitcmd.run(root, "-c", "user.useConfigOnly=true", "tag", "-a", name, commit, "-m", message, env=commit_env(root))
+
+
+@dataclass(frozen=True)
+class Commit:
+    commit: str
+    committed_at: datetime
+    subject: str
+    files: tuple[str, ...]
+
+
+def commits_since(root: Path, since: str, folder: str) -> list[Commit]:
+    """First-parent commits after ``since`` up to HEAD that changed files under ``folder``, oldest first."""
+    out = _git(root, "log", "--first-parent", "--reverse", "-z", "--format=%x1e%H%x09%cI%x09%s", "--name-only",
+               f"{since}..HEAD", "--", folder.rstrip("/") + "/")
+    result = []
+    for chunk in filter(None, out.split("\x1e")):
+        head, _, names = chunk.partition("\n")
+        commit, when, subject = (head.rstrip("\0").split("\t", 2) + ["", ""])[:3]
+        files = tuple(sorted(n.strip("\n") for n in names.split("\0") if n.strip("\n")))
+        result.append(Commit(commit, parse_time(when), subject, files))
+    return result

@@ -21,6 +21,7 @@ from pathlib import Path
 from hotline import __version__
 from hotline.checks.attachments import publishable
 from hotline.git import refs as gitrefs
+from hotline.load import Repository, load
 from hotline.records import paths
 from hotline.util.atomic import write_bytes
 
@@ -72,12 +73,38 @@ def _zip(files: dict[str, bytes], stamp: datetime) -> bytes:
     return buf.getvalue()
 
 
-def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
-    from hotline.load import load
+def safe_file_name(name: str, fallback: str) -> str:
+    """A unit's name as one file name (a unit file is untrusted: no folders, no hidden files, no controls)."""
+    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", name).strip(" .")[:60]
+    return cleaned or fallback
+
+
+def month_documents(root: Path, month: str, as_of: datetime, repo: Repository | None = None) -> dict[str, bytes]:
+    """The month's documents as of ``as_of``: ``登记表/<unit>-<month>.xlsx`` per unit and ``月报/<stem>.docx``."""
+    from hotline.records.knowledge import load_entries
     from hotline.reports.documents import register_xlsx, report_docx
     from hotline.reports.publication import compute
-    from hotline.reports.sources import read_advice
+    from hotline.reports.sources import read_advice, read_history
 
+    repo = repo or load(root)
+    if repo.context.rules is None:
+        raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
+    entries, _ = load_entries(root, set(repo.units))
+    history, change_commits, scoring_orders = read_history(root, repo)
+    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits, scoring_orders)
+    files: dict[str, bytes] = {}
+    for (_uid, m), reg in sorted(model.registers.items()):
+        if m == month:
+            files[f"登记表/{safe_file_name(reg.unit.name, reg.unit.id)}-{month}.xlsx"] = register_xlsx.to_bytes(reg)
+    if month in model.reports:
+        report = model.reports[month]
+        files[f"月报/{report.file_stem}.docx"] = report_docx.to_bytes(report)
+    return files
+
+
+def seal(root: Path | str, month: str, as_of: datetime, extra: dict[str, bytes] | None = None,
+         manifest_extra: dict | None = None) -> Sealed:
+    """Seal ``month`` at HEAD; ``extra`` files (e.g. the 未办结 list) and ``manifest_extra`` keys go into the zip."""
     root = Path(root).resolve()
     if not MONTH.match(month):
         raise ArchiveError(f"月份“{month}”格式不对，应写成 YYYY-MM，如 2026-11")
@@ -100,12 +127,6 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
     repo = load(root)
     if repo.context.rules is None:
         raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
-    from hotline.records.knowledge import load_entries
-    from hotline.reports.sources import read_history
-
-    entries, _ = load_entries(root, set(repo.units))
-    history, change_commits, scoring_orders = read_history(root, repo)
-    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits, scoring_orders)
     files: dict[str, bytes] = {}
     for p in order_files:
         files[f"工单/{p.name}"] = p.read_bytes()
@@ -113,16 +134,13 @@ def seal(root: Path | str, month: str, as_of: datetime) -> Sealed:
         if f"{order.received_at:%Y-%m}" == month:
             for name, path in publishable(root, order, repo.rules.attachments):
                 files[f"附件/{order.id}/{name}"] = path.read_bytes()
-    for (_uid, m), reg in sorted(model.registers.items()):
-        if m == month:
-            files[f"登记表/{reg.unit.name}-{month}.xlsx"] = register_xlsx.to_bytes(reg)
-    if month in model.reports:
-        report = model.reports[month]
-        files[f"月报/{report.file_stem}.docx"] = report_docx.to_bytes(report)
+    files.update(month_documents(root, month, as_of, repo))
+    files.update(extra or {})
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     manifest = {
         "month": month, "tag": tag, "commit": commit, "committed_at": f"{committed_at:%Y-%m-%d %H:%M}",
         "as_of": f"{as_of:%Y-%m-%d %H:%M}", "generator": f"hotline {__version__}", "orders": len(order_files),
+        **(manifest_extra or {}),
         "files": [{"name": n, "sha256": digests[n], "size": len(files[n])} for n in sorted(files)],
     }
     files["MANIFEST.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
