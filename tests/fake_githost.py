@@ -20,6 +20,8 @@ It also refuses what the real hosts refuse:
 
 - a pull request whose head branch does not exist (GitHub 422, Gitea 404), with no commits between head
   and base (422 on both), or a second open one for the same head and base (GitHub 422, Gitea 409);
+- comments are edited by their repository-wide id (``PATCH …/issues/comments/{id}``), on issues and
+  pull requests alike (a pull request is an issue with the same number);
 - organisation labels (``add_org_label``) are on issues and accepted by id on Gitea, but ``GET …/labels``
   of the repository does not list them.
 
@@ -76,6 +78,7 @@ class FakeHost:
     delays: list[tuple[str, str, float]] = field(default_factory=list)
     next_number: int = 1
     next_label_id: int = 101
+    next_comment_id: int = 1
     org_labels: dict[str, dict] = field(default_factory=dict)
     git_dir: str | None = None  # a bare repository served over smart HTTP
     tokens: dict[str, str] | None = None  # token → account
@@ -304,6 +307,13 @@ class FakeHost:
             return self.list_issues(path, query)
         if path == "/issues" and method == "POST":
             return self.create_issue(body)
+        m = re.fullmatch(r"/issues/comments/(\d+)", path)
+        if m and method == "PATCH":  # both hosts: comment ids are repository-wide
+            found = [c for cs in self.comments.values() for c in cs if c["id"] == int(m.group(1))]
+            if not found:
+                return 404, {}, {"message": "Not Found"}
+            found[0]["body"] = body["body"]
+            return 200, {}, found[0]
         m = re.fullmatch(r"/issues/(\d+)(/labels|/comments)?", path)
         if m:
             number = int(m.group(1))
@@ -317,7 +327,8 @@ class FakeHost:
             if sub == "/labels" and method == "PUT":
                 return self.put_labels(number, body)
             if sub == "/comments" and method == "POST":
-                comment = {"id": len(self.comments[number]) + 1, "body": body["body"]}
+                comment = {"id": self.next_comment_id, "body": body["body"]}
+                self.next_comment_id += 1
                 self.comments[number].append(comment)
                 return 201, {}, comment
             if sub == "/comments" and method == "GET":
@@ -372,6 +383,10 @@ class FakeHost:
                                          "-m", f"Merge {head} into {base}"], capture_output=True, text=True, env=env, check=True).stdout.strip()
                 self.git("update-ref", f"refs/pull/{number}/merge", commit)
         self.pulls[number] = pr
+        # a pull request is an issue too (same numbers; comments through /issues/N/comments)
+        self.issues[number] = {"number": number, "title": pr["title"], "body": pr["body"], "state": "open", "labels": [],
+                               "assignees": [], "state_reason": None, "pull_request": {"url": "x"}}
+        self.comments[number] = []
         return 201, {}, pr
 
     def page(self, items: list, path: str, query: dict):

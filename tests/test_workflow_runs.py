@@ -239,3 +239,47 @@ def test_overlapping_intake_runs_update_the_existing_pull_request(env):
     assert len([p for p in host.pulls.values() if p["state"] == "open"]) == 1
     refused = [e for e in host.accounts_log if e[0] == "POST" and e[1].endswith("/pulls")]
     assert len(refused) == 2  # the second create was refused (409/422) and the run updated instead
+
+
+# --- month-end ------------------------------------------------------------------------------------------
+
+
+def test_month_end_publishes_then_seals_and_a_second_run_changes_nothing(env):
+    import re
+
+    from test_month_end import OPEN, SEAL_AFTER, SETTLED, working_days_after
+
+    host, records, runner = env
+    rules = records.work / "scoring" / "rules.yaml"
+    rules.write_text(re.sub(r"(?m)^(\s*seal_after_workdays:)\s*\d+", rf"\1 {SEAL_AFTER}", rules.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+    records.write("orders/2026/11/JC2026111600001.yaml", SETTLED.lstrip())
+    records.write("orders/2026/11/JC2026113000002.yaml", OPEN.lstrip())
+    records.commit("November")
+    first, seal_day = working_days_after("2026-11", 1), working_days_after("2026-11", SEAL_AFTER)
+    bot = {"HOTLINE_TOKEN": TOKEN}
+    run = runner.run("month-end.yml", "schedule", {"schedule": "30 1 * * *"}, secrets=bot, env={"HOTLINE_AS_OF": f"{first} 09:30"})
+    assert run.ok(), run.log[-5000:]
+    assert "暂定" in run.summary
+    files = git(records.work, "fetch", "-q", "origin") or git(records.work, "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "origin/main", "reports/published/2026-11")
+    assert "reports/published/2026-11/泽州县12345政务服务热线月报-2026-11（暂定）.docx" in files.splitlines()
+    assert git(records.work, "log", "-1", "--format=%an|%cn", "origin/main") == "hotline-bot|hotline-bot"
+    assert [who for who, _ in host.pushes] == ["hotline-bot"]  # with the bot's token: the push starts the site build
+    # a second run the same day changes nothing
+    refs = host.refs()
+    again = runner.run("month-end.yml", "schedule", {"schedule": "30 1 * * *"}, secrets=bot, env={"HOTLINE_AS_OF": f"{first} 15:00"})
+    assert again.ok(), again.log[-3000:]
+    assert host.refs() == refs and len(host.pushes) == 1
+    # the seal day: tag on main as it stood, zip and the sealed documents on main, 未办结 listed
+    sealed_at = refs["refs/heads/main"]
+    sealed = runner.run("month-end.yml", "workflow_dispatch", {}, secrets=bot, env={"HOTLINE_AS_OF": f"{seal_day} 09:30"})
+    assert sealed.ok(), sealed.log[-5000:]
+    refs = host.refs()
+    assert host.git("rev-parse", "refs/tags/archive/2026-11^{commit}").strip() == sealed_at
+    readme = host.git("show", "refs/heads/main:reports/published/2026-11/README.md")
+    assert "未办结（封存时，1 个）" in readme and "JC2026113000002" in readme
+    assert "archives/2026-11.zip" in host.git("ls-tree", "-r", "--name-only", "refs/heads/main", "archives")
+    # without the bot token it stops and says what to set
+    no_token = runner.run("month-end.yml", "workflow_dispatch", {}, env={"HOTLINE_AS_OF": f"{seal_day} 10:00"})
+    assert not no_token.ok() and "HOTLINE_TOKEN" in no_token.log
+    assert host.refs() == refs

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "repeats": "repeats",
     "analysis": "analysis",
     "month-end": "month_end",
+    "pr-comment": "pr_comment",
 }
 
 

@@ -364,7 +364,26 @@ class Host:
     def comments(self, number: int) -> list[str]:
         return [c.get("body") or "" for c in self.paginate(self.path(f"/issues/{number}/comments"))]
 
-    # -- pull requests (issue-form intake) --------------------------------------------------------
+    def upsert_comment(self, number: int, marker: str, body: str, *, create: bool = True) -> str:
+        """Keep one comment carrying ``marker`` (a hidden ``<!-- … -->`` line) on issue or pull request
+        ``number``: edit it when its text changed, else post it (unless ``create`` is False).
+        Returns ``created``, ``updated``, ``unchanged`` or ``absent``."""
+        text = f"{marker}\n{body}"
+        mine = [c for c in self.paginate(self.path(f"/issues/{number}/comments")) if (c.get("body") or "").startswith(marker)]
+        if mine:
+            if (mine[0].get("body") or "") == text:
+                return "unchanged"
+            self.request("PATCH", self.path(f"/issues/comments/{int(mine[0]['id'])}"), json={"body": text})
+            return "updated"
+        if not create:
+            return "absent"
+        self.comment(number, text)
+        return "created"
+
+    # -- pull requests (issue-form intake, imports) ------------------------------------------------
+    def update_pull(self, number: int, title: str, body: str) -> None:
+        self.request("PATCH", self.path(f"/pulls/{number}"), json={"title": title, "body": body})
+
     def find_pull(self, head_branch: str, base: str) -> int | None:
         for pr in self.paginate(self.path("/pulls"), {"state": "open"}):
             head = pr.get("head") or {}
