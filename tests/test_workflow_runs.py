@@ -283,3 +283,59 @@ def test_month_end_publishes_then_seals_and_a_second_run_changes_nothing(env):
     no_token = runner.run("month-end.yml", "workflow_dispatch", {}, env={"HOTLINE_AS_OF": f"{seal_day} 10:00"})
     assert not no_token.ok() and "HOTLINE_TOKEN" in no_token.log
     assert host.refs() == refs
+
+
+# --- import of uploaded exports ---------------------------------------------------------------------
+
+EXPORT = (
+    "泽州县12345工单导出\r\n"
+    "工单编号,诉求类别,受理时间,诉求人,联系电话,诉求内容,承办单位\r\n"
+    "JC2026112500101,投诉类,2026-11-25 09:10,王小明,13912345678,小区路灯不亮，请尽快维修。,金村镇\r\n"
+    "JC2026112500102,咨询,2026/11/25 10:20,李四,13800001111,咨询供暖收费标准。,\r\n"
+    "JC2026112500103,表扬,2026-11-25 11:00,赵六,13700002222,来电反映情况，联系电话13700002222。,\r\n"
+).encode("utf-8")
+
+
+def upload(records: Records, name: str, data: bytes) -> dict:
+    """The office uploads a file through the web interface: one commit on main; the push event for it."""
+    before = records.head()
+    records.write(f"imports/{name}", data)
+    after = records.commit(f"Upload {name}")
+    return {"ref": "refs/heads/main", "before": before, "after": after, "pusher": {"name": "fuyongjia"}, "sender": {"login": "fuyongjia"}}
+
+
+def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_creates_nothing(env):
+    host, records, runner = env
+    bot = {"HOTLINE_TOKEN": TOKEN}
+    event = upload(records, "2026-11-25.csv", EXPORT)
+    run = runner.run("import.yml", "push", event, secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
+    assert run.ok(), run.log[-5000:]
+    (pr,) = host.pulls.values()
+    branch = pr["head"]["ref"]
+    assert branch.startswith("import/") and pr["base"]["ref"] == "main"
+    body = pr["body"]
+    assert "新建工单 2 件" in body and "无法导入 1 行" in body
+    assert "第 5 行" in body and "诉求类别“表扬”无法识别" in body  # the row number as the spreadsheet shows it
+    assert "第 3 行 | JC2026112500101" in body and "第 4 行 | JC2026112500102" in body
+    assert "13912345678" not in body and "13700002222" not in body
+    new = host.git("ls-tree", "-r", "--name-only", f"refs/heads/{branch}", "orders").split()
+    assert new == ["orders/2026/11/JC2026112500101.yaml", "orders/2026/11/JC2026112500102.yaml"]
+    order = host.git("show", f"refs/heads/{branch}:orders/2026/11/JC2026112500101.yaml")
+    assert "139****5678" in order and "13912345678" not in order and "unit: jincun" in order
+    assert host.git("log", "-1", "--format=%an|%cn", f"refs/heads/{branch}").strip() == "fuyongjia|hotline-bot"
+    assert [who for who, refs in host.pushes if f"refs/heads/{branch}" in refs] == ["hotline-bot"]
+    # the same push again (a re-run): nothing pushed, no second pull request
+    pushes, refs = len(host.pushes), host.refs()
+    again = runner.run("import.yml", "push", event, secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:30"})
+    assert again.ok(), again.log[-3000:]
+    assert len(host.pulls) == 1 and len(host.pushes) == pushes and host.refs() == refs
+    # the pull request is merged; the same file uploaded again under another name creates nothing
+    host.git("update-ref", "refs/heads/main", host.refs()[f"refs/heads/{branch}"])
+    host.pulls[pr["number"]]["state"] = "closed"
+    git(records.work, "pull", "-q", "--ff-only", "origin", "main")
+    event = upload(records, "再次上传.csv", EXPORT)
+    pushes = len(host.pushes)
+    twice = runner.run("import.yml", "push", event, secrets=bot, env={"HOTLINE_AS_OF": "2026-11-26 09:00"})
+    assert twice.ok(), twice.log[-3000:]
+    assert len(host.pulls) == 1 and len(host.pushes) == pushes
+    assert "已存在而跳过（2 件）" in twice.summary and "没有新工单" in twice.summary

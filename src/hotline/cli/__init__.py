@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "log": "log",
     "order": "order",
     "import": "imports",
+    "import-uploads": "import_uploads",
     "overdue": "overdue",
     "codeowners": "codeowners",
     "intake": "intake",
