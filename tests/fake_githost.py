@@ -267,6 +267,8 @@ class FakeHost:
                 changed = {r: (before.get(r), after.get(r)) for r in set(before) | set(after) if before.get(r) != after.get(r)}
                 if changed:
                     self.pushes.append((account, changed))
+                    with self.lock:
+                        self.after_push(changed)
         head, _, data = done.stdout.partition(b"\r\n\r\n")
         status, out_headers = 200, {}
         for line in head.decode("latin-1").split("\r\n"):
@@ -371,23 +373,35 @@ class FakeHost:
         pr = {"number": number, "title": body["title"], "body": body.get("body", ""), "state": "open",
               "head": {"ref": head, "sha": None}, "base": {"ref": base, "sha": None}, "user": {"login": "?"}}
         if self.git_dir is not None:
-            pr["head"]["sha"], pr["base"]["sha"] = head_sha, base_sha
-            self.git("update-ref", f"refs/pull/{number}/head", head_sha)
-            merged = subprocess.run(["git", "--git-dir", self.git_dir, "merge-tree", "--write-tree", base_sha, head_sha],
-                                    capture_output=True, text=True)
-            if merged.returncode == 0:
-                tree = merged.stdout.split()[0]
-                env = {**os.environ, "GIT_AUTHOR_NAME": "fake host", "GIT_AUTHOR_EMAIL": "host@fake.invalid",
-                       "GIT_COMMITTER_NAME": "fake host", "GIT_COMMITTER_EMAIL": "host@fake.invalid"}
-                commit = subprocess.run(["git", "--git-dir", self.git_dir, "commit-tree", tree, "-p", base_sha, "-p", head_sha,
-                                         "-m", f"Merge {head} into {base}"], capture_output=True, text=True, env=env, check=True).stdout.strip()
-                self.git("update-ref", f"refs/pull/{number}/merge", commit)
+            self.pull_refs(number, pr, head_sha, base_sha)
         self.pulls[number] = pr
         # a pull request is an issue too (same numbers; comments through /issues/N/comments)
         self.issues[number] = {"number": number, "title": pr["title"], "body": pr["body"], "state": "open", "labels": [],
                                "assignees": [], "state_reason": None, "pull_request": {"url": "x"}}
         self.comments[number] = []
         return 201, {}, pr
+
+    def pull_refs(self, number: int, pr: dict, head_sha: str, base_sha: str) -> None:
+        """``refs/pull/N/head`` and, when it merges cleanly, ``refs/pull/N/merge`` (as the hosts keep them)."""
+        pr["head"]["sha"], pr["base"]["sha"] = head_sha, base_sha
+        self.git("update-ref", f"refs/pull/{number}/head", head_sha)
+        merged = subprocess.run(["git", "--git-dir", self.git_dir, "merge-tree", "--write-tree", base_sha, head_sha],
+                                capture_output=True, text=True)
+        if merged.returncode == 0:
+            tree = merged.stdout.split()[0]
+            env = {**os.environ, "GIT_AUTHOR_NAME": "fake host", "GIT_AUTHOR_EMAIL": "host@fake.invalid",
+                   "GIT_COMMITTER_NAME": "fake host", "GIT_COMMITTER_EMAIL": "host@fake.invalid"}
+            commit = subprocess.run(["git", "--git-dir", self.git_dir, "commit-tree", tree, "-p", base_sha, "-p", head_sha,
+                                     "-m", f"Merge {pr['head']['ref']} into {pr['base']['ref']}"], capture_output=True, text=True,
+                                    env=env, check=True).stdout.strip()
+            self.git("update-ref", f"refs/pull/{number}/merge", commit)
+
+    def after_push(self, changed: dict) -> None:
+        """A push to an open pull request's head branch updates its refs, as on both hosts."""
+        for number, pr in self.pulls.items():
+            new = changed.get(f"refs/heads/{pr['head']['ref']}", (None, None))[1]
+            if pr["state"] == "open" and new:
+                self.pull_refs(number, pr, new, self.refs()[f"refs/heads/{pr['base']['ref']}"])
 
     def page(self, items: list, path: str, query: dict):
         size_key = "limit" if self.flavour == "gitea" else "per_page"

@@ -68,6 +68,39 @@ def test_check_fails_a_bad_record_with_annotations_and_a_summary(env):
     assert "pii-phone" in bad.summary and "orders/2026/11/JC2026112000777.yaml" in bad.summary
 
 
+def test_check_on_a_pull_request_keeps_one_comment_with_the_findings_on_gitea(env):
+    host, records, runner = env
+    base = records.head()
+    records.write("orders/2026/11/JC2026112000777.yaml", BAD_ORDER)
+    records.commit("bad order", branch="bad")
+    status, _, pr = host.create_pull({"title": "新工单", "head": "bad", "base": "main"})
+    assert status == 201
+    n = pr["number"]
+
+    def run_check():
+        event = {"action": "synchronize", "number": n, "pull_request": {"number": n, "head": {"ref": "bad", "sha": host.pulls[n]["head"]["sha"]},
+                                                                         "base": {"ref": "main", "sha": base}}}
+        return runner.run("check.yml", "pull_request", event, ref=f"refs/pull/{n}/merge", secrets={"HOTLINE_TOKEN": TOKEN})
+
+    bad = run_check()
+    assert not bad.ok() and "::error file=orders/2026/11/JC2026112000777.yaml" in bad.log
+    comments = host.comments[n]
+    if host.flavour == "github":  # GitHub shows the annotations: no comment
+        assert comments == []
+        return
+    (comment,) = comments
+    assert comment["body"].startswith("<!-- hotline:check -->") and "pii-phone" in comment["body"]
+    assert "orders/2026/11/JC2026112000777.yaml" in comment["body"] and "13812345678" not in comment["body"]
+    again = run_check()  # the same findings: still one comment, unchanged
+    assert not again.ok() and host.comments[n] == [comment]
+    records.write("orders/2026/11/JC2026112000777.yaml", BAD_ORDER.replace("13812345678", "138****5678"))
+    records.commit("masked", branch="bad")
+    fixed = run_check()
+    assert fixed.ok(), fixed.log[-4000:]
+    (comment,) = host.comments[n]  # the same comment, now saying the errors are gone
+    assert "0 个错误" in comment["body"] and "pii-phone" not in comment["body"]
+
+
 # --- shared records for the host workflows ------------------------------------------------------------
 
 INTAKE_ORDER = """\

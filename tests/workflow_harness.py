@@ -118,7 +118,10 @@ class Records:
         git(self.work, "add", "-A")
         git(self.work, "commit", "-q", "-m", message, env=env)
         git(self.work, "push", "-q", "--force", "origin", f"HEAD:refs/heads/{branch}")
-        return git(self.work, "rev-parse", "HEAD")
+        sha = git(self.work, "rev-parse", "HEAD")
+        with self.host.lock:  # pushed straight into the bare repository: the host updates its pull requests' refs
+            self.host.after_push({f"refs/heads/{branch}": (None, sha)})
+        return sha
 
     def head(self, ref: str = "refs/heads/main") -> str:
         return self.host.refs()[ref]
