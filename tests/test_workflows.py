@@ -29,7 +29,7 @@ def schema_check(schema: str, files: list[Path]) -> subprocess.CompletedProcess:
 
 
 def test_the_expected_workflows_exist():
-    assert {p.stem for p in WORKFLOWS} == {"check", "permissions", "site", "overdue", "intake"}
+    assert {p.stem for p in WORKFLOWS} == {"check", "permissions", "site", "overdue", "intake", "month-end", "import"}
 
 
 def test_workflows_and_forms_pass_the_github_schemas_offline():
@@ -70,8 +70,9 @@ def test_least_privilege_and_no_expressions_in_shell(path):
     top = wf["permissions"]
     assert isinstance(top, dict) and "write-all" not in str(top)
     writes = {k for k, v in top.items() if v == "write"}
-    allowed = {"check": set(), "permissions": set(), "site": set(), "overdue": {"issues"},
-               "intake": {"contents", "issues", "pull-requests"}}[path.stem]
+    allowed = {"check": {"pull-requests"}, "permissions": set(), "site": set(), "overdue": {"issues"},
+               "intake": {"contents", "issues", "pull-requests"}, "month-end": {"contents"},
+               "import": {"contents", "pull-requests"}}[path.stem]
     assert writes == allowed
     for job_id, step in all_steps(wf):
         run = step.get("run", "")
@@ -85,7 +86,26 @@ def test_check_workflow_runs_on_every_push_and_pull_request_with_full_history():
     assert set(wf["on"]) == {"push", "pull_request"}
     steps = [s for _, s in all_steps(wf)]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert any(s.get("run") == 'hotline check --format github --summary "$GITHUB_STEP_SUMMARY"' for s in steps)
+    assert any('hotline check --format github --summary "$RUNNER_TEMP/hotline-check.md"' in s.get("run", "") for s in steps)
+    comment = steps[-1]
+    assert "hotline pr-comment" in comment["run"] and "'gitea'" in comment["if"] and "!cancelled()" in comment["if"]
+
+
+def test_month_end_runs_daily_in_utc_and_pushes_with_the_bot_token():
+    wf = load(REPO / ".github/workflows/month-end.yml")
+    assert wf["on"]["schedule"] == [{"cron": "30 1 * * *"}]  # 09:30 Beijing, after the reminders
+    (job,) = wf["jobs"].values()
+    assert job["steps"][0]["with"]["fetch-depth"] == 0
+    last = job["steps"][-1]
+    assert last["env"]["HOTLINE_TOKEN"] == "${{ secrets.HOTLINE_TOKEN }}"
+    assert "hotline month-end --push origin --token-env HOTLINE_TOKEN" in last["run"]
+
+
+def test_import_runs_on_uploads_to_the_imports_folder():
+    wf = load(REPO / ".github/workflows/import.yml")
+    assert wf["on"]["push"] == {"branches": ["main"], "paths": ["imports/**"]}
+    (job,) = wf["jobs"].values()
+    assert job["steps"][-1]["run"].startswith('hotline import-uploads --before "$BEFORE"')
 
 
 def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
