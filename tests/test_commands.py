@@ -90,3 +90,11 @@ def test_every_finding_code_is_documented_in_the_readme():
     table = readme[readme.index("<!-- codes:start -->"): readme.index("<!-- codes:end -->")]
     documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
     assert documented == set(CODES)
+
+
+def test_every_command_is_documented_in_the_readme():
+    from hotline.cli import COMMANDS
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## 命令"): readme.index("### 检查结果")]
+    assert [c for c in COMMANDS if f"`hotline {c}" not in table] == []
