@@ -339,7 +339,12 @@ def upload(records: Records, name: str, data: bytes) -> dict:
 
 def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_creates_nothing(env):
     host, records, runner = env
+    with_maintainers(records)
     bot = {"HOTLINE_TOKEN": TOKEN}
+    # a unit's account cannot import (only the office creates orders)
+    refused = runner.run("import.yml", "push", {**upload(records, "单位上传.csv", EXPORT), "sender": {"login": "wangli"}},
+                         secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
+    assert not refused.ok() and "只有热线管理机构可以导入" in refused.log and host.pulls == {}
     event = upload(records, "2026-11-25.csv", EXPORT)
     run = runner.run("import.yml", "push", event, secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
     assert run.ok(), run.log[-5000:]

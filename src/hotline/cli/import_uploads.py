@@ -10,7 +10,7 @@ import click
 from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
 from hotline.git.changes import GitError
 from hotline.host.client import HostError, open_host
-from hotline.host.import_run import import_one, uploaded
+from hotline.host.import_run import import_one, refusal, uploaded
 
 STATUS = {"opened": "已生成拉取请求 #{pull}", "updated": "已更新拉取请求 #{pull}", "unchanged": "拉取请求 #{pull} 没有变化",
           "nothing-new": "没有新工单，不生成拉取请求", "failed": "无法导入"}
@@ -20,7 +20,7 @@ STATUS = {"opened": "已生成拉取请求 #{pull}", "updated": "已更新拉取
 @root_option
 @as_of_option
 @click.option("--before", default="", help="推送前的提交（$GITHUB_EVENT.before）：只导入此后新增或改动的文件；不给则导入 imports/ 下全部文件")
-@click.option("--pusher", default="", help="上传文件的账号（导入提交的作者）")
+@click.option("--pusher", required=True, help="上传文件的账号（须是热线管理机构的维护人；导入提交的作者）")
 @click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST")
 @click.option("--api-url", required=True, envvar="HOTLINE_API_URL")
 @click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO")
@@ -36,6 +36,9 @@ def command(root, as_of, before, pusher, flavour, api_url, repo_name, token_env,
         fail(f"环境变量 {token_env} 中没有访问令牌：请把机器人账号的令牌存为仓库机密 HOTLINE_TOKEN"
              "（用工作流自带的令牌推送的分支不会触发检查）", 1)
     root = Path(root)
+    why = refusal(root, pusher)
+    if why:
+        fail(f"不导入：{why}", 1)
     try:
         files = uploaded(root, before)
         if not files:

@@ -11,6 +11,7 @@ or changed (every export under ``imports/`` when the push is unknown):
 - open a pull request with the new orders, or update the one already open for the same file, whose
   body reports (in Chinese, by row number) what was created, what already existed and what could not
   be imported and why;
+- only an account of the hotline office may import (the one who pushed, as the run's actor);
 - the same file twice creates nothing: orders that exist are skipped, the branch is named by the file's
   content (same file, same branch, same pull request), an unchanged branch is not pushed again, and a
   file with nothing new opens no pull request (its report goes to the job summary only).
@@ -29,6 +30,7 @@ from hotline.git import identity
 from hotline.host.client import Host, HostError
 from hotline.load import load_context
 from hotline.records.privacy import mask_text
+from hotline.records.units import login, office_accounts
 
 IMPORT_DIR = "imports"
 MAPPING_FILE = "imports/mapping.yaml"
@@ -83,8 +85,17 @@ def report_text(rel: str, report: Report | None, problem: str | None = None, pus
     return "\n".join(lines) + "\n"
 
 
+def refusal(root: Path, pusher: str) -> str | None:
+    """Why ``pusher`` may not import (only the hotline office creates orders), or None."""
+    if login(pusher) not in office_accounts(load_context(root).units):
+        return (f"上传文件的账号“{mask_text(pusher)[:40]}”不是热线管理机构的维护人（units/ 中热线管理机构的 maintainers）："
+                "只有热线管理机构可以导入工单")
+    return None
+
+
 def _author(pusher: str) -> dict[str, str]:
-    return {"GIT_AUTHOR_NAME": pusher, "GIT_AUTHOR_EMAIL": f"{pusher}@noreply.invalid"} if pusher else {}
+    """The pusher (an office account, checked by ``refusal``) as the commit's author."""
+    return {"GIT_AUTHOR_NAME": login(pusher), "GIT_AUTHOR_EMAIL": f"{login(pusher)}@noreply.invalid"}
 
 
 def import_one(root: Path, rel: str, host: Host, *, base: str, as_of: datetime, pusher: str = "",
