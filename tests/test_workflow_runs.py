@@ -312,10 +312,10 @@ def test_month_end_publishes_then_seals_and_a_second_run_changes_nothing(env):
     readme = host.git("show", "refs/heads/main:reports/published/2026-11/README.md")
     assert "未办结（封存时，1 个）" in readme and "JC2026113000002" in readme
     assert "archives/2026-11.zip" in host.git("ls-tree", "-r", "--name-only", "refs/heads/main", "archives")
-    # without the bot token it stops and says what to set
-    no_token = runner.run("month-end.yml", "workflow_dispatch", {}, env={"HOTLINE_AS_OF": f"{seal_day} 10:00"})
-    assert not no_token.ok() and "HOTLINE_TOKEN" in no_token.log
-    assert host.refs() == refs
+    if host.flavour == "github":  # without the bot token it stops and says what to set (one flavour suffices)
+        no_token = runner.run("month-end.yml", "workflow_dispatch", {}, env={"HOTLINE_AS_OF": f"{seal_day} 10:00"})
+        assert not no_token.ok() and "HOTLINE_TOKEN" in no_token.log
+        assert host.refs() == refs
 
 
 # --- import of uploaded exports ---------------------------------------------------------------------
@@ -341,10 +341,10 @@ def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_create
     host, records, runner = env
     with_maintainers(records)
     bot = {"HOTLINE_TOKEN": TOKEN}
-    # a unit's account cannot import (only the office creates orders)
-    refused = runner.run("import.yml", "push", {**upload(records, "单位上传.csv", EXPORT), "sender": {"login": "wangli"}},
-                         secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
-    assert not refused.ok() and "只有热线管理机构可以导入" in refused.log and host.pulls == {}
+    if host.flavour == "gitea":  # a unit's account cannot import (only the office creates orders); one flavour suffices
+        refused = runner.run("import.yml", "push", {**upload(records, "单位上传.csv", EXPORT), "sender": {"login": "wangli"}},
+                             secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
+        assert not refused.ok() and "只有热线管理机构可以导入" in refused.log and host.pulls == {}
     event = upload(records, "2026-11-25.csv", EXPORT)
     run = runner.run("import.yml", "push", event, secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
     assert run.ok(), run.log[-5000:]
