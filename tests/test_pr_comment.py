@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fake_githost import TOKEN, FakeHost
+
 from hotline.host.client import open_host
 
 
