@@ -139,6 +139,7 @@ def test_publishes_provisional_documents_on_the_first_working_day_and_a_second_r
     assert "暂定" in readme and "1 个派单" in readme and str(working_days_after("2026-11", SEAL_AFTER)) in readme
     doc = Document(folder / "泽州县12345政务服务热线月报-2026-11（暂定）.docx")
     assert any("共受理工单 2 件" in p.text for p in doc.paragraphs)
+    assert any("暂定" in p.text for p in doc.paragraphs[:8])  # the title block says so too
     ws = openpyxl.load_workbook(folder / "登记表" / "金村镇-2026-11（暂定）.xlsx").active
     assert {ws.cell(r, 2).value for r in (4, 5)} == {"JC2026111600001", "JC2026113000002"}
     # committed by the records' bot identity (the machine has none), nothing left uncommitted, no tag yet
@@ -170,6 +171,7 @@ def test_seals_as_soon_as_the_month_is_final_and_replaces_the_provisional_files(
     # the published documents are the sealed ones, byte for byte
     folder = repo / "reports" / "published" / "2026-11"
     assert (folder / "泽州县12345政务服务热线月报-2026-11.docx").read_bytes() == z.read("月报/泽州县12345政务服务热线月报-2026-11.docx")
+    assert not any("暂定" in p.text for p in Document(folder / "泽州县12345政务服务热线月报-2026-11.docx").paragraphs)
     assert git(repo, "status", "--porcelain") == ""
     assert "archives/2026-11.zip" in git(repo, "show", "--name-only", "--format=", "HEAD")
 
@@ -219,7 +221,7 @@ def test_month_status_counts_unsettled_and_open_dispatches(repo):
 
     r = load(repo)
     as_of = datetime(2026, 12, 1, 9, 0)
-    s = month_status(r.states(as_of), "2026-11", as_of, r.calendar, r.rules.assessment.callback_wait_days, r.units)
+    s = month_status(r.states(as_of), "2026-11", r.units)
     assert (s.dispatches, s.unsettled, [o.order_id for o in s.open], s.final) == (2, 1, ["JC2026113000002"], False)
 
 

@@ -6,8 +6,8 @@ workflow); what it does depends only on the records, the rules and ``as_of``:
 - from the first working day after the month, once: publish the month's monthly report (.docx) and
   register tables (.xlsx) in ``reports/published/YYYY-MM/`` (committed; the host shows the folder, its
   ``README.md`` says what they are). While a dispatch of the month is not settled
-  (``lifecycle.settlement``) they are 暂定: ``（暂定）`` in every file name and in the README, with the
-  number of unsettled dispatches;
+  (``lifecycle.settlement``) they are 暂定: ``（暂定）`` in every file name, in the README with the
+  number of unsettled dispatches, and in the documents' title blocks (the documents' own rule);
 - seal it (``reports.archive.seal``: tag ``archive/YYYY-MM`` and ``archives/YYYY-MM.zip`` with its
   manifest, committed) as soon as every dispatch of the month is settled, or on the
   ``month_end.seal_after_workdays``-th working day after the month, whichever comes first. What is still
@@ -32,13 +32,11 @@ from pathlib import Path
 
 from hotline.git import identity
 from hotline.git import refs as gitrefs
-from hotline.lifecycle.settlement import unsettled
 from hotline.lifecycle.state import OrderState
 from hotline.lifecycle.status import flag_word
 from hotline.load import load
 from hotline.records import paths
 from hotline.records.models import Unit
-from hotline.records.rules import AssessmentRules
 from hotline.reports import archive
 from hotline.reports.monthly import month_label, month_of, previous_month
 from hotline.times import format_date, format_time
@@ -80,11 +78,11 @@ class MonthStatus:
         return self.unsettled == 0
 
 
-def month_status(states: list[OrderState], month: str, as_of: datetime, calendar: WorkCalendar, wait_days: int,
-                 units: dict[str, Unit]) -> MonthStatus:
-    """The month's dispatches (by 派单 date) as of ``as_of``: how many are unsettled, which are open."""
+def month_status(states: list[OrderState], month: str, units: dict[str, Unit]) -> MonthStatus:
+    """The month's dispatches (by 派单 date) in ``states`` (derived as of one moment): how many are not
+    settled yet (``DispatchState.unsettled``, the rule in ``lifecycle.settlement``), which are open."""
     ds = [s for st in states for s in st.dispatches if month_of(s.dispatched_at) == month]
-    waiting = sum(bool(unsettled(s, as_of, calendar, wait_days)) for s in ds)
+    waiting = sum(bool(s.unsettled) for s in ds)
     open_ = tuple(OpenDispatch(s.order_id, s.unit, units[s.unit].name if s.unit in units else s.unit, s.role, s.current_due,
                                s.status + (f"（{flag_word(s)}）" if flag_word(s) else ""))
                   for s in sorted(ds, key=lambda s: (s.order_id, s.unit)) if s.open)
@@ -260,8 +258,7 @@ def run(root: Path | str, as_of: datetime, month: str | None = None) -> Outcome:
     rules = repo.context.rules
     if rules is None:
         raise MonthEndError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
-    wait = (rules.assessment or AssessmentRules.model_construct()).callback_wait_days
-    status = month_status(repo.states(as_of), month, as_of, repo.calendar, wait, repo.units)
+    status = month_status(repo.states(as_of), month, repo.units)
     state_file = root / PUBLISHED_DIR / month / STATE_FILE
     published = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else None
     sealed_already = any(t.name == gitrefs.TAG_PREFIX + month for t in gitrefs.tags(root))
