@@ -19,6 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 # commands that the code under test starts as ``python -m hotline`` find this checkout's package too
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH")) if p)
+# no Git configuration of the machine's reaches a test (a county's runner has no identity): every test that
+# commits sets its own, and the tools fall back to the records' configured bot identity
+os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
+os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from test_history import ACCEPT, DISPATCH, OFFICE, ORDER, WANGLI, Repo
 from test_history import HEADER as _HEADER
 
 from hotline.cli import main
-from hotline.git import commands as gitcmd
+from hotline.git import identity
 from hotline.load import run_check
 from hotline.records import privacy as pii
 from hotline.times import parse_time
@@ -68,7 +68,7 @@ def test_reminder_issues_commit_messages_and_log_are_masked(records, tmp_path):
     assert "1234 5678" not in issue["title"] + issue["body"] and "138****5678" in issue["title"] + issue["body"]
     repo = Repo(records)
     records.write("orders/x.txt", "x")
-    sha = gitcmd.commit_paths(records.root, ["orders/x.txt"], "更正：诉求人电话 13812345678")
+    sha = identity.commit(records.root, ["orders/x.txt"], "更正：诉求人电话 13812345678")
     assert "13812345678" not in repo.git("log", "-1", "--format=%B", sha)
 
 

@@ -19,6 +19,7 @@ from hotline.cli.common import (
 )
 from hotline.entry.order_edit import Refused, add_event
 from hotline.git import commands as gitcmd
+from hotline.git import identity
 from hotline.load import load, load_context
 from hotline.office.repeats import suggest
 from hotline.records.paths import find_order
@@ -84,7 +85,7 @@ def _merge(root, merge_id, into_id, by, at, do_commit, as_of) -> None:
     click.echo(f"已并单：{merge_id} 并入 {into_id}")
     if do_commit:
         try:
-            sha = gitcmd.commit_paths(root, [path], message)
+            sha = identity.commit(root, [path], message)
         except gitcmd.GitError as e:
             fail(f"已写入文件，但提交失败：{e}", 1)
         click.echo(f"已提交 {sha[:9]}：{message}")
