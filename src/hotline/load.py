@@ -81,7 +81,7 @@ class OrderFacts(msgspec.Struct, array_like=True):
     last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
 
 
-def _unsettled(d) -> DispatchState:
+def _replayed_state(d) -> DispatchState:
     s = DispatchState.__new__(DispatchState)
     s.__dict__.update(zip(_REPLAYED, _replayed(d)))
     s.__dict__.update(_SETTLED)
@@ -177,7 +177,7 @@ class Repository:
                 if f.last_at > as_of:
                     out.append(derive(self._order(i), rules, calendar, as_of))
                     continue
-                dispatches = [_unsettled(d) for d in f.dispatches]
+                dispatches = [_replayed_state(d) for d in f.dispatches]
                 for s in dispatches:
                     settle_at(s, as_of, rules, calendar)
                 out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged))
