@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import hashlib
 import multiprocessing
 import os
 import typing
@@ -49,8 +48,8 @@ from hotline.records.rules import Rules
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, read
 from hotline.util import cache as cache_store
-from hotline.util.parallel import can_fork
 from hotline.util.filecache import FileCache, Key, file_digest, stat_key
+from hotline.util.parallel import can_fork
 from hotline.workdays import WorkCalendar
 
 __all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
@@ -191,8 +190,8 @@ class _LazyState(OrderState):
         self._repo, self._index = repo, index
         self.dispatches, self.callbacks, self.findings, self.merged = dispatches, callbacks, findings, merged
 
-    @property  # type: ignore[override]
-    def order(self) -> Order:
+    @property  # the dataclass field, read from the cache when first asked for
+    def order(self) -> Order:  # type: ignore[override]
         return self._repo._order(self._index)
 
 
@@ -284,7 +283,7 @@ _worker_ctx: Context | None = None
 
 def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     """One order file read and checked, as a cache entry (MessagePack: what a worker sends back)."""
-    of, doc = load_order(*p)
+    of, _ = load_order(*p)
     found, facts = list(of.findings), None
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)
@@ -330,8 +329,10 @@ def scan_orders(ctx: Context, *, with_orders: bool = False, jobs: int | None = N
     """Every order file's findings and references (and, ``with_orders``, its order and replayed dispatches):
     from the caches where the file and the context are unchanged, read and checked otherwise."""
     use = cache_store.enabled()
-    checked = FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use else None
-    kept = FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder) if use and with_orders else None
+    checked: FileCache[CachedFile] | None = FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use else None
+    kept: FileCache[CachedOrder] | None = (
+        FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder) if use and with_orders else None
+    )
     entries: list[tuple[str, str, Key, CachedFile | None, CachedOrder | None]] = []
     misses: list[tuple[str, str]] = []
     for path, rel in paths.order_files(ctx.root):

@@ -20,10 +20,10 @@ from hotline.cli.common import (
     echo_json,
     fail,
     no_cache_option,
-    uncached,
     require_rules,
     resolve_as_of,
     root_option,
+    uncached,
     unit_id,
 )
 from hotline.findings import Finding, count

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
+
 from hotline.cli.common import (
     as_of_option,
     echo_json,
+    no_cache_option,
     require_rules,
     resolve_as_of,
-    no_cache_option,
     root_option,
     simple_table,
     unit_id,

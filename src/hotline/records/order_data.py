@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from operator import attrgetter
+from typing import Any
 
 import msgspec
 
@@ -93,7 +94,7 @@ _set = object.__setattr__
 
 def _build(cls: type, values: dict, fields_set: set[str]):
     """A model from values it was validated with (pydantic's own ``model_construct``, minus its per-field work)."""
-    obj = _new(cls)
+    obj: Any = _new(cls)
     _set(obj, "__dict__", values)
     _set(obj, "__pydantic_fields_set__", fields_set)
     _set(obj, "__pydantic_extra__", None)

@@ -24,8 +24,8 @@ from hotline.history.unit_versions import read_versions
 from hotline.load import load
 from hotline.records.attachments import FOLDER as ATTACHMENTS
 from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
-from hotline.records.order_data import to_data
 from hotline.records.knowledge import load_entries
+from hotline.records.order_data import to_data
 from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
 from hotline.reports.documents import register_xlsx, report_docx

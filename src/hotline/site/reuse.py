@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cache as memoize
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from pydantic import BaseModel
@@ -39,7 +40,7 @@ def _hook(obj: object) -> object:
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_hook, order="deterministic")
 
 
-def tree_digest(folder: Path, digest: "hashlib._Hash") -> None:
+def tree_digest(folder: Path, digest: Any) -> None:
     """Every file under ``folder`` (path and bytes), in a fixed order; caches of Python are skipped."""
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
