@@ -72,7 +72,7 @@ class OrderFacts(msgspec.Struct, array_like=True):
     """What does not depend on ``as_of`` of a readable order: the order and its dispatches replayed over
     every event (``derive`` with ``as_of=None``); ``Repository.states`` settles them as of the moment asked."""
 
-    order: msgspec.Raw  # ``OrderData``, decoded only when the order itself is asked for
+    order: bytes  # ``OrderData`` as MessagePack, decoded only when the order itself is asked for (skipped unread)
     dispatches: list[DispatchData]  # type: ignore[valid-type]
     callbacks: list[tuple[datetime, str]]
     findings: list[Finding]  # the lifecycle's own
@@ -106,7 +106,7 @@ _ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
 def facts_of(order: Order, state: OrderState | None) -> OrderFacts:
     """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
     last = max([order.received_at] + [e.at for e in order.events])
-    data = msgspec.Raw(_ENCODER.encode(to_data(order)))
+    data = _ENCODER.encode(to_data(order))
     if state is None:
         return OrderFacts(data, [], [], [], False, last)
     dispatches = [DispatchData(*_replayed(s)) for s in state.dispatches]
@@ -204,6 +204,7 @@ def _no_gc():
         yield
     finally:
         if was:
+            gc.freeze()  # they stay alive: later collections need not scan them again
             gc.enable()
 
 
@@ -344,7 +345,7 @@ def scan_orders(ctx: Context, *, with_orders: bool = False, jobs: int | None = N
             hit = facts = None
         entries.append((path, rel, key, hit, facts))
     fresh = iter(_read_all(ctx, misses, default_jobs() if jobs is None else jobs))
-    if use and misses and not with_orders:  # keep the orders' cache in step, so that the next command is warm
+    if use and len(misses) > len(entries) // 2 and not with_orders:  # mostly cold: fill the orders' cache too
         kept = FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder)
         for path, rel, key, hit, _ in entries:
             if hit is not None:

@@ -85,6 +85,7 @@ def load(root: Path | str, name: str, kind: type[T]) -> T | None:
         return None
     finally:
         if was:
+            gc.freeze()  # and they stay alive: later collections need not scan them again
             gc.enable()
 
 
