@@ -78,6 +78,8 @@ class OrderFacts(msgspec.Struct, array_like=True):
     findings: list[Finding]  # the lifecycle's own
     merged: bool
     last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
+    path: str
+    digest: str  # of the file's content: what the order was read from
 
 
 def _replayed_state(d) -> DispatchState:
@@ -103,14 +105,14 @@ _DECODER = msgspec.msgpack.Decoder(Scanned)
 _ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
 
 
-def facts_of(order: Order, state: OrderState | None) -> OrderFacts:
+def facts_of(order: Order, state: OrderState | None, digest: str) -> OrderFacts:
     """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
     last = max([order.received_at] + [e.at for e in order.events])
     data = _ENCODER.encode(to_data(order))
     if state is None:
-        return OrderFacts(data, [], [], [], False, last)
+        return OrderFacts(data, [], [], [], False, last, order.path, digest)
     dispatches = [DispatchData(*_replayed(s)) for s in state.dispatches]
-    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last)
+    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last, order.path, digest)
 
 
 @dataclass
@@ -152,6 +154,10 @@ class Repository:
         if i not in self._order_at:
             self._order_at[i] = to_order(_ORDER_DECODER.decode(self._facts[i].order))  # type: ignore[index]
         return self._order_at[i]
+
+    def digests(self) -> dict[str, str]:
+        """Order file → digest of the content its order was read from (empty when not read through the cache)."""
+        return {f.path: f.digest for f in self._facts or ()}
 
     @property
     def rules(self) -> Rules:
@@ -285,14 +291,14 @@ _worker_ctx: Context | None = None
 def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     """One order file read and checked, as a cache entry (MessagePack: what a worker sends back)."""
     of, _ = load_order(*p)
-    found, facts = list(of.findings), None
+    found, facts, digest = list(of.findings), None, file_digest(p[0])
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)
         found += lifecycle
-        facts = facts_of(of.order, state)
+        facts = facts_of(of.order, state, digest)
     elif of.partial is not None:
         found += of.partial.keep(order_findings(of.partial.order, ctx))
-    return _ENCODER.encode(Scanned(tuple(found), of.refs, file_digest(p[0]), facts))
+    return _ENCODER.encode(Scanned(tuple(found), of.refs, digest, facts))
 
 
 def _check_chunk(files: list[tuple[str, str]]) -> list[bytes]:

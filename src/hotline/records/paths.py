@@ -9,9 +9,9 @@ An order id is letters, digits and ``-`` (``ORDER_ID``): checked before it becom
 from __future__ import annotations
 
 import os
-from operator import attrgetter
 import re
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 from hotline.util import nofollow

@@ -145,7 +145,7 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     tasks = [("report", m) for m in model.months] + [("register", key) for key in model.registers] + [("orders", m) for m in model.months]
     key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
     clock.mark("页面")
-    _run_tasks(model, docs, tasks, root, key)
+    _run_tasks(model, docs, tasks, root, key, repo.digests())
     clock.mark("月报、登记表和工单数据文件")
     progress(f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件")
     for uid in model.handling_units:
@@ -192,29 +192,30 @@ def _document(root: Path, doc_key: str | None, make) -> bytes:
     return make() if doc_key is None else reuse.document(root, doc_key, make)
 
 
-def _doc_keys(model, tasks: list, base: str | None) -> dict[tuple, str]:
+def _doc_keys(model, tasks: list, base: str | None, digests: dict[str, str]) -> dict[tuple, str]:
     """The content key of each document to write (``site.reuse``); none when the cache is off."""
     if base is None or not cache.enabled():
         return {}
-    found = {"report": model.reports, "register": model.registers, "orders": _shard_inputs(model)}
+    found = {"report": model.reports, "register": model.registers, "orders": _shard_inputs(model, digests)}
     return {(kind, key): reuse.key_of(base, kind, found[kind].get(key)) for kind, key in tasks if kind in found}
 
 
-def _shard_inputs(model) -> dict[str, list]:
-    """What a month's order data (``data.shard``) is made from: each order, its dispatches as of the build
-    and when each event entered the repository."""
+def _shard_inputs(model, digests: dict[str, str]) -> dict[str, list]:
+    """What a month's order data (``data.shard``) is made from: each order (the digest of its file, else
+    the order itself), its dispatches as of the build and when each event entered the repository."""
     history = model.history or {}
     out: dict[str, list] = {}
     for st in sorted(model.states, key=lambda s: s.order.id):
         o = st.order
-        out.setdefault(data.month_of(o.received_at), []).append((to_data(o), st.dispatches, history.get(o.id)))
+        read_from = digests.get(o.path) or to_data(o)
+        out.setdefault(data.month_of(o.received_at), []).append((o.path, read_from, st.dispatches, history.get(o.id)))
     return out
 
 
-def _run_tasks(model, docs: Path, tasks: list, root: Path, base: str | None = None) -> None:
+def _run_tasks(model, docs: Path, tasks: list, root: Path, base: str | None = None, digests: dict[str, str] | None = None) -> None:
     """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many;
     documents whose data did not change since the last build are taken from the cache (``site.reuse``)."""
-    keys = _doc_keys(model, tasks, base)
+    keys = _doc_keys(model, tasks, base, digests or {})
     n = parallel.jobs() * 4
     chunks = [tasks[i::n] for i in range(n) if tasks[i::n]]
 
