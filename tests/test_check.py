@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
@@ -178,16 +179,23 @@ def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeyp
     assert codes(found) == [("unknown-unit", 7)]
 
 
-def test_racy_entries_are_not_trusted(records, monkeypatch):
+def test_racy_entries_are_decided_by_content(records, monkeypatch):
     import hotline.load as checker
 
-    records.order("JC1", good("JC1"))
+    p = records.order("JC1", good("JC1"))
     run_check(records.root, AS_OF)
     loads = []
     real = checker.load_order
     monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
     run_check(records.root, AS_OF)
-    assert loads == ["JC1.yaml"]  # modified within the clock's resolution of the cache write: re-read
+    assert loads == []  # written within the clock's resolution of the cache, but the same content
+    st = p.stat()
+    p.write_text(p.read_text(encoding="utf-8").replace("jincun", "nosuch"), encoding="utf-8")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same time, same inode: only the content differs
+    assert p.stat().st_size == st.st_size
+    found = run_check(records.root, AS_OF)
+    assert loads == ["JC1.yaml"]
+    assert ("unknown-unit", 7) in codes(found)
 
 
 def test_parallel_read_gives_the_same_findings_in_the_same_order(records, monkeypatch):

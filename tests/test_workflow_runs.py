@@ -160,13 +160,27 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     target = tmp_path / "www" / "hotline"
     target.mkdir(parents=True)
     (target / "stale.html").write_text("old", encoding="utf-8")
+    records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER)
+    records.commit("JC2026112000778: 派单")
     run = runner.run("site.yml", "push", {"ref": "refs/heads/main", "after": records.head()},
-                     vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"}, env=AS_OF)
+                     vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"}, env=AS_OF, workspace="hotline")
     assert run.ok(), run.log[-5000:]
     assert (target / "index.html").is_file() and not (target / "stale.html").exists()
     js = (target / "assets" / "vendor" / "echarts.min.js").read_bytes()
     assert js == (REPO / "src" / "hotline" / "assets" / "vendor" / "echarts.min.js").read_bytes()
     assert "npm" not in run.log.split("安装 hotline", 1)[1].split("生成网站", 1)[0]
+    assert "Cache not found" in run.log and "| mkdocs build（全部页面） |" in run.summary  # phases in the job summary
+    assert "安装 hotline：" in run.summary
+
+    # the next push restores what the first one saved: only the changed pages are rendered again
+    records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER + "  - {at: 2026-11-20 10:30, type: 接收, unit: jincun, by: 王丽}\n")
+    records.commit("JC2026112000778: 接收")
+    again = runner.run("site.yml", "push", {"ref": "refs/heads/main", "after": records.head()},
+                       vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"}, env=AS_OF, workspace="hotline")
+    assert again.ok(), again.log[-5000:]
+    assert "Cache restored from key: hotline-site-v1-" in again.log
+    assert "只重新渲染改动的" in again.summary, again.summary
+    assert "2026-11-20 10:30" in (target / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
 
 
 OVERDUE_ORDER = """\

@@ -60,7 +60,7 @@ def test_actions_pinned_by_full_commit_with_version_comment(path):
     uses = re.findall(r"uses:\s*(\S+)(.*)", text)
     assert uses
     for ref, rest in uses:
-        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)*@[0-9a-f]{40}", ref), ref  # actions/cache/restore: a sub-action
         assert re.search(r"#\s*v\d+\.\d+\.\d+", rest), f"{ref}: no version comment"
 
 
@@ -138,7 +138,7 @@ def test_site_publishes_only_where_configured():
     wf = load(REPO / ".github/workflows/site.yml")
     assert wf["on"]["push"]["branches"] == ["main"]
     steps = {s["name"]: s for _, s in all_steps(wf)}
-    assert steps["生成网站"]["run"] == "hotline site build --out site"
+    assert steps["生成网站"]["run"] == 'hotline site build --out site --summary "$GITHUB_STEP_SUMMARY"'
     assert steps["上传网站（GitHub Pages）"]["if"] == "vars.SITE_PUBLISH == 'pages'"
     assert steps["复制到网站服务器"]["if"] == "vars.SITE_PUBLISH == 'copy'"
     assert "rsync" in steps["复制到网站服务器"]["run"]
@@ -202,3 +202,17 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     accepted = git("commit", "-m", "good", check=False)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert git("log", "--format=%s").stdout.split() == ["good", "records"]
+
+
+def test_site_caches_are_restored_only_from_pushes_to_the_same_branch():
+    """A pull request's content never reaches the site job through the cache (issue 13)."""
+    wf = load(REPO / ".github" / "workflows" / "site.yml")
+    assert "pull_request" not in wf["on"] and "pull_request_target" not in wf["on"]
+    steps = wf["jobs"]["build"]["steps"]
+    restore = next(s for s in steps if "actions/cache/restore@" in s.get("uses", ""))
+    save = next(s for s in steps if "actions/cache/save@" in s.get("uses", ""))
+    for key in (restore["with"]["key"], *restore["with"]["restore-keys"].splitlines()):
+        assert "${{ github.event_name }}" in key and "${{ github.ref }}" in key
+    assert save["with"]["key"] == restore["with"]["key"] and save["with"]["path"] == restore["with"]["path"]
+    assert save["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert "permissions" not in wf["jobs"]["build"] and wf["permissions"] == {"contents": "read"}  # no write rights

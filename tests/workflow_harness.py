@@ -39,18 +39,20 @@ IDENTITY = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "rexian-admin@zezho
 
 
 def uses_of(workflow: Path) -> set[str]:
-    return set(re.findall(r"uses:\s*([\w.-]+/[\w.-]+@[0-9a-f]{40})", workflow.read_text(encoding="utf-8")))
+    """``OWNER/NAME[/SUBPATH]@SHA`` of every action the workflow uses."""
+    return set(re.findall(r"uses:\s*([\w.-]+/[\w.-]+(?:/[\w.-]+)*@[0-9a-f]{40})", workflow.read_text(encoding="utf-8")))
 
 
 def stand_in_args(workflow: Path) -> list[str]:
-    args = []
+    repos: dict[str, Path] = {}
     for ref in sorted(uses_of(workflow)):
-        name = ref.split("@")[0]
-        folder = STAND_INS / name
+        name, sha = ref.split("@")
+        folder = STAND_INS / name  # actions/cache/restore: the stand-in's subfolder, as act looks it up
         if not (folder / "action.yml").is_file():
             raise AssertionError(f"{workflow.name} uses {ref}: no local stand-in in {folder} (act must never fetch an action)")
-        args += ["--local-repository", f"{ref}={folder}"]
-    return args
+        repo = "/".join(name.split("/")[:2])
+        repos[f"{repo}@{sha}"] = STAND_INS / repo
+    return [a for ref, folder in repos.items() for a in ("--local-repository", f"{ref}={folder}")]
 
 
 def git(cwd: Path, *args: str, env: dict | None = None) -> str:
@@ -137,7 +139,9 @@ class Runner:
 
     def run(self, workflow: str, event_name: str, event: dict, *, ref: str = "refs/heads/main", sha: str | None = None,
             vars: dict | None = None, secrets: dict | None = None, env: dict | None = None, timeout: float = 240,
-            background: bool = False):
+            background: bool = False, workspace: str | None = None):
+        """``workspace``: the job's folder name, emptied first — a runner checks out each run of a repository
+        into the same path (``actions/cache`` entries keyed by that path then apply to the next run)."""
         self.runs += 1
         n = self.runs
         wf = REPO / ".github" / "workflows" / workflow
@@ -146,7 +150,8 @@ class Runner:
         home.mkdir()
         venv_bin = throwaway_venv(self.tmp / f"venv{n}")
         # act reads the workflow and the commit from a folder of its own
-        actdir = self.tmp / f"act{n}"
+        actdir = self.tmp / (workspace or f"act{n}")
+        shutil.rmtree(actdir, ignore_errors=True)
         subprocess.run(["git", "clone", "-q", str(self.records.bare), str(actdir)], check=True,
                        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(home)})
         sha = sha or self.host.refs().get(ref) or self.records.head()
@@ -159,7 +164,8 @@ class Runner:
         event_file = self.tmp / f"event{n}.json"
         event_file.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
         api = self.host.api_url
-        all_env = {"GITHUB_SERVER_URL": self.host.server_url, "GITHUB_API_URL": api, "GITHUB_REF": ref, **(env or {})}
+        all_env = {"GITHUB_SERVER_URL": self.host.server_url, "GITHUB_API_URL": api, "GITHUB_REF": ref,
+                   "ACTIONS_CACHE_STANDIN": str(self.tmp / "actions-cache"), **(env or {})}  # tests/actions/actions/cache
         all_vars = dict(vars or {})
         all_secrets = {"GITHUB_TOKEN": WORKFLOW_TOKEN, **(secrets or {})}
         if self.flavour == "gitea":

@@ -10,12 +10,19 @@ Nothing stops the run early: every file's problems become findings and every oth
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gc
 import multiprocessing
 import os
+import typing
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
+
+import msgspec
 
 from hotline.checks.office_rules import ORDER_CHECKS
 from hotline.checks.orders import (
@@ -30,23 +37,82 @@ from hotline.checks.orders import (
 )
 from hotline.checks.suite import REPOSITORY_CHECKS, RepositoryCheck
 from hotline.findings import Finding, sort_key
-from hotline.lifecycle.derive import derive
-from hotline.lifecycle.state import OrderState
+from hotline.lifecycle.derive import derive, settle_at
+from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.records import paths
 from hotline.records.context import Context, load_context
 from hotline.records.models import Order, Unit
+from hotline.records.order_data import OrderData, to_data, to_order
 from hotline.records.partial import Partial, partial_order
 from hotline.records.rules import Rules
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import Document, read
 from hotline.util import cache as cache_store
-from hotline.util.filecache import FileCache, stat_key
+from hotline.util.filecache import FileCache, Key, file_digest, stat_key
+from hotline.util.parallel import can_fork
 from hotline.workdays import WorkCalendar
 
 __all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
 
 CACHE_NAME = "check"
+ORDERS_CACHE = "orders"
 CachedFile = tuple[tuple[Finding, ...], OrderRefs]
+
+
+_SETTLED = {"status": "待接收", "timely_receipt": None, "replied_on_time": None, "overdue": False, "due_soon": False,
+            "was_late": False, "late_phases": None, "unsettled": ()}  # what ``derive.settle_at`` sets; the rest is replayed
+_REPLAYED = tuple(f.name for f in dataclasses.fields(DispatchState) if f.name not in _SETTLED)
+_HINTS = typing.get_type_hints(DispatchState)
+# a dispatch as replayed, before ``settle``: the fields of ``DispatchState`` as one array (no field names)
+DispatchData = msgspec.defstruct("DispatchData", [(n, _HINTS[n]) for n in _REPLAYED], array_like=True)
+_replayed = attrgetter(*_REPLAYED)
+
+
+class OrderFacts(msgspec.Struct, array_like=True):
+    """What does not depend on ``as_of`` of a readable order: the order and its dispatches replayed over
+    every event (``derive`` with ``as_of=None``); ``Repository.states`` settles them as of the moment asked."""
+
+    order: bytes  # ``OrderData`` as MessagePack, decoded only when the order itself is asked for (skipped unread)
+    dispatches: list[DispatchData]  # type: ignore[valid-type]
+    callbacks: list[tuple[datetime, str]]
+    findings: list[Finding]  # the lifecycle's own
+    merged: bool
+    last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
+    path: str
+    digest: str  # of the file's content: what the order was read from
+
+
+def _replayed_state(d) -> DispatchState:
+    s = DispatchState.__new__(DispatchState)
+    s.__dict__.update(zip(_REPLAYED, _replayed(d)))
+    s.__dict__.update(_SETTLED)
+    s.late_phases = []
+    return s
+
+
+CachedOrder = tuple[OrderFacts | None]
+
+
+class Scanned(msgspec.Struct, array_like=True):
+    findings: tuple[Finding, ...]
+    refs: OrderRefs
+    digest: str
+    facts: OrderFacts | None
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(Scanned)
+_ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
+
+
+def facts_of(order: Order, state: OrderState | None, digest: str) -> OrderFacts:
+    """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
+    last = max([order.received_at] + [e.at for e in order.events])
+    data = _ENCODER.encode(to_data(order))
+    if state is None:
+        return OrderFacts(data, [], [], [], False, last, order.path, digest)
+    dispatches = [DispatchData(*_replayed(s)) for s in state.dispatches]
+    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last, order.path, digest)
 
 
 @dataclass
@@ -60,11 +126,38 @@ class OrderFile:
     partial: Partial | None = None  # when only some events are invalid: the rest, for the lifecycle findings
 
 
-@dataclass
 class Repository:
-    context: Context
-    orders: list[Order]
-    findings: list[Finding] = field(default_factory=list)
+    """The records as read: the context, every readable order, and every finding.
+
+    Orders are rebuilt from the cache only when asked for (``orders``); ``states(as_of)`` settles the
+    cached replay of each order as of ``as_of``, and replays afresh only an order with events after it."""
+
+    def __init__(self, context: Context, orders: list[Order] | None = None, findings: list[Finding] | None = None,
+                 facts: list[OrderFacts] | None = None) -> None:
+        self.context = context
+        self.findings = findings if findings is not None else []
+        self._facts = facts
+        self._orders = orders
+        self._order_at: dict[int, Order] = {}
+
+    @property
+    def orders(self) -> list[Order]:
+        if self._orders is None:
+            assert self._facts is not None
+            with _no_gc():
+                self._orders = [self._order(i) for i in range(len(self._facts))]
+        return self._orders
+
+    def _order(self, i: int) -> Order:
+        if self._orders is not None:
+            return self._orders[i]
+        if i not in self._order_at:
+            self._order_at[i] = to_order(_ORDER_DECODER.decode(self._facts[i].order))  # type: ignore[index]
+        return self._order_at[i]
+
+    def digests(self) -> dict[str, str]:
+        """Order file → digest of the content its order was read from (empty when not read through the cache)."""
+        return {f.path: f.digest for f in self._facts or ()}
 
     @property
     def rules(self) -> Rules:
@@ -80,7 +173,45 @@ class Repository:
         return self.context.units
 
     def states(self, as_of: datetime) -> list[OrderState]:
-        return [derive(o, self.rules, self.calendar, as_of) for o in self.orders]
+        if self._facts is None:
+            return [derive(o, self.rules, self.calendar, as_of) for o in self.orders]
+        rules, calendar = self.rules, self.calendar
+        out = []
+        with _no_gc():
+            for i, f in enumerate(self._facts):
+                if f.last_at > as_of:
+                    out.append(derive(self._order(i), rules, calendar, as_of))
+                    continue
+                dispatches = [_replayed_state(d) for d in f.dispatches]
+                for s in dispatches:
+                    settle_at(s, as_of, rules, calendar)
+                out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged))
+        return out
+
+
+class _LazyState(OrderState):
+    """An order's state whose ``order`` is rebuilt from the cache on first use."""
+
+    def __init__(self, repo: Repository, index: int, dispatches, callbacks, findings, merged) -> None:
+        self._repo, self._index = repo, index
+        self.dispatches, self.callbacks, self.findings, self.merged = dispatches, callbacks, findings, merged
+
+    @property  # the dataclass field, read from the cache when first asked for
+    def order(self) -> Order:  # type: ignore[override]
+        return self._repo._order(self._index)
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """Building many small objects that all stay alive: no cyclic collection meanwhile (it only re-scans them)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.freeze()  # they stay alive: later collections need not scan them again
+            gc.enable()
 
 
 def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
@@ -114,10 +245,15 @@ def _raw_id(doc: Document) -> str | None:
 
 def order_findings(order: Order, ctx: Context) -> list[Finding]:
     """Lifecycle and calendar findings of a readable order (needs rules and calendar)."""
+    return _derived(order, ctx)[0]
+
+
+def _derived(order: Order, ctx: Context) -> tuple[list[Finding], OrderState | None]:
+    """The order's lifecycle and calendar findings, and its dispatches replayed over every event."""
     if ctx.rules is None:
-        return []
+        return [], None
     state = derive(order, ctx.rules, ctx.calendar)
-    return state.findings + provisional_dates(state, ctx.calendar) + [f for c in ORDER_CHECKS for f in c(order, state, ctx)]
+    return state.findings + provisional_dates(state, ctx.calendar) + [f for c in ORDER_CHECKS for f in c(order, state, ctx)], state
 
 
 def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
@@ -133,34 +269,39 @@ def cross_file(refs: list[OrderRefs], ctx: Context) -> list[Finding]:
     return duplicate_ids(refs) + unknown_units(refs, ctx.units)
 
 
-def load(root: Path | str) -> Repository:
-    """Everything: context, every order, and all findings (sorted by file and line)."""
+def load(root: Path | str, *, use_cache: bool = True, jobs: int | None = None) -> Repository:
+    """Everything: context, every order, and all findings (sorted by file and line).
+
+    Each order file's reading, findings and replayed dispatches come from the cache (``util.filecache``)
+    when the file and the context are unchanged; ``use_cache=False`` reads and writes no cache at all."""
+    if not use_cache:
+        with cache_store.disabled():
+            return load(root, jobs=jobs)
     ctx = load_context(root)
-    orders: list[Order] = []
-    findings = list(ctx.findings)
-    refs: list[OrderRefs] = []
-    for path, rel in paths.order_files(ctx.root):
-        of, _ = load_order(path, rel)
-        findings += of.findings
-        refs.append(of.refs)
-        findings += file_findings(of, ctx)
-        if of.order is not None:
-            orders.append(of.order)
-    findings += cross_file(refs, ctx)
+    scan = scan_orders(ctx, with_orders=True, jobs=jobs)
+    findings = list(ctx.findings) + scan.findings + cross_file(scan.refs, ctx)
     findings.sort(key=sort_key)
-    return Repository(ctx, orders, findings)
+    return Repository(ctx, findings=findings, facts=scan.facts)
 
 
 PARALLEL_MIN = 2000  # below this many files to read, a process pool costs more than it saves
 _worker_ctx: Context | None = None
 
 
-def _check_file(ctx: Context, p: tuple[str, str]) -> tuple[tuple[Finding, ...], OrderRefs]:
+def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
+    """One order file read and checked, as a cache entry (MessagePack: what a worker sends back)."""
     of, _ = load_order(*p)
-    return tuple(of.findings + file_findings(of, ctx)), of.refs
+    found, facts, digest = list(of.findings), None, file_digest(p[0])
+    if of.order is not None:
+        lifecycle, state = _derived(of.order, ctx)
+        found += lifecycle
+        facts = facts_of(of.order, state, digest)
+    elif of.partial is not None:
+        found += of.partial.keep(order_findings(of.partial.order, ctx))
+    return _ENCODER.encode(Scanned(tuple(found), of.refs, digest, facts))
 
 
-def _check_chunk(files: list[tuple[str, str]]) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+def _check_chunk(files: list[tuple[str, str]]) -> list[bytes]:
     assert _worker_ctx is not None
     return [_check_file(_worker_ctx, p) for p in files]
 
@@ -169,46 +310,69 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _read_all(ctx: Context, files: list[tuple[str, str]], jobs: int) -> list[tuple[tuple[Finding, ...], OrderRefs]]:
+def _read_all(ctx: Context, files: list[tuple[str, str]], jobs: int) -> list[Scanned]:
     """Check the files that missed the cache: in a pool of forked workers when there are many."""
-    if jobs <= 1 or len(files) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return [_check_file(ctx, p) for p in files]
+    if jobs <= 1 or len(files) < PARALLEL_MIN or not can_fork():
+        return [_DECODER.decode(_check_file(ctx, p)) for p in files]
     global _worker_ctx
-    _worker_ctx = ctx  # inherited by the forked workers; nothing large is pickled
+    _worker_ctx = ctx  # inherited by the forked workers; they send back MessagePack bytes
     size = max(64, min(1000, len(files) // (jobs * 8)))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [r for chunk in pool.imap(_check_chunk, chunks) for r in chunk]
+            return [_DECODER.decode(r) for chunk in pool.imap(_check_chunk, chunks) for r in chunk]
     finally:
         _worker_ctx = None
 
 
-def check_orders(ctx: Context, *, use_cache: bool = True, jobs: int | None = None) -> tuple[list[Finding], list[OrderRefs]]:
-    cache: FileCache[CachedFile] | None = (
-        FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use_cache and cache_store.enabled() else None
+@dataclass
+class Scan:
+    findings: list[Finding]
+    refs: list[OrderRefs]
+    facts: list[OrderFacts]
+
+
+def scan_orders(ctx: Context, *, with_orders: bool = False, jobs: int | None = None) -> Scan:
+    """Every order file's findings and references (and, ``with_orders``, its order and replayed dispatches):
+    from the caches where the file and the context are unchanged, read and checked otherwise."""
+    use = cache_store.enabled()
+    checked: FileCache[CachedFile] | None = FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use else None
+    kept: FileCache[CachedOrder] | None = (
+        FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder) if use and with_orders else None
     )
-    entries: list[tuple[str, tuple[int, int, int], CachedFile | None]] = []
+    entries: list[tuple[str, str, Key, CachedFile | None, CachedOrder | None]] = []
     misses: list[tuple[str, str]] = []
     for path, rel in paths.order_files(ctx.root):
         key = stat_key(os.stat(path))
-        hit = cache.get(rel, key) if cache else None
-        if hit is None:
+        hit = checked.get(rel, key, path) if checked else None
+        facts = kept.get(rel, key, path) if kept and hit is not None else None
+        if hit is None or (with_orders and facts is None):
             misses.append((path, rel))
-        entries.append((rel, key, hit))
+            hit = facts = None
+        entries.append((path, rel, key, hit, facts))
     fresh = iter(_read_all(ctx, misses, default_jobs() if jobs is None else jobs))
-    findings: list[Finding] = []
-    refs: list[OrderRefs] = []
-    for rel, key, hit in entries:
+    if use and len(misses) > len(entries) // 2 and not with_orders:  # mostly cold: fill the orders' cache too
+        kept = FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder)
+        for path, rel, key, hit, _ in entries:
+            if hit is not None:
+                kept.get(rel, key, path)
+    scan = Scan([], [], [])
+    for _, rel, key, hit, facts in entries:
         if hit is None:
-            hit = next(fresh)
-            if cache:
-                cache.put(rel, key, hit)
-        findings.extend(hit[0])
-        refs.append(hit[1])
-    if cache:
-        cache.save()  # best effort: a read-only cache folder still gets its findings
-    return findings, refs
+            s = next(fresh)
+            hit, facts = (s.findings, s.refs), (s.facts,)
+            if checked:
+                checked.put(rel, key, s.digest, hit)
+            if kept:
+                kept.put(rel, key, s.digest, facts)
+        scan.findings.extend(hit[0])
+        scan.refs.append(hit[1])
+        if with_orders and facts is not None and facts[0] is not None:
+            scan.facts.append(facts[0])
+    for c in (checked, kept):
+        if c:
+            c.save()  # best effort: a read-only cache folder still gets its findings
+    return scan
 
 
 def run_check(
@@ -220,11 +384,10 @@ def run_check(
         with cache_store.disabled():
             return run_check(root, as_of, extra=extra, jobs=jobs, skip=skip)
     ctx = load_context(root)
-    findings = list(ctx.findings)
-    order_found, refs = check_orders(ctx, jobs=jobs)
-    findings += order_found
-    findings += cross_file(refs, ctx)
-    findings += events_in_future(refs, as_of)
+    scan = scan_orders(ctx, jobs=jobs)
+    findings = list(ctx.findings) + scan.findings
+    findings += cross_file(scan.refs, ctx)
+    findings += events_in_future(scan.refs, as_of)
     if extra:
         for check in REPOSITORY_CHECKS:
             if check not in skip:

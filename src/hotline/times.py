@@ -54,7 +54,9 @@ def parse_date(value: object) -> date:
 
 
 def format_time(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M") if dt else ""
+    if not dt:
+        return ""
+    return dt.isoformat(" ", "minutes")[:16] if dt.year >= 1000 else dt.strftime("%Y-%m-%d %H:%M")
 
 
 def format_date(d: date | None) -> str:

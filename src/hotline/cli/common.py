@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import datetime, time
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn, overload
 
 import click
+import tabulate as tabulate_module
 
 from hotline.records import paths
 from hotline.records.context import Context
@@ -16,6 +18,7 @@ from hotline.records.privacy import mask_text
 from hotline.records.rules import Rules
 from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.times import now_beijing, parse_date, parse_time
+from hotline.util import cache
 
 
 class AsOf(click.ParamType):
@@ -50,6 +53,16 @@ def root_option(f):
 def as_of_option(f):
     return click.option("--as-of", "as_of", type=AsOf(), default=None, envvar="HOTLINE_AS_OF",
                         help='以此时间为"当前"（北京时间 "YYYY-MM-DD HH:MM"；也可用环境变量 HOTLINE_AS_OF，供补跑和测试）')(f)
+
+
+def no_cache_option(f):
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="不读也不写缓存：重新读取每个文件、重新生成每个文件（结果与使用缓存时相同）")(f)
+
+
+def uncached(no_cache: bool):
+    """A block without any cache (``--no-cache``), or an ordinary block."""
+    return cache.disabled() if no_cache else contextlib.nullcontext()
 
 
 def resolve_as_of(as_of: datetime | None) -> datetime:
@@ -96,3 +109,36 @@ def order_hint(root, order_id: str) -> str:
     from_disk = [rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for _, rel in paths.order_files(root)]
     near = nearest(order_id, from_disk, cutoff=0.8)
     return f"：是否想写 {' 或 '.join(near)}？" if near else ""
+
+
+def _plain(cell: object) -> bool:
+    return isinstance(cell, str) and cell == cell.strip() and cell.isprintable()
+
+
+def simple_table(rows: list[list], headers: list[str]) -> str:
+    """``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)``, the same text, for tables of
+    tens of thousands of plain text cells (tabulate spends seconds guessing each cell's type)."""
+    if not all(_plain(c) for row in rows for c in row) or not all(_plain(h) for h in headers) or \
+            any(len(row) != len(headers) for row in rows):
+        return tabulate_module.tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    known: dict[str, int] = {}
+    wide = tabulate_module.WIDE_CHARS_MODE
+
+    def width(cell: str) -> int:
+        if cell.isascii() or not wide:
+            return len(cell)
+        if cell not in known:
+            known[cell] = tabulate_module.wcwidth.wcswidth(cell)
+        return known[cell]
+
+    widths = [width(h) + 2 for h in headers]
+    for row in rows:
+        for i, c in enumerate(row):
+            w = width(c)
+            if w > widths[i]:
+                widths[i] = w
+
+    def line(cells) -> str:
+        return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])

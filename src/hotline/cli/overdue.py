@@ -12,6 +12,7 @@ from hotline.cli.common import (
     as_of_option,
     echo_json,
     fail,
+    no_cache_option,
     require_rules,
     resolve_as_of,
     root_option,
@@ -33,9 +34,10 @@ def command() -> None:
 @root_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def list_command(root, as_of, fmt):
+@no_cache_option
+def list_command(root, as_of, fmt, no_cache):
     """列出即将到期（期限前 due_soon_days 个工作日起，见 scoring/rules.yaml）和逾期未答复的派单。"""
-    repo = load(root)
+    repo = load(root, use_cache=not no_cache)
     require_rules(repo.context)
     when = resolve_as_of(as_of)
     items = reminders(repo, when)

@@ -19,9 +19,11 @@ from hotline.cli.common import (
     as_of_option,
     echo_json,
     fail,
+    no_cache_option,
     require_rules,
     resolve_as_of,
     root_option,
+    uncached,
     unit_id,
 )
 from hotline.findings import Finding, count
@@ -230,8 +232,14 @@ def _explain_json(result: Assessment, unit_id: str) -> dict:
 @click.option("--explain", "explain_unit", default=None, metavar="单位编号", help="逐项列出该单位的公式、数据和依据")
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def command(root, period, profile, unit_filter, explain_unit, as_of, fmt):
+@no_cache_option
+def command(root, period, profile, unit_filter, explain_unit, as_of, fmt, no_cache):
     """按泽政办发〔2020〕29号 §三 计算各承办单位的考核得分、加分、否决和等次。"""
+    with uncached(no_cache):
+        _score(root, period, profile, unit_filter, explain_unit, as_of, fmt)
+
+
+def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt):
     repo = load(root)
     gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
     require_rules(repo.context)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
+from hotline.cli.common import as_of_option, fail, no_cache_option, resolve_as_of, root_option, uncached
 from hotline.site.build import SiteBuildError, build_site
 
 
@@ -23,19 +23,33 @@ def command() -> None:
 @as_of_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="网站输出目录（默认：记录目录下的 site/）")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度")
-def build(root, as_of, out, quiet):
+@no_cache_option
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="另把各阶段用时以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY）")
+def build(root, as_of, out, quiet, no_cache, summary_file):
     """生成网站：页面、月报 Word 文件、登记表 Excel 文件和工单数据，再运行 mkdocs build --strict。"""
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
     try:
-        result = build_site(root, out=out, as_of=resolve_as_of(as_of), progress=say)
+        with uncached(no_cache):
+            result = build_site(root, out=out, as_of=resolve_as_of(as_of), progress=say)
     except SiteBuildError as e:
         fail(str(e))
         return
     errors = sum(f.severity == "error" for f in result.findings)
     if errors:
         click.echo(f"注意：记录中有 {errors} 个错误（运行 hotline check 查看）；有问题的文件未计入网站。", err=True)
+    if summary_file is not None:
+        with open(summary_file, "a", encoding="utf-8") as f:
+            f.write(_phases(result))
     click.echo(f"网站已生成：{result.out}")
     click.echo(f"本机预览：hotline site serve --dir {result.out}（然后在浏览器打开 http://127.0.0.1:8000/）")
+
+
+def _phases(result) -> str:
+    rows = "".join(f"| {name} | {seconds:.1f} |\n" for name, seconds in result.phases)
+    total = sum(s for _, s in result.phases)
+    how = "全部页面重新渲染" if result.rendered is None else f"只重新渲染改动的 {result.rendered} 个文件"
+    return f"### hotline site build：{total:.1f} 秒（{how}）\n\n| 阶段 | 秒 |\n|---|---|\n{rows}\n"
 
 
 @command.command("serve")

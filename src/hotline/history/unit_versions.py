@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
+
 from hotline.git import commands as gitcmd
 from hotline.records.models import Unit
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import decode, parse_text
 from hotline.times import BEIJING
+from hotline.util import cache
 
 ZERO = "0" * 40
 
@@ -41,9 +44,18 @@ class UnitVersions:
         return vs[i - 1] if i else None
 
 
-def _log(root: Path) -> list[tuple[str, datetime, list[tuple[str, str]]]]:
+LogEntry = tuple[str, datetime, list[tuple[str, str]]]  # (commit, committed at, [(unit file, blob)])
+LOG_CACHE = "unit-log"
+
+
+class _KeptLog(msgspec.Struct):
+    head: str
+    commits: list[LogEntry]
+
+
+def _log(root: Path, since: str | None = None) -> list[LogEntry]:
     out = gitcmd.run(root, "log", "--first-parent", "--reverse", "--no-renames", "--diff-merges=first-parent",
-                     "--raw", "--no-abbrev", "--format=%x01%H %ct", "HEAD", "--", "units").decode("utf-8", "replace")
+                     "--raw", "--no-abbrev", "--format=%x01%H %ct", f"{since}..HEAD" if since else "HEAD", "--", "units").decode("utf-8", "replace")
     commits = []
     for chunk in out.split("\x01")[1:]:
         lines = chunk.strip("\n").splitlines()
@@ -61,12 +73,36 @@ def _log(root: Path) -> list[tuple[str, datetime, list[tuple[str, str]]]]:
     return commits
 
 
+def _extends(root: Path, old: str, head: str) -> bool:
+    """Whether ``old`` is on HEAD's main line (first parents): then HEAD's log is old's plus the commits since."""
+    try:
+        since = gitcmd.run(root, "rev-list", "--first-parent", "--reverse", f"{old}..{head}").decode().split()
+        return bool(since) and gitcmd.run(root, "rev-parse", f"{since[0]}^1").decode().strip() == old
+    except gitcmd.GitError:
+        return False
+
+
+def _kept_log(root: Path, head: str) -> list[LogEntry]:
+    """``_log`` of HEAD, from the cache (``util.cache``) when HEAD is the same or descends from the kept head
+    (then only the commits since are logged): walking the whole history for ``units/`` takes seconds."""
+    kept = cache.load(root, LOG_CACHE, _KeptLog)
+    if kept is not None and kept.head == head:
+        return kept.commits
+    if kept is not None and _extends(root, kept.head, head):
+        commits = kept.commits + _log(root, kept.head)
+    else:
+        commits = _log(root)
+    cache.save(root, LOG_CACHE, _KeptLog(head, commits))
+    return commits
+
+
 def read_versions(root: Path | str) -> UnitVersions | None:
     """Every version of every unit file on the main line; None outside a Git repository or without commits."""
     root = Path(root)
-    if gitcmd.toplevel(root) is None or gitcmd.head(root) is None:
+    head = gitcmd.head(root) if gitcmd.toplevel(root) is not None else None
+    if head is None:
         return None
-    commits = _log(root)
+    commits = _kept_log(root, head)
     reader = gitcmd.BlobReader(root)
     result = UnitVersions()
     try:

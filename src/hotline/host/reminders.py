@@ -129,11 +129,11 @@ def _cell(value: str) -> str:
 def reminders(repo: Repository, as_of: datetime) -> list[Reminder]:
     out = []
     for state in repo.states(as_of):
-        order = state.order
         for s in state.dispatches:
             kind = reminder(s)
             if kind is None:
                 continue
+            order = state.order  # only now: the order itself is rebuilt from the cache when first asked for
             unit = repo.units.get(s.unit)
             out.append(
                 Reminder(

@@ -30,7 +30,7 @@ from hotline.records.rules import AssessmentRules, Rules
 from hotline.times import format_date, format_time
 from hotline.workdays import WorkCalendar, end_of
 
-__all__ = ["DispatchState", "OrderState", "derive"]
+__all__ = ["DispatchState", "OrderState", "derive", "settle_at"]
 
 # rules.yaml's default for assessment.callback_wait_days, for rules without an assessment part
 _DEFAULT_CALLBACK_WAIT: int = AssessmentRules.model_fields["callback_wait_days"].default
@@ -80,12 +80,17 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
         if s is not None:
             HANDLERS[ev.type](r, s, ev)
     when = as_of if as_of is not None else max([order.received_at] + [e.at for e in order.events])
-    wait = rules.assessment.callback_wait_days if rules.assessment else _DEFAULT_CALLBACK_WAIT
     for s in r.dispatches:
         s.merged = r.merged
-        settle(s, when, calendar, rules.deadlines.due_soon_days)
-        s.unsettled = unsettled(s, when, calendar, wait)
+        settle_at(s, when, rules, calendar)
     return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged)
+
+
+def settle_at(s: DispatchState, when: datetime, rules: Rules, calendar: WorkCalendar) -> None:
+    """Every field of ``s`` that depends on the moment: its status (``status.settle``) and what is not yet settled."""
+    wait = rules.assessment.callback_wait_days if rules.assessment else _DEFAULT_CALLBACK_WAIT
+    settle(s, when, calendar, rules.deadlines.due_soon_days)
+    s.unsettled = unsettled(s, when, calendar, wait)
 
 
 def _dispatch_of(r: Replay, ev) -> DispatchState | None:

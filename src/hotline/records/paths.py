@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 from hotline.util import nofollow
@@ -63,24 +64,31 @@ def find_order(root: Path | str, order_id: str) -> str | None:
     return None
 
 
+_name = attrgetter("name")
+
+
 def order_files(root: Path | str) -> list[tuple[str, str]]:
     """(path on disk, path relative to the root) of every order file, sorted; plain strings, because
     a warm check of 100,000 files spends most of its time here. Symbolic links are not followed."""
     out: list[tuple[str, str]] = []
     base = os.path.join(str(root), "")
 
+    cut = len(base)
+
     def walk(folder: str) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder), key=_name)
         except OSError:
             return
         for e in entries:
-            if e.name.startswith(".") or e.is_symlink():
-                continue  # a symbolic link is never followed (checks.untrusted reports it)
-            if e.is_dir(follow_symlinks=False):
+            name = e.name
+            if name.startswith("."):
+                continue
+            if e.is_file(follow_symlinks=False):  # a symbolic link is neither file nor folder here: never followed
+                if name.endswith(YAML_SUFFIXES):
+                    out.append((e.path, e.path[cut:].replace(os.sep, "/")))
+            elif e.is_dir(follow_symlinks=False):
                 walk(e.path)
-            elif e.name.endswith(YAML_SUFFIXES):
-                out.append((e.path, e.path[len(base):].replace(os.sep, "/")))
 
     walk(os.path.join(base, ORDERS))
     return out

@@ -12,14 +12,18 @@ least ``reports.place_min_orders`` orders in the month is a cluster. Thresholds 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import msgspec
+
 from hotline.records.models import Order
 from hotline.records.rules import ReportRules
+from hotline.util import cache
 
 _HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+\s*(?:号楼|号院|号|栋|幢|单元|楼|层|室|组).*$|[（(].*$")
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]+$")
@@ -45,13 +49,50 @@ def _jieba(extra_words: tuple[str, ...]):
     return jieba
 
 
+# keywords already cut, by a digest of the text they were cut from (``recall``/``keep``: kept in the tools' cache)
+_memo: dict[str, list[str]] = {}
+_used: dict[str, list[str]] = {}
+MEMO = "keywords"
+
+
+class _Memo(msgspec.Struct):
+    version: str  # jieba's version and the stop words: another version may cut differently
+    words: dict[str, list[str]]
+
+
+def _memo_version() -> str:
+    import jieba
+
+    return hashlib.blake2b(f"{jieba.__version__}\0{sorted(stopwords())}".encode(), digest_size=12).hexdigest()
+
+
+def recall(root) -> None:
+    """Load the keywords cut by earlier runs for the records at ``root`` (``util.cache``; none when it is off)."""
+    _used.clear()
+    kept = cache.load(root, MEMO, _Memo)
+    if kept is not None and kept.version == _memo_version():
+        _memo.update(kept.words)
+
+
+def keep(root) -> None:
+    """Keep the keywords this run used for the next one."""
+    cache.save(root, MEMO, _Memo(_memo_version(), dict(_used)))
+
+
 def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     """The distinct keywords of one order (title, content and tags)."""
-    jieba = _jieba(extra_words)
-    stop = stopwords()
-    words = set(jieba.lcut(order.title + "。" + order.content))
-    words.update(order.tags)
-    return {w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w)}
+    text = order.title + "。" + order.content
+    key = hashlib.blake2b("\0".join([text, *order.tags, "\1", *extra_words]).encode("utf-8", "surrogatepass"),
+                          digest_size=16).hexdigest()
+    hit = _memo.get(key)
+    if hit is None:
+        jieba = _jieba(extra_words)
+        stop = stopwords()
+        words = set(jieba.lcut(text))
+        words.update(order.tags)
+        hit = _memo[key] = sorted(w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w))
+    _used[key] = hit
+    return set(hit)
 
 
 @lru_cache(maxsize=1)

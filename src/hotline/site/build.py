@@ -25,13 +25,15 @@ from hotline.load import load
 from hotline.records.attachments import FOLDER as ATTACHMENTS
 from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
 from hotline.records.knowledge import load_entries
+from hotline.records.order_data import to_data
 from hotline.reports import archive as archives_mod
+from hotline.reports import hot_topics
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import compute
 from hotline.reports.sources import ADVICE_DIR, read_advice, read_history
-from hotline.site import assessment, data, office_pages, pages
+from hotline.site import assessment, data, incremental, office_pages, pages, reuse
 from hotline.times import now_beijing
-from hotline.util import nofollow, parallel
+from hotline.util import cache, nofollow, parallel
 
 BUILD_DIR = Path("build") / "site-docs"
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)
@@ -51,6 +53,19 @@ class BuildResult:
     files: int
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    phases: list[tuple[str, float]] = field(default_factory=list)  # (phase, seconds), for the job summary
+    rendered: int | None = None  # pages MkDocs rendered again in a dirty build; None: a full build
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.phases: list[tuple[str, float]] = []
+        self._t = time.perf_counter()
+
+    def mark(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases.append((phase, now - self._t))
+        self._t = now
 
 
 def config_path(root: Path) -> Path:
@@ -77,21 +92,28 @@ def _copy_hand_written(site_src: Path, docs: Path) -> None:
         _write(docs / rel, nofollow.read_bytes(p))
 
 
-def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None], read_git: bool = True) -> tuple[int, list[Finding]]:
-    """Write the whole docs folder; returns (number of generated pages, findings about the inputs)."""
+def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None],
+             read_git: bool = True, clock: _Clock | None = None) -> tuple[int, list[Finding], str]:
+    """Write the whole docs folder; returns (number of generated pages, findings about the inputs, the
+    build's key: ``site.reuse.build_key``)."""
+    clock = clock or _Clock()
     repo = load(root)
     if repo.context.rules is None:
         raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     progress(f"读取 {len(repo.orders)} 件工单")
+    clock.mark("读取记录")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
     history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
     progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
+    clock.mark("读取 Git 历史")
+    hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
     model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
                     scoring_orders, read_versions(root) if read_git else None)
     model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
                             "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
+    clock.mark("计算")
 
     if docs.exists():
         shutil.rmtree(docs)
@@ -114,13 +136,17 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
         out_pages.append(page)
         if docx:
             _write(docs / docx, content)
+    hot_topics.keep(root)
     out_pages += [pages.report_page(model, m) for m in model.months]
     out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
     for scores in model.assessments:
         out_pages.append(assessment.period_page(model, scores))
         out_pages += [assessment.unit_page(model, scores, u.unit) for u in scores.default.units]
     tasks = [("report", m) for m in model.months] + [("register", key) for key in model.registers] + [("orders", m) for m in model.months]
-    _run_tasks(model, docs, tasks)
+    key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
+    clock.mark("页面")
+    _run_tasks(model, docs, tasks, root, key, repo.digests())
+    clock.mark("月报、登记表和工单数据文件")
     progress(f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件")
     for uid in model.handling_units:
         out_pages.append(pages.unit_page(model, uid))
@@ -143,37 +169,65 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
         _write(docs / p.path, p.text())
     _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
     progress(f"页面 {len(out_pages) + len(model.registers)} 个")
-    return len(out_pages) + len(model.registers), repo.findings + kfindings
+    return len(out_pages) + len(model.registers), repo.findings + kfindings, key
 
 
 # --- the many independent files, in forked workers --------------------------------------------------
 
 
-def _task(model, docs: Path, kind: str, key) -> None:
+def _task(model, docs: Path, kind: str, key, root: Path, doc_key: str | None) -> None:
     if kind == "report":
         report = model.reports[key]
-        _write(docs / pages.docx_path(report), report_docx.to_bytes(report))
+        _write(docs / pages.docx_path(report), _document(root, doc_key, lambda: report_docx.to_bytes(report)))
     elif kind == "register":
         reg = model.registers[key]
         page = pages.register_page(model, reg)
         _write(docs / page.path, page.text())
-        _write(docs / pages.xlsx_path(reg), register_xlsx.to_bytes(reg))
+        _write(docs / pages.xlsx_path(reg), _document(root, doc_key, lambda: register_xlsx.to_bytes(reg)))
     elif kind == "orders":
-        _write(docs / "assets" / "data" / "orders" / f"{key}.json", data.shard(model, key))
+        _write(docs / "assets" / "data" / "orders" / f"{key}.json", _document(root, doc_key, lambda: data.shard(model, key).encode()))
 
 
-def _run_tasks(model, docs: Path, tasks: list) -> None:
-    """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many."""
+def _document(root: Path, doc_key: str | None, make) -> bytes:
+    return make() if doc_key is None else reuse.document(root, doc_key, make)
+
+
+def _doc_keys(model, tasks: list, base: str | None, digests: dict[str, str]) -> dict[tuple, str]:
+    """The content key of each document to write (``site.reuse``); none when the cache is off."""
+    if base is None or not cache.enabled():
+        return {}
+    found = {"report": model.reports, "register": model.registers, "orders": _shard_inputs(model, digests)}
+    return {(kind, key): reuse.key_of(base, kind, found[kind].get(key)) for kind, key in tasks if kind in found}
+
+
+def _shard_inputs(model, digests: dict[str, str]) -> dict[str, list]:
+    """What a month's order data (``data.shard``) is made from: each order (the digest of its file, else
+    the order itself), its dispatches as of the build and when each event entered the repository."""
+    history = model.history or {}
+    out: dict[str, list] = {}
+    for st in sorted(model.states, key=lambda s: s.order.id):
+        o = st.order
+        read_from = digests.get(o.path) or to_data(o)
+        out.setdefault(data.month_of(o.received_at), []).append((o.path, read_from, st.dispatches, history.get(o.id)))
+    return out
+
+
+def _run_tasks(model, docs: Path, tasks: list, root: Path, base: str | None = None, digests: dict[str, str] | None = None) -> None:
+    """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many;
+    documents whose data did not change since the last build are taken from the cache (``site.reuse``)."""
+    keys = _doc_keys(model, tasks, base, digests or {})
     n = parallel.jobs() * 4
     chunks = [tasks[i::n] for i in range(n) if tasks[i::n]]
 
     def run(chunk: list) -> int:
         for kind, key in chunk:
-            _task(model, docs, kind, key)
+            _task(model, docs, kind, key, root, keys.get((kind, key)))
         return len(chunk)
 
     done = sum(parallel.fork_map(run, chunks, min_items=2 if len(tasks) >= PARALLEL_MIN else len(chunks) + 1))
     assert done == len(tasks)
+    if keys:
+        reuse.prune(root, keys.values())
 
 
 PARALLEL_MIN = 40  # fewer files than this are written in the main process
@@ -188,13 +242,23 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, docs: Path, out: Path) -> list[str]:
-    """``mkdocs build --strict`` with the top-level config, its docs and site folders pointed here."""
+class _NoDirtyWarning(logging.Filter):
+    """A dirty build is our decision (``site.incremental``), not a problem: its notice is not a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def run_mkdocs(config_file: Path, docs: Path, out: Path, dirty: bool = False) -> list[str]:
+    """``mkdocs build --strict`` with the top-level config, its docs and site folders pointed here;
+    ``dirty``: only the pages whose Markdown is newer than their HTML are rendered again."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     logger = logging.getLogger("mkdocs")
+    quiet = _NoDirtyWarning()
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     handler = _Collect()
     logger.addHandler(handler)
     old_level, old_propagate = logger.level, logger.propagate
@@ -204,15 +268,16 @@ def run_mkdocs(config_file: Path, docs: Path, out: Path) -> list[str]:
         cfg = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(out), strict=True)
         if not cfg.use_directory_urls:
             raise SiteBuildError("mkdocs.yml 中 use_directory_urls 必须为 true：生成的页面按目录式地址互相链接")
-        cfg.plugins.on_startup(command="build", dirty=False)
+        cfg.plugins.on_startup(command="build", dirty=dirty)
         try:
-            build(cfg, dirty=False)
+            build(cfg, dirty=dirty)
         finally:
             cfg.plugins.on_shutdown()
     except (Abort, ConfigurationError) as e:
         detail = "\n".join(handler.messages[:20]) or str(e)
         raise SiteBuildError(f"mkdocs build --strict 失败：\n{detail}") from None
     finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
@@ -245,10 +310,20 @@ def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime 
     check_out(root, out)
     when = as_of or now_beijing()
     t0 = time.perf_counter()
-    n, findings = generate(root, docs, when, config_file.parent / "site_src", say, read_git)
-    say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict")
-    warnings = run_mkdocs(config_file, docs, out)
-    (out / SITE_MARKER).write_text("由 hotline site build 生成；再次构建会清空本目录。\n", encoding="utf-8")
+    clock = _Clock()
+    n, findings, key = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
+    plan = incremental.plan(root, docs, out, key, SITE_MARKER)
+    clock.mark("其余页面，比对上次构建")
+    say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict"
+        + (f"（只重新渲染改动的 {plan.changed} 个文件）" if plan.dirty else ""))
+    t1 = time.perf_counter()
+    search_before = incremental.read_search(out) if plan.dirty else None
+    warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
+    if search_before is not None:
+        incremental.merge_search(out, search_before)
+    (out / SITE_MARKER).write_text("由 hotline site build 生成；再次构建会清空本目录。\n" + plan.stamp + "\n", encoding="utf-8")
+    incremental.save(root, plan)
+    clock.mark("mkdocs build" + (f"（只渲染改动的 {plan.changed} 个文件）" if plan.dirty else "（全部页面）"))
     files = sum(1 for f in out.rglob("*") if f.is_file())
-    say(f"mkdocs 完成：共 {files} 个文件")
-    return BuildResult(out, docs, n, files, findings, warnings)
+    say(f"mkdocs 完成：共 {files} 个文件，用时 {time.perf_counter() - t1:.1f} 秒")
+    return BuildResult(out, docs, n, files, findings, warnings, clock.phases, plan.changed if plan.dirty else None)

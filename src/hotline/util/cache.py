@@ -3,7 +3,7 @@
 A records repository is written by untrusted units, so nothing it holds may be loaded as a cache: entries
 live in the user's cache directory (``$XDG_CACHE_HOME/hotline`` or ``~/.cache/hotline``; the
 ``HOTLINE_CACHE_DIR`` environment variable overrides), in a folder keyed by the repository's resolved
-path. Entries are MessagePack (``msgspec``): plain data, decoded against a declared type, never code —
+path (or named by ``HOTLINE_CACHE_SCOPE``). Entries are MessagePack (``msgspec``): plain data, decoded against a declared type, never code —
 no pickle, marshal or shelve. An entry that is missing, damaged or of the wrong shape is dropped and
 rebuilt; writing is best effort (a read-only home still gets its answers). ``disabled()`` turns every
 read and write off for a block (``hotline check --no-cache``).
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import hashlib
 import os
 from collections.abc import Iterator
@@ -36,7 +37,11 @@ def base_dir() -> Path:
 
 
 def repo_dir(root: Path | str) -> Path:
-    """The cache folder of the repository at ``root`` (keyed by its resolved path, never inside it)."""
+    """The cache folder of the repository at ``root`` (keyed by its resolved path, never inside it);
+    ``HOTLINE_CACHE_SCOPE`` names it instead (a workflow, whose checkout path changes from run to run)."""
+    scope = os.environ.get("HOTLINE_CACHE_SCOPE", "")
+    if scope and scope.replace("-", "").replace("_", "").isalnum() and len(scope) <= 64:
+        return base_dir() / f"scope-{scope}"
     resolved = str(Path(root).resolve())
     key = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return base_dir() / key
@@ -71,11 +76,17 @@ def load(root: Path | str, name: str, kind: type[T]) -> T | None:
         data = path.read_bytes()
     except OSError:
         return None
+    was = gc.isenabled()
+    gc.disable()  # decoding builds many objects that all stay alive: a cyclic collection meanwhile only re-scans them
     try:
         return msgspec.msgpack.decode(data, type=kind)
     except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
         drop(root, name)
         return None
+    finally:
+        if was:
+            gc.freeze()  # and they stay alive: later collections need not scan them again
+            gc.enable()
 
 
 def save(root: Path | str, name: str, value: Any) -> bool:

@@ -15,6 +15,12 @@ from typing import Any
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
+def can_fork() -> bool:
+    """Whether work can go to forked processes: not where ``fork`` does not exist (Windows), nor when
+    ``HOTLINE_NO_FORK`` is set (which runs everything in one process, as there; the tests compare both)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not os.environ.get("HOTLINE_NO_FORK")
+
+
 def jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -28,7 +34,7 @@ def _run(i: int):
 def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2) -> list:
     global _JOB
     n = jobs()
-    if n <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods() or _JOB is not None:
+    if n <= 1 or len(items) < min_items or not can_fork() or _JOB is not None:
         return [fn(x) for x in items]
     _JOB = (fn, items)
     try:

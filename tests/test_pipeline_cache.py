@@ -1,0 +1,210 @@
+"""The one pipeline's cache (issue 13): every command answers from it, every input that matters
+invalidates it, and an answer from the cache is the answer without it.
+
+A demo repository (real Git history, every kind of event) is read warm, then one input is changed —
+a record, a unit, the rules, the holidays, the program version — and each command's output with the
+cache is compared with ``--no-cache``. The files' times are set in the past first: the cache does not
+trust an entry whose file changed within two seconds of it being written (``util.filecache``), and a
+test run is faster than that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import hotline.records.context
+from hotline.cli import main
+from hotline.demo.repo import build
+from hotline.demo.simulate import DemoConfig
+from hotline.lifecycle.derive import derive
+from hotline.load import load
+from hotline.util import cache
+
+CONFIG = DemoConfig(months=2, orders_per_month=60, seed=7, end=date(2026, 11, 27))
+AS_OF = "2026-11-27 18:00"
+COMMANDS = {
+    "status": ["status", "--format", "json"],
+    "status table": ["status"],
+    "overdue": ["overdue", "list", "--format", "json"],
+    "score": ["score", "--period", "2026-11", "--format", "json"],
+    "check": ["check", "--format", "json", "--no-history"],
+}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("demo") / "repo"
+    build(root, CONFIG)
+    return root
+
+
+@pytest.fixture
+def demo(template, tmp_path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(template, root, symlinks=True)
+    _age(root, 600)
+    return root
+
+
+def _age(root: Path, seconds: float, only: Path | None = None) -> None:
+    """Give the files (or one file) a modification time ``seconds`` ago."""
+    when = time.time() - seconds
+    targets = [only] if only else [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts]
+    for p in targets:
+        os.utime(p, (when, when))
+
+
+def _run(root: Path, args: list[str], no_cache: bool = False) -> str:
+    extra = ["--no-cache"] if no_cache else []
+    result = CliRunner().invoke(main, [*args, "--root", str(root), "--as-of", AS_OF, *extra])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def _outputs(root: Path, no_cache: bool = False) -> dict[str, str]:
+    return {name: _run(root, args, no_cache) for name, args in COMMANDS.items()}
+
+
+def _entries(root: Path) -> dict[str, int]:
+    """The cache's entry files and their modification times."""
+    folder = cache.repo_dir(root)
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+def _open_dispatch(root: Path) -> dict:
+    rows = json.loads(_run(root, ["status", "--format", "json", "--open"], no_cache=True))
+    return next(r for r in rows if r["status"] == "办理中")
+
+
+def _change_record(root: Path) -> Path:
+    row = _open_dispatch(root)
+    path = next(root.glob(f"orders/*/*/{row['id']}.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"  - {{at: 2026-11-27 17:59, type: 答复, unit: {row['unit']}, by: 王丽, text: 已办理}}\n", encoding="utf-8")
+    return path
+
+
+def _change_unit(root: Path) -> Path:
+    row = _open_dispatch(root)
+    path = root / "units" / f"{row['unit']}.yaml"
+    path.write_text(re.sub(r"(?m)^name: (.*)$", r"name: \1（更名）", path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    return path
+
+
+def _change_rules(root: Path) -> Path:
+    path = root / "scoring" / "rules.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"limits: \{咨询: \d+, 建议: \d+, 求助: \d+", "limits: {咨询: 4, 建议: 5, 求助: 9", text), encoding="utf-8")
+    return path
+
+
+def _change_holidays(root: Path) -> Path:
+    path = root / "scoring" / "holidays" / "2026.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    days = [date(2026, 11, 2) + timedelta(days=i) for i in range(0, 24) if (date(2026, 11, 2) + timedelta(days=i)).weekday() < 5]
+    path.write_text("source: 测试用的假日安排\nholidays: [" + ", ".join(d.isoformat() for d in days[::3]) + "]\n", encoding="utf-8")
+    return path
+
+
+CHANGES = {"record": _change_record, "unit": _change_unit, "rules": _change_rules, "holidays": _change_holidays}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_changed_input_reaches_every_command_and_the_cache_equals_no_cache(demo, change):
+    before = _outputs(demo)  # fills the cache
+    entries = _entries(demo)
+    assert {"check.msgpack", "orders.msgpack"} <= set(entries)
+    assert _outputs(demo) == before  # warm: every answer from the cache ...
+    assert _entries(demo) == entries  # ... and nothing had to be read again (no entry rewritten)
+    assert _outputs(demo, no_cache=True) == before
+
+    changed = CHANGES[change](demo)
+    _age(demo, 300, changed)  # in the past, but not the time it had
+    after = _outputs(demo)
+    assert after == _outputs(demo, no_cache=True)
+    assert after != before  # the change shows (so a stale answer could not pass)
+    assert _outputs(demo) == after  # and, warm again, stays
+
+
+def test_a_new_program_version_reads_everything_again(demo, monkeypatch):
+    before = _outputs(demo)
+    entries = _entries(demo)
+    monkeypatch.setattr(hotline.records.context, "__version__", "99.0.0")
+    assert _outputs(demo) == before == _outputs(demo, no_cache=True)
+    after = _entries(demo)
+    assert after["orders.msgpack"] != entries["orders.msgpack"] and after["check.msgpack"] != entries["check.msgpack"]
+
+
+@pytest.mark.parametrize("moment", ["2026-10-01 08:00", "2026-10-20 12:00", "2026-11-10 09:30", AS_OF, "2027-03-01 09:00"])
+def test_cached_replays_settled_at_any_moment_equal_a_fresh_derive(demo, moment):
+    """Facts kept without ``as_of``, settled per run — and orders with events after the moment replayed again."""
+    load(demo)  # fills the cache
+    repo = load(demo)
+    assert repo._facts is not None and len(repo._facts) == CONFIG.months * CONFIG.orders_per_month
+    when = datetime.strptime(moment, "%Y-%m-%d %H:%M")
+    fresh = [derive(o, repo.rules, repo.calendar, when) for o in load(demo, use_cache=False).orders]
+    cached = repo.states(when)
+    assert len(cached) == len(fresh)
+    for a, b in zip(cached, fresh):
+        assert a.order == b.order and a.order.path == b.order.path
+        assert a.dispatches == b.dispatches and a.callbacks == b.callbacks and a.merged == b.merged
+        assert a.findings == b.findings
+
+
+def test_orders_rebuilt_from_the_cache_equal_the_validated_ones(demo):
+    load(demo)
+    cached, fresh = load(demo).orders, load(demo, use_cache=False).orders
+    assert cached == fresh
+    for a, b in zip(cached, fresh):
+        assert (a.path, a.line, a.model_fields_set) == (b.path, b.line, b.model_fields_set)
+        assert [(e.path, e.line, type(e), e.model_fields_set) for e in a.events] == \
+            [(e.path, e.line, type(e), e.model_fields_set) for e in b.events]
+        assert a.model_dump_json() == b.model_dump_json()
+
+
+def test_one_process_gives_the_same_check_as_forked_workers(demo, monkeypatch):
+    import hotline.load as pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 1)  # fork even for a small repository
+    forked = pipeline.run_check(demo, datetime(2026, 11, 27, 18), use_cache=False, jobs=2)
+    monkeypatch.setenv("HOTLINE_NO_FORK", "1")
+    single = pipeline.run_check(demo, datetime(2026, 11, 27, 18), use_cache=False, jobs=2)
+    assert forked == single and forked
+    assert pipeline.load(demo, use_cache=False, jobs=2).findings == pipeline.load(demo, jobs=2).findings
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_unit_versions_from_the_kept_log_equal_a_fresh_log(demo):
+    from hotline.history.unit_versions import read_versions
+
+    def both():
+        cached = read_versions(demo)
+        with cache.disabled():
+            fresh = read_versions(demo)
+        assert cached == fresh
+        return cached
+
+    first = both()
+    path = _change_unit(demo)
+    _git(demo, "commit", "-qam", "单位更名")
+    second = both()  # the kept log plus the new commit
+    assert second != first
+    path.write_text(path.read_text(encoding="utf-8").replace("（更名）", "（再更名）"), encoding="utf-8")
+    _git(demo, "commit", "-q", "--amend", "-am", "单位更名（改写）")
+    assert both() != second  # the kept head is no longer on the main line: logged afresh

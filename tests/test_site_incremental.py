@@ -1,0 +1,115 @@
+"""``hotline site build`` reuses what did not change (issue 13) and gives the site a full build gives.
+
+One demo repository is built, then one order of one month changes: the next build reuses the other
+documents (``site.reuse``) and renders only the changed pages (``site.incremental``), and its docs folder
+and its site equal a build without any cache, and a build in one process (no ``fork``, as on Windows).
+A template change (``site_src/``) invalidates every document and renders every page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hotline.demo.repo import build
+from hotline.demo.simulate import DemoConfig
+from hotline.site.build import PROJECT_DIR, build_site
+from hotline.times import parse_time
+from hotline.util import cache
+
+CONFIG = DemoConfig(months=2, orders_per_month=30, seed=11, end=date(2026, 11, 27))
+AS_OF = parse_time("2026-11-27 18:00")
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    root = tmp_path / "repo"
+    build(root, CONFIG)
+    _age(root, 600)
+    return root
+
+
+def _age(root: Path, seconds: float) -> None:
+    when = time.time() - seconds
+    for p in root.rglob("*"):
+        if p.is_file() and ".git" not in p.parts:
+            os.utime(p, (when, when))
+
+
+def _files(folder: Path, suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in suffixes}
+
+
+def _search(out: Path) -> list[str]:
+    docs = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    return sorted(json.dumps(d, ensure_ascii=False, sort_keys=True) for d in docs)
+
+
+def _kept_documents(root: Path) -> set[str]:
+    return {p.name for p in cache.repo_dir(root).iterdir() if p.name.startswith("doc-")}
+
+
+def _build(root: Path, out: Path, *, no_cache: bool = False):
+    if no_cache:
+        with cache.disabled():
+            return build_site(root, out, AS_OF)
+    return build_site(root, out, AS_OF)
+
+
+def test_a_changed_order_rebuilds_its_month_only_and_the_site_equals_a_full_build(demo, tmp_path, monkeypatch):
+    first = _build(demo, tmp_path / "site")
+    assert first.rendered is None  # nothing to start from: a full build
+    kept = _kept_documents(demo)
+    assert kept  # registers and reports, by the content key of their data
+    xlsx_before = _files(first.docs_dir, (".xlsx", ".docx"))
+
+    path = sorted(demo.glob("orders/2026/11/*.yaml"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "  - {at: 2026-11-27 17:50, type: 督办, unit: "
+                    + _some_unit(path) + ", by: 县热线办, kind: 电话}\n", encoding="utf-8")
+    _age(demo, 300)
+    again = _build(demo, tmp_path / "site")
+    assert again.rendered is not None and 0 < again.rendered < again.files  # a dirty build: the changed pages only
+    reused = _files(again.docs_dir, (".xlsx", ".docx"))
+    same = [k for k in reused if reused[k] == xlsx_before.get(k)]
+    assert any("2026-10" in k for k in same)  # the untouched month's documents are the kept bytes
+    docs_incremental = _files(again.docs_dir, (".md", ".json", ".js", ".css"))
+    html_incremental = _files(tmp_path / "site", (".html", ".json", ".js", ".css"))
+    search_incremental = _search(tmp_path / "site")
+
+    fresh = _build(demo, tmp_path / "fresh", no_cache=True)
+    assert fresh.rendered is None
+    assert _files(fresh.docs_dir, (".md", ".json", ".js", ".css")) == docs_incremental
+    assert _files(tmp_path / "fresh", (".html", ".json", ".js", ".css")).keys() == html_incremental.keys()
+    assert _files(tmp_path / "fresh", (".html",)) == {k: v for k, v in html_incremental.items() if k.endswith(".html")}
+    assert _search(tmp_path / "fresh") == search_incremental
+
+    monkeypatch.setenv("HOTLINE_NO_FORK", "1")  # one process, as where fork does not exist
+    single = _build(demo, tmp_path / "single", no_cache=True)
+    assert _files(single.docs_dir, (".md", ".json", ".js", ".css")) == docs_incremental
+
+
+def test_a_template_change_rebuilds_every_document_and_page(demo, tmp_path):
+    shutil.copy(PROJECT_DIR / "mkdocs.yml", demo / "mkdocs.yml")
+    shutil.copytree(PROJECT_DIR / "site_src", demo / "site_src")
+    _build(demo, tmp_path / "site")
+    kept = _kept_documents(demo)
+    again = _build(demo, tmp_path / "site")
+    assert again.rendered is not None and _kept_documents(demo) == kept  # nothing changed: all reused
+    about = demo / "site_src" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    changed = _build(demo, tmp_path / "site")
+    assert changed.rendered is None  # every page rendered again
+    assert _kept_documents(demo).isdisjoint(kept)  # and every document made again (the old ones removed)
+    assert "补充说明" in (tmp_path / "site" / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def _some_unit(path: Path) -> str:
+    import re
+
+    return re.search(r"type: 派单, unit: ([a-z0-9-]+)", path.read_text(encoding="utf-8")).group(1)
