@@ -32,7 +32,18 @@ from hotline.workdays import WorkCalendar  # noqa: E402 (after the sys.path line
 
 UNITS = sorted(p.stem for p in (REPO / "units").glob("*.yaml") if p.stem != "rexian")
 CATEGORIES = [("咨询", 3), ("建议", 3), ("求助", 7), ("投诉", 10), ("举报", 10)]
-TOPICS = ["供暖温度不达标", "道路破损", "噪音扰民", "欠薪", "物业服务", "垃圾清运", "停车收费", "供水压力不足", "违建", "医保报销"]
+TOPICS = [
+    "供暖温度不达标",
+    "道路破损",
+    "噪音扰民",
+    "欠薪",
+    "物业服务",
+    "垃圾清运",
+    "停车收费",
+    "供水压力不足",
+    "违建",
+    "医保报销",
+]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 PARSE = """
@@ -53,7 +64,9 @@ def order_text(i: int, rng: random.Random, cal: WorkCalendar, start: datetime) -
     t = received + timedelta(minutes=rng.randrange(5, 90))
     lines = []
     for k, u in enumerate(units):
-        lines.append(f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 派单, unit: {u}, role: {'主办' if k == 0 else '会办'}, by: 县热线办}}")
+        lines.append(
+            f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 派单, unit: {u}, role: {'主办' if k == 0 else '会办'}, by: 县热线办}}"
+        )
     for u in units:
         t += timedelta(minutes=rng.randrange(10, 300))
         lines.append(f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 接收, unit: {u}, by: 承办人{u[:2]}, office: 办公室}}")
@@ -61,13 +74,22 @@ def order_text(i: int, rng: random.Random, cal: WorkCalendar, start: datetime) -
         lines.append(f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 联系, unit: {u}, by: 承办人{u[:2]}}}")
     due = cal.due(received, limit).day
     for u in units:
-        reply = datetime.combine(due, datetime.min.time()) - timedelta(days=rng.randrange(0, 4)) + timedelta(hours=rng.randrange(9, 17))
+        reply = (
+            datetime.combine(due, datetime.min.time())
+            - timedelta(days=rng.randrange(0, 4))
+            + timedelta(hours=rng.randrange(9, 17))
+        )
         t = max(t + timedelta(minutes=5), reply)
-        lines.append(f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 答复, unit: {u}, by: 承办人{u[:2]}, text: 已按规定办理并答复诉求人。}}")
+        lines.append(
+            f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 答复, unit: {u}, by: 承办人{u[:2]}, text: 已按规定办理并答复诉求人。}}"
+        )
     t += timedelta(days=1)
-    lines.append(f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 回访, result: {rng.choice(['满意', '满意', '基本满意', '不满意'])}, by: 县热线办}}")
+    lines.append(
+        f"  - {{at: {t:%Y-%m-%d %H:%M}, type: 回访, result: {rng.choice(['满意', '满意', '基本满意', '不满意'])}, by: 县热线办}}"
+    )
     topic = rng.choice(TOPICS)
-    text = f"""# 基准测试用的生成数据
+    text = (
+        f"""# 基准测试用的生成数据
 id: {oid}
 title: 某地{topic}
 category: {category}
@@ -79,7 +101,10 @@ content: |
   诉求人表示此前曾多次反映，问题仍未解决。
 tags: [{topic[:2]}]
 events:
-""" + "\n".join(lines) + "\n"
+"""
+        + "\n".join(lines)
+        + "\n"
+    )
     return f"orders/{received:%Y}/{received:%m}/{oid}.yaml", text
 
 

@@ -43,7 +43,9 @@ Figure = tuple[float, float, float, float]  # wall seconds, peak MiB, CPU second
 def run(args: list[str], env: dict[str, str]) -> Figure:
     """(wall seconds, peak MiB of the command's process tree's largest process, CPU seconds of the tree, load)."""
     load = os.getloadavg()[0]
-    out = subprocess.run([sys.executable, "-c", TIME_RSS, *args], env=env, capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", TIME_RSS, *args], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     took, peak, rc, cpu = float(out[0]), float(out[1]), int(out[2]), float(out[3])
     if rc not in (0, 1):
         raise SystemExit(f"{' '.join(args)} 退出码 {rc}")
@@ -51,18 +53,49 @@ def run(args: list[str], env: dict[str, str]) -> Figure:
 
 
 def git(root: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "县热线办", "GIT_AUTHOR_EMAIL": "rexian@example.invalid",
-           "GIT_COMMITTER_NAME": "县热线办", "GIT_COMMITTER_EMAIL": "rexian@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "县热线办",
+        "GIT_AUTHOR_EMAIL": "rexian@example.invalid",
+        "GIT_COMMITTER_NAME": "县热线办",
+        "GIT_COMMITTER_EMAIL": "rexian@example.invalid",
+    }
     return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
 def touch_one_order(root: Path, env: dict[str, str]) -> None:
     """One commit that appends a 督办 event to one open order (as the office would)."""
-    status = json.loads(subprocess.run(HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
-                                       env=env, capture_output=True, text=True, check=True).stdout)
+    status = json.loads(
+        subprocess.run(
+            HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     row = next(r for r in status if r["status"] in ("办理中", "待接收"))
-    subprocess.run(HOTLINE + ["order", "add", row["id"], "督办", f"unit={row['unit']}", "by=县热线办", "kind=电话",
-                              "--at", AS_OF, "--as-of", AS_OF, "--root", str(root)], env=env, check=True, capture_output=True)
+    subprocess.run(
+        HOTLINE
+        + [
+            "order",
+            "add",
+            row["id"],
+            "督办",
+            f"unit={row['unit']}",
+            "by=县热线办",
+            "kind=电话",
+            "--at",
+            AS_OF,
+            "--as-of",
+            AS_OF,
+            "--root",
+            str(root),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     git(root, "commit", "-qam", f"{row['id']}: 督办")
 
 
@@ -70,8 +103,15 @@ def measure(root: Path, label: str) -> dict[str, Figure]:
     cache = Path(tempfile.mkdtemp(prefix="hotline-bench-cache-"))
     env = {**os.environ, "HOTLINE_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO / "src")}
     month = "2026-10"
-    some_id = json.loads(subprocess.run(HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
-                                        env=env, capture_output=True, text=True, check=True).stdout)[0]["id"]
+    some_id = json.loads(
+        subprocess.run(
+            HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )[0]["id"]
     shutil.rmtree(cache)
     cache.mkdir()
     site = Path(tempfile.mkdtemp(prefix="hotline-bench-site-")) / "out"
@@ -128,9 +168,15 @@ def report(label: str, r: dict[str, Figure], base: dict[str, Figure] | None) -> 
 def build_demo(folder: Path, months: int, per_month: int) -> Path:
     root = folder / f"demo-{months}x{per_month}"
     t = time.perf_counter()
-    subprocess.run(HOTLINE + ["demo", "--out", str(root), "--months", str(months), "--orders-per-month", str(per_month)],
-                   env={**os.environ, "PYTHONPATH": str(REPO / "src")}, check=True, capture_output=True)
-    print(f"demo {months} 个月 × {per_month} 件：{time.perf_counter() - t:.1f} s，{git(root, 'rev-list', '--count', 'HEAD').strip()} 次提交")
+    subprocess.run(
+        HOTLINE + ["demo", "--out", str(root), "--months", str(months), "--orders-per-month", str(per_month)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        check=True,
+        capture_output=True,
+    )
+    print(
+        f"demo {months} 个月 × {per_month} 件：{time.perf_counter() - t:.1f} s，{git(root, 'rev-list', '--count', 'HEAD').strip()} 次提交"
+    )
     return root
 
 

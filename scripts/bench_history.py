@@ -80,8 +80,12 @@ def reader(root: Path, use_cache: bool) -> dict:
 
 def git_log(root: Path) -> float:
     t = time.perf_counter()
-    subprocess.run(["git", "log", "--name-only", "--format=%H%x00%an%x00%ae%x00%ct"], cwd=root, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["git", "log", "--name-only", "--format=%H%x00%an%x00%ae%x00%ct"],
+        cwd=root,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t
 
 
@@ -113,8 +117,10 @@ def main() -> None:
         t = time.perf_counter()
         s = build(args.repo, DemoConfig(months=args.months, orders_per_month=per_month, seed=1))
         marker.write_text(json.dumps(wanted))
-        print(f"generated {args.repo}: {s.orders} orders, {s.events} events, {s.commits} commits "
-              f"in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {args.repo}: {s.orders} orders, {s.events} events, {s.commits} commits "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
     commits = int(git(args.repo, "rev-list", "--count", "HEAD"))
     orders = sum(1 for _ in (args.repo / "orders").glob("*/*/*.yaml"))
     print(f"repository: {orders} orders, {commits} commits; git {git(args.repo, 'version')}")
@@ -126,11 +132,15 @@ def main() -> None:
     best_log = min(logs)
     best_cold = min(colds, key=lambda r: r["seconds"])
     print(f"git log --name-only: best {best_log:.2f} s  (runs: {fmt(logs)})")
-    print(f"cold history read:   best {best_cold['seconds']:.2f} s  (runs: {fmt(colds)})"
-          f"  ratio {best_cold['seconds'] / best_log:.2f}  (target ≤ 1.30)")
-    print(f"  read {best_cold['commits']} commits, {best_cold['files']} files, {best_cold['rewrites']} rewrites; "
-          f"cpu {best_cold['cpu']:.1f} s (+ git {best_cold['children_cpu']:.1f} s); "
-          f"peak RSS {best_cold['maxrss_mib']:.0f} MiB (largest git child {best_cold['children_maxrss_mib']:.0f} MiB)")
+    print(
+        f"cold history read:   best {best_cold['seconds']:.2f} s  (runs: {fmt(colds)})"
+        f"  ratio {best_cold['seconds'] / best_log:.2f}  (target ≤ 1.30)"
+    )
+    print(
+        f"  read {best_cold['commits']} commits, {best_cold['files']} files, {best_cold['rewrites']} rewrites; "
+        f"cpu {best_cold['cpu']:.1f} s (+ git {best_cold['children_cpu']:.1f} s); "
+        f"peak RSS {best_cold['maxrss_mib']:.0f} MiB (largest git child {best_cold['children_maxrss_mib']:.0f} MiB)"
+    )
 
     # incremental: cache the history 100 commits back, then read the last 100
     head = git(args.repo, "rev-parse", "HEAD")
@@ -145,12 +155,16 @@ def main() -> None:
     finally:
         git(args.repo, "checkout", "--quiet", branch)
     best_inc = min(incs, key=lambda r: r["seconds"])
-    print(f"incremental read of {best_inc['read']} new commits: best {best_inc['seconds']:.2f} s "
-          f"(runs: {fmt(incs)}; target < 2 s); peak RSS {best_inc['maxrss_mib']:.0f} MiB")
+    print(
+        f"incremental read of {best_inc['read']} new commits: best {best_inc['seconds']:.2f} s "
+        f"(runs: {fmt(incs)}; target < 2 s); peak RSS {best_inc['maxrss_mib']:.0f} MiB"
+    )
     peak = max(r["maxrss_mib"] for r in colds + incs)
     pss = max(r["peak_pss_mib"] for r in colds + incs)
-    print(f"peak memory: reader process {peak:.0f} MiB RSS; reader with its git processes {pss:.0f} MiB PSS "
-          f"(sampled every 0.2 s; the packfile git maps is counted once) (target < 2048 MiB)")
+    print(
+        f"peak memory: reader process {peak:.0f} MiB RSS; reader with its git processes {pss:.0f} MiB PSS "
+        f"(sampled every 0.2 s; the packfile git maps is counted once) (target < 2048 MiB)"
+    )
     print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 

@@ -56,7 +56,11 @@ def main() -> None:
         write_orders(root, args.orders, replied=False)
         fake = FakeHost(flavour=args.host).start()
         try:
-            for label, replied in (("first run (create)", False), ("second run (no change)", False), ("after replies (close)", True)):
+            for label, replied in (
+                ("first run (create)", False),
+                ("second run (no change)", False),
+                ("after replies (close)", True),
+            ):
                 if replied:
                     write_orders(root, args.orders, replied=True)
                 repo = load(root)
@@ -66,7 +70,9 @@ def main() -> None:
                     result = sync(host, repo, datetime(2026, 11, 30, 9, 0))
                 dt = time.perf_counter() - t0
                 assert result.error is None, result.error
-                print(f"{label:24s} {dt:6.2f} s  requests {len(fake.log) - before_req:5d}  mutating {len(fake.mutations()) - before_mut:5d}  [{result.summary()}]")
+                print(
+                    f"{label:24s} {dt:6.2f} s  requests {len(fake.log) - before_req:5d}  mutating {len(fake.mutations()) - before_mut:5d}  [{result.summary()}]"
+                )
         finally:
             fake.stop()
 

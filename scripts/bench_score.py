@@ -48,16 +48,51 @@ def generate(n: int, units: list[str], year: int, seed: int = 12345) -> list[Ord
             step += timedelta(minutes=rnd.randrange(5, 60 * 30))
             evs.append({"at": t(step), "type": "接收", "unit": u, "by": "甲"})
             if u == lead and rnd.random() < 0.02:
-                evs.append({"at": t(step + timedelta(minutes=5)), "type": "退回申请", "unit": u, "by": "甲", "reason": "非本单位", "basis": "三定"})
-                evs.append({"at": t(step + timedelta(hours=2)), "type": "退回审核", "unit": u, "by": "县热线办", "approved": rnd.random() < 0.5})
+                evs.append(
+                    {
+                        "at": t(step + timedelta(minutes=5)),
+                        "type": "退回申请",
+                        "unit": u,
+                        "by": "甲",
+                        "reason": "非本单位",
+                        "basis": "三定",
+                    }
+                )
+                evs.append(
+                    {
+                        "at": t(step + timedelta(hours=2)),
+                        "type": "退回审核",
+                        "unit": u,
+                        "by": "县热线办",
+                        "approved": rnd.random() < 0.5,
+                    }
+                )
                 step += timedelta(hours=2)
             if rnd.random() < 0.95:
                 step += timedelta(minutes=10)
                 evs.append({"at": t(step), "type": "联系", "unit": u, "by": "甲"})
             if rnd.random() < 0.05:
                 step += timedelta(hours=1)
-                evs.append({"at": t(step), "type": "延期申请", "unit": u, "by": "甲", "days": 2, "reason": "复杂", "basis": "现场"})
-                evs.append({"at": t(step + timedelta(hours=1)), "type": "延期审核", "unit": u, "by": "县热线办", "approved": True})
+                evs.append(
+                    {
+                        "at": t(step),
+                        "type": "延期申请",
+                        "unit": u,
+                        "by": "甲",
+                        "days": 2,
+                        "reason": "复杂",
+                        "basis": "现场",
+                    }
+                )
+                evs.append(
+                    {
+                        "at": t(step + timedelta(hours=1)),
+                        "type": "延期审核",
+                        "unit": u,
+                        "by": "县热线办",
+                        "approved": True,
+                    }
+                )
                 step += timedelta(hours=1)
             if rnd.random() < 0.97:
                 step += timedelta(hours=rnd.randrange(1, 24 * 16))
@@ -72,8 +107,16 @@ def generate(n: int, units: list[str], year: int, seed: int = 12345) -> list[Ord
                 step += timedelta(hours=rnd.randrange(1, 24 * 8))
                 evs.append({"at": t(step), "type": "答复", "unit": lead, "by": "甲", "text": "重办答复"})
         evs.sort(key=lambda e: e["at"])
-        o = Order.model_validate({"id": f"B{year}{i:07d}", "title": "基准", "category": rnd.choice(CATEGORIES),
-                                  "received_at": t(at - timedelta(minutes=10)), "content": "基准", "events": evs})
+        o = Order.model_validate(
+            {
+                "id": f"B{year}{i:07d}",
+                "title": "基准",
+                "category": rnd.choice(CATEGORIES),
+                "received_at": t(at - timedelta(minutes=10)),
+                "content": "基准",
+                "events": evs,
+            }
+        )
         o.locate(f"orders/{at:%Y/%m}/{o.id}.yaml", 1)
         orders.append(o)
     return orders
@@ -90,7 +133,9 @@ def main() -> None:
     assessed = [u.id for u in ctx.units.values() if u.type in ctx.rules.assessment.unit_types]
     t0 = time.perf_counter()
     orders = generate(args.orders, assessed, int(args.period[:4]))
-    print(f"generated {len(orders):,} orders ({sum(len(o.events) for o in orders):,} events) in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {len(orders):,} orders ({sum(len(o.events) for o in orders):,} events) in {time.perf_counter() - t0:.1f} s"
+    )
     inputs = ScoringInputs(ctx.rules, ctx.calendar, ctx.units, orders, ctx.scoring_events)
     as_of = datetime(int(args.period[:4]) + 1, 1, 15, 12, 0)
     if not args.no_freeze:
@@ -106,12 +151,16 @@ def main() -> None:
             result = fn()
             wall.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
-        print(f"{label:26s} wall best {min(wall):.2f} s / worst {max(wall):.2f} s, "
-              f"CPU best {min(cpu):.2f} s over {args.repeat} runs")
+        print(
+            f"{label:26s} wall best {min(wall):.2f} s / worst {max(wall):.2f} s, "
+            f"CPU best {min(cpu):.2f} s over {args.repeat} runs"
+        )
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])} (2 cores shared)")
     a = result.assessments["consistent"]  # type: ignore[attr-defined]
-    print(f"units {len(a.units)}, dispatches counted {sum(u.dispatched for u in a.units):,}, "
-          f"top {a.units[0].name} {a.units[0].total}, bottom {a.units[-1].name} {a.units[-1].total}")
+    print(
+        f"units {len(a.units)}, dispatches counted {sum(u.dispatched for u in a.units):,}, "
+        f"top {a.units[0].name} {a.units[0].total}, bottom {a.units[-1].name} {a.units[-1].total}"
+    )
 
 
 if __name__ == "__main__":

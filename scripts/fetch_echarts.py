@@ -28,7 +28,11 @@ from pathlib import Path
 
 DEST = Path(__file__).resolve().parents[1] / "src" / "hotline" / "assets" / "vendor"
 PIN = DEST / "PINNED.json"
-FILES = {"package/dist/echarts.min.js": "echarts.min.js", "package/LICENSE": "ECHARTS-LICENSE.txt", "package/NOTICE": "ECHARTS-NOTICE.txt"}
+FILES = {
+    "package/dist/echarts.min.js": "echarts.min.js",
+    "package/LICENSE": "ECHARTS-LICENSE.txt",
+    "package/NOTICE": "ECHARTS-NOTICE.txt",
+}
 
 
 def sha256(data: bytes) -> str:
@@ -54,7 +58,9 @@ def check() -> list[str]:
 
 def fetch(version: str) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run(["npm", "pack", f"echarts@{version}", "--silent"], cwd=tmp, capture_output=True, text=True, timeout=300)
+        out = subprocess.run(
+            ["npm", "pack", f"echarts@{version}", "--silent"], cwd=tmp, capture_output=True, text=True, timeout=300
+        )
         if out.returncode != 0:
             raise SystemExit(f"npm pack echarts@{version} failed:\n{out.stderr}")
         tgz = Path(tmp) / out.stdout.strip().splitlines()[-1]
@@ -79,12 +85,21 @@ def main() -> int:
     data = fetch(version)
     digests = {name: sha256(b) for name, b in data.items()}
     if version == pin["version"] and digests != pin["files"]:
-        print(f"echarts {version} from npm differs from the pinned SHA-256:\n  fetched {digests}\n  pinned  {pin['files']}", file=sys.stderr)
+        print(
+            f"echarts {version} from npm differs from the pinned SHA-256:\n  fetched {digests}\n  pinned  {pin['files']}",
+            file=sys.stderr,
+        )
         return 1
     DEST.mkdir(parents=True, exist_ok=True)
     for name, b in data.items():
         (DEST / name).write_bytes(b)
-    new_pin = {"package": "echarts", "version": version, "source": f"npm pack echarts@{version}", "license": "Apache-2.0", "files": digests}
+    new_pin = {
+        "package": "echarts",
+        "version": version,
+        "source": f"npm pack echarts@{version}",
+        "license": "Apache-2.0",
+        "files": digests,
+    }
     PIN.write_text(json.dumps(new_pin, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"echarts {version} written to {DEST} (pinned in {PIN.name})")
     return 0

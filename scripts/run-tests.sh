@@ -12,7 +12,7 @@ step() {
 }
 step "import-linter（分层）" .venv/bin/lint-imports --no-cache
 step "ruff check（代码检查）" .venv/bin/ruff check src tests scripts
-# FORMAT-STEP step "ruff format --check（格式）" .venv/bin/ruff format --check src tests scripts
+step "ruff format --check（格式）" .venv/bin/ruff format --check src tests scripts
 step "mypy（类型检查）" .venv/bin/mypy
 step "pytest（测试）" .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 if [ ${#failed[@]} -gt 0 ]; then

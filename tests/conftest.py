@@ -64,7 +64,9 @@ def records(tmp_path: Path) -> Records:
     # the rules in force, but with the whole history audited: this repository's cut-over date
     # (history.audit_from) lies after the dates the tests use
     rules = (REPO / "scoring" / "rules.yaml").read_text(encoding="utf-8")
-    (root / "scoring" / "rules.yaml").write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8")
+    (root / "scoring" / "rules.yaml").write_text(
+        re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8"
+    )
     shutil.copytree(REPO / "units", root / "units")
     return Records(root)
 

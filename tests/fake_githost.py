@@ -131,18 +131,31 @@ class FakeHost:
         return label
 
     def git(self, *args: str) -> str:
-        return subprocess.run(["git", "--git-dir", self.git_dir, *args], capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            ["git", "--git-dir", self.git_dir, *args], capture_output=True, text=True, check=True
+        ).stdout
 
     def refs(self) -> dict[str, str]:
-        out = subprocess.run(["git", "--git-dir", self.git_dir, "for-each-ref", "--format=%(refname) %(objectname)"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["git", "--git-dir", self.git_dir, "for-each-ref", "--format=%(refname) %(objectname)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return dict(line.split(" ", 1) for line in out.splitlines() if line)
 
     def fail(self, method: str, path_re: str, times: int = 1, status: int = 500) -> None:
         self.faults.append(Fault(method, path_re, status, {}, {"message": "Internal Server Error"}, times))
 
-    def rate_limit(self, method: str, path_re: str, headers: dict[str, str], status: int = 403, times: int = 1,
-                   message: str = "API rate limit exceeded") -> None:
+    def rate_limit(
+        self,
+        method: str,
+        path_re: str,
+        headers: dict[str, str],
+        status: int = 403,
+        times: int = 1,
+        message: str = "API rate limit exceeded",
+    ) -> None:
         self.faults.append(Fault(method, path_re, status, headers, {"message": message}, times))
 
     def mutations(self) -> list[tuple[str, str, dict, object]]:
@@ -154,8 +167,15 @@ class FakeHost:
         self.labels[name] = label
         return label
 
-    def add_issue(self, title: str, body: str = "", labels: list[str] = (), state: str = "open", pull: bool = False,
-                  assignees: list[str] = ()) -> dict:
+    def add_issue(
+        self,
+        title: str,
+        body: str = "",
+        labels: list[str] = (),
+        state: str = "open",
+        pull: bool = False,
+        assignees: list[str] = (),
+    ) -> dict:
         for n in labels:
             if n not in self.labels and n not in self.org_labels:
                 self.add_label(n)
@@ -182,8 +202,17 @@ class FakeHost:
         """What a person would see: each issue's title, body, state, label names, assignees, comments."""
         out = []
         for n, i in sorted(self.issues.items()):
-            out.append((n, i["title"], i["body"], i["state"], tuple(sorted(lb["name"] for lb in i["labels"])),
-                        tuple(sorted(a["login"] for a in i["assignees"])), tuple(c["body"] for c in self.comments.get(n, []))))
+            out.append(
+                (
+                    n,
+                    i["title"],
+                    i["body"],
+                    i["state"],
+                    tuple(sorted(lb["name"] for lb in i["labels"])),
+                    tuple(sorted(a["login"] for a in i["assignees"])),
+                    tuple(c["body"] for c in self.comments.get(n, [])),
+                )
+            )
         return out
 
     # -- serving ----------------------------------------------------------------------------------
@@ -250,21 +279,36 @@ class FakeHost:
         if account is None:
             return 401, {"WWW-Authenticate": 'Basic realm="fake"'}, b"Unauthorized\n"
         path = re.sub(rf"^/{re.escape(self.repo)}(\.git)?", "", parts.path)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_PROJECT_ROOT": self.git_dir, "GIT_HTTP_EXPORT_ALL": "1",
-               "PATH_INFO": path, "QUERY_STRING": parts.query, "REQUEST_METHOD": method, "REMOTE_USER": account,
-               "REMOTE_ADDR": "127.0.0.1", "CONTENT_TYPE": {k.lower(): v for k, v in headers.items()}.get("content-type", ""),
-               "CONTENT_LENGTH": str(len(raw)), "GIT_CONFIG_NOSYSTEM": "1", "HOME": self.git_dir,
-               "GIT_COMMITTER_NAME": "fake host", "GIT_COMMITTER_EMAIL": "host@fake.invalid"}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "GIT_PROJECT_ROOT": self.git_dir,
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": path,
+            "QUERY_STRING": parts.query,
+            "REQUEST_METHOD": method,
+            "REMOTE_USER": account,
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": {k.lower(): v for k, v in headers.items()}.get("content-type", ""),
+            "CONTENT_LENGTH": str(len(raw)),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": self.git_dir,
+            "GIT_COMMITTER_NAME": "fake host",
+            "GIT_COMMITTER_EMAIL": "host@fake.invalid",
+        }
         encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "")
         if encoding:
             env["HTTP_CONTENT_ENCODING"] = encoding
         pushing = path.endswith("/git-receive-pack")
         with self.git_lock:
             before = self.refs() if pushing else {}
-            done = subprocess.run(["git", "-c", "http.receivepack=true", "http-backend"], input=raw, env=env, capture_output=True)
+            done = subprocess.run(
+                ["git", "-c", "http.receivepack=true", "http-backend"], input=raw, env=env, capture_output=True
+            )
             if pushing:
                 after = self.refs()
-                changed = {r: (before.get(r), after.get(r)) for r in set(before) | set(after) if before.get(r) != after.get(r)}
+                changed = {
+                    r: (before.get(r), after.get(r)) for r in set(before) | set(after) if before.get(r) != after.get(r)
+                }
                 if changed:
                     self.pushes.append((account, changed))
                     with self.lock:
@@ -297,7 +341,7 @@ class FakeHost:
                     return f.status, f.headers, f.body
             if not parts.path.startswith(self.prefix):
                 return 404, {}, {"message": "Not Found"}
-            return self.route(method, parts.path[len(self.prefix):], query, body)
+            return self.route(method, parts.path[len(self.prefix) :], query, body)
 
     # -- the API ----------------------------------------------------------------------------------
     def route(self, method, path, query, body):
@@ -350,34 +394,90 @@ class FakeHost:
 
     def create_pull(self, body):
         head, base = body["head"], body["base"]
-        if any(p["state"] == "open" and p["head"]["ref"] == head and p["base"]["ref"] == base for p in self.pulls.values()):
+        if any(
+            p["state"] == "open" and p["head"]["ref"] == head and p["base"]["ref"] == base for p in self.pulls.values()
+        ):
             if self.flavour == "gitea":
-                return 409, {}, {"message": f"pull request already exists for these targets [head: {head}, base: {base}]"}
-            return 422, {}, {"message": "Validation Failed", "errors": [
-                {"resource": "PullRequest", "code": "custom", "message": f"A pull request already exists for {self.owner}:{head}."}]}
+                return (
+                    409,
+                    {},
+                    {"message": f"pull request already exists for these targets [head: {head}, base: {base}]"},
+                )
+            return (
+                422,
+                {},
+                {
+                    "message": "Validation Failed",
+                    "errors": [
+                        {
+                            "resource": "PullRequest",
+                            "code": "custom",
+                            "message": f"A pull request already exists for {self.owner}:{head}.",
+                        }
+                    ],
+                },
+            )
         if self.git_dir is not None:
             refs = self.refs()
             head_sha, base_sha = refs.get(f"refs/heads/{head}"), refs.get(f"refs/heads/{base}")
             if head_sha is None or base_sha is None:
                 if self.flavour == "gitea":
                     return 404, {}, {"message": f"branch {head if head_sha is None else base} does not exist"}
-                return 422, {}, {"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}]}
+                return (
+                    422,
+                    {},
+                    {
+                        "message": "Validation Failed",
+                        "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}],
+                    },
+                )
             ahead = self.git("rev-list", "--count", f"{base_sha}..{head_sha}").strip()
             if ahead == "0":
                 if self.flavour == "gitea":
-                    return 422, {}, {"message": "Invalid PullRequest: There are no changes between the head and the base"}
-                return 422, {}, {"message": "Validation Failed", "errors": [
-                    {"resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}]}
+                    return (
+                        422,
+                        {},
+                        {"message": "Invalid PullRequest: There are no changes between the head and the base"},
+                    )
+                return (
+                    422,
+                    {},
+                    {
+                        "message": "Validation Failed",
+                        "errors": [
+                            {
+                                "resource": "PullRequest",
+                                "code": "custom",
+                                "message": f"No commits between {base} and {head}",
+                            }
+                        ],
+                    },
+                )
         number = self.next_number
         self.next_number += 1
-        pr = {"number": number, "title": body["title"], "body": body.get("body", ""), "state": "open",
-              "head": {"ref": head, "sha": None}, "base": {"ref": base, "sha": None}, "user": {"login": "?"}}
+        pr = {
+            "number": number,
+            "title": body["title"],
+            "body": body.get("body", ""),
+            "state": "open",
+            "head": {"ref": head, "sha": None},
+            "base": {"ref": base, "sha": None},
+            "user": {"login": "?"},
+        }
         if self.git_dir is not None:
             self.pull_refs(number, pr, head_sha, base_sha)
         self.pulls[number] = pr
         # a pull request is an issue too (same numbers; comments through /issues/N/comments)
-        self.issues[number] = {"number": number, "title": pr["title"], "body": pr["body"], "state": "open", "labels": [],
-                               "assignees": [], "state_reason": None, "pull_request": {"url": "x"}}
+        self.issues[number] = {
+            "number": number,
+            "title": pr["title"],
+            "body": pr["body"],
+            "state": "open",
+            "labels": [],
+            "assignees": [],
+            "state_reason": None,
+            "pull_request": {"url": "x"},
+        }
         self.comments[number] = []
         return 201, {}, pr
 
@@ -385,15 +485,39 @@ class FakeHost:
         """``refs/pull/N/head`` and, when it merges cleanly, ``refs/pull/N/merge`` (as the hosts keep them)."""
         pr["head"]["sha"], pr["base"]["sha"] = head_sha, base_sha
         self.git("update-ref", f"refs/pull/{number}/head", head_sha)
-        merged = subprocess.run(["git", "--git-dir", self.git_dir, "merge-tree", "--write-tree", base_sha, head_sha],
-                                capture_output=True, text=True)
+        merged = subprocess.run(
+            ["git", "--git-dir", self.git_dir, "merge-tree", "--write-tree", base_sha, head_sha],
+            capture_output=True,
+            text=True,
+        )
         if merged.returncode == 0:
             tree = merged.stdout.split()[0]
-            env = {**os.environ, "GIT_AUTHOR_NAME": "fake host", "GIT_AUTHOR_EMAIL": "host@fake.invalid",
-                   "GIT_COMMITTER_NAME": "fake host", "GIT_COMMITTER_EMAIL": "host@fake.invalid"}
-            commit = subprocess.run(["git", "--git-dir", self.git_dir, "commit-tree", tree, "-p", base_sha, "-p", head_sha,
-                                     "-m", f"Merge {pr['head']['ref']} into {pr['base']['ref']}"], capture_output=True, text=True,
-                                    env=env, check=True).stdout.strip()
+            env = {
+                **os.environ,
+                "GIT_AUTHOR_NAME": "fake host",
+                "GIT_AUTHOR_EMAIL": "host@fake.invalid",
+                "GIT_COMMITTER_NAME": "fake host",
+                "GIT_COMMITTER_EMAIL": "host@fake.invalid",
+            }
+            commit = subprocess.run(
+                [
+                    "git",
+                    "--git-dir",
+                    self.git_dir,
+                    "commit-tree",
+                    tree,
+                    "-p",
+                    base_sha,
+                    "-p",
+                    head_sha,
+                    "-m",
+                    f"Merge {pr['head']['ref']} into {pr['base']['ref']}",
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            ).stdout.strip()
             self.git("update-ref", f"refs/pull/{number}/merge", commit)
 
     def after_push(self, changed: dict) -> None:

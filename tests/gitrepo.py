@@ -8,9 +8,15 @@ from pathlib import Path
 
 
 def git(root: Path, *args: str, when: str = "2026-11-30 08:00:00 +0800") -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="付永佳", GIT_AUTHOR_EMAIL="rexian@zezhou.gov.cn",
-               GIT_COMMITTER_NAME="付永佳", GIT_COMMITTER_EMAIL="rexian@zezhou.gov.cn",
-               GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="付永佳",
+        GIT_AUTHOR_EMAIL="rexian@zezhou.gov.cn",
+        GIT_COMMITTER_NAME="付永佳",
+        GIT_COMMITTER_EMAIL="rexian@zezhou.gov.cn",
+        GIT_AUTHOR_DATE=when,
+        GIT_COMMITTER_DATE=when,
+    )
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 

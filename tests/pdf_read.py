@@ -22,15 +22,26 @@ NS = "{http://www.w3.org/1999/xhtml}"
 def need_tools() -> None:
     missing = [t for t in ("soffice", "pdftotext") if shutil.which(t) is None]
     if missing:
-        pytest.fail("LibreOffice or poppler-utils is missing (scripts/setup.sh --test installs them): " + ", ".join(missing))
+        pytest.fail(
+            "LibreOffice or poppler-utils is missing (scripts/setup.sh --test installs them): " + ", ".join(missing)
+        )
 
 
 def to_pdf(files: list[Path], workdir: Path) -> list[Path]:
     """Convert ``files`` to PDF in ``workdir`` with a profile of its own (no clash with a running LibreOffice)."""
     need_tools()
     profile = workdir / "lo-profile"
-    cmd = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-           "--convert-to", "pdf", "--outdir", str(workdir), *map(str, files)]
+    cmd = [
+        "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(workdir),
+        *map(str, files),
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=300)
     out = [workdir / (f.stem + ".pdf") for f in files]
     for p in out:
@@ -82,7 +93,9 @@ def _box(el, text: str) -> Box:
 
 
 def read(pdf: Path) -> list[Page]:
-    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, timeout=120).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, timeout=120
+    ).stdout
     xml = re.sub(rb"<!DOCTYPE[^>]*>", b"", out)
     root = ET.fromstring(xml)
     pages = []

@@ -65,12 +65,16 @@ def test_no_import_cycles_counting_function_level_and_type_only_imports():
 
 def test_no_dynamic_imports_outside_the_command_line():
     # import_module would hide an edge from the cycle check; only the CLI loads its commands lazily
-    users = [p.relative_to(PKG).as_posix() for p in PKG.rglob("*.py") if "import_module" in p.read_text(encoding="utf-8")]
+    users = [
+        p.relative_to(PKG).as_posix() for p in PKG.rglob("*.py") if "import_module" in p.read_text(encoding="utf-8")
+    ]
     assert users == ["cli/__init__.py"]
 
 
 def test_layers_contract_holds():
-    run = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=REPO, capture_output=True, text=True)
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=REPO, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "1 kept, 0 broken" in run.stdout
 
@@ -93,8 +97,12 @@ def test_no_function_is_longer_than_about_80_lines():
 
 
 def test_the_order_path_layout_is_written_in_one_module():
-    found = subprocess.run(["git", "grep", "-n", "-E", r"orders/\{|orders/\*/\*|root / \"orders\"|%Y\}/\{[a-z_.]*:%m", "--", "src"],
-                           cwd=REPO, capture_output=True, text=True).stdout.splitlines()
+    found = subprocess.run(
+        ["git", "grep", "-n", "-E", r"orders/\{|orders/\*/\*|root / \"orders\"|%Y\}/\{[a-z_.]*:%m", "--", "src"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
     assert [line for line in found if not line.startswith("src/hotline/records/paths.py")] == []
 
 

@@ -31,9 +31,17 @@ OTHER = ORDER.replace("JC2026111600001", "JC2026111600002").replace("金村镇�
 
 
 def git(root, *args, when="2026-12-02T10:00:00+08:00"):
-    env = {**os.environ, "GIT_AUTHOR_NAME": "付永佳", "GIT_AUTHOR_EMAIL": "rexian@example.invalid",
-           "GIT_COMMITTER_NAME": "付永佳", "GIT_COMMITTER_EMAIL": "rexian@example.invalid",
-           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "付永佳",
+        "GIT_AUTHOR_EMAIL": "rexian@example.invalid",
+        "GIT_COMMITTER_NAME": "付永佳",
+        "GIT_COMMITTER_EMAIL": "rexian@example.invalid",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
 
 
@@ -61,8 +69,14 @@ def test_archive_tags_the_month_and_writes_a_verified_zip(records):
 
     z = zipfile.ZipFile(root / "archives" / "2026-11.zip")
     names = set(z.namelist())
-    assert {"工单/JC2026111600001.yaml", "工单/JC2026111600002.yaml", "登记表/金村镇-2026-11.xlsx",
-            "月报/泽州县12345政务服务热线月报-2026-11.docx", "MANIFEST.json", "MANIFEST.sha256"} == names
+    assert {
+        "工单/JC2026111600001.yaml",
+        "工单/JC2026111600002.yaml",
+        "登记表/金村镇-2026-11.xlsx",
+        "月报/泽州县12345政务服务热线月报-2026-11.docx",
+        "MANIFEST.json",
+        "MANIFEST.sha256",
+    } == names
     manifest = json.loads(z.read("MANIFEST.json"))
     assert manifest["commit"] == head and manifest["orders"] == 2 and manifest["tag"] == "archive/2026-11"
     for f in manifest["files"]:
@@ -86,7 +100,9 @@ def test_archive_tags_the_month_and_writes_a_verified_zip(records):
 
 def test_archive_refuses_uncommitted_records_and_a_later_commit(records):
     root = repo_with_orders(records)
-    (root / "orders" / "2026" / "11" / "JC2026111600002.yaml").write_text(OTHER.replace("阳光花园", "阳光小区"), encoding="utf-8")
+    (root / "orders" / "2026" / "11" / "JC2026111600002.yaml").write_text(
+        OTHER.replace("阳光花园", "阳光小区"), encoding="utf-8"
+    )
     result = run(root, "2026-11")
     assert result.exit_code == 1 and "尚未提交" in result.output
     assert git(root, "tag", "-l") == ""

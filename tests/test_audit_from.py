@@ -36,16 +36,27 @@ events:
 
 
 def git(root, *args, when):
-    env = {**os.environ, "GIT_AUTHOR_NAME": "王丽", "GIT_AUTHOR_EMAIL": "wangli@example.invalid", "GIT_COMMITTER_NAME": "王丽",
-           "GIT_COMMITTER_EMAIL": "wangli@example.invalid", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "王丽",
+        "GIT_AUTHOR_EMAIL": "wangli@example.invalid",
+        "GIT_COMMITTER_NAME": "王丽",
+        "GIT_COMMITTER_EMAIL": "wangli@example.invalid",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
 def late_everywhere(records, audit_from: str) -> dict[str, bool]:
     """Where a late record shows, with ``history.audit_from`` set to ``audit_from`` (empty: none)."""
     rules = records.root / "scoring" / "rules.yaml"
-    rules.write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", rf"\1 {audit_from} ", rules.read_text(encoding="utf-8")), encoding="utf-8")
+    rules.write_text(
+        re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", rf"\1 {audit_from} ", rules.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     git(records.root, "add", "-A", when="2026-11-28T09:00:00+08:00")
     git(records.root, "commit", "-q", "--allow-empty", "-m", "rules", when="2026-11-28T09:00:00+08:00")
     as_of = parse_time(AS_OF)
@@ -75,13 +86,19 @@ def late_repo(records):
     git(records.root, "add", "-A", when="2026-11-26T10:00:00+08:00")
     git(records.root, "commit", "-q", "-m", "补录", when="2026-11-26T10:00:00+08:00")
     rules = records.root / "scoring" / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace("measure_on: declared", "measure_on: recorded"), encoding="utf-8")
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace("measure_on: declared", "measure_on: recorded"), encoding="utf-8"
+    )
     return records
 
 
 def test_no_late_record_anywhere_for_events_before_audit_from(late_repo):
-    assert late_everywhere(late_repo, "2026-11-20") == dict.fromkeys(["check", "log", "timeline", "register", "report", "measured"], False)
+    assert late_everywhere(late_repo, "2026-11-20") == dict.fromkeys(
+        ["check", "log", "timeline", "register", "report", "measured"], False
+    )
 
 
 def test_late_records_show_everywhere_without_a_cut_over(late_repo):
-    assert late_everywhere(late_repo, "") == dict.fromkeys(["check", "log", "timeline", "register", "report", "measured"], True)
+    assert late_everywhere(late_repo, "") == dict.fromkeys(
+        ["check", "log", "timeline", "register", "report", "measured"], True
+    )

@@ -60,7 +60,11 @@ def test_year_without_data_is_provisional_weekends_only():
 
 
 def test_override_file_supplies_the_missing_year():
-    y2027 = HolidayYear(source="国务院办公厅关于2027年部分节假日安排的通知（测试）", holidays=[date(2027, 1, 1)], workdays=[date(2027, 1, 9)])
+    y2027 = HolidayYear(
+        source="国务院办公厅关于2027年部分节假日安排的通知（测试）",
+        holidays=[date(2027, 1, 1)],
+        workdays=[date(2027, 1, 9)],
+    )
     cal = WorkCalendar({2027: y2027})
     d = cal.due(parse_time("2026-12-30 10:00"), 10)
     # Jan 1 is off; Sat Jan 9 is a make-up working day: Dec 31, Jan 4,5,6,7,8,9,11,12,13
@@ -78,7 +82,20 @@ def test_override_file_is_read_from_the_repository(records):
         """,
     )
     runner = CliRunner()
-    out = runner.invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-12-30 10:00", "--category", "投诉", "--format", "json"])
+    out = runner.invoke(
+        main,
+        [
+            "deadline",
+            "--root",
+            str(records.root),
+            "--received",
+            "2026-12-30 10:00",
+            "--category",
+            "投诉",
+            "--format",
+            "json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout) == {"due": "2027-01-14", "provisional": False}
     ctx = load_context(records.root)
@@ -87,9 +104,14 @@ def test_override_file_is_read_from_the_repository(records):
 
 def test_deadline_command_without_override_is_provisional(records):
     runner = CliRunner()
-    out = runner.invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-12-30 10:00", "--days", "10", "--format", "json"])
+    out = runner.invoke(
+        main,
+        ["deadline", "--root", str(records.root), "--received", "2026-12-30 10:00", "--days", "10", "--format", "json"],
+    )
     assert json.loads(out.stdout) == {"due": "2027-01-13", "provisional": True}
-    text = runner.invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-09-30 10:00", "--category", "咨询"])
+    text = runner.invoke(
+        main, ["deadline", "--root", str(records.root), "--received", "2026-09-30 10:00", "--category", "咨询"]
+    )
     assert text.stdout.strip() == "2026-10-10"
     assert runner.invoke(main, ["deadline", "--received", "2026-09-30 10:00"]).exit_code == 2
 
@@ -97,7 +119,9 @@ def test_deadline_command_without_override_is_provisional(records):
 def test_limits_come_from_rules(records):
     rules = records.root / "scoring/rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace("咨询: 3,", "咨询: 5,"), encoding="utf-8")
-    out = CliRunner().invoke(main, ["deadline", "--root", str(records.root), "--received", "2026-11-18 09:00", "--category", "咨询"])
+    out = CliRunner().invoke(
+        main, ["deadline", "--root", str(records.root), "--received", "2026-11-18 09:00", "--category", "咨询"]
+    )
     assert out.stdout.strip() == "2026-11-25"
 
 

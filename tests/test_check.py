@@ -45,11 +45,19 @@ def test_clean_repository_has_no_findings(records):
 BAD_INPUTS = [
     # (name, file text or bytes, expected (code, line) in that file)
     ("yaml-syntax", "id: JC9\ntitle: [未闭合\ncategory: 咨询\n", ("yaml-syntax", 3)),
-    ("duplicate-key", good("JC9").replace("    category: 咨询\n", "    category: 咨询\n    category: 投诉\n"), ("duplicate-key", 4)),
+    (
+        "duplicate-key",
+        good("JC9").replace("    category: 咨询\n", "    category: 咨询\n    category: 投诉\n"),
+        ("duplicate-key", 4),
+    ),
     ("unknown-field", good("JC9").replace("received_at", "recieved_at"), ("unknown-field", 4)),
     ("invalid-enum", good("JC9").replace("category: 咨询", "category: 询问"), ("invalid-value", 3)),
     ("invalid-date", good("JC9").replace("2026-11-23 16:00", "2026-02-30 16:00"), ("invalid-value", 10)),
-    ("invalid-type", good("JC9").replace("category: 咨询", "category: 咨询\n    emergency: 也许"), ("invalid-value", 4)),
+    (
+        "invalid-type",
+        good("JC9").replace("category: 咨询", "category: 咨询\n    emergency: 也许"),
+        ("invalid-value", 4),
+    ),
     ("missing-field", good("JC9").replace("    content: 咨询供暖开始时间。\n", ""), ("missing-field", 1)),
     ("bad-event-type", good("JC9").replace("type: 联系", "type: 电联"), ("invalid-value", 9)),
     ("pii-phone", good("JC9").replace("咨询供暖开始时间。", "咨询供暖开始时间，电话13812345678。"), ("pii-phone", 5)),
@@ -88,7 +96,7 @@ def test_gbk_file_is_named_as_such(records):
 def test_alias_bomb_fails_fast(records):
     bomb = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
-        bomb.append(f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]")
+        bomb.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
     records.write("orders/2026/11/JC9.yaml", "\n".join(bomb) + "\n")
     start = time.perf_counter()
     findings = run_check(records.root, AS_OF)
@@ -112,11 +120,17 @@ def test_duplicate_id_across_folders(records):
     records.order("JC1", good("JC1"))
     records.write("orders/2026/10/JC1.yaml", good("JC1"))
     findings = run_check(records.root, AS_OF)
-    assert sorted(f.path for f in findings if f.code == "duplicate-id") == ["orders/2026/10/JC1.yaml", "orders/2026/11/JC1.yaml"]
+    assert sorted(f.path for f in findings if f.code == "duplicate-id") == [
+        "orders/2026/10/JC1.yaml",
+        "orders/2026/11/JC1.yaml",
+    ]
 
 
 def test_unit_files_are_checked_too(records):
-    records.write("units/jincun.yaml", (records.root / "units/jincun.yaml").read_text(encoding="utf-8").replace("type: 乡镇", "type: 镇"))
+    records.write(
+        "units/jincun.yaml",
+        (records.root / "units/jincun.yaml").read_text(encoding="utf-8").replace("type: 乡镇", "type: 镇"),
+    )
     records.order("JC1", good("JC1"))
     findings = run_check(records.root, AS_OF)
     assert ("invalid-value", 6) in codes(findings, "units/jincun.yaml")
@@ -147,7 +161,11 @@ def test_cli_formats_and_exit_codes(records):
 
 
 def test_strict_turns_warnings_into_failure(records):
-    records.order("JC1", good("JC1").replace("2026-11-2", "2026-12-2").replace("2026-11-20 09:40", "2026-12-20 09:40"), month="2026/12")
+    records.order(
+        "JC1",
+        good("JC1").replace("2026-11-2", "2026-12-2").replace("2026-11-20 09:40", "2026-12-20 09:40"),
+        month="2026/12",
+    )
     # deadline 3 working days after 2026-12-30 crosses into 2027, which has no holiday data
     body = good("JC2").replace("2026-11-20", "2026-12-30").replace("2026-11-23 16:00", "2026-12-31 16:00")
     records.order("JC2", body)
@@ -170,7 +188,9 @@ def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeyp
     assert run_check(records.root, AS_OF) == []
     loads = []
     real = checker.load_order
-    monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
+    monkeypatch.setattr(
+        checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel)
+    )
     assert run_check(records.root, AS_OF) == []
     assert loads == []  # warm: nothing re-read
     p.write_text(p.read_text(encoding="utf-8").replace("jincun", "nosuch"), encoding="utf-8")
@@ -186,7 +206,9 @@ def test_racy_entries_are_decided_by_content(records, monkeypatch):
     run_check(records.root, AS_OF)
     loads = []
     real = checker.load_order
-    monkeypatch.setattr(checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel))
+    monkeypatch.setattr(
+        checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel)
+    )
     run_check(records.root, AS_OF)
     assert loads == []  # written within the clock's resolution of the cache, but the same content
     st = p.stat()
@@ -216,6 +238,13 @@ def test_parallel_read_gives_the_same_findings_in_the_same_order(records, monkey
 
 
 def test_anchor_or_alias_anywhere_is_refused_but_masked_values_are_not(records):
-    records.order("JC1", good("JC1").replace("content: 咨询供暖开始时间。", "content: &c 咨询供暖开始时间。\n    address: *c"))
-    records.order("JC2", good("JC2").replace("content: 咨询供暖开始时间。", "content: 咨询。\n    citizen: {name: 张**, phone: 138****1234}"))
+    records.order(
+        "JC1", good("JC1").replace("content: 咨询供暖开始时间。", "content: &c 咨询供暖开始时间。\n    address: *c")
+    )
+    records.order(
+        "JC2",
+        good("JC2").replace(
+            "content: 咨询供暖开始时间。", "content: 咨询。\n    citizen: {name: 张**, phone: 138****1234}"
+        ),
+    )
     assert codes(run_check(records.root, AS_OF)) == [("yaml-alias", 5)]

@@ -50,12 +50,36 @@ def test_unit_named_in_chinese_and_typos_get_suggestions(records):
     r = run(*base, "--unit", "jinchun")
     assert r.exit_code == 2 and "是否想写 jincun（金村镇）" in r.output
     # order add: a Chinese name in unit=…, and a typo in the order id
-    r = run("order", "add", "JC1", "联系", "unit=高都镇", "by=张强", "--at", "2026-11-16 12:00",
-            "--as-of", "2026-11-17 12:00", "--root", records.root)
+    r = run(
+        "order",
+        "add",
+        "JC1",
+        "联系",
+        "unit=高都镇",
+        "by=张强",
+        "--at",
+        "2026-11-16 12:00",
+        "--as-of",
+        "2026-11-17 12:00",
+        "--root",
+        records.root,
+    )
     assert r.exit_code == 0, r.output
     assert "unit: gaodu" in next(records.root.glob("orders/*/*/JC1.yaml")).read_text(encoding="utf-8")
-    r = run("order", "add", "JC1", "联系", "unit=jinchun", "by=王丽", "--at", "2026-11-16 12:00",
-            "--as-of", "2026-11-17 12:00", "--root", records.root)
+    r = run(
+        "order",
+        "add",
+        "JC1",
+        "联系",
+        "unit=jinchun",
+        "by=王丽",
+        "--at",
+        "2026-11-16 12:00",
+        "--as-of",
+        "2026-11-17 12:00",
+        "--root",
+        records.root,
+    )
     assert r.exit_code == 1 and "是否想写 jincun（金村镇）" in r.output
     r = run("log", "JC11", "--root", records.root)
     assert r.exit_code == 1 and "是否想写 JC1" in r.output
@@ -70,8 +94,21 @@ def test_unit_named_in_chinese_and_typos_get_suggestions(records):
 def test_reply_without_accept_or_contact_warns(records):
     records.order("JC1", ORDER)
     commit_all(records.root, "工单 JC1")
-    r = run("order", "add", "JC1", "答复", "unit=gaodu", "by=张强", "text=已处理。", "--at", "2026-11-17 09:00",
-            "--as-of", "2026-11-17 12:00", "--root", records.root)
+    r = run(
+        "order",
+        "add",
+        "JC1",
+        "答复",
+        "unit=gaodu",
+        "by=张强",
+        "text=已处理。",
+        "--at",
+        "2026-11-17 09:00",
+        "--as-of",
+        "2026-11-17 12:00",
+        "--root",
+        records.root,
+    )
     assert r.exit_code == 0, r.output
     assert "注意：gaodu 的答复之前没有接收" in r.output and "注意：gaodu 的答复之前没有联系诉求人" in r.output
     out = run("check", "--root", records.root, "--no-history", "--as-of", "2026-11-17 12:00", "--format", "json").output
@@ -80,7 +117,9 @@ def test_reply_without_accept_or_contact_warns(records):
 
 
 def test_check_reports_every_problem_of_a_file_in_one_run(records):
-    records.order("JC1", """
+    records.order(
+        "JC1",
+        """
     id: JC1
     title: 供暖温度不达标
     category: 咨询
@@ -93,7 +132,8 @@ def test_check_reports_every_problem_of_a_file_in_one_run(records):
       - {at: 2026-11-16 12:00, type: 联系, unit: zhujian, by: 李明}
       - {at: 2026-11-30 12:00, type: 退回申请, unit: jincun, by: 王丽, reason: 不属于本单位, basis: 三定方案}
       - {at: 2026-11-30 13:00, type: 回访, result: 很满意, by: 县热线办}
-    """)
+    """,
+    )
     out = run("check", "--root", records.root, "--no-history", "--as-of", "2026-12-01 12:00", "--format", "json").output
     found = sorted((f["line"], f["code"]) for f in json.loads(out)["findings"])
     assert (4, "duplicate-key") in found
@@ -105,9 +145,13 @@ def test_check_reports_every_problem_of_a_file_in_one_run(records):
 
 def test_status_open_and_overdue(records):
     records.order("JC1", ORDER)
-    records.order("JC2", ORDER.replace("JC1", "JC2") + """  - {at: 2026-11-16 12:00, type: 联系, unit: jincun, by: 王丽}
+    records.order(
+        "JC2",
+        ORDER.replace("JC1", "JC2")
+        + """  - {at: 2026-11-16 12:00, type: 联系, unit: jincun, by: 王丽}
   - {at: 2026-11-17 12:00, type: 答复, unit: jincun, by: 王丽, text: 已处理。}
-""")
+""",
+    )
     commit_all(records.root, "两件工单")
     base = ["status", "--root", records.root, "--as-of", "2026-11-20 12:00", "--format", "json"]
     every = json.loads(run(*base).output)
@@ -115,4 +159,7 @@ def test_status_open_and_overdue(records):
     open_rows = json.loads(run(*base, "--open").output)
     assert sorted((r["id"], r["unit"]) for r in open_rows) == [("JC1", "gaodu"), ("JC1", "jincun"), ("JC2", "gaodu")]
     overdue = json.loads(run(*base, "--overdue", "--unit", "高都镇").output)
-    assert sorted((r["id"], r["unit"], r["overdue"]) for r in overdue) == [("JC1", "gaodu", True), ("JC2", "gaodu", True)]
+    assert sorted((r["id"], r["unit"], r["overdue"]) for r in overdue) == [
+        ("JC1", "gaodu", True),
+        ("JC2", "gaodu", True),
+    ]

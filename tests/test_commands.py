@@ -41,7 +41,22 @@ def test_status_json_and_table(records):
     header = table.splitlines()[0].split()
     assert header == ["工单编号", "承办单位", "主办/会办", "派单时间", "办理期限", "状态", "逾期"]
     assert "县住房和城乡建设管理局" in table and "即将到期" in table
-    later = json.loads(runner.invoke(main, ["status", "--root", str(records.root), "--as-of", "2026-11-20 08:00", "--format", "json", "--unit", "zhujian"]).stdout)
+    later = json.loads(
+        runner.invoke(
+            main,
+            [
+                "status",
+                "--root",
+                str(records.root),
+                "--as-of",
+                "2026-11-20 08:00",
+                "--format",
+                "json",
+                "--unit",
+                "zhujian",
+            ],
+        ).stdout
+    )
     assert [(r["unit"], r["overdue"]) for r in later] == [("zhujian", True)]
 
 
@@ -87,7 +102,7 @@ def test_every_finding_code_is_documented_in_the_readme():
     from hotline.findings import CODES
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("<!-- codes:start -->"): readme.index("<!-- codes:end -->")]
+    table = readme[readme.index("<!-- codes:start -->") : readme.index("<!-- codes:end -->")]
     documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
     assert documented == set(CODES)
 
@@ -96,5 +111,5 @@ def test_every_command_is_documented_in_the_readme():
     from hotline.cli import COMMANDS
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("## 命令"): readme.index("### 检查结果")]
+    table = readme[readme.index("## 命令") : readme.index("### 检查结果")]
     assert [c for c in COMMANDS if f"`hotline {c}" not in table] == []

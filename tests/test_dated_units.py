@@ -26,16 +26,21 @@ hotline:
 
 
 def setup_points(root, period, as_of):
-    r = CliRunner().invoke(main, ["score", "--root", str(root), "--period", period, "--explain", "jincun",
-                                  "--as-of", as_of, "--format", "json"])
+    r = CliRunner().invoke(
+        main,
+        ["score", "--root", str(root), "--period", period, "--explain", "jincun", "--as-of", as_of, "--format", "json"],
+    )
     assert r.exit_code == 0, r.output
     items = r.stdout and json.loads(r.stdout)["unit"]["items"]
     return [items[str(n)] for n in (1, 2, 3, 4, 6)]
 
 
 def explain_text(root, period, as_of):
-    return CliRunner().invoke(main, ["score", "--root", str(root), "--period", period, "--explain", "jincun",
-                                     "--as-of", as_of]).stdout
+    return (
+        CliRunner()
+        .invoke(main, ["score", "--root", str(root), "--period", period, "--explain", "jincun", "--as-of", as_of])
+        .stdout
+    )
 
 
 def test_filling_the_unit_file_later_does_not_rewrite_november(records):

@@ -46,7 +46,9 @@ def test_demo_repository(tmp_path):
     # replies without an earlier contact are planted too (assessment item 13): a warning each
     assert {c for c, _ in codes} == {"late-record", "history-rewritten", "unit-change-late", "reply-without-contact"}
     assert [f for f in findings if f.severity == "error"] == [f for f in findings if f.code == "history-rewritten"]
-    assert {f.code for f in run_check(root, SNAPSHOT, use_cache=False, skip=[history_check])} == {"reply-without-contact"}
+    assert {f.code for f in run_check(root, SNAPSHOT, use_cache=False, skip=[history_check])} == {
+        "reply-without-contact"
+    }
 
     # commits by staff accounts on working days and hours; the hotline office dispatches, units accept
     repo = load(root)
@@ -73,7 +75,9 @@ def test_demo_repository(tmp_path):
     assert not [e for e in events if date(2026, 10, 1) <= e.at.date() <= date(2026, 10, 7)]
     assert any(date(2026, 10, 1) <= o.received_at.date() <= date(2026, 10, 7) for o in repo.orders)
     assert all(o.sample for o in repo.orders)
-    assert all(u.hotline.office and u.hotline.leader and u.hotline.handlers and u.maintainers for u in repo.units.values())
+    assert all(
+        u.hotline.office and u.hotline.leader and u.hotline.handlers and u.maintainers for u in repo.units.values()
+    )
 
 
 def test_demo_command_refuses_a_non_empty_folder(tmp_path):

@@ -86,7 +86,9 @@ def test_register_xlsx_rows_match_the_records(records):
     assert late[8] == datetime(2026, 11, 26) and late[11] == "否" and "未及时接收" in late[14]
     assert assist[4] == "会办" and assist[8] == datetime(2026, 11, 25) and assist[11] == "否" and assist[10] is None
     totals = [c.value for c in ws[ws.max_row]]
-    assert totals[0] == "合计" and "工单 3 件" in totals[1] and "按时办结 1 件" in totals[1] and "逾期 2 件" in totals[1]
+    assert (
+        totals[0] == "合计" and "工单 3 件" in totals[1] and "按时办结 1 件" in totals[1] and "逾期 2 件" in totals[1]
+    )
     assert ws.freeze_panes == "C4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$1:$3"
@@ -108,6 +110,7 @@ def test_report_docx_layout_and_figures(records):
     data = report_docx.to_bytes(model.reports["2026-11"])
     doc = Document(io.BytesIO(data))
     sec = doc.sections[0]
+
     def mm(length) -> float:
         return round(length / Mm(1), 1)  # Word stores twips: compare to a tenth of a millimetre
 

@@ -74,13 +74,20 @@ def test_each_event_has_its_form_with_the_order_and_unit_fields():
 def test_urls_fill_the_form_on_github_and_on_gitea():
     gh = urlsplit(form_url(GITHUB, "接收", "JC2026111900001", "金村镇"))
     assert (gh.scheme, gh.netloc, gh.path) == ("https", "github.com", "/zezhou/hotline-records/issues/new")
-    assert parse_qs(gh.query) == {"template": ["1-accept.yml"], "title": ["[接收] 工单编号：JC2026111900001"],
-                                  "order_id": ["JC2026111900001"], "unit": ["金村镇"]}
+    assert parse_qs(gh.query) == {
+        "template": ["1-accept.yml"],
+        "title": ["[接收] 工单编号：JC2026111900001"],
+        "order_id": ["JC2026111900001"],
+        "unit": ["金村镇"],
+    }
     gt = urlsplit(form_url(GITEA, "延期申请", "JC2026111600002", "县医疗保障局"))
     assert gt.path == "/rx/hotline/issues/new"
-    assert parse_qs(gt.query) == {"template": [".github/ISSUE_TEMPLATE/5-extension-request.yml"],
-                                  "title": ["[延期申请] 工单编号：JC2026111600002"],
-                                  "field:order_id": ["JC2026111600002"], "field:unit": ["县医疗保障局"]}
+    assert parse_qs(gt.query) == {
+        "template": [".github/ISSUE_TEMPLATE/5-extension-request.yml"],
+        "title": ["[延期申请] 工单编号：JC2026111600002"],
+        "field:order_id": ["JC2026111600002"],
+        "field:unit": ["县医疗保障局"],
+    }
 
 
 def test_what_a_submitted_prefilled_form_says_parses_back():
@@ -111,14 +118,16 @@ def test_next_events_follow_the_dispatch(records):
 def test_supervision_list_and_order_data_link_to_the_forms(records):
     _repo, model = _model(records, GITEA)
     body = pages.supervision(model).body
-    overdue = body[body.index("## 逾期未办结"):body.index("## 即将到期")]
+    overdue = body[body.index("## 逾期未办结") : body.index("## 即将到期")]
     assert "<th>登记</th>" in overdue
     assert "field%3Aorder_id=JC2026111600002" in overdue and "登记答复" in overdue and "登记延期申请" in overdue
     shard = json.loads(data.shard(model, "2026-11"))
     assert shard["JC2026111900001"]["dispatches"][0]["forms"][0][0] == "接收"
     assert "forms" not in shard["JC2026111600003"]["dispatches"][0]
     url = shard["JC2026111900001"]["dispatches"][0]["forms"][0][1]
-    assert url.startswith("https://git.zezhou.example/rx/hotline/issues/new?template=.github%2FISSUE_TEMPLATE%2F1-accept.yml")
+    assert url.startswith(
+        "https://git.zezhou.example/rx/hotline/issues/new?template=.github%2FISSUE_TEMPLATE%2F1-accept.yml"
+    )
     # without a host configured: no links, no column
     model.host = None
     assert "<th>登记</th>" not in pages.supervision(model).body
@@ -128,5 +137,6 @@ def test_supervision_list_and_order_data_link_to_the_forms(records):
 def test_host_is_read_from_the_rules(records):
     rules = (records.root / "scoring" / "rules.yaml").read_text(encoding="utf-8")
     (records.root / "scoring" / "rules.yaml").write_text(
-        rules + "\nhost:\n  kind: github\n  repo_url: https://github.com/zezhou/hotline-records\n", encoding="utf-8")
+        rules + "\nhost:\n  kind: github\n  repo_url: https://github.com/zezhou/hotline-records\n", encoding="utf-8"
+    )
     assert load(records.root).rules.host == GITHUB

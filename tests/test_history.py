@@ -51,13 +51,19 @@ class Repo:
         self.top = top or records.root  # the Git work tree (the records may be a folder inside it)
         self.git("init", "--quiet", "-b", "main")
         (self.top / ".gitignore").write_text(".cache/\n")
-        self.records.write("units/rexian.yaml", (self.root / "units/rexian.yaml").read_text(encoding="utf-8")
-                           .replace("maintainers: []", "maintainers: [fuyongjia]"))
+        self.records.write(
+            "units/rexian.yaml",
+            (self.root / "units/rexian.yaml")
+            .read_text(encoding="utf-8")
+            .replace("maintainers: []", "maintainers: [fuyongjia]"),
+        )
         self.commit("初始化", "2026-11-02 09:00", OFFICE)
 
     def git(self, *args: str, env: dict | None = None) -> str:
         full = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", **(env or {})}
-        return subprocess.run(["git", *args], cwd=self.top, check=True, capture_output=True, text=True, env=full).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=self.top, check=True, capture_output=True, text=True, env=full
+        ).stdout.strip()
 
     def write(self, rel: str, text: str) -> None:
         self.records.write(rel, textwrap.dedent(text))
@@ -66,8 +72,14 @@ class Repo:
         for rel, text in (files or {}).items():
             self.records.write(rel, text)
         stamp = f"{when.replace(' ', 'T')}:00+08:00"
-        env = {"GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1], "GIT_AUTHOR_DATE": stamp,
-               "GIT_COMMITTER_NAME": who[0], "GIT_COMMITTER_EMAIL": who[1], "GIT_COMMITTER_DATE": stamp}
+        env = {
+            "GIT_AUTHOR_NAME": who[0],
+            "GIT_AUTHOR_EMAIL": who[1],
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": who[0],
+            "GIT_COMMITTER_EMAIL": who[1],
+            "GIT_COMMITTER_DATE": stamp,
+        }
         self.git("add", "-A")
         self.git("commit", "--quiet", "--allow-empty", "-m", message, env=env)
         return self.git("rev-parse", "HEAD")
@@ -88,12 +100,29 @@ def findings(root: Path, code: str | None = None) -> list:
 
 
 def test_each_event_maps_to_the_commit_that_introduced_it(repo):
-    c1 = repo.commit("JC2026112000123: 新建工单，派单 jincun", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
-    c2 = repo.commit("JC2026112000123: 接收、联系 jincun", "2026-11-20 14:20", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)})
-    c3 = repo.commit("JC2026112000123: 答复 jincun", "2026-11-24 16:05", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT, REPLY)})
+    c1 = repo.commit(
+        "JC2026112000123: 新建工单，派单 jincun", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)}
+    )
+    c2 = repo.commit(
+        "JC2026112000123: 接收、联系 jincun", "2026-11-20 14:20", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)}
+    )
+    c3 = repo.commit(
+        "JC2026112000123: 答复 jincun",
+        "2026-11-24 16:05",
+        WANGLI,
+        {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT, REPLY)},
+    )
     h = history.read(repo.root)
-    got = [(line, o.type, h.commits[o.commit].sha, h.commits[o.commit].account, f"{h.commits[o.commit].committed_at:%m-%d %H:%M}")
-           for line, o, _ in h.items(ORDER)]
+    got = [
+        (
+            line,
+            o.type,
+            h.commits[o.commit].sha,
+            h.commits[o.commit].account,
+            f"{h.commits[o.commit].committed_at:%m-%d %H:%M}",
+        )
+        for line, o, _ in h.items(ORDER)
+    ]
     assert got == [
         (10, "派单", c1, "fuyongjia", "11-20 10:10"),
         (11, "接收", c2, "wangli", "11-20 14:20"),
@@ -112,12 +141,36 @@ def test_log_command_shows_the_timeline_as_json_and_text(repo):
     data = json.loads(res.output)
     keys = ["index", "type", "unit", "at", "commit", "author", "committed_at", "late"]
     assert [{k: d[k] for k in keys} for d in data] == [
-        {"index": 1, "type": "派单", "unit": "jincun", "at": "2026-11-20 10:05", "commit": c1, "author": "付永佳",
-         "committed_at": "2026-11-20 10:10", "late": False},
-        {"index": 2, "type": "接收", "unit": "jincun", "at": "2026-11-20 11:30", "commit": c2, "author": "王丽",
-         "committed_at": "2026-11-23 09:00", "late": False},  # Friday's event recorded Monday: within 1 working day
-        {"index": 3, "type": "联系", "unit": "jincun", "at": "2026-11-20 14:10", "commit": None, "author": None,
-         "committed_at": None, "late": False},
+        {
+            "index": 1,
+            "type": "派单",
+            "unit": "jincun",
+            "at": "2026-11-20 10:05",
+            "commit": c1,
+            "author": "付永佳",
+            "committed_at": "2026-11-20 10:10",
+            "late": False,
+        },
+        {
+            "index": 2,
+            "type": "接收",
+            "unit": "jincun",
+            "at": "2026-11-20 11:30",
+            "commit": c2,
+            "author": "王丽",
+            "committed_at": "2026-11-23 09:00",
+            "late": False,
+        },  # Friday's event recorded Monday: within 1 working day
+        {
+            "index": 3,
+            "type": "联系",
+            "unit": "jincun",
+            "at": "2026-11-20 14:10",
+            "commit": None,
+            "author": None,
+            "committed_at": None,
+            "late": False,
+        },
     ]
     text = CliRunner().invoke(main, ["log", "--root", str(repo.root), "JC2026112000123"]).output
     assert c2[:9] in text and "王丽（wangli）" in text and "未提交" in text
@@ -133,7 +186,9 @@ def test_late_record_beyond_the_tolerance_is_a_warning(repo):
     assert "2026-11-24 09:00 才入库" in late[0].message and "王丽（wangli）" in late[0].message
     # the tolerance comes from scoring/rules.yaml
     rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
-    repo.records.write("scoring/rules.yaml", rules.replace("late_record_tolerance_days: 1", "late_record_tolerance_days: 2"))
+    repo.records.write(
+        "scoring/rules.yaml", rules.replace("late_record_tolerance_days: 1", "late_record_tolerance_days: 2")
+    )
     assert findings(repo.root) == []
 
 
@@ -166,18 +221,33 @@ def test_deleted_event_is_an_error_and_office_maintainer_corrections_are_warning
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.commit("accept", "2026-11-20 14:20", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)})
     repo.commit("drop contact", "2026-11-21 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
-    repo.commit("office fix", "2026-11-21 10:00", OFFICE, {ORDER: repo.order(DISPATCH.replace("县热线办", "付永佳"), ACCEPT)})
+    repo.commit(
+        "office fix", "2026-11-21 10:00", OFFICE, {ORDER: repo.order(DISPATCH.replace("县热线办", "付永佳"), ACCEPT)}
+    )
     found = findings(repo.root, "history-rewritten")
     assert [(f.severity, "被删除" in f.message, "被改写" in f.message) for f in found] == [
-        ("error", True, False), ("warning", False, True)]
+        ("error", True, False),
+        ("warning", False, True),
+    ]
     assert "热线管理机构的维护人" in found[1].message and "fuyongjia" in found[1].message
 
 
 def test_reformatting_or_moving_a_file_is_not_a_rewrite(repo):
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.commit("accept", "2026-11-20 11:35", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
-    block = "  - at: 2026-11-20 11:30\n    type: 接收\n    unit: jincun\n    by: 王丽   # 承办人\n    office: 社会事务办\n"
-    repo.commit("reformat", "2026-11-21 09:00", WANGLI, {ORDER: repo.order("  - {at: 2026-11-20 10:05, type: 派单,  unit: jincun, role: 主办, by: 县热线办}  # 派单\n", block)})
+    block = (
+        "  - at: 2026-11-20 11:30\n    type: 接收\n    unit: jincun\n    by: 王丽   # 承办人\n    office: 社会事务办\n"
+    )
+    repo.commit(
+        "reformat",
+        "2026-11-21 09:00",
+        WANGLI,
+        {
+            ORDER: repo.order(
+                "  - {at: 2026-11-20 10:05, type: 派单,  unit: jincun, role: 主办, by: 县热线办}  # 派单\n", block
+            )
+        },
+    )
     moved = ORDER.replace("2026/11", "2026/10")
     (repo.root / moved).parent.mkdir(parents=True)
     (repo.root / ORDER).rename(repo.root / moved)
@@ -185,21 +255,34 @@ def test_reformatting_or_moving_a_file_is_not_a_rewrite(repo):
     h = history.read(repo.root)
     assert h.rewrites == []
     assert [(o.type, h.commits[o.commit].committed_at.strftime("%d %H:%M")) for _, o, _ in h.items(moved)] == [
-        ("派单", "20 10:10"), ("接收", "20 11:35")]
+        ("派单", "20 10:10"),
+        ("接收", "20 11:35"),
+    ]
     assert findings(repo.root, "history-rewritten") == []
 
 
 def test_a_branch_fixing_its_own_event_before_merge_rewrote_nothing_on_main(repo):
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.git("checkout", "--quiet", "-b", "unit-work")
-    repo.commit("accept", "2026-11-20 11:35", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT.replace("社会事务办", "社会事物办"))})
+    repo.commit(
+        "accept", "2026-11-20 11:35", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT.replace("社会事务办", "社会事物办"))}
+    )
     repo.commit("typo", "2026-11-20 11:40", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT)})
     repo.git("checkout", "--quiet", "main")
-    repo.commit("other", "2026-11-20 12:00", OFFICE, {"orders/2026/11/JC2026112000124.yaml":
-                                                      repo.order(DISPATCH).replace("JC2026112000123", "JC2026112000124")})
-    stamp = {"GIT_AUTHOR_DATE": "2026-11-20T15:00:00+08:00", "GIT_COMMITTER_DATE": "2026-11-20T15:00:00+08:00",
-             "GIT_AUTHOR_NAME": "付永佳", "GIT_AUTHOR_EMAIL": OFFICE[1], "GIT_COMMITTER_NAME": "付永佳",
-             "GIT_COMMITTER_EMAIL": OFFICE[1]}
+    repo.commit(
+        "other",
+        "2026-11-20 12:00",
+        OFFICE,
+        {"orders/2026/11/JC2026112000124.yaml": repo.order(DISPATCH).replace("JC2026112000123", "JC2026112000124")},
+    )
+    stamp = {
+        "GIT_AUTHOR_DATE": "2026-11-20T15:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2026-11-20T15:00:00+08:00",
+        "GIT_AUTHOR_NAME": "付永佳",
+        "GIT_AUTHOR_EMAIL": OFFICE[1],
+        "GIT_COMMITTER_NAME": "付永佳",
+        "GIT_COMMITTER_EMAIL": OFFICE[1],
+    }
     repo.git("merge", "--quiet", "--no-ff", "-m", "merge unit-work", "unit-work", env=stamp)
     h = history.read(repo.root)
     assert h.rewrites == []
@@ -216,7 +299,9 @@ def test_unit_change_reported_late(repo):
     on_time = unit.replace("changes: []  ", "changes:\n  - {effective: 2026-11-16, note: 承办人员调整为王丽}\n  ")
     repo.commit("change", "2026-11-19 16:00", WANGLI, {"units/jincun.yaml": on_time})
     assert findings(repo.root) == []
-    late = on_time.replace("  - {effective: 2026-11-16", "  - {effective: 2026-11-17, note: 办理机构调整}\n  - {effective: 2026-11-16")
+    late = on_time.replace(
+        "  - {effective: 2026-11-16", "  - {effective: 2026-11-17, note: 办理机构调整}\n  - {effective: 2026-11-16"
+    )
     repo.commit("change 2", "2026-11-23 09:00", WANGLI, {"units/jincun.yaml": late})
     found = findings(repo.root)
     assert [(f.path, f.line, f.code) for f in found] == [("units/jincun.yaml", 15, "unit-change-late")]
@@ -283,7 +368,9 @@ def test_history_findings_are_cached_per_head_and_context(repo):
     assert [f.code for f in first] == ["late-record"] and cache.entry_path(repo.root, "audit").exists()
     assert history_check(repo.root, load_context(repo.root), AS_OF) == first
     rules = (repo.root / "scoring/rules.yaml").read_text(encoding="utf-8")
-    repo.records.write("scoring/rules.yaml", rules.replace("late_record_tolerance_days: 1", "late_record_tolerance_days: 2"))
+    repo.records.write(
+        "scoring/rules.yaml", rules.replace("late_record_tolerance_days: 1", "late_record_tolerance_days: 2")
+    )
     assert history_check(repo.root, load_context(repo.root), AS_OF) == []  # the rules changed: worked out again
     repo.commit("contact", "2026-11-27 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)})
     assert [f.line for f in history_check(repo.root, load_context(repo.root), AS_OF)] == [12]  # a new commit: again
@@ -310,11 +397,18 @@ def test_unit_change_commit_times_for_item_5(repo):
     unit = (repo.root / "units/jincun.yaml").read_text(encoding="utf-8")
     changed = unit.replace("changes: []  ", "changes:\n  - {effective: 2026-11-16, note: 承办人员调整为王丽}\n  ")
     repo.commit("change", "2026-11-19 16:00", WANGLI, {"units/jincun.yaml": changed})
-    repo.records.write("units/jincun.yaml", changed.replace("  - {effective: 2026-11-16", "  - {effective: 2026-11-25, note: 新增}\n  - {effective: 2026-11-16"))
+    repo.records.write(
+        "units/jincun.yaml",
+        changed.replace(
+            "  - {effective: 2026-11-16", "  - {effective: 2026-11-25, note: 新增}\n  - {effective: 2026-11-16"
+        ),
+    )
     ctx = load_context(repo.root)
     got = unit_change_commits(history.read(repo.root), repo.root, ctx.units)
-    assert got == {("jincun", date(2026, 11, 25), "新增"): None,
-                   ("jincun", date(2026, 11, 16), "承办人员调整为王丽"): parse_time("2026-11-19 16:00")}
+    assert got == {
+        ("jincun", date(2026, 11, 25), "新增"): None,
+        ("jincun", date(2026, 11, 16), "承办人员调整为王丽"): parse_time("2026-11-19 16:00"),
+    }
 
 
 def test_account_of_commit_authors():
@@ -338,11 +432,27 @@ def test_assessment_measures_on_recorded_times_when_the_rules_say_so(repo):
     late_reply = "  - {at: 2026-12-03 16:00, type: 答复, unit: jincun, by: 王丽, text: 已协调供热公司排查管网。}\n"
     repo.commit("new", "2026-11-20 10:10", OFFICE, {ORDER: repo.order(DISPATCH)})
     repo.commit("accept", "2026-11-20 14:20", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT)})
-    repo.commit("reply", "2026-12-07 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT, late_reply)})  # due 12-04
+    repo.commit(
+        "reply", "2026-12-07 09:00", WANGLI, {ORDER: repo.order(DISPATCH, ACCEPT, CONTACT, late_reply)}
+    )  # due 12-04
 
     def items() -> tuple:
-        out = CliRunner().invoke(main, ["score", "--root", str(repo.root), "--period", "2026-11", "--unit", "jincun",
-                                        "--as-of", "2026-12-08 12:00", "--format", "json"])
+        out = CliRunner().invoke(
+            main,
+            [
+                "score",
+                "--root",
+                str(repo.root),
+                "--period",
+                "2026-11",
+                "--unit",
+                "jincun",
+                "--as-of",
+                "2026-12-08 12:00",
+                "--format",
+                "json",
+            ],
+        )
         assert out.exit_code == 0, out.output
         [unit] = json.loads(out.stdout)["units"]
         return str(unit["items"]["9"]), str(unit["items"]["10"])

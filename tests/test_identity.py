@@ -40,8 +40,26 @@ def init(root):
 
 
 def order_add(root, *extra):
-    return subprocess.run([sys.executable, "-m", "hotline", "order", "add", "JC2026112000001", "接收", "unit=jincun", "by=王丽",
-                           "--at", "2026-11-20 11:00", "--commit", *extra], cwd=root, capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hotline",
+            "order",
+            "add",
+            "JC2026112000001",
+            "接收",
+            "unit=jincun",
+            "by=王丽",
+            "--at",
+            "2026-11-20 11:00",
+            "--commit",
+            *extra,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_order_add_commits_as_the_records_bot_identity(records, bare_machine):
@@ -49,7 +67,9 @@ def test_order_add_commits_as_the_records_bot_identity(records, bare_machine):
     records.order("JC2026112000001", ORDER)
     done = order_add(records.root)
     assert done.returncode == 0, done.stderr
-    who = subprocess.run(["git", "-C", str(records.root), "log", "-1", "--format=%an <%ae>|%cn <%ce>"], capture_output=True, text=True).stdout.strip()
+    who = subprocess.run(
+        ["git", "-C", str(records.root), "log", "-1", "--format=%an <%ae>|%cn <%ce>"], capture_output=True, text=True
+    ).stdout.strip()
     assert who == "hotline-bot <hotline-bot@noreply.invalid>|hotline-bot <hotline-bot@noreply.invalid>"
 
 
@@ -61,7 +81,11 @@ def test_without_any_identity_the_command_stops_with_a_chinese_message(records, 
     records.order("JC2026112000001", ORDER)
     done = order_add(records.root)
     assert done.returncode != 0
-    assert "没有设置提交身份" in done.stderr and "scoring/rules.yaml" in done.stderr and "git config user.name" in done.stderr
+    assert (
+        "没有设置提交身份" in done.stderr
+        and "scoring/rules.yaml" in done.stderr
+        and "git config user.name" in done.stderr
+    )
     assert "Committer identity unknown" not in done.stderr
     with pytest.raises(GitError, match="没有设置提交身份"):
         commit_env(records.root)
@@ -76,5 +100,9 @@ def test_a_persons_own_identity_wins_over_the_bot(records, bare_machine):
     subprocess.run(["git", "-C", str(records.root), "config", "--unset", "user.name"], check=True)
     subprocess.run(["git", "-C", str(records.root), "config", "--unset", "user.email"], check=True)
     env = commit_env(records.root, {"GIT_AUTHOR_NAME": "wangli", "GIT_AUTHOR_EMAIL": "wangli@noreply.invalid"})
-    assert env == {"GIT_AUTHOR_NAME": "wangli", "GIT_AUTHOR_EMAIL": "wangli@noreply.invalid",
-                   "GIT_COMMITTER_NAME": "hotline-bot", "GIT_COMMITTER_EMAIL": "hotline-bot@noreply.invalid"}
+    assert env == {
+        "GIT_AUTHOR_NAME": "wangli",
+        "GIT_AUTHOR_EMAIL": "wangli@noreply.invalid",
+        "GIT_COMMITTER_NAME": "hotline-bot",
+        "GIT_COMMITTER_EMAIL": "hotline-bot@noreply.invalid",
+    }

@@ -14,10 +14,30 @@ from hotline.times import parse_time
 NOW = "2026-11-28 12:00"
 HEADER = ["工单编号", "标题", "诉求类别", "受理时间", "诉求人", "联系电话", "地址", "诉求内容", "承办单位", "派单时间"]
 ROWS = [
-    ["JC2026112000123", "金村镇某小区供暖温度不达标", "投诉", "2026-11-20 09:40:12", "张三", "13812345678", "金村镇某小区3号楼",
-     "诉求人（身份证140525199001011234，电话13812345678）反映室内温度低于18摄氏度。", None, None],
-    ["JC2026112100045", "咨询医保报销", "咨询类", datetime(2026, 11, 21, 10, 2, 33), "李四", "0356-1234567", None,
-     "诉求人咨询异地就医报销流程。", "县医疗保障局", datetime(2026, 11, 21, 10, 30)],
+    [
+        "JC2026112000123",
+        "金村镇某小区供暖温度不达标",
+        "投诉",
+        "2026-11-20 09:40:12",
+        "张三",
+        "13812345678",
+        "金村镇某小区3号楼",
+        "诉求人（身份证140525199001011234，电话13812345678）反映室内温度低于18摄氏度。",
+        None,
+        None,
+    ],
+    [
+        "JC2026112100045",
+        "咨询医保报销",
+        "咨询类",
+        datetime(2026, 11, 21, 10, 2, 33),
+        "李四",
+        "0356-1234567",
+        None,
+        "诉求人咨询异地就医报销流程。",
+        "县医疗保障局",
+        datetime(2026, 11, 21, 10, 30),
+    ],
     ["JC2026112100046", "表扬热线", "表扬", "2026-11-21 11:00", "王五", None, None, "表扬。", None, None],
     ["JC2026112100047", "道路破损", "投诉", "2026-13-45 10:00", "赵六", None, None, "道路破损。", None, None],
     [None, "没有编号", "求助", "2026-11-21 12:00", "钱七", None, None, "求助。", None, None],
@@ -81,11 +101,17 @@ def test_import_xlsx_creates_masked_orders_and_lists_bad_rows(records, tmp_path)
 
 def test_import_gbk_csv_with_a_custom_mapping(records, tmp_path):
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text("columns:\n  id: 单号\n  category: 类型\n  received_at: 时间\n  content: 内容\n"
-                       "values:\n  category: {意见: 建议}\n", encoding="utf-8")
+    mapping.write_text(
+        "columns:\n  id: 单号\n  category: 类型\n  received_at: 时间\n  content: 内容\n"
+        "values:\n  category: {意见: 建议}\n",
+        encoding="utf-8",
+    )
     csv = tmp_path / "platform.csv"
-    csv.write_bytes("单号,类型,时间,内容,来电人\r\nJC2026112200001,意见,2026年11月22日 9时05分,建议增设公交站点。电话13700001111,马某某\r\n"
-                    .encode("gb18030"))
+    csv.write_bytes(
+        "单号,类型,时间,内容,来电人\r\nJC2026112200001,意见,2026年11月22日 9时05分,建议增设公交站点。电话13700001111,马某某\r\n".encode(
+            "gb18030"
+        )
+    )
     res = invoke(records, str(csv), "--mapping", str(mapping))
     assert res.exit_code == 0, res.output
     text = (records.root / "orders/2026/11/JC2026112200001.yaml").read_text(encoding="utf-8")

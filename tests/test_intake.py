@@ -75,11 +75,44 @@ def render(spec: dict, values: dict[str, str], style: str = "github") -> str:
 
 
 SAMPLES = {
-    "接收": {"order_id": "JC2026112000123", "unit": "金村镇", "at": "2026-11-20 11:30", "by": "王丽", "office": "社会事务办"},
-    "联系": {"order_id": "JC2026112000123", "unit": "jincun", "at": "2026-11-20 14:10", "by": "王丽", "note": "已电话联系诉求人"},
-    "答复": {"order_id": "JC2026112000123", "unit": "jincun", "at": "2026-11-20 16:00", "by": "王丽", "text": "已协调供热公司排查管网。\n室温恢复至20℃。"},
-    "退回申请": {"order_id": "JC2026112000123", "unit": "jincun", "at": "2026-11-20 15:00", "by": "王丽", "reason": "供热不属本镇职责", "basis": "职责清单第3条"},
-    "延期申请": {"order_id": "JC2026112000123", "unit": "jincun", "at": "2026-11-20 15:00", "by": "王丽", "days": "3", "reason": "需协调供热公司", "basis": "供热条例"},
+    "接收": {
+        "order_id": "JC2026112000123",
+        "unit": "金村镇",
+        "at": "2026-11-20 11:30",
+        "by": "王丽",
+        "office": "社会事务办",
+    },
+    "联系": {
+        "order_id": "JC2026112000123",
+        "unit": "jincun",
+        "at": "2026-11-20 14:10",
+        "by": "王丽",
+        "note": "已电话联系诉求人",
+    },
+    "答复": {
+        "order_id": "JC2026112000123",
+        "unit": "jincun",
+        "at": "2026-11-20 16:00",
+        "by": "王丽",
+        "text": "已协调供热公司排查管网。\n室温恢复至20℃。",
+    },
+    "退回申请": {
+        "order_id": "JC2026112000123",
+        "unit": "jincun",
+        "at": "2026-11-20 15:00",
+        "by": "王丽",
+        "reason": "供热不属本镇职责",
+        "basis": "职责清单第3条",
+    },
+    "延期申请": {
+        "order_id": "JC2026112000123",
+        "unit": "jincun",
+        "at": "2026-11-20 15:00",
+        "by": "王丽",
+        "days": "3",
+        "reason": "需协调供热公司",
+        "basis": "供热条例",
+    },
 }
 
 
@@ -133,7 +166,10 @@ def test_every_form_builds_a_valid_event(kind, ctx):
     path = next(ctx.root.glob("orders/**/*.yaml"))
     path.write_text(path.read_text(encoding="utf-8") + before, encoding="utf-8")
     if kind == "答复":
-        path.write_text(path.read_text(encoding="utf-8") + "  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n", encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + "  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n",
+            encoding="utf-8",
+        )
     out = build_request(submission(kind), "WangLi", ctx, NOW)
     assert out.errors == []
     assert out.request.event["type"] == kind and out.request.event["unit"] == "jincun"
@@ -150,13 +186,21 @@ def errors_of(body, ctx, author="wangli", now=NOW):
 def test_refusals_name_what_is_wrong(ctx):
     assert errors_of(submission("接收", confirm=""), ctx) == ["请勾选“确认”：内容不含诉求人的完整手机号码和身份证号码"]
     assert errors_of(submission("接收", unit="金村"), ctx)[0].startswith("承办单位“金村”不存在")
-    assert errors_of(submission("接收", order_id="JC0000"), ctx) == ["找不到工单 JC0000：请核对工单编号（orders/ 下没有 JC0000.yaml）"]
+    assert errors_of(submission("接收", order_id="JC0000"), ctx) == [
+        "找不到工单 JC0000：请核对工单编号（orders/ 下没有 JC0000.yaml）"
+    ]
     assert errors_of(submission("接收", order_id="../../etc/passwd"), ctx)[0].startswith("找不到工单 ../../etc/passwd")
-    assert errors_of(submission("接收", at="11月20日"), ctx) == ["“时间”：时间“11月20日”格式不对，应写成 YYYY-MM-DD HH:MM（北京时间）"]
-    assert errors_of(submission("接收", at="2026-11-22 10:00"), ctx) == ["时间 2026-11-22 10:00 晚于当前时间 2026-11-21 09:00：请核对日期"]
+    assert errors_of(submission("接收", at="11月20日"), ctx) == [
+        "“时间”：时间“11月20日”格式不对，应写成 YYYY-MM-DD HH:MM（北京时间）"
+    ]
+    assert errors_of(submission("接收", at="2026-11-22 10:00"), ctx) == [
+        "时间 2026-11-22 10:00 晚于当前时间 2026-11-21 09:00：请核对日期"
+    ]
     assert errors_of(submission("延期申请", days="三天"), ctx) == ["延期天数应为整数（工作日数），填写的是“三天”"]
     assert errors_of(submission("答复", text=""), ctx) == ["缺少“答复内容”"]
-    assert errors_of(submission("接收", unit="zhujian"), ctx, author="zhaoqiang") == ["接收事件的单位 zhujian 没有被派单：请先记录对该单位的派单"]
+    assert errors_of(submission("接收", unit="zhujian"), ctx, author="zhaoqiang") == [
+        "接收事件的单位 zhujian 没有被派单：请先记录对该单位的派单"
+    ]
 
 
 def test_refused_for_another_unit_or_office_only_event(ctx):
@@ -182,7 +226,10 @@ def test_unmasked_numbers_are_refused(ctx):
 def test_untrusted_body_stays_data(ctx):
     evil = "$(touch /tmp/pwned) `id` ; rm -rf / && echo '${{ secrets.X }}'"
     path = next(ctx.root.glob("orders/**/*.yaml"))
-    path.write_text(path.read_text(encoding="utf-8") + "  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n",
+        encoding="utf-8",
+    )
     out = build_request(submission("答复", text=evil), "wangli", load_context(ctx.root), NOW)
     assert out.errors == []
     argv = order_add_argv(out.request)
@@ -201,10 +248,19 @@ def test_untrusted_body_stays_data(ctx):
 
 
 def git(root, *args, env=None):
-    base = {"GIT_AUTHOR_NAME": "县热线办", "GIT_AUTHOR_EMAIL": "office@example.cn", "GIT_COMMITTER_NAME": "hotline-bot",
-            "GIT_COMMITTER_EMAIL": "bot@example.cn", "GIT_AUTHOR_DATE": "2026-11-20T12:00:00+08:00",
-            "GIT_COMMITTER_DATE": "2026-11-20T12:00:00+08:00", "PATH": "/usr/bin:/bin", "HOME": str(root)}
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env={**base, **(env or {})}).stdout
+    base = {
+        "GIT_AUTHOR_NAME": "县热线办",
+        "GIT_AUTHOR_EMAIL": "office@example.cn",
+        "GIT_COMMITTER_NAME": "hotline-bot",
+        "GIT_COMMITTER_EMAIL": "bot@example.cn",
+        "GIT_AUTHOR_DATE": "2026-11-20T12:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2026-11-20T12:00:00+08:00",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root),
+    }
+    return subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env={**base, **(env or {})}
+    ).stdout
 
 
 @pytest.fixture
@@ -231,8 +287,11 @@ def textual_append(root: Path, req, env: dict[str, str]) -> None:
 
 
 def issue_event(body: str, number: int = 7, login: str = "wangli", state: str = "open") -> dict:
-    return {"action": "opened", "issue": {"number": number, "body": body, "state": state, "user": {"login": login, "id": 4242}},
-            "sender": {"login": login}}
+    return {
+        "action": "opened",
+        "issue": {"number": number, "body": body, "state": state, "user": {"login": login, "id": 4242}},
+        "sender": {"login": login},
+    }
 
 
 @pytest.fixture(params=["github", "gitea"])
@@ -246,8 +305,14 @@ def test_refused_form_gets_a_chinese_comment_and_no_branch(checkout, fake):
     root, remote = checkout
     fake.add_issue("[接收] 工单编号：JC2026112000123")
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
-        result = process_issue(root, issue_event(submission("接收", unit="县住建局"), number=1, login="wangli"), host,
-                               base="origin/main", as_of=NOW, append=textual_append)
+        result = process_issue(
+            root,
+            issue_event(submission("接收", unit="县住建局"), number=1, login="wangli"),
+            host,
+            base="origin/main",
+            as_of=NOW,
+            append=textual_append,
+        )
     assert result.status == "refused"
     (comment,) = fake.comments[1]
     assert comment["body"].startswith("<!-- hotline:intake -->\n**登记未完成**")
@@ -260,24 +325,42 @@ def test_accepted_form_becomes_a_pull_request_then_an_edit_updates_it(checkout, 
     root, remote = checkout
     fake.add_issue("[接收] 工单编号：JC2026112000123")
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
-        first = process_issue(root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW, append=textual_append)
+        first = process_issue(
+            root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW, append=textual_append
+        )
         assert first.status == "opened"
         (pr,) = fake.pulls.values()
         assert pr["head"]["ref"] == "intake/issue-1" and pr["base"]["ref"] == "main"
         assert "Closes #1" in pr["body"] and pr["title"] == "工单 JC2026112000123：接收（金村镇，来自 #1）"
         log = git(remote, "log", "--format=%an <%ae>|%s", "intake/issue-1", "-1")
-        expected_email = "4242+wangli@users.noreply.github.com" if fake.flavour == "github" else "wangli@noreply.invalid"
+        expected_email = (
+            "4242+wangli@users.noreply.github.com" if fake.flavour == "github" else "wangli@noreply.invalid"
+        )
         assert log.strip() == f"wangli <{expected_email}>|JC2026112000123: 接收 jincun"
         pushed = git(remote, "show", "intake/issue-1:orders/2026/11/JC2026112000123.yaml")
-        assert pushed.endswith('  - {at: "2026-11-20 11:30", type: "接收", unit: "jincun", by: "王丽", office: "社会事务办"}\n')
+        assert pushed.endswith(
+            '  - {at: "2026-11-20 11:30", type: "接收", unit: "jincun", by: "王丽", office: "社会事务办"}\n'
+        )
         assert git(root, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"  # back where it started
         assert "社会事务办" not in (root / "orders/2026/11/JC2026112000123.yaml").read_text(encoding="utf-8")
 
-        second = process_issue(root, issue_event(submission("接收", office="党政办"), number=1), host, base="origin/main", as_of=NOW,
-                               append=textual_append)
+        second = process_issue(
+            root,
+            issue_event(submission("接收", office="党政办"), number=1),
+            host,
+            base="origin/main",
+            as_of=NOW,
+            append=textual_append,
+        )
         git(root, "fetch", "-q", "origin")  # a fresh checkout in the workflow sees the pushed branch
-        third = process_issue(root, issue_event(submission("接收", office="党政办"), number=1), host, base="origin/main", as_of=NOW,
-                              append=textual_append)  # e.g. only the title was edited
+        third = process_issue(
+            root,
+            issue_event(submission("接收", office="党政办"), number=1),
+            host,
+            base="origin/main",
+            as_of=NOW,
+            append=textual_append,
+        )  # e.g. only the title was edited
     assert second.status == "updated" and second.pull == first.pull and len(fake.pulls) == 1
     assert "党政办" in git(remote, "show", "intake/issue-1:orders/2026/11/JC2026112000123.yaml")
     assert third.status == "unchanged" and third.pull == first.pull
@@ -292,8 +375,13 @@ def test_failure_of_order_add_is_reported_and_nothing_pushed(checkout, fake):
         raise IntakeError("JC2026112000123 的文件被其他人同时修改，请稍后重试")
 
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
-        result = process_issue(root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW, append=refuse)
-    assert result.status == "refused" and "追加事件失败：JC2026112000123 的文件被其他人同时修改" in fake.comments[1][0]["body"]
+        result = process_issue(
+            root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW, append=refuse
+        )
+    assert (
+        result.status == "refused"
+        and "追加事件失败：JC2026112000123 的文件被其他人同时修改" in fake.comments[1][0]["body"]
+    )
     assert "intake/" not in git(remote, "branch", "--list")
 
 
@@ -301,7 +389,12 @@ def test_non_forms_and_closed_issues_are_ignored(checkout, fake):
     root, _ = checkout
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
         assert process_issue(root, issue_event("普通议题"), host, base="origin/main", as_of=NOW).status == "ignored"
-        assert process_issue(root, issue_event(submission("接收"), state="closed"), host, base="origin/main", as_of=NOW).status == "ignored"
+        assert (
+            process_issue(
+                root, issue_event(submission("接收"), state="closed"), host, base="origin/main", as_of=NOW
+            ).status
+            == "ignored"
+        )
     assert fake.log == []
 
 
@@ -319,12 +412,40 @@ def test_cli_intake_check(ctx, tmp_path):
     body = tmp_path / "body.md"
     body.write_text(submission("接收"), encoding="utf-8")
     runner = CliRunner()
-    ok = runner.invoke(main, ["intake", "check", "--root", str(ctx.root), "--body-file", str(body), "--author", "wangli",
-                              "--as-of", "2026-11-21 09:00", "--format", "json"])
+    ok = runner.invoke(
+        main,
+        [
+            "intake",
+            "check",
+            "--root",
+            str(ctx.root),
+            "--body-file",
+            str(body),
+            "--author",
+            "wangli",
+            "--as-of",
+            "2026-11-21 09:00",
+            "--format",
+            "json",
+        ],
+    )
     assert ok.exit_code == 0 and json.loads(ok.output)["event"]["office"] == "社会事务办"
     body.write_text(submission("接收", confirm=""), encoding="utf-8")
-    bad = runner.invoke(main, ["intake", "check", "--root", str(ctx.root), "--body-file", str(body), "--author", "wangli",
-                               "--as-of", "2026-11-21 09:00"])
+    bad = runner.invoke(
+        main,
+        [
+            "intake",
+            "check",
+            "--root",
+            str(ctx.root),
+            "--body-file",
+            str(body),
+            "--author",
+            "wangli",
+            "--as-of",
+            "2026-11-21 09:00",
+        ],
+    )
     assert bad.exit_code == 1 and "请勾选“确认”" in bad.output
 
 
@@ -333,11 +454,48 @@ def test_cli_intake_apply_reads_the_event_file_and_answers_on_the_issue(checkout
     fake.add_issue("x")
     event = tmp_path / "event.json"
     event.write_text(json.dumps(issue_event(submission("接收", order_id="JC9999"), number=1)), encoding="utf-8")
-    r = CliRunner().invoke(main, ["intake", "apply", "--root", str(root), "--event", str(event), "--host", fake.flavour,
-                                  "--api-url", fake.api_url, "--repo", fake.repo, "--token-env", "T", "--as-of", "2026-11-21 09:00"],
-                           env={"T": TOKEN})
+    r = CliRunner().invoke(
+        main,
+        [
+            "intake",
+            "apply",
+            "--root",
+            str(root),
+            "--event",
+            str(event),
+            "--host",
+            fake.flavour,
+            "--api-url",
+            fake.api_url,
+            "--repo",
+            fake.repo,
+            "--token-env",
+            "T",
+            "--as-of",
+            "2026-11-21 09:00",
+        ],
+        env={"T": TOKEN},
+    )
     assert r.exit_code == 0, r.output
     assert "找不到工单 JC9999" in r.output and "找不到工单 JC9999" in fake.comments[1][0]["body"]
-    r = CliRunner().invoke(main, ["intake", "apply", "--root", str(root), "--event", str(event), "--host", fake.flavour,
-                                  "--api-url", fake.api_url, "--repo", fake.repo, "--token-env", "T"], env={"T": "wrong"})
+    r = CliRunner().invoke(
+        main,
+        [
+            "intake",
+            "apply",
+            "--root",
+            str(root),
+            "--event",
+            str(event),
+            "--host",
+            fake.flavour,
+            "--api-url",
+            fake.api_url,
+            "--repo",
+            fake.repo,
+            "--token-env",
+            "T",
+        ],
+        env={"T": "wrong"},
+    )
     assert r.exit_code == 1 and "处理失败" in r.stderr

@@ -27,7 +27,9 @@ def state(records, events: str, as_of: str, category: str = "咨询", emergency:
     )
     records.order(order_id, body)
     repo = load(records.root)
-    assert [f for f in repo.findings if f.code in ("yaml-syntax", "invalid-value", "unknown-field", "missing-field")] == []
+    assert [
+        f for f in repo.findings if f.code in ("yaml-syntax", "invalid-value", "unknown-field", "missing-field")
+    ] == []
     [order] = repo.orders
     return derive(order, repo.rules, repo.calendar, parse_time(as_of))
 
@@ -47,21 +49,40 @@ CON = "- {at: 2026-11-16 11:30, type: 联系, unit: jincun, by: 王丽}"
 
 
 def test_status_walks_through_the_lifecycle(records):
-    events = [D, ACC, CON, "- {at: 2026-11-18 15:00, type: 答复, unit: jincun, by: 王丽, text: 已答复。}",
-              "- {at: 2026-11-19 10:00, type: 回访, result: 满意, by: 县热线办}"]
-    expected = [("2026-11-16 10:30", "待接收"), ("2026-11-16 11:10", "办理中"), ("2026-11-18 16:00", "已答复"), ("2026-11-19 11:00", "已办结")]
+    events = [
+        D,
+        ACC,
+        CON,
+        "- {at: 2026-11-18 15:00, type: 答复, unit: jincun, by: 王丽, text: 已答复。}",
+        "- {at: 2026-11-19 10:00, type: 回访, result: 满意, by: 县热线办}",
+    ]
+    expected = [
+        ("2026-11-16 10:30", "待接收"),
+        ("2026-11-16 11:10", "办理中"),
+        ("2026-11-18 16:00", "已答复"),
+        ("2026-11-19 11:00", "已办结"),
+    ]
     for as_of, status in expected:
         s = one(state(records, "\n".join(events), as_of))
         assert s.status == status, as_of
     s = one(state(records, "\n".join(events), "2026-11-28 12:00"))
-    assert (s.due, s.timely_receipt, s.replied_on_time, s.overdue, s.was_late) == (date(2026, 11, 19), True, True, False, False)
+    assert (s.due, s.timely_receipt, s.replied_on_time, s.overdue, s.was_late) == (
+        date(2026, 11, 19),
+        True,
+        True,
+        False,
+        False,
+    )
     assert s.replies_without_contact == []
 
 
 def test_overdue_as_of_and_due_soon(records):
     events = f"{D}\n{ACC}"
     # 咨询 dispatched Mon 11-16: due Thu 11-19; due soon from Wed 11-18
-    assert (one(state(records, events, "2026-11-17 12:00")).due_soon, one(state(records, events, "2026-11-18 09:00")).due_soon) == (False, True)
+    assert (
+        one(state(records, events, "2026-11-17 12:00")).due_soon,
+        one(state(records, events, "2026-11-18 09:00")).due_soon,
+    ) == (False, True)
     s = one(state(records, events, "2026-11-19 23:59"))
     assert (s.overdue, s.due_soon, s.replied_on_time) == (False, True, None)
     s = one(state(records, events, "2026-11-20 00:00"))
@@ -69,7 +90,11 @@ def test_overdue_as_of_and_due_soon(records):
 
 
 def test_late_reply_is_overdue_and_reply_without_contact_is_noted(records):
-    st = state(records, f"{D}\n{ACC}\n- {{at: 2026-11-20 09:00, type: 答复, unit: jincun, by: 王丽, text: 已答复。}}", "2026-11-28 12:00")
+    st = state(
+        records,
+        f"{D}\n{ACC}\n- {{at: 2026-11-20 09:00, type: 答复, unit: jincun, by: 王丽, text: 已答复。}}",
+        "2026-11-28 12:00",
+    )
     s = one(st)
     # finished late: it was late (what the assessment counts) but is not overdue now (nothing is owed)
     assert (s.overdue, s.was_late, s.replied_on_time, s.late_phases) == (False, True, False, ["答复"])
@@ -79,14 +104,14 @@ def test_late_reply_is_overdue_and_reply_without_contact_is_noted(records):
 @pytest.mark.parametrize(
     "dispatch,accept,timely",
     [
-        ("2026-11-16 10:00", "2026-11-16 23:59", True),   # same working day
+        ("2026-11-16 10:00", "2026-11-16 23:59", True),  # same working day
         ("2026-11-16 10:00", "2026-11-17 08:30", False),  # next day is too late
-        ("2026-11-16 17:45", "2026-11-17 16:00", True),   # after the 17:30 cut-off: next working day
+        ("2026-11-16 17:45", "2026-11-17 16:00", True),  # after the 17:30 cut-off: next working day
         ("2026-11-16 17:30", "2026-11-17 09:00", False),  # at the cut-off: same day
-        ("2026-11-21 10:00", "2026-11-23 17:00", True),   # Saturday dispatch: by Monday
+        ("2026-11-21 10:00", "2026-11-23 17:00", True),  # Saturday dispatch: by Monday
         ("2026-11-21 10:00", "2026-11-24 09:00", False),
-        ("2026-10-01 10:00", "2026-10-08 12:00", True),   # inside National Day: first working day after
-        ("2026-10-09 18:00", "2026-10-10 10:00", True),   # Friday evening: make-up Saturday is next working day
+        ("2026-10-01 10:00", "2026-10-08 12:00", True),  # inside National Day: first working day after
+        ("2026-10-09 18:00", "2026-10-10 10:00", True),  # Friday evening: make-up Saturday is next working day
         ("2026-10-09 18:00", "2026-10-12 09:00", False),
     ],
 )
@@ -217,11 +242,14 @@ def test_redo_invalid_without_dissatisfaction_and_second_redo(records):
     """
     st = state(records, events, "2026-11-25 12:00")
     assert [c for c, _ in codes(st)] == ["redo-invalid"] and "首次回访结果为“满意”" in st.findings[0].message
-    events = events.replace("result: 满意", "result: 不满意") + """
+    events = (
+        events.replace("result: 满意", "result: 不满意")
+        + """
     - {at: 2026-11-20 10:00, type: 答复, unit: jincun, by: 王丽, text: 再次答复。}
     - {at: 2026-11-21 10:00, type: 回访, result: 不满意, by: 县热线办}
     - {at: 2026-11-21 11:00, type: 重办, unit: jincun, by: 县热线办}
     """
+    )
     st = state(records, events, "2026-11-25 12:00")
     assert codes(st) == [("redo-invalid", 17)]
 
@@ -234,7 +262,13 @@ def test_event_order_and_no_dispatch(records):
     - {{at: 2026-11-16 12:30, type: 回访, result: 满意, by: 县热线办}}
     """
     st = state(records, events, "2026-11-28 12:00")
-    assert codes(st) == [("event-order", 9), ("event-order", 9), ("no-dispatch", 10), ("event-order", 11), ("event-order", 12)]
+    assert codes(st) == [
+        ("event-order", 9),
+        ("event-order", 9),
+        ("no-dispatch", 10),
+        ("event-order", 11),
+        ("event-order", 12),
+    ]
     assert "早于上一条事件" in st.findings[0].message
 
 

@@ -51,9 +51,15 @@ SEAL_AFTER = 3  # this test's rule: sealed on the 3rd working day after the mont
 
 
 def git(root, *args, when="2026-11-30T18:00:00+08:00"):
-    env = {**os.environ, "GIT_AUTHOR_NAME": "付永佳", "GIT_AUTHOR_EMAIL": "fuyongjia@example.invalid",
-           "GIT_COMMITTER_NAME": "付永佳", "GIT_COMMITTER_EMAIL": "fuyongjia@example.invalid",
-           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "付永佳",
+        "GIT_AUTHOR_EMAIL": "fuyongjia@example.invalid",
+        "GIT_COMMITTER_NAME": "付永佳",
+        "GIT_COMMITTER_EMAIL": "fuyongjia@example.invalid",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
 
 
@@ -73,8 +79,10 @@ def no_identity(monkeypatch, tmp_path):
 @pytest.fixture
 def repo(records, no_identity):
     rules = records.root / "scoring" / "rules.yaml"
-    rules.write_text(re.sub(r"(?m)^(\s*seal_after_workdays:)\s*\d+", rf"\1 {SEAL_AFTER}", rules.read_text(encoding="utf-8")),
-                     encoding="utf-8")
+    rules.write_text(
+        re.sub(r"(?m)^(\s*seal_after_workdays:)\s*\d+", rf"\1 {SEAL_AFTER}", rules.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     records.order("JC2026111600001", SETTLED)
     records.order("JC2026113000002", OPEN)
     records.write(".gitignore", "/.cache/\n")  # as in the records repository: the readers' caches
@@ -90,7 +98,11 @@ def month_end(root, as_of, *args):
 
 def snapshot(root):
     """Every commit, tag and uncommitted change: what a run could alter."""
-    return (git(root, "log", "--all", "--format=%H %s"), git(root, "tag", "-l", "-n1"), git(root, "status", "--porcelain"))
+    return (
+        git(root, "log", "--all", "--format=%H %s"),
+        git(root, "tag", "-l", "-n1"),
+        git(root, "status", "--porcelain"),
+    )
 
 
 def published(root, month="2026-11"):
@@ -143,8 +155,10 @@ def test_publishes_provisional_documents_on_the_first_working_day_and_a_second_r
     ws = openpyxl.load_workbook(folder / "登记表" / "金村镇-2026-11（暂定）.xlsx").active
     assert {ws.cell(r, 2).value for r in (4, 5)} == {"JC2026111600001", "JC2026113000002"}
     # committed by the records' bot identity (the machine has none), nothing left uncommitted, no tag yet
-    assert git(repo, "log", "-1", "--format=%an <%ae>|%cn|%s") == \
-        "hotline-bot <hotline-bot@noreply.invalid>|hotline-bot|月末处理：发布 2026年11月 月报和登记表（暂定）\n"
+    assert (
+        git(repo, "log", "-1", "--format=%an <%ae>|%cn|%s")
+        == "hotline-bot <hotline-bot@noreply.invalid>|hotline-bot|月末处理：发布 2026年11月 月报和登记表（暂定）\n"
+    )
     before = snapshot(repo)
     assert before[1] == "" and before[2] == ""
     again = month_end(repo, f"{first} 17:00")
@@ -170,7 +184,9 @@ def test_seals_as_soon_as_the_month_is_final_and_replaces_the_provisional_files(
     assert manifest["final"] is True and manifest["open"] == [] and manifest["commit"] == records_commit
     # the published documents are the sealed ones, byte for byte
     folder = repo / "reports" / "published" / "2026-11"
-    assert (folder / "泽州县12345政务服务热线月报-2026-11.docx").read_bytes() == z.read("月报/泽州县12345政务服务热线月报-2026-11.docx")
+    assert (folder / "泽州县12345政务服务热线月报-2026-11.docx").read_bytes() == z.read(
+        "月报/泽州县12345政务服务热线月报-2026-11.docx"
+    )
     assert not any("暂定" in p.text for p in Document(folder / "泽州县12345政务服务热线月报-2026-11.docx").paragraphs)
     assert git(repo, "status", "--porcelain") == ""
     assert "archives/2026-11.zip" in git(repo, "show", "--name-only", "--format=", "HEAD")
@@ -210,7 +226,9 @@ def test_a_sealed_month_is_never_rewritten_and_a_later_change_is_recorded_as_a_c
     corrections = (repo / "reports" / "published" / "2026-11" / "更正记录.md").read_text(encoding="utf-8")
     assert fix[:10] in corrections and "JC2026113000002" in corrections and "补录答复和回访" in corrections
     assert "2026-12-10 11:00" in corrections
-    assert {f: (repo / "reports" / "published" / "2026-11" / f).read_bytes() for f in published(repo) if f != "更正记录.md"} == docs
+    assert {
+        f: (repo / "reports" / "published" / "2026-11" / f).read_bytes() for f in published(repo) if f != "更正记录.md"
+    } == docs
     before = snapshot(repo)
     assert month_end(repo, "2026-12-10 15:00").exit_code == 0
     assert snapshot(repo) == before

@@ -83,7 +83,14 @@ def fake(request):
 
 def client(fake: FakeHost, **kw):
     sleeps = kw.pop("sleeps", None)
-    return open_host(fake.flavour, fake.api_url, fake.repo, TOKEN, sleep=(sleeps.append if sleeps is not None else (lambda s: None)), **kw)
+    return open_host(
+        fake.flavour,
+        fake.api_url,
+        fake.repo,
+        TOKEN,
+        sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
+        **kw,
+    )
 
 
 def run_sync(fake, records, when, **kw):
@@ -102,7 +109,9 @@ def test_due_soon_from_one_working_day_before_and_overdue_after(records):
 
     assert reminders(repo, at("2026-11-24 18:00")) == []
     soon = reminders(repo, at("2026-11-25 08:00"))
-    assert [(r.order_id, r.unit, r.state, r.due) for r in soon] == [("JC2026112300002", "jincun", DUE_SOON, "2026-11-26")]
+    assert [(r.order_id, r.unit, r.state, r.due) for r in soon] == [
+        ("JC2026112300002", "jincun", DUE_SOON, "2026-11-26")
+    ]
     assert soon[0].maintainers == ("wangli",)
     late = reminders(repo, at("2026-11-27 00:00"))
     assert [(r.order_id, r.state) for r in late] == [("JC2026112300002", OVERDUE)]
@@ -117,12 +126,15 @@ def test_due_soon_from_one_working_day_before_and_overdue_after(records):
 
 
 def test_extension_and_return_end_the_reminder(records):
-    setup_records(records, ORDER_B.replace(
-        "by: 王丽}\n",
-        "by: 王丽}\n"
-        "      - {at: 2026-11-25 10:00, type: 延期申请, unit: jincun, by: 王丽, days: 2, reason: 需核实, basis: 医保政策}\n"
-        "      - {at: 2026-11-25 15:00, type: 延期审核, unit: jincun, by: 县热线办, approved: true}\n",
-    ))
+    setup_records(
+        records,
+        ORDER_B.replace(
+            "by: 王丽}\n",
+            "by: 王丽}\n"
+            "      - {at: 2026-11-25 10:00, type: 延期申请, unit: jincun, by: 王丽, days: 2, reason: 需核实, basis: 医保政策}\n"
+            "      - {at: 2026-11-25 15:00, type: 延期审核, unit: jincun, by: 县热线办, approved: true}\n",
+        ),
+    )
     repo = load(records.root)
     assert not [f for f in repo.findings if f.severity == "error"], repo.findings
     # without the extension it would be due soon on 11-26; now due Mon 11-30, due soon from Fri 11-27
@@ -135,12 +147,15 @@ def test_extension_and_return_end_the_reminder(records):
 def test_approved_return_ends_the_reminder_and_says_so_when_closing(records):
     from hotline.host.reminders import close_reason, dispatch_states
 
-    setup_records(records, ORDER_B.replace(
-        "by: 王丽}\n",
-        "by: 王丽}\n"
-        "      - {at: 2026-11-24 10:00, type: 退回申请, unit: jincun, by: 王丽, reason: 不属本单位职责, basis: 职责清单}\n"
-        "      - {at: 2026-11-24 15:00, type: 退回审核, unit: jincun, by: 县热线办, approved: true}\n",
-    ))
+    setup_records(
+        records,
+        ORDER_B.replace(
+            "by: 王丽}\n",
+            "by: 王丽}\n"
+            "      - {at: 2026-11-24 10:00, type: 退回申请, unit: jincun, by: 王丽, reason: 不属本单位职责, basis: 职责清单}\n"
+            "      - {at: 2026-11-24 15:00, type: 退回审核, unit: jincun, by: 县热线办, approved: true}\n",
+        ),
+    )
     repo = load(records.root)
     assert reminders(repo, at("2026-11-27 10:00")) == []
     reason = close_reason(("JC2026112300002", "jincun"), dispatch_states(repo, at("2026-11-27 10:00")), repo.units)
@@ -225,18 +240,24 @@ def test_closed_issue_is_reopened_when_the_dispatch_is_due_again(fake, records):
 
 
 def test_extension_closes_the_reminder_and_it_reopens_near_the_new_deadline(fake, records):
-    setup_records(records, ORDER_B.replace(
-        "by: 王丽}\n",
-        "by: 王丽}\n"
-        "      - {at: 2026-11-25 10:00, type: 延期申请, unit: jincun, by: 王丽, days: 2, reason: 需核实, basis: 医保政策}\n"
-        "      - {at: 2026-11-26 12:00, type: 延期审核, unit: jincun, by: 县热线办, approved: true}\n",
-    ))
+    setup_records(
+        records,
+        ORDER_B.replace(
+            "by: 王丽}\n",
+            "by: 王丽}\n"
+            "      - {at: 2026-11-25 10:00, type: 延期申请, unit: jincun, by: 王丽, days: 2, reason: 需核实, basis: 医保政策}\n"
+            "      - {at: 2026-11-26 12:00, type: 延期审核, unit: jincun, by: 县热线办, approved: true}\n",
+        ),
+    )
     run_sync(fake, records, "2026-11-26 10:00")  # before the approval: due today
     (issue,) = fake.our_issues()
     number = issue["number"]
     assert [a.kind for a in run_sync(fake, records, "2026-11-26 13:00").plan.actions] == ["close"]
     assert fake.issues[number]["state"] == "closed"
-    assert "办理期限现为 2026-11-30，暂未到提醒时间，本提醒关闭；临近期限时会重新打开。" in fake.comments[number][0]["body"]
+    assert (
+        "办理期限现为 2026-11-30，暂未到提醒时间，本提醒关闭；临近期限时会重新打开。"
+        in fake.comments[number][0]["body"]
+    )
     assert [a.kind for a in run_sync(fake, records, "2026-11-27 10:00").plan.actions] == ["reopen"]
     issue = fake.issues[number]
     assert issue["state"] == "open" and "已关闭" not in issue["body"] and "2026-11-30" in issue["body"]
@@ -377,7 +398,9 @@ def test_interrupted_close_never_comments_twice_and_keeps_the_reason(fake, recor
     fake.fail("POST", rf"/issues/{number}/comments$", times=1)  # closed, then the comment fails
     second = run_sync(fake, records, "2026-11-27 16:00")
     assert second.error and fake.issues[number]["state"] == "closed" and fake.comments[number] == []
-    assert fake.issues[number]["body"].endswith("---\n**已关闭**：金村镇已于 2026-11-27 15:00 答复（超过期限），本提醒关闭。\n")
+    assert fake.issues[number]["body"].endswith(
+        "---\n**已关闭**：金村镇已于 2026-11-27 15:00 答复（超过期限），本提醒关闭。\n"
+    )
     third = run_sync(fake, records, "2026-11-27 16:00")
     assert third.plan.actions == [] and fake.mutations()[-1][0] == "POST"  # nothing repeated
 
@@ -422,8 +445,24 @@ def invoke(args, env=None):
 
 
 def sync_args(fake, records, when):
-    return ["overdue", "sync", "--root", str(records.root), "--host", fake.flavour, "--api-url", fake.api_url,
-            "--repo", fake.repo, "--token-env", "HOTLINE_TOKEN", "--as-of", when, "--pause", "0"]
+    return [
+        "overdue",
+        "sync",
+        "--root",
+        str(records.root),
+        "--host",
+        fake.flavour,
+        "--api-url",
+        fake.api_url,
+        "--repo",
+        fake.repo,
+        "--token-env",
+        "HOTLINE_TOKEN",
+        "--as-of",
+        when,
+        "--pause",
+        "0",
+    ]
 
 
 def test_cli_sync_dry_run_then_real_then_noop(fake, records):

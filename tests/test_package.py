@@ -22,7 +22,9 @@ def test_chart_library_matches_its_sha256_pin():
     assert "Apache License" in (VENDOR / "ECHARTS-LICENSE.txt").read_text(encoding="utf-8")
     assert "Apache ECharts" in (VENDOR / "ECHARTS-NOTICE.txt").read_text(encoding="utf-8")
     # the refresh script's offline check agrees (and would catch a tampered file: see below)
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "fetch_echarts.py"), "--check"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "fetch_echarts.py"), "--check"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -51,8 +53,24 @@ def test_chart_library_is_committed_not_ignored():
 
 
 def test_the_wheel_carries_the_chart_library(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "--no-index",
-                           "-q", "-w", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = tmp_path.glob("hotline-*.whl")
     with zipfile.ZipFile(wheel) as z:

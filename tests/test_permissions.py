@@ -69,13 +69,18 @@ class Repo:
     def git(self, *args: str) -> str:
         self.n += 1
         env = {
-            "GIT_AUTHOR_NAME": "县热线办", "GIT_AUTHOR_EMAIL": "office@example.cn",
-            "GIT_COMMITTER_NAME": "县热线办", "GIT_COMMITTER_EMAIL": "office@example.cn",
+            "GIT_AUTHOR_NAME": "县热线办",
+            "GIT_AUTHOR_EMAIL": "office@example.cn",
+            "GIT_COMMITTER_NAME": "县热线办",
+            "GIT_COMMITTER_EMAIL": "office@example.cn",
             "GIT_AUTHOR_DATE": f"2026-11-20T10:{self.n:02d}:00+08:00",
             "GIT_COMMITTER_DATE": f"2026-11-20T10:{self.n:02d}:00+08:00",
-            "PATH": "/usr/bin:/bin", "HOME": str(self.root),
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(self.root),
         }
-        return subprocess.run(["git", "-C", str(self.root), *args], check=True, capture_output=True, text=True, env=env).stdout
+        return subprocess.run(
+            ["git", "-C", str(self.root), *args], check=True, capture_output=True, text=True, env=env
+        ).stdout
 
     def commit(self, message: str) -> None:
         self.git("add", "-A")
@@ -109,8 +114,11 @@ def denied(repo, account):
 
 
 def test_unit_adds_its_own_events_and_passes(repo):
-    repo.append(ORDER_PATH, "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n"
-                            "  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n")
+    repo.append(
+        ORDER_PATH,
+        "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n"
+        "  - {at: 2026-11-20 14:10, type: 联系, unit: jincun, by: 王丽}\n",
+    )
     repo.commit("JC2026112000123: 接收 jincun")
     assert denied(repo, "wangli") == []
     assert denied(repo, "WangLi") == []  # logins compare case-insensitively
@@ -126,8 +134,11 @@ def test_co_handling_unit_cannot_record_for_the_lead_unit(repo):
 
 
 def test_unit_cannot_record_office_decisions_or_edit_order_fields(repo):
-    repo.append(ORDER_PATH, "  - {at: 2026-11-20 11:30, type: 延期申请, unit: jincun, by: 王丽, days: 3, reason: 需协调, basis: 供热条例}\n"
-                            "  - {at: 2026-11-20 12:00, type: 延期审核, unit: jincun, by: 王丽, approved: true}\n")
+    repo.append(
+        ORDER_PATH,
+        "  - {at: 2026-11-20 11:30, type: 延期申请, unit: jincun, by: 王丽, days: 3, reason: 需协调, basis: 供热条例}\n"
+        "  - {at: 2026-11-20 12:00, type: 延期审核, unit: jincun, by: 王丽, approved: true}\n",
+    )
     repo.replace(ORDER_PATH, "category: 投诉", "category: 咨询")
     repo.commit("approve own extension")
     msgs = denied(repo, "wangli")
@@ -146,8 +157,12 @@ def test_unit_cannot_rewrite_or_delete_events(repo):
 
 
 def test_unit_cannot_touch_another_units_order_or_create_orders(repo, records):
-    repo.append("orders/2026/11/JC2026112100001.yaml", "  - {at: 2026-11-21 10:00, type: 接收, unit: beishidian, by: 王丽}\n")
-    records.order("JC2026112200009", OTHER.replace("JC2026112100001", "JC2026112200009").replace("2026-11-21", "2026-11-22"))
+    repo.append(
+        "orders/2026/11/JC2026112100001.yaml", "  - {at: 2026-11-21 10:00, type: 接收, unit: beishidian, by: 王丽}\n"
+    )
+    records.order(
+        "JC2026112200009", OTHER.replace("JC2026112100001", "JC2026112200009").replace("2026-11-21", "2026-11-22")
+    )
     repo.commit("not mine")
     msgs = denied(repo, "wangli")
     assert [(p, m.split("：")[0]) for p, _, m in msgs] == [
@@ -167,7 +182,10 @@ def test_unit_files_own_only_and_no_self_promotion(repo):
     msgs = denied(repo, "wangli")
     assert [(p, m.split("：")[0]) for p, _, m in msgs] == [
         ("units/jincun.yaml", "账号 wangli 不能修改单位的 type（乡镇 → 热线管理机构）"),
-        ("units/zhujian.yaml", "账号 wangli 不是县住房和城乡建设局的维护人，不能修改该单位文件（单位只能修改本单位的文件）"),
+        (
+            "units/zhujian.yaml",
+            "账号 wangli 不是县住房和城乡建设局的维护人，不能修改该单位文件（单位只能修改本单位的文件）",
+        ),
     ]
     # rights come from the base: the new maintainer of zhujian is still refused there on the next change
     assert any("不能修改该单位文件" in m for _, _, m in denied(repo, "wangli"))
@@ -180,7 +198,11 @@ def test_rules_workflows_and_knowledge_base(repo, records):
     records.write(".github/workflows/check.yml", "name: x\n")
     repo.commit("mixed")
     msgs = denied(repo, "wangli")
-    assert [p for p, _, _ in msgs] == [".github/workflows/check.yml", "scoring/rules.yaml", "site_src/knowledge/zhujian/物业.md"]
+    assert [p for p, _, _ in msgs] == [
+        ".github/workflows/check.yml",
+        "scoring/rules.yaml",
+        "site_src/knowledge/zhujian/物业.md",
+    ]
 
 
 def test_office_maintainer_may_change_everything(repo, records):
@@ -197,7 +219,17 @@ def test_cli_check_with_changed_by_fails_and_passes(repo):
     repo.append(ORDER_PATH, "  - {at: 2026-11-20 11:30, type: 接收, unit: zhujian, by: 赵强}\n")
     repo.commit("zhujian accepts")
     runner = CliRunner()
-    args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--no-history", "--base", "main"]
+    args = [
+        "check",
+        "--root",
+        str(repo.root),
+        "--as-of",
+        "2026-11-25 09:00",
+        "--no-cache",
+        "--no-history",
+        "--base",
+        "main",
+    ]
     ok = runner.invoke(main, args + ["--changed-by", "zhaoqiang"])
     assert ok.exit_code == 0, ok.output
     bad = runner.invoke(main, args + ["--changed-by", "wangli", "--format", "json"])
@@ -218,7 +250,9 @@ def test_records_in_a_subfolder_of_the_repository(tmp_path, records):
     top = tmp_path / "top"
     shutil.copytree(records.root, top / "records")
     for uid, text in UNITS.items():
-        (top / "records" / "units" / f"{uid}.yaml").write_text(__import__("textwrap").dedent(text).lstrip(), encoding="utf-8")
+        (top / "records" / "units" / f"{uid}.yaml").write_text(
+            __import__("textwrap").dedent(text).lstrip(), encoding="utf-8"
+        )
     (top / "records" / "orders" / "2026" / "11").mkdir(parents=True)
     (top / "records" / ORDER_PATH).write_text(__import__("textwrap").dedent(ORDER).lstrip(), encoding="utf-8")
 
@@ -235,7 +269,9 @@ def test_records_in_a_subfolder_of_the_repository(tmp_path, records):
     (top / "README.md").write_text("x", encoding="utf-8")
     r.commit("x")
     found = permission_findings(top / "records", "wangli", "main")
-    assert [(f.path, f.message.split("：")[0]) for f in found] == [("../README.md", "账号 wangli 不能修改记录目录以外的文件 README.md")]
+    assert [(f.path, f.message.split("：")[0]) for f in found] == [
+        ("../README.md", "账号 wangli 不能修改记录目录以外的文件 README.md")
+    ]
 
 
 # --- CODEOWNERS ----------------------------------------------------------------------------------------
@@ -254,7 +290,11 @@ def test_codeowners_render_for_both_hosts(records):
     assert ".* @FuYongjia\n" in gt and "units/jincun\\.yaml @wangli\n" in gt
 
     # Gitea anchors each pattern (^…$) and unions the owners of every matching line
-    rules = [(re.compile(f"^{line.split()[0]}$"), line.split()[1:]) for line in gt.splitlines() if line and not line.startswith("#")]
+    rules = [
+        (re.compile(f"^{line.split()[0]}$"), line.split()[1:])
+        for line in gt.splitlines()
+        if line and not line.startswith("#")
+    ]
 
     def owners(path):
         return sorted({o for rx, os_ in rules if rx.match(path) for o in os_})

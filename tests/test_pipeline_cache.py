@@ -89,29 +89,43 @@ def _change_record(root: Path) -> Path:
     row = _open_dispatch(root)
     path = next(root.glob(f"orders/*/*/{row['id']}.yaml"))
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + f"  - {{at: 2026-11-27 17:59, type: 答复, unit: {row['unit']}, by: 王丽, text: 已办理}}\n", encoding="utf-8")
+    path.write_text(
+        text + f"  - {{at: 2026-11-27 17:59, type: 答复, unit: {row['unit']}, by: 王丽, text: 已办理}}\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def _change_unit(root: Path) -> Path:
     row = _open_dispatch(root)
     path = root / "units" / f"{row['unit']}.yaml"
-    path.write_text(re.sub(r"(?m)^name: (.*)$", r"name: \1（更名）", path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    path.write_text(
+        re.sub(r"(?m)^name: (.*)$", r"name: \1（更名）", path.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
     return path
 
 
 def _change_rules(root: Path) -> Path:
     path = root / "scoring" / "rules.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"limits: \{咨询: \d+, 建议: \d+, 求助: \d+", "limits: {咨询: 4, 建议: 5, 求助: 9", text), encoding="utf-8")
+    path.write_text(
+        re.sub(r"limits: \{咨询: \d+, 建议: \d+, 求助: \d+", "limits: {咨询: 4, 建议: 5, 求助: 9", text),
+        encoding="utf-8",
+    )
     return path
 
 
 def _change_holidays(root: Path) -> Path:
     path = root / "scoring" / "holidays" / "2026.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    days = [date(2026, 11, 2) + timedelta(days=i) for i in range(0, 24) if (date(2026, 11, 2) + timedelta(days=i)).weekday() < 5]
-    path.write_text("source: 测试用的假日安排\nholidays: [" + ", ".join(d.isoformat() for d in days[::3]) + "]\n", encoding="utf-8")
+    days = [
+        date(2026, 11, 2) + timedelta(days=i)
+        for i in range(0, 24)
+        if (date(2026, 11, 2) + timedelta(days=i)).weekday() < 5
+    ]
+    path.write_text(
+        "source: 测试用的假日安排\nholidays: [" + ", ".join(d.isoformat() for d in days[::3]) + "]\n", encoding="utf-8"
+    )
     return path
 
 
@@ -144,7 +158,9 @@ def test_a_new_program_version_reads_everything_again(demo, monkeypatch):
     assert after["orders.msgpack"] != entries["orders.msgpack"] and after["check.msgpack"] != entries["check.msgpack"]
 
 
-@pytest.mark.parametrize("moment", ["2026-10-01 08:00", "2026-10-20 12:00", "2026-11-10 09:30", AS_OF, "2027-03-01 09:00"])
+@pytest.mark.parametrize(
+    "moment", ["2026-10-01 08:00", "2026-10-20 12:00", "2026-11-10 09:30", AS_OF, "2027-03-01 09:00"]
+)
 def test_cached_replays_settled_at_any_moment_equal_a_fresh_derive(demo, moment):
     """Facts kept without ``as_of``, settled per run — and orders with events after the moment replayed again."""
     load(demo)  # fills the cache
@@ -166,8 +182,9 @@ def test_orders_rebuilt_from_the_cache_equal_the_validated_ones(demo):
     assert cached == fresh
     for a, b in zip(cached, fresh):
         assert (a.path, a.line, a.model_fields_set) == (b.path, b.line, b.model_fields_set)
-        assert [(e.path, e.line, type(e), e.model_fields_set) for e in a.events] == \
-            [(e.path, e.line, type(e), e.model_fields_set) for e in b.events]
+        assert [(e.path, e.line, type(e), e.model_fields_set) for e in a.events] == [
+            (e.path, e.line, type(e), e.model_fields_set) for e in b.events
+        ]
         assert a.model_dump_json() == b.model_dump_json()
 
 
@@ -185,8 +202,13 @@ def test_one_process_gives_the_same_check_as_forked_workers(demo, monkeypatch):
 def _git(root: Path, *args: str) -> None:
     import subprocess
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 

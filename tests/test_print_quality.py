@@ -44,10 +44,14 @@ def test_report_fits_in_about_ten_pages_with_body_at_28_characters(printed):
     # the body paragraphs: 28 characters of 16 pt on the 156 mm line (a character grid spread them to 13):
     # measured as the advance of the CJK characters in runs of at least four of them (natural: the narrowest)
     start = next(i for i, ln in enumerate(first.lines) if ln.text.replace(" ", "").startswith("2026年11月，"))
-    body = [ln for ln in first.lines[start:start + 12] if ln.x1 - ln.x0 > 300]
+    body = [ln for ln in first.lines[start : start + 12] if ln.x1 - ln.x0 > 300]
     assert len(body) >= 6
-    pitches = [(w.x1 - w.x0) / len(w.text) for ln in body for w in p_words(first, ln)
-               if len(w.text) >= 4 and all(ord(ch) > 0x2E7F for ch in w.text)]
+    pitches = [
+        (w.x1 - w.x0) / len(w.text)
+        for ln in body
+        for w in p_words(first, ln)
+        if len(w.text) >= 4 and all(ord(ch) > 0x2E7F for ch in w.text)
+    ]
     per_line = sorted(TEXT_BLOCK_PT / pt for pt in pitches)
     # the natural advance (an unstretched line: justification only widens) gives 28 a line; none is spread
     assert len(per_line) >= 5 and 27.5 <= per_line[-1] <= 29.0 and per_line[0] >= 24, per_line
@@ -110,8 +114,10 @@ def test_register_summaries_stay_inside_their_rows(printed):
         nxt = min((w for w in p.words if abs(w.ymid - head.ymid) < 3 and w.x0 > head.x1), key=lambda w: w.x0)
         prev = max((w for w in p.words if abs(w.ymid - head.ymid) < 3 and w.x1 < head.x0), key=lambda w: w.x1)
         footer = min(w.y0 for w in p.words if w.text == "第")
-        words = sorted((w for w in p.words if w.x0 > prev.x1 and w.x1 < nxt.x0 and head.y1 < w.y0 and w.y1 < footer),
-                       key=lambda b: (b.ymid, b.x0))
+        words = sorted(
+            (w for w in p.words if w.x0 > prev.x1 and w.x1 < nxt.x0 and head.y1 < w.y0 and w.y1 < footer),
+            key=lambda b: (b.ymid, b.x0),
+        )
         col: list[list] = []
         for w in words:
             if col and abs(col[-1][0].ymid - w.ymid) < 1.0:

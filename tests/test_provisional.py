@@ -70,7 +70,9 @@ def _records(records):
 
 
 def _score(root, as_of: str, period: str = "2026-11") -> dict:
-    res = CliRunner().invoke(main, ["score", "--root", str(root), "--period", period, "--as-of", as_of, "--format", "json"])
+    res = CliRunner().invoke(
+        main, ["score", "--root", str(root), "--period", period, "--as-of", as_of, "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     return json.loads(res.output)
 
@@ -108,8 +110,10 @@ def test_provisional_month_is_marked_everywhere_and_final_once_settled(records):
     assert ms.unsettled == 2 and ms.county.settled["on_time"] == 1 and ms.county.rate("on_time") == 100
     period = next(p for p in model.assessments if p.label == "2026-11")
     bodies = {
-        "home": pages.home(model).body, "report": pages.report_page(model, "2026-11").body,
-        "register": pages.register_page(model, reg).body, "assessment": assessment.period_page(model, period).body,
+        "home": pages.home(model).body,
+        "report": pages.report_page(model, "2026-11").body,
+        "register": pages.register_page(model, reg).body,
+        "assessment": assessment.period_page(model, period).body,
     }
     for name, body in bodies.items():
         assert "暂定" in body, name
@@ -125,8 +129,11 @@ def test_provisional_month_is_marked_everywhere_and_final_once_settled(records):
     model = compute(load(root), parse_time(FINAL), [], [], None, {})
     reg = model.registers[("jincun", "2026-11")]
     period = next(p for p in model.assessments if p.label == "2026-11")
-    for body in (pages.report_page(model, "2026-11").body, pages.register_page(model, reg).body,
-                 assessment.period_page(model, period).body):
+    for body in (
+        pages.report_page(model, "2026-11").body,
+        pages.register_page(model, reg).body,
+        assessment.period_page(model, period).body,
+    ):
         assert "暂定" not in body
     doc = Document(io.BytesIO(report_docx.to_bytes(model.reports["2026-11"])))
     assert "暂定" not in "\n".join(p.text for p in doc.paragraphs)
@@ -140,7 +147,9 @@ def late_and_unsatisfied(records, n: int) -> None:
     """Settled early in November: accepted late, replied late, called back 不满意."""
     for i in range(n):
         oid = f"JC20261102{i:05d}"
-        records.order(oid, f"""
+        records.order(
+            oid,
+            f"""
             id: {oid}
             title: 咨询事项{i}
             category: 咨询
@@ -152,7 +161,8 @@ def late_and_unsatisfied(records, n: int) -> None:
               - {{at: 2026-11-04 10:00, type: 联系, unit: jincun, by: 王丽}}
               - {{at: 2026-11-10 10:00, type: 答复, unit: jincun, by: 王丽, text: 已答复。}}
               - {{at: 2026-11-11 10:00, type: 回访, result: 不满意, by: 县热线办}}
-        """)
+        """,
+        )
 
 
 def test_rectification_only_on_final_grades(records):
@@ -173,7 +183,9 @@ def test_month_to_date_compares_the_same_days(records):
     """On 11-20 November's orders are compared with October's received by 20 October, not all October."""
     root = _records(records)
     for day in (5, 19, 25, 30):
-        records.order(f"JC202610{day:02d}0000{day % 10}", f"""
+        records.order(
+            f"JC202610{day:02d}0000{day % 10}",
+            f"""
             id: JC202610{day:02d}0000{day % 10}
             title: 十月工单{day}
             category: 咨询
@@ -181,7 +193,8 @@ def test_month_to_date_compares_the_same_days(records):
             content: 测试。
             events:
               - {{at: 2026-10-{day:02d} 09:00, type: 派单, unit: jincun, role: 主办, by: 县热线办}}
-        """)
+        """,
+        )
     model = compute(load(root), parse_time(PROVISIONAL), [], [], None, {})
     ms = model.stats["2026-11"]
     assert ms.through.isoformat() == "2026-11-20" and ms.previous == 2  # 10-05 and 10-19, not 10-25 and 10-30

@@ -18,7 +18,9 @@ def setup_records(records):
     Consistent: 7 = 10, 8 = 15, 9 = 20 × 1/2 = 10, 10 = 10 × (1 − 1/2) = 5, 11 = 15 × 1/2 = 7.50,
     1–6 = 12, 12–16 = 18 → 77.50 一般. Literal: 8 = 15 × 0/2 = 0, 9 = 10 × 1/2 = 5, 10 = 15 × 1/2 = 7.50 → 10 + 0 + 5 + 7.50 + 7.50 + 30 = 60.00.
     县公安局 has a veto; the other 42 units have no orders and empty unit files: 90 优秀."""
-    records.write("units/jincun.yaml", """
+    records.write(
+        "units/jincun.yaml",
+        """
         id: jincun
         name: 金村镇
         type: 乡镇
@@ -29,9 +31,12 @@ def setup_records(records):
           network: 镇村两级网络
           equipment: true
           time_limit_rule: 限时办结制度
-    """)
+    """,
+    )
     for oid, reply, callback in (("A1", "2026-11-03 10:00", "满意"), ("A2", "2026-11-06 10:00", None)):
-        records.order(oid, f"""
+        records.order(
+            oid,
+            f"""
             id: {oid}
             title: 测试
             category: 咨询
@@ -42,7 +47,9 @@ def setup_records(records):
               - {{at: 2026-11-02 09:30, type: 接收, unit: jincun, by: 王丽}}
               - {{at: 2026-11-02 09:40, type: 联系, unit: jincun, by: 王丽}}
               - {{at: {reply}, type: 答复, unit: jincun, by: 王丽, text: 已答复}}
-        """ + (f"      - {{at: 2026-11-09 10:00, type: 回访, result: {callback}, by: 县热线办}}\n" if callback else ""))
+        """
+            + (f"      - {{at: 2026-11-09 10:00, type: 回访, result: {callback}, by: 县热线办}}\n" if callback else ""),
+        )
     records.write("scoring/events/2026/a.yaml", "- {date: 2026-11-20, unit: gongan, item: 否决, note: 弄虚作假}\n")
 
 
@@ -61,7 +68,15 @@ def test_json_shape(records):
     assert {"unit", "name", "dispatched", "items", "base", "bonus", "total", "grade", "veto", "evidence"} <= set(j)
     assert list(j["items"]) == [str(n) for n in range(1, 17)]
     assert [j["items"][str(n)] for n in range(7, 12)] == [10, 15, 10, 5, 7.5]
-    assert (j["name"], j["dispatched"], j["base"], j["bonus"], j["total"], j["grade"], j["veto"]) == ("金村镇", 2, 77.5, 0, 77.5, "一般", False)
+    assert (j["name"], j["dispatched"], j["base"], j["bonus"], j["total"], j["grade"], j["veto"]) == (
+        "金村镇",
+        2,
+        77.5,
+        0,
+        77.5,
+        "一般",
+        False,
+    )
     assert [e["ref"] for e in j["evidence"]["9"]] == ["A2"]
     assert j["evidence"]["9"][0]["path"] == "orders/2026/11/A2.yaml"
     assert data["units"][-1]["unit"] == "gongan" and data["units"][-1]["grade"] == "较差"
@@ -96,7 +111,9 @@ def test_table_is_chinese_and_ranked(records):
 
 def test_csv_opens_as_a_spreadsheet(records):
     setup_records(records)
-    r = CliRunner().invoke(main, ["score", "--root", str(records.root), "--period", "2026-11", "--format", "csv", *AS_OF])
+    r = CliRunner().invoke(
+        main, ["score", "--root", str(records.root), "--period", "2026-11", "--format", "csv", *AS_OF]
+    )
     assert r.stdout.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     assert len(rows) == 44
@@ -132,7 +149,9 @@ def test_explain_json(records):
 
 def test_annual_table_shows_rectification(records):
     setup_records(records)
-    records.write("scoring/events/2026/r.yaml", "- {date: 2026-12-01, unit: gongan, item: 整改通知, period: 2026, note: 较差}\n")
+    records.write(
+        "scoring/events/2026/r.yaml", "- {date: 2026-12-01, unit: gongan, item: 整改通知, period: 2026, note: 较差}\n"
+    )
     r = run(records, "--period", "2026", *AS_OF)
     assert "整改情况（一般、较差等次须在接到通报后 10 个工作日内报送书面整改报告）" in r.stdout
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("县公安局") and "未报送" in ln)

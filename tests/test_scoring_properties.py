@@ -26,36 +26,59 @@ UNITS = ("jincun", "gaodu", "daji")
 AS_OF = datetime(2026, 12, 31, 18, 0)
 START = datetime(2026, 11, 1, 0, 0)
 
-setups = st.fixed_dictionaries({}, optional={
-    "office": st.just("党政办"),
-    "leader": st.just({"name": "李某"}),
-    "handlers": st.just([{"name": "王丽"}]),
-    "network": st.just("网络"),
-    "equipment": st.booleans(),
-    "time_limit_rule": st.just("制度"),
-})
+setups = st.fixed_dictionaries(
+    {},
+    optional={
+        "office": st.just("党政办"),
+        "leader": st.just({"name": "李某"}),
+        "handlers": st.just([{"name": "王丽"}]),
+        "network": st.just("网络"),
+        "equipment": st.booleans(),
+        "time_limit_rule": st.just("制度"),
+    },
+)
 
-dispatch = st.fixed_dictionaries({
-    "unit": st.sampled_from(UNITS),
-    "role": st.sampled_from(["主办", "会办"]),
-    "category": st.sampled_from(["咨询", "建议", "求助", "投诉", "举报"]),
-    "day": st.integers(0, 29),
-    "hour": st.integers(7, 20),
-    "accept": st.none() | st.integers(0, 60),  # hours after dispatch
-    "contact": st.booleans(),
-    "reply": st.none() | st.integers(1, 400),  # hours after dispatch
-    "callback": st.none() | st.sampled_from(["满意", "基本满意", "不满意"]),
-    "returned": st.booleans(),
-    "co": st.none() | st.sampled_from(UNITS),  # a 会办 unit as well
-})
+dispatch = st.fixed_dictionaries(
+    {
+        "unit": st.sampled_from(UNITS),
+        "role": st.sampled_from(["主办", "会办"]),
+        "category": st.sampled_from(["咨询", "建议", "求助", "投诉", "举报"]),
+        "day": st.integers(0, 29),
+        "hour": st.integers(7, 20),
+        "accept": st.none() | st.integers(0, 60),  # hours after dispatch
+        "contact": st.booleans(),
+        "reply": st.none() | st.integers(1, 400),  # hours after dispatch
+        "callback": st.none() | st.sampled_from(["满意", "基本满意", "不满意"]),
+        "returned": st.booleans(),
+        "co": st.none() | st.sampled_from(UNITS),  # a 会办 unit as well
+    }
+)
 
-event = st.fixed_dictionaries({
-    "unit": st.sampled_from(UNITS),
-    "item": st.sampled_from([1, 3, 5, 12, 13, 14, 15, 16, "国家级媒体表扬", "省级媒体表扬", "市级媒体表扬",
-                             "省领导批示肯定", "市领导批示肯定", "否决"]),
-    "count": st.integers(1, 40),
-    "day": st.integers(0, 29),
-})
+event = st.fixed_dictionaries(
+    {
+        "unit": st.sampled_from(UNITS),
+        "item": st.sampled_from(
+            [
+                1,
+                3,
+                5,
+                12,
+                13,
+                14,
+                15,
+                16,
+                "国家级媒体表扬",
+                "省级媒体表扬",
+                "市级媒体表扬",
+                "省领导批示肯定",
+                "市领导批示肯定",
+                "否决",
+            ]
+        ),
+        "count": st.integers(1, 40),
+        "day": st.integers(0, 29),
+    }
+)
 
 
 def t(dt: datetime) -> str:
@@ -71,8 +94,19 @@ def make_order(i: int, d: dict) -> Order:
     last = at
     for u, _ in units:
         if d["returned"] and u == d["unit"]:
-            evs.append({"at": t(at + timedelta(minutes=10)), "type": "退回申请", "unit": u, "by": "甲", "reason": "非本单位", "basis": "三定"})
-            evs.append({"at": t(at + timedelta(minutes=20)), "type": "退回审核", "unit": u, "by": "县热线办", "approved": True})
+            evs.append(
+                {
+                    "at": t(at + timedelta(minutes=10)),
+                    "type": "退回申请",
+                    "unit": u,
+                    "by": "甲",
+                    "reason": "非本单位",
+                    "basis": "三定",
+                }
+            )
+            evs.append(
+                {"at": t(at + timedelta(minutes=20)), "type": "退回审核", "unit": u, "by": "县热线办", "approved": True}
+            )
             continue
         if d["accept"] is not None:
             evs.append({"at": t(at + timedelta(minutes=30, hours=d["accept"])), "type": "接收", "unit": u, "by": "甲"})
@@ -84,16 +118,37 @@ def make_order(i: int, d: dict) -> Order:
     if d["callback"] and d["reply"] is not None and not d["returned"]:
         evs.append({"at": t(last + timedelta(hours=1)), "type": "回访", "result": d["callback"], "by": "县热线办"})
     evs.sort(key=lambda e: e["at"])
-    o = Order.model_validate({"id": f"P{i}", "title": "生成", "category": d["category"], "received_at": t(at - timedelta(minutes=5)),
-                              "content": "生成", "events": evs})
+    o = Order.model_validate(
+        {
+            "id": f"P{i}",
+            "title": "生成",
+            "category": d["category"],
+            "received_at": t(at - timedelta(minutes=5)),
+            "content": "生成",
+            "events": evs,
+        }
+    )
     o.locate(f"orders/2026/11/P{i}.yaml", 1)
     return o
 
 
 def make_inputs(orders: list[dict], events: list[dict], unit_setups: list[dict]) -> ScoringInputs:
-    units = {uid: Unit.model_validate({"id": uid, "name": uid, "type": "乡镇", "hotline": s}) for uid, s in zip(UNITS, unit_setups)}
-    evs = [ScoringEvent.model_validate({"date": f"2026-11-{e['day'] + 1:02d}", "unit": e["unit"], "item": e["item"],
-                                        "count": e["count"], "note": "生成"}) for e in events]
+    units = {
+        uid: Unit.model_validate({"id": uid, "name": uid, "type": "乡镇", "hotline": s})
+        for uid, s in zip(UNITS, unit_setups)
+    }
+    evs = [
+        ScoringEvent.model_validate(
+            {
+                "date": f"2026-11-{e['day'] + 1:02d}",
+                "unit": e["unit"],
+                "item": e["item"],
+                "count": e["count"],
+                "note": "生成",
+            }
+        )
+        for e in events
+    ]
     return ScoringInputs(RULES, CTX.calendar, units, [make_order(i, d) for i, d in enumerate(orders)], evs)
 
 
@@ -127,19 +182,21 @@ def test_totals_items_and_deductions_stay_within_bounds(orders, events, unit_set
                 assert u.grade == A.vetoes.grade
 
 
-good_order = st.fixed_dictionaries({
-    "unit": st.sampled_from(UNITS),
-    "role": st.sampled_from(["主办", "会办"]),
-    "category": st.sampled_from(["咨询", "建议", "求助", "投诉", "举报"]),
-    "day": st.integers(0, 29),
-    "hour": st.integers(8, 16),
-    "accept": st.just(0),
-    "contact": st.just(True),
-    "reply": st.just(1),
-    "callback": st.sampled_from(["满意", "基本满意"]),
-    "returned": st.just(False),
-    "co": st.none(),
-})
+good_order = st.fixed_dictionaries(
+    {
+        "unit": st.sampled_from(UNITS),
+        "role": st.sampled_from(["主办", "会办"]),
+        "category": st.sampled_from(["咨询", "建议", "求助", "投诉", "举报"]),
+        "day": st.integers(0, 29),
+        "hour": st.integers(8, 16),
+        "accept": st.just(0),
+        "contact": st.just(True),
+        "reply": st.just(1),
+        "callback": st.sampled_from(["满意", "基本满意"]),
+        "returned": st.just(False),
+        "co": st.none(),
+    }
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -115,7 +115,19 @@ def test_no_pickle_marshal_or_shelve_in_the_package():
     hits = [p for p in SRC.rglob("*.py") if rx.search(p.read_text(encoding="utf-8"))]
     assert hits == []
     # and one cache module: nothing else under the package writes files named like a cache
-    users = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py") if "util import cache" in p.read_text(encoding="utf-8"))
-    assert users == ["hotline/cli/common.py", "hotline/entry/order_edit.py", "hotline/history/audit.py", "hotline/history/reader.py",
-                     "hotline/history/unit_versions.py", "hotline/load.py", "hotline/reports/hot_topics.py", "hotline/site/build.py", "hotline/site/incremental.py", "hotline/site/reuse.py",
-                     "hotline/util/filecache.py"]  # order_edit: only its lock file lives in the cache folder; cli: --no-cache
+    users = sorted(
+        p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py") if "util import cache" in p.read_text(encoding="utf-8")
+    )
+    assert users == [
+        "hotline/cli/common.py",
+        "hotline/entry/order_edit.py",
+        "hotline/history/audit.py",
+        "hotline/history/reader.py",
+        "hotline/history/unit_versions.py",
+        "hotline/load.py",
+        "hotline/reports/hot_topics.py",
+        "hotline/site/build.py",
+        "hotline/site/incremental.py",
+        "hotline/site/reuse.py",
+        "hotline/util/filecache.py",
+    ]  # order_edit: only its lock file lives in the cache folder; cli: --no-cache

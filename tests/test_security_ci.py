@@ -27,7 +27,10 @@ def test_every_workflow_installs_from_the_hashed_lock_file():
             for cmd in r.split("&&"):
                 if "pip install" not in cmd:
                     continue
-                assert ("--require-hashes -r" in cmd and "requirements/lock.txt" in cmd) or "--no-deps" in cmd, (wf.name, cmd)
+                assert ("--require-hashes -r" in cmd and "requirements/lock.txt" in cmd) or "--no-deps" in cmd, (
+                    wf.name,
+                    cmd,
+                )
 
 
 def test_the_lock_pins_every_dependency_with_hashes():

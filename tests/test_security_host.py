@@ -33,8 +33,9 @@ def test_an_edit_by_another_account_never_acts_in_the_authors_name(checkout, fak
     root, remote = checkout
     fake.add_issue("[接收] 工单编号：JC2026112000123")
     with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
-        first = process_issue(root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW,
-                              append=textual_append)
+        first = process_issue(
+            root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW, append=textual_append
+        )
         assert first.status == "opened"
         before = git(remote, "rev-parse", "intake/issue-1")
         git(root, "fetch", "-q", "origin")
@@ -43,14 +44,26 @@ def test_an_edit_by_another_account_never_acts_in_the_authors_name(checkout, fak
         second = process_issue(root, edited, host, base="origin/main", as_of=NOW, append=textual_append)
     assert second.status == "refused" and "mallory" in second.message
     assert git(remote, "rev-parse", "intake/issue-1") == before  # the pull request was not force-updated
-    assert len(fake.pulls) == 1 and "党政办" not in git(remote, "show", "intake/issue-1:" + "orders/2026/11/JC2026112000123.yaml")
+    assert len(fake.pulls) == 1 and "党政办" not in git(
+        remote, "show", "intake/issue-1:" + "orders/2026/11/JC2026112000123.yaml"
+    )
     assert "不会以作者的名义登记" in fake.comments[1][-1]["body"]
 
 
 def test_permission_check_needs_both_the_opener_and_the_triggering_account(repo):  # noqa: F811 (fixture)
     repo.append(ORDER_PATH, "  - {at: 2026-11-20 11:30, type: 接收, unit: zhujian, by: 赵强}\n")
     repo.commit("zhujian accepts")
-    args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--no-history", "--base", "main"]
+    args = [
+        "check",
+        "--root",
+        str(repo.root),
+        "--as-of",
+        "2026-11-25 09:00",
+        "--no-cache",
+        "--no-history",
+        "--base",
+        "main",
+    ]
     runner = CliRunner()
     assert runner.invoke(main, args + ["--changed-by", "zhaoqiang"]).exit_code == 0
     # the pull request was opened by zhujian's maintainer, but the run was triggered by wangli (jincun)
@@ -106,8 +119,10 @@ def test_a_next_page_on_another_port_never_receives_the_token(fake):
         evil = f"http://127.0.0.1:{port}{fake.prefix}/labels?page=2"
         fake.rate_limit("GET", r"/labels$", {"Link": f'<{evil}>; rel="next"'}, status=200, times=1)
         fake.faults[-1].body = [{"id": 1, "name": "x"}]
-        with (open_host(fake.flavour, fake.api_url, fake.repo, TOKEN, sleep=lambda s: None) as host,
-              pytest.raises(HostError, match="分页链接指向了别的地址")):
+        with (
+            open_host(fake.flavour, fake.api_url, fake.repo, TOKEN, sleep=lambda s: None) as host,
+            pytest.raises(HostError, match="分页链接指向了别的地址"),
+        ):
             host.list_labels()
     finally:
         other.shutdown()

@@ -26,8 +26,15 @@ REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-12-20 12:00"
 XSS = "<img src=x onerror=alert(1)>"
 MDX = "[点我](javascript:alert(2))"
-IDENTITIES = ["+8613812345678", "0086 138 1234 5678", "１３８１２３４５６７８", "138.1234.5678", "0356-2123456",
-              "140525 19900101 1234", "ID14052519900101123X"]
+IDENTITIES = [
+    "+8613812345678",
+    "0086 138 1234 5678",
+    "１３８１２３４５６７８",
+    "138.1234.5678",
+    "0356-2123456",
+    "140525 19900101 1234",
+    "ID14052519900101123X",
+]
 
 UNIT = f"""
 id: jincun
@@ -103,8 +110,13 @@ def hostile(tmp_path_factory):
 
 def _texts(out: Path):
     for f in out.rglob("*"):
-        if f.is_file() and f.suffix in (".html", ".json", ".xml", ".txt", ".md", ".js") and "vendor" not in f.parts \
-                and "javascripts" not in f.parts and f.name != "search_index.json":
+        if (
+            f.is_file()
+            and f.suffix in (".html", ".json", ".xml", ".txt", ".md", ".js")
+            and "vendor" not in f.parts
+            and "javascripts" not in f.parts
+            and f.name != "search_index.json"
+        ):
             yield f, f.read_text(encoding="utf-8", errors="replace")
 
 
@@ -122,7 +134,11 @@ def test_no_unit_markup_or_script_link_reaches_the_pages(hostile):
         assert not re.search(r"<b>x</b>", text), f
     assert scanned > 10
     guide = (out / "knowledge" / "jincun" / "guide" / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://www.zezhou.gov.cn/"' in guide and 'href="mailto:a@b.cn"' in guide and 'href="../../units/"' in guide
+    assert (
+        'href="https://www.zezhou.gov.cn/"' in guide
+        and 'href="mailto:a@b.cn"' in guide
+        and 'href="../../units/"' in guide
+    )
     assert "&lt;img src=x onerror=alert(1)&gt;" in guide  # the unit's text is shown, as text
 
 
@@ -157,7 +173,9 @@ def test_text_cells_of_the_register_are_never_formulas(hostile):
         assert "<f>" not in sheet and "HYPERLINK" not in re.sub(r"<is>.*?</is>|<v>.*?</v>", "", sheet)
         import openpyxl
 
-        values = [v for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        values = [
+            v for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True) for v in row if isinstance(v, str)
+        ]
         assert any(v.startswith("=HYPERLINK") for v in values) or any("=2+3" in v for v in values)
 
 
@@ -191,11 +209,21 @@ def test_browser_runs_nothing_on_the_hostile_pages(hostile):
     dialogs: list[str] = []
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for url in ["/units/jincun/", "/units/", "/knowledge/", "/knowledge/jincun/guide/", "/registers/2026-11/jincun/",
-                        "/assessment/", "/supervision/", "/"]:
+            for url in [
+                "/units/jincun/",
+                "/units/",
+                "/knowledge/",
+                "/knowledge/jincun/guide/",
+                "/registers/2026-11/jincun/",
+                "/assessment/",
+                "/supervision/",
+                "/",
+            ]:
                 page.goto(base + url)
                 page.wait_for_load_state("load")
                 for link in page.locator("a[href^='javascript']").all():

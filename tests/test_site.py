@@ -157,9 +157,17 @@ ADVICE = """
 
 
 def git(root: Path, *args: str, when: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "赵敏", "GIT_AUTHOR_EMAIL": "zhaomin@example.invalid", "GIT_COMMITTER_NAME": "赵敏",
-           "GIT_COMMITTER_EMAIL": "zhaomin@example.invalid", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "赵敏",
+        "GIT_AUTHOR_EMAIL": "zhaomin@example.invalid",
+        "GIT_COMMITTER_NAME": "赵敏",
+        "GIT_COMMITTER_EMAIL": "zhaomin@example.invalid",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
@@ -170,7 +178,9 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("records")
     (root / "scoring").mkdir()
     rules = (REPO / "scoring" / "rules.yaml").read_text(encoding="utf-8")  # the whole history audited (no cut-over)
-    (root / "scoring" / "rules.yaml").write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8")
+    (root / "scoring" / "rules.yaml").write_text(
+        re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules), encoding="utf-8"
+    )
     shutil.copytree(REPO / "units", root / "units")
     git(root, "init", "-q", "-b", "main", when="2026-11-10T10:30:00+08:00")
     order2 = textwrap.dedent(ORDERS["2026/11/JC2026111000002"]).lstrip("\n")
@@ -212,8 +222,21 @@ def text_of(markup: str) -> str:
 
 def test_build_writes_every_page_kind_and_the_documents(built):
     root, out = built
-    for url in ["", "reports", "reports/2026-11", "registers", "registers/2026-11/yibao", "units", "units/jincun",
-                "supervision", "orders", "knowledge", "knowledge/zhujian/heating", "archive", "about"]:
+    for url in [
+        "",
+        "reports",
+        "reports/2026-11",
+        "registers",
+        "registers/2026-11/yibao",
+        "units",
+        "units/jincun",
+        "supervision",
+        "orders",
+        "knowledge",
+        "knowledge/zhujian/heating",
+        "archive",
+        "about",
+    ]:
         assert (out / url / "index.html").is_file(), url
     assert (out / "reports" / "泽州县12345政务服务热线月报-2026-11.docx").is_file()
     assert (out / "registers" / "2026-11" / "yibao-2026-11.xlsx").is_file()
@@ -265,8 +288,8 @@ def test_register_page_rows(built):
 def test_supervision_lists_the_open_overdue_order(built):
     _, out = built
     s = page(out, "supervision")
-    s = s[s.index("<article"):]
-    section = s[s.index("逾期未办结（"): s.index("即将到期（")]
+    s = s[s.index("<article") :]
+    section = s[s.index("逾期未办结（") : s.index("即将到期（")]
     assert "逾期未办结（2）" in section
     assert "JC2026111200003" in section and "JC2027010500006" in section and "JC2026111600005" not in section
 
@@ -336,7 +359,11 @@ def test_no_unmasked_identity_anywhere_in_the_site(built):
     _, out = built
     scanned = 0
     for f in out.rglob("*"):
-        if f.suffix in (".html", ".json", ".js", ".xml", ".txt", ".css") and "vendor" not in f.parts and "javascripts" not in f.parts:
+        if (
+            f.suffix in (".html", ".json", ".js", ".xml", ".txt", ".css")
+            and "vendor" not in f.parts
+            and "javascripts" not in f.parts
+        ):
             found = list(pii.find(f.read_text(encoding="utf-8")))
             assert not found, (f, found[:3])
             scanned += 1
@@ -350,7 +377,9 @@ def test_no_unmasked_identity_anywhere_in_the_site(built):
         from docx import Document
 
         doc = Document(f)
-        text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        text = "\n".join(
+            [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        )
         assert not list(pii.find(text)), f
     shard = (out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
     assert "139****5678" in shard and "140525********1234" in shard
@@ -373,8 +402,13 @@ def test_internal_links_resolve(built):
             if url.startswith(("mailto:", "javascript:", "data:")):
                 continue
             path = unquote(urlsplit(url).path)
-            target = (out / path.lstrip("/") if path.startswith("/") else f.parent / path).resolve()  # 404.html links from the root
-            assert target.exists() and (target.is_file() or (target / "index.html").is_file()), (f.relative_to(out), url)
+            target = (
+                out / path.lstrip("/") if path.startswith("/") else f.parent / path
+            ).resolve()  # 404.html links from the root
+            assert target.exists() and (target.is_file() or (target / "index.html").is_file()), (
+                f.relative_to(out),
+                url,
+            )
             checked += 1
     assert checked > 500
 
@@ -405,9 +439,19 @@ def test_browser_walks_the_site_offline(server):
     errors: list[str] = []
     outside: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page_ = browser.new_page(viewport={"width": 1366, "height": 900})
         page_.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page_.on("pageerror", lambda e: errors.append(str(e)))

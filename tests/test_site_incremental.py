@@ -43,7 +43,11 @@ def _age(root: Path, seconds: float) -> None:
 
 
 def _files(folder: Path, suffixes: tuple[str, ...]) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in suffixes}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix in suffixes
+    }
 
 
 def _search(out: Path) -> list[str]:
@@ -70,8 +74,13 @@ def test_a_changed_order_rebuilds_its_month_only_and_the_site_equals_a_full_buil
     xlsx_before = _files(first.docs_dir, (".xlsx", ".docx"))
 
     path = sorted(demo.glob("orders/2026/11/*.yaml"))[0]
-    path.write_text(path.read_text(encoding="utf-8") + "  - {at: 2026-11-27 17:50, type: 督办, unit: "
-                    + _some_unit(path) + ", by: 县热线办, kind: 电话}\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  - {at: 2026-11-27 17:50, type: 督办, unit: "
+        + _some_unit(path)
+        + ", by: 县热线办, kind: 电话}\n",
+        encoding="utf-8",
+    )
     _age(demo, 300)
     again = _build(demo, tmp_path / "site")
     assert again.rendered is not None and 0 < again.rendered < again.files  # a dirty build: the changed pages only

@@ -48,7 +48,12 @@ CHART_GEOMETRY = """
 
 
 def overlap(a, b, slack=0.5) -> bool:
-    return a["x0"] < b["x1"] - slack and b["x0"] < a["x1"] - slack and a["y0"] < b["y1"] - slack and b["y0"] < a["y1"] - slack
+    return (
+        a["x0"] < b["x1"] - slack
+        and b["x0"] < a["x1"] - slack
+        and a["y0"] < b["y1"] - slack
+        and b["y0"] < a["y1"] - slack
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +65,9 @@ def demo_site(demo, tmp_path_factory):
             f.write(f"\nhost:\n  kind: gitea\n  repo_url: {HOST}\n")
     result = CliRunner().invoke(main, ["site", "build", "--root", str(demo.root), "--out", str(out), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output + str(result.exception)
-    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(out))
+    handler = functools.partial(
+        type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(out)
+    )
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", out
@@ -74,8 +81,11 @@ def browser():
         pytest.fail("Debian chromium is missing: apt-get install -y chromium fonts-noto-cjk")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+        )
         yield b
         b.close()
 
@@ -95,8 +105,11 @@ def check_page(page, url: str, name: str, width: int) -> list[dict]:
     charts = page.evaluate(CHART_GEOMETRY) if page.locator(".hl-chart").count() else []
     for c in charts:
         # the legend sits on top: for each legend name its top-most text (a pie's labels carry the same names)
-        legend = [min((t for t in c["texts"] if t["text"] == n), key=lambda t: t["y0"]) for n in c["legend"]
-                  if any(t["text"] == n for t in c["texts"])]
+        legend = [
+            min((t for t in c["texts"] if t["text"] == n), key=lambda t: t["y0"])
+            for n in c["legend"]
+            if any(t["text"] == n for t in c["texts"])
+        ]
         pager = re.compile(r"^\d+/\d+$")  # the scrolling legend's own page counter
         others = [t for t in c["texts"] if not any(t is x for x in legend) and not pager.match(t["text"])]
         for t in legend:
@@ -106,8 +119,12 @@ def check_page(page, url: str, name: str, width: int) -> list[dict]:
                 assert not overlap(t, c["plot"]), f"{url} {c['label']} at {width} px: legend {t['text']} over the plot"
             if c["pie"]:
                 p = c["pie"]
-                assert t["y1"] <= p["cy"] - p["r"] + 1 or t["y0"] >= p["cy"] + p["r"] - 1 or t["x1"] <= p["cx"] - p["r"] or t["x0"] >= p["cx"] + p["r"], \
-                    f"{url} {c['label']} at {width} px: legend {t['text']} over the pie"
+                assert (
+                    t["y1"] <= p["cy"] - p["r"] + 1
+                    or t["y0"] >= p["cy"] + p["r"] - 1
+                    or t["x1"] <= p["cx"] - p["r"]
+                    or t["x0"] >= p["cx"] + p["r"]
+                ), f"{url} {c['label']} at {width} px: legend {t['text']} over the pie"
     return charts
 
 
@@ -177,10 +194,14 @@ def test_one_click_to_record_from_the_supervision_list_and_the_order_page(demo_s
     first = page.locator("table tbody tr").first
     oid = first.locator("td").first.inner_text().strip()
     href = first.locator(".hl-record a").first.get_attribute("href")
-    assert href.startswith(HOST + "/issues/new?template=.github%2FISSUE_TEMPLATE%2F") and f"field%3Aorder_id={oid}" in href
+    assert (
+        href.startswith(HOST + "/issues/new?template=.github%2FISSUE_TEMPLATE%2F") and f"field%3Aorder_id={oid}" in href
+    )
     page.goto(f"{server}/orders/?id={oid}")
     page.wait_for_selector(".hl-record a")
     links = page.locator(".hl-record a")
-    assert links.count() >= 1 and all(f"field%3Aorder_id={oid}" in links.nth(i).get_attribute("href") for i in range(links.count()))
+    assert links.count() >= 1 and all(
+        f"field%3Aorder_id={oid}" in links.nth(i).get_attribute("href") for i in range(links.count())
+    )
     assert links.first.inner_text().startswith("登记")
     page.close()

@@ -28,15 +28,45 @@ def run(*args):
 
 
 def test_special_supervision_counts_against_item_16(records):
-    records.order("ZX1", ORDER + "  - {at: 2026-11-18 09:00, type: 督办, unit: jincun, kind: 专项, level: 市, by: 县热线办, note: 市热线专项督办单}\n"
-                  "  - {at: 2026-11-19 09:00, type: 督办, unit: jincun, kind: 电话, by: 县热线办}\n")
+    records.order(
+        "ZX1",
+        ORDER
+        + "  - {at: 2026-11-18 09:00, type: 督办, unit: jincun, kind: 专项, level: 市, by: 县热线办, note: 市热线专项督办单}\n"
+        "  - {at: 2026-11-19 09:00, type: 督办, unit: jincun, kind: 电话, by: 县热线办}\n",
+    )
     commit_all(records.root, "专项督办")
-    r = run("score", "--root", records.root, "--period", "2026-11", "--explain", "jincun", "--as-of", "2026-11-30 12:00", "--format", "json")
+    r = run(
+        "score",
+        "--root",
+        records.root,
+        "--period",
+        "2026-11",
+        "--explain",
+        "jincun",
+        "--as-of",
+        "2026-11-30 12:00",
+        "--format",
+        "json",
+    )
     assert json.loads(r.stdout)["unit"]["items"]["16"] == 4.0
-    text = run("score", "--root", records.root, "--period", "2026-11", "--explain", "jincun", "--as-of", "2026-11-30 12:00").stdout
+    text = run(
+        "score", "--root", records.root, "--period", "2026-11", "--explain", "jincun", "--as-of", "2026-11-30 12:00"
+    ).stdout
     assert "市级12345热线专项督办：市热线专项督办单" in text
     # outside the period it does not count
-    r = run("score", "--root", records.root, "--period", "2026-10", "--explain", "jincun", "--as-of", "2026-11-30 12:00", "--format", "json")
+    r = run(
+        "score",
+        "--root",
+        records.root,
+        "--period",
+        "2026-10",
+        "--explain",
+        "jincun",
+        "--as-of",
+        "2026-11-30 12:00",
+        "--format",
+        "json",
+    )
     assert json.loads(r.stdout)["unit"]["items"]["16"] == 5.0
 
 
@@ -48,8 +78,11 @@ def test_special_supervision_needs_a_level(records):
 
 
 def test_attachments_are_checked(records):
-    records.order("ZX1", ORDER + "  - {at: 2026-11-18 09:00, type: 督办, unit: jincun, kind: 批示, by: 县热线办, "
-                  "attachments: [县长批示.pdf, 现场照片.jpg, 缺失.pdf]}\n")
+    records.order(
+        "ZX1",
+        ORDER + "  - {at: 2026-11-18 09:00, type: 督办, unit: jincun, kind: 批示, by: 县热线办, "
+        "attachments: [县长批示.pdf, 现场照片.jpg, 缺失.pdf]}\n",
+    )
     records.write("attachments/ZX1/县长批示.pdf", b"%PDF-1.4\n%test\n")
     records.write("attachments/ZX1/现场照片.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64)
     records.write("attachments/ZX1/脚本.html", b"<script>alert(1)</script>")

@@ -42,8 +42,20 @@ def make_repo(records):
 
 def test_draw_is_reproducible_and_writes_a_checklist(records):
     make_repo(records)
-    base = ["spot-check", "draw", "--root", records.root, "--period", "2026-11", "--per-unit", 2,
-            "--as-of", "2026-11-30 12:00", "--format", "json"]
+    base = [
+        "spot-check",
+        "draw",
+        "--root",
+        records.root,
+        "--period",
+        "2026-11",
+        "--per-unit",
+        2,
+        "--as-of",
+        "2026-11-30 12:00",
+        "--format",
+        "json",
+    ]
     first = run(*base, "--seed", 7)
     assert first.exit_code == 0, first.output
     sample = json.loads(first.stdout)
@@ -62,8 +74,20 @@ def test_draw_is_reproducible_and_writes_a_checklist(records):
 
 def test_filled_checklist_becomes_items_12_and_13(records):
     make_repo(records)
-    run("spot-check", "draw", "--root", records.root, "--period", "2026-11", "--per-unit", 2, "--seed", 3,
-        "--as-of", "2026-11-30 12:00")
+    run(
+        "spot-check",
+        "draw",
+        "--root",
+        records.root,
+        "--period",
+        "2026-11",
+        "--per-unit",
+        2,
+        "--seed",
+        3,
+        "--as-of",
+        "2026-11-30 12:00",
+    )
     path = records.root / "scoring/spotchecks/2026-11.yaml"
     text = path.read_text(encoding="utf-8")
     ids = re.findall(r"unit: (\w+), id: (\w+)", text)
@@ -73,8 +97,11 @@ def test_filled_checklist_becomes_items_12_and_13(records):
         m = re.search(r"unit: (\w+), id: (\w+)", line)
         if m and m.group(1) == "jincun":  # both jincun orders: reply not to standard; the first not told
             told = "false" if m.group(2) == ids[2][1] else "true"
-            line = line.replace("reply_standard: ,", "reply_standard: false,").replace("contacted: ,", "contacted: true,") \
-                       .replace("result_told: ,", f"result_told: {told},")
+            line = (
+                line.replace("reply_standard: ,", "reply_standard: false,")
+                .replace("contacted: ,", "contacted: true,")
+                .replace("result_told: ,", f"result_told: {told},")
+            )
         elif m and m.group(2) == ids[0][1]:  # gaodu's first: all fine; its second left unchecked
             line = line.replace(": ,", ": true,")
         filled.append(line.replace("checked_on:", "checked_on: 2026-11-28") if line == "checked_on:" else line)
@@ -87,8 +114,21 @@ def test_filled_checklist_becomes_items_12_and_13(records):
     commit_all(records.root, "抽查结果")
     check = run("check", "--root", records.root, "--as-of", "2026-11-30 12:00")
     assert check.exit_code == 0, check.output
-    score = json.loads(run("score", "--root", records.root, "--period", "2026-11", "--explain", "金村镇",
-                           "--as-of", "2026-11-30 12:00", "--format", "json").stdout)
+    score = json.loads(
+        run(
+            "score",
+            "--root",
+            records.root,
+            "--period",
+            "2026-11",
+            "--explain",
+            "金村镇",
+            "--as-of",
+            "2026-11-30 12:00",
+            "--format",
+            "json",
+        ).stdout
+    )
     items = score["unit"]["items"]
     assert (items["12"], items["13"]) == (2.8, 2.9)
 

@@ -33,20 +33,43 @@ def test_percent_rounds_half_up():
 
 
 def test_month_rates_denominator_excludes_approved_returns(records):
-    records.order("A1", order("A1", "甲", "2026-11-16 09:00", "jincun",
-                              "  - {at: 2026-11-16 09:30, type: 接收, unit: jincun, by: 王}\n"
-                              "  - {at: 2026-11-16 10:00, type: 退回申请, unit: jincun, by: 王, reason: 非本单位职责, basis: 三定}\n"
-                              "  - {at: 2026-11-16 11:00, type: 退回审核, unit: jincun, by: 县热线办, approved: true}\n"))
-    records.order("A2", order("A2", "乙", "2026-11-16 09:00", "jincun",
-                              "  - {at: 2026-11-16 09:30, type: 接收, unit: jincun, by: 王}\n"
-                              "  - {at: 2026-11-17 10:00, type: 答复, unit: jincun, by: 王, text: 已办}\n"
-                              "  - {at: 2026-11-18 10:00, type: 回访, result: 基本满意, by: 县热线办}\n"))
+    records.order(
+        "A1",
+        order(
+            "A1",
+            "甲",
+            "2026-11-16 09:00",
+            "jincun",
+            "  - {at: 2026-11-16 09:30, type: 接收, unit: jincun, by: 王}\n"
+            "  - {at: 2026-11-16 10:00, type: 退回申请, unit: jincun, by: 王, reason: 非本单位职责, basis: 三定}\n"
+            "  - {at: 2026-11-16 11:00, type: 退回审核, unit: jincun, by: 县热线办, approved: true}\n",
+        ),
+    )
+    records.order(
+        "A2",
+        order(
+            "A2",
+            "乙",
+            "2026-11-16 09:00",
+            "jincun",
+            "  - {at: 2026-11-16 09:30, type: 接收, unit: jincun, by: 王}\n"
+            "  - {at: 2026-11-17 10:00, type: 答复, unit: jincun, by: 王, text: 已办}\n"
+            "  - {at: 2026-11-18 10:00, type: 回访, result: 基本满意, by: 县热线办}\n",
+        ),
+    )
     records.order("A3", order("A3", "丙", "2026-11-16 09:00", "jincun", category="咨询"))
     repo = load(records.root)
     when = parse_time("2026-12-01 09:00")
     ms = monthly(repo.states(when), repo.rules, repo.units)["2026-11"]
     um = ms.units["jincun"]
-    assert (um.rates.total, um.rates.timely, um.rates.on_time, um.rates.overdue, um.rates.satisfied, um.rates.complaints) == (2, 1, 1, 1, 1, 1)
+    assert (
+        um.rates.total,
+        um.rates.timely,
+        um.rates.on_time,
+        um.rates.overdue,
+        um.rates.satisfied,
+        um.rates.complaints,
+    ) == (2, 1, 1, 1, 1, 1)
     assert um.returns_approved == 1 and um.return_requests == 1 and len(um.dispatches) == 3
     assert ms.received == 3 and ms.by_category["投诉"] == 2 and ms.previous is None
     assert [s.order_id for s in ms.overdue] == ["A3"]
@@ -56,14 +79,27 @@ def test_month_rates_denominator_excludes_approved_returns(records):
 
 def test_rising_keywords_and_place_clusters(records):
     for i in range(1):
-        records.order(f"B{i}", order(f"B{i}", "幸福小区供暖温度不达标", "2026-10-10 09:00", "zhujian", address="金村镇幸福小区1号楼"))
+        records.order(
+            f"B{i}",
+            order(f"B{i}", "幸福小区供暖温度不达标", "2026-10-10 09:00", "zhujian", address="金村镇幸福小区1号楼"),
+        )
     for i in range(4):
-        records.order(f"C{i}", order(f"C{i}", "幸福小区供暖温度不达标", f"2026-11-1{i} 09:00", "zhujian", address=f"金村镇幸福小区{i}号楼"))
+        records.order(
+            f"C{i}",
+            order(
+                f"C{i}", "幸福小区供暖温度不达标", f"2026-11-1{i} 09:00", "zhujian", address=f"金村镇幸福小区{i}号楼"
+            ),
+        )
     records.order("D1", order("D1", "咨询医保缴费", "2026-11-12 09:00", "yibao", category="咨询"))
     repo = load(records.root)
-    by_month = {"2026-10": [o for o in repo.orders if o.id.startswith("B")], "2026-11": [o for o in repo.orders if not o.id.startswith("B")]}
+    by_month = {
+        "2026-10": [o for o in repo.orders if o.id.startswith("B")],
+        "2026-11": [o for o in repo.orders if not o.id.startswith("B")],
+    }
     idx = index_keywords(by_month, ("金村镇",))
-    hot = hot_topics("2026-11", "2026-10", by_month, idx, ReportRules(keyword_min_count=3, place_min_orders=3, examples=2))
+    hot = hot_topics(
+        "2026-11", "2026-10", by_month, idx, ReportRules(keyword_min_count=3, place_min_orders=3, examples=2)
+    )
     words = {k.word: (k.count, k.previous, k.change) for k in hot.keywords}
     assert words["供暖"] == (4, 1, 3)
     assert "医保" not in words  # below the minimum count
@@ -73,7 +109,9 @@ def test_rising_keywords_and_place_clusters(records):
 
 
 def test_knowledge_entries_front_matter_findings_with_lines(records):
-    records.write("site_src/knowledge/jincun/ok.md", """
+    records.write(
+        "site_src/knowledge/jincun/ok.md",
+        """
         ---
         title: 办公时间
         unit: jincun
@@ -84,8 +122,11 @@ def test_knowledge_entries_front_matter_findings_with_lines(records):
         valid_until: 2025-12-31
         ---
         上午8:30对外办公。
-    """)
-    records.write("site_src/knowledge/jincun/bad.md", """
+    """,
+    )
+    records.write(
+        "site_src/knowledge/jincun/bad.md",
+        """
         ---
         title: 错误的条目
         unit: zhujian
@@ -94,7 +135,8 @@ def test_knowledge_entries_front_matter_findings_with_lines(records):
         updated: 2025-13-06
         ---
         正文
-    """)
+    """,
+    )
     records.write("site_src/knowledge/jincun/nofm.md", "没有元数据\n")
     entries, findings = load_entries(records.root, set(load(records.root).units))
     assert [e.slug for e in entries] == ["ok"]
@@ -107,5 +149,9 @@ def test_knowledge_entries_front_matter_findings_with_lines(records):
 
     from hotline.cli import main
 
-    out = CliRunner().invoke(main, ["check", "--root", str(records.root), "--as-of", "2026-12-01 09:00", "--no-cache"]).output
+    out = (
+        CliRunner()
+        .invoke(main, ["check", "--root", str(records.root), "--as-of", "2026-12-01 09:00", "--no-cache"])
+        .output
+    )
     assert "site_src/knowledge/jincun/bad.md:6: error invalid-value" in out

@@ -39,10 +39,17 @@ def _json(args):
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_every_view_of_a_dispatch_agrees(demo, moment):
     as_of = parse_time(moment)
-    status = {(r["id"], r["unit"]): r for r in _json(["status", "--root", str(demo), "--as-of", moment, "--format", "json"])}
-    listed = {(r["id"], r["unit"]): r["state"] for r in _json(["overdue", "list", "--root", str(demo), "--as-of", moment, "--format", "json"])}
+    status = {
+        (r["id"], r["unit"]): r for r in _json(["status", "--root", str(demo), "--as-of", moment, "--format", "json"])
+    }
+    listed = {
+        (r["id"], r["unit"]): r["state"]
+        for r in _json(["overdue", "list", "--root", str(demo), "--as-of", moment, "--format", "json"])
+    }
     # the reminders are exactly the dispatches overdue now or due soon now
-    assert listed == {k: "overdue" if r["overdue"] else "due_soon" for k, r in status.items() if r["overdue"] or r["due_soon"]}
+    assert listed == {
+        k: "overdue" if r["overdue"] else "due_soon" for k, r in status.items() if r["overdue"] or r["due_soon"]
+    }
     assert not any(r["overdue"] and r["due_soon"] for r in status.values())
     kinds = Counter(listed.values())
     assert kinds["overdue"] and kinds["due_soon"], kinds  # the demo exercises both at every moment
@@ -62,7 +69,12 @@ def test_every_view_of_a_dispatch_agrees(demo, moment):
     assert site.keys() == status.keys()
     for key, r in status.items():
         d = site[key]
-        assert (d["status"], d["overdue"], d["due_soon"], d["was_late"]) == (r["status"], r["overdue"], r["due_soon"], r["was_late"]), key
+        assert (d["status"], d["overdue"], d["due_soon"], d["was_late"]) == (
+            r["status"],
+            r["overdue"],
+            r["due_soon"],
+            r["was_late"],
+        ), key
     for oid, f in flags.items():
         mine = [r for (o, _), r in status.items() if o == oid]
         assert ("o" in f) == any(r["overdue"] for r in mine), oid

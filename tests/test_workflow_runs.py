@@ -78,9 +78,18 @@ def test_check_on_a_pull_request_keeps_one_comment_with_the_findings_on_gitea(en
     n = pr["number"]
 
     def run_check():
-        event = {"action": "synchronize", "number": n, "pull_request": {"number": n, "head": {"ref": "bad", "sha": host.pulls[n]["head"]["sha"]},
-                                                                         "base": {"ref": "main", "sha": base}}}
-        return runner.run("check.yml", "pull_request", event, ref=f"refs/pull/{n}/merge", secrets={"HOTLINE_TOKEN": TOKEN})
+        event = {
+            "action": "synchronize",
+            "number": n,
+            "pull_request": {
+                "number": n,
+                "head": {"ref": "bad", "sha": host.pulls[n]["head"]["sha"]},
+                "base": {"ref": "main", "sha": base},
+            },
+        }
+        return runner.run(
+            "check.yml", "pull_request", event, ref=f"refs/pull/{n}/merge", secrets={"HOTLINE_TOKEN": TOKEN}
+        )
 
     bad = run_check()
     assert not bad.ok() and "::error file=orders/2026/11/JC2026112000777.yaml" in bad.log
@@ -123,8 +132,12 @@ def with_maintainers(records: Records) -> None:
 
     for uid, people in (("rexian", "[fuyongjia, hotline-bot]"), ("jincun", "[wangli]"), ("zhujian", "[zhaoqiang]")):
         p = records.work / "units" / f"{uid}.yaml"
-        p.write_text(re.sub(r"(?m)^maintainers: \[\]", f"maintainers: {people}", p.read_text(encoding="utf-8")), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "hotline", "codeowners", "--root", str(records.work)], check=True, capture_output=True)
+        p.write_text(
+            re.sub(r"(?m)^maintainers: \[\]", f"maintainers: {people}", p.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+    subprocess.run(
+        [sys.executable, "-m", "hotline", "codeowners", "--root", str(records.work)], check=True, capture_output=True
+    )
 
 
 AS_OF = {"HOTLINE_AS_OF": "2026-11-21 09:00"}
@@ -136,18 +149,31 @@ def test_permissions_refuse_another_units_change_and_pass_the_office(env):
     records.write("orders/2026/11/JC2026112000123.yaml", INTAKE_ORDER)
     base = records.commit("records with maintainers")
     # zhaoqiang (县住建局) appends an event on jincun's order
-    records.write("orders/2026/11/JC2026112000123.yaml",
-                  INTAKE_ORDER + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 赵强}\n")
+    records.write(
+        "orders/2026/11/JC2026112000123.yaml",
+        INTAKE_ORDER + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 赵强}\n",
+    )
     records.commit("someone else's order", branch="other-unit")
     # (opener, account that triggered the run): both must have the right (issue 10, item 6)
-    for login, sender, should_pass in (("zhaoqiang", "zhaoqiang", False), ("fuyongjia", "fuyongjia", True),
-                                       ("fuyongjia", "zhaoqiang", False)):
+    for login, sender, should_pass in (
+        ("zhaoqiang", "zhaoqiang", False),
+        ("fuyongjia", "fuyongjia", True),
+        ("fuyongjia", "zhaoqiang", False),
+    ):
         host.add_issue("placeholder")  # numbers are shared by issues and pull requests
         status, _, pr = host.create_pull({"title": "接收", "head": "other-unit", "base": "main"})
         assert status == 201
-        event = {"action": "opened", "number": pr["number"], "sender": {"login": sender},
-                 "pull_request": {"number": pr["number"], "user": {"login": login}, "head": {"ref": "other-unit", "sha": pr["head"]["sha"]},
-                                  "base": {"ref": "main", "sha": base}}}
+        event = {
+            "action": "opened",
+            "number": pr["number"],
+            "sender": {"login": sender},
+            "pull_request": {
+                "number": pr["number"],
+                "user": {"login": login},
+                "head": {"ref": "other-unit", "sha": pr["head"]["sha"]},
+                "base": {"ref": "main", "sha": base},
+            },
+        }
         run = runner.run("permissions.yml", "pull_request_target", event, env=AS_OF)
         assert run.ok() is should_pass, run.log[-4000:]
         if not should_pass:
@@ -162,8 +188,14 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     (target / "stale.html").write_text("old", encoding="utf-8")
     records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER)
     records.commit("JC2026112000778: 派单")
-    run = runner.run("site.yml", "push", {"ref": "refs/heads/main", "after": records.head()},
-                     vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"}, env=AS_OF, workspace="hotline")
+    run = runner.run(
+        "site.yml",
+        "push",
+        {"ref": "refs/heads/main", "after": records.head()},
+        vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"},
+        env=AS_OF,
+        workspace="hotline",
+    )
     assert run.ok(), run.log[-5000:]
     assert (target / "index.html").is_file() and not (target / "stale.html").exists()
     js = (target / "assets" / "vendor" / "echarts.min.js").read_bytes()
@@ -173,10 +205,19 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert "安装 hotline：" in run.summary
 
     # the next push restores what the first one saved: only the changed pages are rendered again
-    records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER + "  - {at: 2026-11-20 10:30, type: 接收, unit: jincun, by: 王丽}\n")
+    records.write(
+        "orders/2026/11/JC2026112000778.yaml",
+        GOOD_ORDER + "  - {at: 2026-11-20 10:30, type: 接收, unit: jincun, by: 王丽}\n",
+    )
     records.commit("JC2026112000778: 接收")
-    again = runner.run("site.yml", "push", {"ref": "refs/heads/main", "after": records.head()},
-                       vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"}, env=AS_OF, workspace="hotline")
+    again = runner.run(
+        "site.yml",
+        "push",
+        {"ref": "refs/heads/main", "after": records.head()},
+        vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"},
+        env=AS_OF,
+        workspace="hotline",
+    )
     assert again.ok(), again.log[-5000:]
     assert "Cache restored from key: hotline-site-v1-" in again.log
     assert "只重新渲染改动的" in again.summary, again.summary
@@ -203,7 +244,13 @@ def test_overdue_opens_updates_closes_and_a_second_run_changes_nothing(env):
     if host.flavour == "gitea":
         org = host.add_org_label("县政府")
     dispatch = {"HOTLINE_AS_OF": "2026-11-16 09:00"}  # a Monday; the deadline passed on 11-13
-    first = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch)
+    first = runner.run(
+        "overdue.yml",
+        "workflow_dispatch",
+        {"inputs": {"force": "false"}},
+        secrets={"HOTLINE_TOKEN": TOKEN},
+        env=dispatch,
+    )
     assert first.ok(), first.log[-5000:]
     (issue,) = host.our_issues()
     assert issue["state"] == "open" and "逾期" in {lb["name"] for lb in issue["labels"]}
@@ -211,14 +258,28 @@ def test_overdue_opens_updates_closes_and_a_second_run_changes_nothing(env):
     if host.flavour == "gitea":  # an organisation label on the issue survives a label change
         issue["labels"].append(dict(org))
     before = host.snapshot()
-    second = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch)
+    second = runner.run(
+        "overdue.yml",
+        "workflow_dispatch",
+        {"inputs": {"force": "false"}},
+        secrets={"HOTLINE_TOKEN": TOKEN},
+        env=dispatch,
+    )
     assert second.ok(), second.log[-3000:]
     assert host.snapshot() == before
     # the unit replies: the next run closes the issue
-    records.write("orders/2026/11/JC2026111000001.yaml", OVERDUE_ORDER + "  - {at: 2026-11-16 10:00, type: 答复, unit: jincun, by: 王丽, text: 已排水}\n")
+    records.write(
+        "orders/2026/11/JC2026111000001.yaml",
+        OVERDUE_ORDER + "  - {at: 2026-11-16 10:00, type: 答复, unit: jincun, by: 王丽, text: 已排水}\n",
+    )
     records.commit("reply")
-    third = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN},
-                       env={"HOTLINE_AS_OF": "2026-11-16 11:00"})
+    third = runner.run(
+        "overdue.yml",
+        "workflow_dispatch",
+        {"inputs": {"force": "false"}},
+        secrets={"HOTLINE_TOKEN": TOKEN},
+        env={"HOTLINE_AS_OF": "2026-11-16 11:00"},
+    )
     assert third.ok(), third.log[-3000:]
     (issue,) = host.our_issues()
     assert issue["state"] == "closed"
@@ -233,8 +294,22 @@ def test_overlapping_overdue_runs_leave_one_issue(env):
     records.commit("an overdue order")
     host.slow("POST", r"/issues$", 2.0)  # both runs list before either creates
     dispatch = {"HOTLINE_AS_OF": "2026-11-16 09:00"}
-    a = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch, background=True)
-    b = runner.run("overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets={"HOTLINE_TOKEN": TOKEN}, env=dispatch, background=True)
+    a = runner.run(
+        "overdue.yml",
+        "workflow_dispatch",
+        {"inputs": {"force": "false"}},
+        secrets={"HOTLINE_TOKEN": TOKEN},
+        env=dispatch,
+        background=True,
+    )
+    b = runner.run(
+        "overdue.yml",
+        "workflow_dispatch",
+        {"inputs": {"force": "false"}},
+        secrets={"HOTLINE_TOKEN": TOKEN},
+        env=dispatch,
+        background=True,
+    )
     ra, rb = a.wait(), b.wait()
     assert ra.ok() and rb.ok(), ra.log[-3000:] + rb.log[-3000:]
     open_marked = [i for i in host.our_issues() if i["state"] == "open"]
@@ -249,7 +324,10 @@ def test_intake_opens_a_pull_request_pushed_with_the_bot_token(env):
     records.write("orders/2026/11/JC2026112000123.yaml", INTAKE_ORDER)
     records.commit("an order for jincun")
     host.add_issue("接收", body=submission("接收"))
-    event = {"action": "opened", "issue": {"number": 1, "body": submission("接收"), "state": "open", "user": {"login": "wangli", "id": 4242}}}
+    event = {
+        "action": "opened",
+        "issue": {"number": 1, "body": submission("接收"), "state": "open", "user": {"login": "wangli", "id": 4242}},
+    }
     run = runner.run("intake.yml", "issues", event, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF)
     assert run.ok(), run.log[-5000:]
     (pr,) = host.pulls.values()
@@ -258,7 +336,9 @@ def test_intake_opens_a_pull_request_pushed_with_the_bot_token(env):
     pushes = [(who, refs) for who, refs in host.pushes if "refs/heads/intake/issue-1" in refs]
     assert [who for who, _ in pushes] == ["hotline-bot"]
     assert host.triggering_pushes() == pushes
-    text = git(records.work, "fetch", "-q", "origin") or git(records.work, "show", "origin/intake/issue-1:orders/2026/11/JC2026112000123.yaml")
+    text = git(records.work, "fetch", "-q", "origin") or git(
+        records.work, "show", "origin/intake/issue-1:orders/2026/11/JC2026112000123.yaml"
+    )
     assert "type: 接收" in text and "社会事务办" in text
     author = git(records.work, "log", "-1", "--format=%an|%cn", "origin/intake/issue-1")
     assert author == "wangli|hotline-bot"
@@ -277,7 +357,10 @@ def test_overlapping_intake_runs_update_the_existing_pull_request(env):
     records.commit("an order for jincun")
     host.add_issue("接收", body=submission("接收"))
     host.slow("POST", r"/pulls$", 2.0)
-    event = {"action": "opened", "issue": {"number": 1, "body": submission("接收"), "state": "open", "user": {"login": "wangli", "id": 4242}}}
+    event = {
+        "action": "opened",
+        "issue": {"number": 1, "body": submission("接收"), "state": "open", "user": {"login": "wangli", "id": 4242}},
+    }
     edited = {"action": "edited", "issue": {**event["issue"], "body": submission("接收", office="党政办")}}
     a = runner.run("intake.yml", "issues", event, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF, background=True)
     b = runner.run("intake.yml", "issues", edited, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF, background=True)
@@ -298,28 +381,45 @@ def test_month_end_publishes_then_seals_and_a_second_run_changes_nothing(env):
 
     host, records, runner = env
     rules = records.work / "scoring" / "rules.yaml"
-    rules.write_text(re.sub(r"(?m)^(\s*seal_after_workdays:)\s*\d+", rf"\1 {SEAL_AFTER}", rules.read_text(encoding="utf-8")),
-                     encoding="utf-8")
+    rules.write_text(
+        re.sub(r"(?m)^(\s*seal_after_workdays:)\s*\d+", rf"\1 {SEAL_AFTER}", rules.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
     records.write("orders/2026/11/JC2026111600001.yaml", SETTLED.lstrip())
     records.write("orders/2026/11/JC2026113000002.yaml", OPEN.lstrip())
     records.commit("November")
     first, seal_day = working_days_after("2026-11", 1), working_days_after("2026-11", SEAL_AFTER)
     bot = {"HOTLINE_TOKEN": TOKEN}
-    run = runner.run("month-end.yml", "schedule", {"schedule": "30 1 * * *"}, secrets=bot, env={"HOTLINE_AS_OF": f"{first} 09:30"})
+    run = runner.run(
+        "month-end.yml", "schedule", {"schedule": "30 1 * * *"}, secrets=bot, env={"HOTLINE_AS_OF": f"{first} 09:30"}
+    )
     assert run.ok(), run.log[-5000:]
     assert "暂定" in run.summary
-    files = git(records.work, "fetch", "-q", "origin") or git(records.work, "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "origin/main", "reports/published/2026-11")
+    files = git(records.work, "fetch", "-q", "origin") or git(
+        records.work,
+        "-c",
+        "core.quotePath=false",
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "origin/main",
+        "reports/published/2026-11",
+    )
     assert "reports/published/2026-11/泽州县12345政务服务热线月报-2026-11（暂定）.docx" in files.splitlines()
     assert git(records.work, "log", "-1", "--format=%an|%cn", "origin/main") == "hotline-bot|hotline-bot"
     assert [who for who, _ in host.pushes] == ["hotline-bot"]  # with the bot's token: the push starts the site build
     # a second run the same day changes nothing
     refs = host.refs()
-    again = runner.run("month-end.yml", "schedule", {"schedule": "30 1 * * *"}, secrets=bot, env={"HOTLINE_AS_OF": f"{first} 15:00"})
+    again = runner.run(
+        "month-end.yml", "schedule", {"schedule": "30 1 * * *"}, secrets=bot, env={"HOTLINE_AS_OF": f"{first} 15:00"}
+    )
     assert again.ok(), again.log[-3000:]
     assert host.refs() == refs and len(host.pushes) == 1
     # the seal day: tag on main as it stood, zip and the sealed documents on main, 未办结 listed
     sealed_at = refs["refs/heads/main"]
-    sealed = runner.run("month-end.yml", "workflow_dispatch", {}, secrets=bot, env={"HOTLINE_AS_OF": f"{seal_day} 09:30"})
+    sealed = runner.run(
+        "month-end.yml", "workflow_dispatch", {}, secrets=bot, env={"HOTLINE_AS_OF": f"{seal_day} 09:30"}
+    )
     assert sealed.ok(), sealed.log[-5000:]
     refs = host.refs()
     assert host.git("rev-parse", "refs/tags/archive/2026-11^{commit}").strip() == sealed_at
@@ -348,7 +448,13 @@ def upload(records: Records, name: str, data: bytes) -> dict:
     before = records.head()
     records.write(f"imports/{name}", data)
     after = records.commit(f"Upload {name}")
-    return {"ref": "refs/heads/main", "before": before, "after": after, "pusher": {"name": "fuyongjia"}, "sender": {"login": "fuyongjia"}}
+    return {
+        "ref": "refs/heads/main",
+        "before": before,
+        "after": after,
+        "pusher": {"name": "fuyongjia"},
+        "sender": {"login": "fuyongjia"},
+    }
 
 
 def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_creates_nothing(env):
@@ -356,8 +462,13 @@ def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_create
     with_maintainers(records)
     bot = {"HOTLINE_TOKEN": TOKEN}
     if host.flavour == "gitea":  # a unit's account cannot import (only the office creates orders); one flavour suffices
-        refused = runner.run("import.yml", "push", {**upload(records, "单位上传.csv", EXPORT), "sender": {"login": "wangli"}},
-                             secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})
+        refused = runner.run(
+            "import.yml",
+            "push",
+            {**upload(records, "单位上传.csv", EXPORT), "sender": {"login": "wangli"}},
+            secrets=bot,
+            env={"HOTLINE_AS_OF": "2026-11-25 12:00"},
+        )
         assert not refused.ok() and "只有热线管理机构可以导入" in refused.log and host.pulls == {}
     event = upload(records, "2026-11-25.csv", EXPORT)
     run = runner.run("import.yml", "push", event, secrets=bot, env={"HOTLINE_AS_OF": "2026-11-25 12:00"})

@@ -25,7 +25,9 @@ def load(path: Path) -> dict:
 
 
 def schema_check(schema: str, files: list[Path]) -> subprocess.CompletedProcess:
-    return subprocess.run([CHECK_JSONSCHEMA, "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True)
+    return subprocess.run(
+        [CHECK_JSONSCHEMA, "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True
+    )
 
 
 def test_the_expected_workflows_exist():
@@ -44,7 +46,9 @@ def test_workflows_and_forms_pass_the_github_schemas_offline():
 
 def test_the_schema_check_does_catch_a_broken_workflow(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n", encoding="utf-8")
+    bad.write_text(
+        "name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n", encoding="utf-8"
+    )
     assert schema_check("vendor.github-workflows", [bad]).returncode != 0
 
 
@@ -70,9 +74,15 @@ def test_least_privilege_and_no_expressions_in_shell(path):
     top = wf["permissions"]
     assert isinstance(top, dict) and "write-all" not in str(top)
     writes = {k for k, v in top.items() if v == "write"}
-    allowed = {"check": {"pull-requests"}, "permissions": set(), "site": set(), "overdue": {"issues"},
-               "intake": {"contents", "issues", "pull-requests"}, "month-end": {"contents"},
-               "import": {"contents", "pull-requests"}}[path.stem]
+    allowed = {
+        "check": {"pull-requests"},
+        "permissions": set(),
+        "site": set(),
+        "overdue": {"issues"},
+        "intake": {"contents", "issues", "pull-requests"},
+        "month-end": {"contents"},
+        "import": {"contents", "pull-requests"},
+    }[path.stem]
     assert writes == allowed
     for job_id, step in all_steps(wf):
         run = step.get("run", "")
@@ -86,7 +96,9 @@ def test_check_workflow_runs_on_every_push_and_pull_request_with_full_history():
     assert set(wf["on"]) == {"push", "pull_request"}
     steps = [s for _, s in all_steps(wf)]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert any('hotline check --format github --summary "$RUNNER_TEMP/hotline-check.md"' in s.get("run", "") for s in steps)
+    assert any(
+        'hotline check --format github --summary "$RUNNER_TEMP/hotline-check.md"' in s.get("run", "") for s in steps
+    )
     comment = steps[-1]
     assert "hotline pr-comment" in comment["run"] and "'gitea'" in comment["if"] and "!cancelled()" in comment["if"]
 
@@ -118,10 +130,12 @@ def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
     assert data["with"]["ref"] == "refs/pull/${{ github.event.pull_request.number }}/head"
     assert all(s.get("with", {}).get("persist-credentials") is False for s in steps if "checkout" in s.get("uses", ""))
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs == ["python3 -m pip install --require-hashes -r tool/requirements/lock.txt"
-                    " && python3 -m pip install --no-deps --no-build-isolation ./tool",
-                    'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY"'
-                    ' --changed-by "$PR_AUTHOR" --changed-by "$RUN_ACTOR" --base "$BASE_SHA"']
+    assert runs == [
+        "python3 -m pip install --require-hashes -r tool/requirements/lock.txt"
+        " && python3 -m pip install --no-deps --no-build-isolation ./tool",
+        'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY"'
+        ' --changed-by "$PR_AUTHOR" --changed-by "$RUN_ACTOR" --base "$BASE_SHA"',
+    ]
 
 
 def test_overdue_runs_daily_at_nine_beijing_and_by_hand():
@@ -143,7 +157,10 @@ def test_site_publishes_only_where_configured():
     assert steps["复制到网站服务器"]["if"] == "vars.SITE_PUBLISH == 'copy'"
     assert "rsync" in steps["复制到网站服务器"]["run"]
     pages = wf["jobs"]["pages"]
-    assert pages["permissions"] == {"pages": "write", "id-token": "write"} and pages["if"] == "vars.SITE_PUBLISH == 'pages'"
+    assert (
+        pages["permissions"] == {"pages": "write", "id-token": "write"}
+        and pages["if"] == "vars.SITE_PUBLISH == 'pages'"
+    )
 
 
 def test_intake_reads_the_body_only_from_the_event_file():
@@ -167,15 +184,24 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     # `hotline` on PATH runs this checkout's code
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    (bindir / "hotline").write_text(f"#!/bin/sh\nPYTHONPATH={REPO / 'src'} exec {sys.executable} -m hotline \"$@\"\n")
+    (bindir / "hotline").write_text(f'#!/bin/sh\nPYTHONPATH={REPO / "src"} exec {sys.executable} -m hotline "$@"\n')
     (bindir / "hotline").chmod(0o755)
-    env = {"PATH": f"{bindir}:{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
-           "PRE_COMMIT_HOME": str(tmp_path / "pc"), "GIT_AUTHOR_NAME": "王丽", "GIT_AUTHOR_EMAIL": "w@example.cn",
-           "GIT_COMMITTER_NAME": "王丽", "GIT_COMMITTER_EMAIL": "w@example.cn", "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+08:00",
-           "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+08:00"}
+    env = {
+        "PATH": f"{bindir}:{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PRE_COMMIT_HOME": str(tmp_path / "pc"),
+        "GIT_AUTHOR_NAME": "王丽",
+        "GIT_AUTHOR_EMAIL": "w@example.cn",
+        "GIT_COMMITTER_NAME": "王丽",
+        "GIT_COMMITTER_EMAIL": "w@example.cn",
+        "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+08:00",
+    }
 
     def git(*args, check=True):
-        return subprocess.run(["git", "-C", str(records.root), *args], capture_output=True, text=True, env=env, check=check)
+        return subprocess.run(
+            ["git", "-C", str(records.root), *args], capture_output=True, text=True, env=env, check=check
+        )
 
     shutil.copy(REPO / ".gitignore", records.root / ".gitignore")  # the check cache (.cache/) is never committed
     git("init", "-q", "-b", "main")
@@ -196,7 +222,10 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     git("add", "-A")
     refused = git("commit", "-m", "bad", check=False)
     assert refused.returncode != 0
-    assert "orders/2026/11/JC2026112000123.yaml:8: error unknown-unit 单位 jinchun 不存在" in refused.stdout + refused.stderr
+    assert (
+        "orders/2026/11/JC2026112000123.yaml:8: error unknown-unit 单位 jinchun 不存在"
+        in refused.stdout + refused.stderr
+    )
     path.write_text(good + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n", encoding="utf-8")
     git("add", "-A")
     accepted = git("commit", "-m", "good", check=False)

@@ -47,7 +47,10 @@ def test_layouts_the_scan_does_not_trust_go_through_yaml():
     text = "id: X\nevents: [{at: 2026-11-20 10:05, type: 派单}, {at: 2026-11-20 11:00, type: 接收}]\n"
     assert items(text, "events") is None
     got = items_or_yaml(text, "events")
-    assert [t for t, _ in got] == ['{"at": "2026-11-20 10:05", "type": "派单"}', '{"at": "2026-11-20 11:00", "type": "接收"}']
+    assert [t for t, _ in got] == [
+        '{"at": "2026-11-20 10:05", "type": "派单"}',
+        '{"at": "2026-11-20 11:00", "type": "接收"}',
+    ]
     assert at_type_unit(got[0][0]) == ("2026-11-20 10:05", "派单", None)
     assert same_item(got[0][0], "{at: 2026-11-20 10:05, type: 派单}")
     assert not same_item(got[0][0], "{at: 2026-11-20 10:06, type: 派单}")
@@ -63,9 +66,17 @@ def test_tail_items_accept_whole_items_only():
 
 
 def test_fields_and_keys():
-    assert at_type_unit("{at: 2026-11-20 10:05, type: 回访, result: 满意, by: 县热线办}") == ("2026-11-20 10:05", "回访", None)
+    assert at_type_unit("{at: 2026-11-20 10:05, type: 回访, result: 满意, by: 县热线办}") == (
+        "2026-11-20 10:05",
+        "回访",
+        None,
+    )
     assert at_type_unit("{effective: 2026-11-16, note: 调整}") == ("2026-11-16", None, None)
-    assert fields("{at: '2026-11-20 10:05', type: \"接收\", unit: jincun}") == {"at": "2026-11-20 10:05", "type": "接收", "unit": "jincun"}
+    assert fields("{at: '2026-11-20 10:05', type: \"接收\", unit: jincun}") == {
+        "at": "2026-11-20 10:05",
+        "type": "接收",
+        "unit": "jincun",
+    }
     assert key_of("a") == key_of("a") != key_of("b") and -(1 << 63) <= key_of("a") < 1 << 63
 
 

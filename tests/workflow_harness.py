@@ -34,8 +34,12 @@ from fake_githost import WORKFLOW_TOKEN, FakeHost
 REPO = Path(__file__).resolve().parents[1]
 ACT = Path(sys.executable).with_name("act")
 STAND_INS = REPO / "tests" / "actions"
-IDENTITY = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "rexian-admin@zezhou.gov.cn",
-            "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "rexian-admin@zezhou.gov.cn"}
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "测试",
+    "GIT_AUTHOR_EMAIL": "rexian-admin@zezhou.gov.cn",
+    "GIT_COMMITTER_NAME": "测试",
+    "GIT_COMMITTER_EMAIL": "rexian-admin@zezhou.gov.cn",
+}
 
 
 def uses_of(workflow: Path) -> set[str]:
@@ -49,7 +53,9 @@ def stand_in_args(workflow: Path) -> list[str]:
         name, sha = ref.split("@")
         folder = STAND_INS / name  # actions/cache/restore: the stand-in's subfolder, as act looks it up
         if not (folder / "action.yml").is_file():
-            raise AssertionError(f"{workflow.name} uses {ref}: no local stand-in in {folder} (act must never fetch an action)")
+            raise AssertionError(
+                f"{workflow.name} uses {ref}: no local stand-in in {folder} (act must never fetch an action)"
+            )
         repo = "/".join(name.split("/")[:2])
         repos[f"{repo}@{sha}"] = STAND_INS / repo
     return [a for ref, folder in repos.items() for a in ("--local-repository", f"{ref}={folder}")]
@@ -63,8 +69,14 @@ def git(cwd: Path, *args: str, env: dict | None = None) -> str:
 def throwaway_venv(where: Path) -> Path:
     """A virtual environment without pip of its own that sees the test environment's packages."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
-    purelib = Path(subprocess.run([str(where / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  capture_output=True, text=True, check=True).stdout.strip())
+    purelib = Path(
+        subprocess.run(
+            [str(where / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     (purelib / "zz_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     return where / "bin"
 
@@ -90,7 +102,9 @@ class Records:
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(self.bare)], check=True)
         host.git_dir = str(self.bare)
         self.work.mkdir()
-        files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+        files = subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True, check=True
+        ).stdout
         for rel in filter(None, files.decode().split("\0")):
             src = REPO / rel
             if rel.startswith(("orders/", "test-artifacts/")) or not src.is_file():
@@ -100,7 +114,9 @@ class Records:
             shutil.copy2(src, dst)
         # audit every event (the shipped audit_from lies after the dates the tests use)
         rules = self.work / "scoring" / "rules.yaml"
-        rules.write_text(re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules.read_text(encoding="utf-8")), encoding="utf-8")
+        rules.write_text(
+            re.sub(r"(?m)^(\s*audit_from:)[^#\n]*", r"\1 ", rules.read_text(encoding="utf-8")), encoding="utf-8"
+        )
         git(self.work, "init", "-q", "-b", "main")
         git(self.work, "add", "-A")
         git(self.work, "commit", "-q", "-m", "records")
@@ -137,9 +153,21 @@ class Runner:
         self.flavour = flavour
         self.runs = 0
 
-    def run(self, workflow: str, event_name: str, event: dict, *, ref: str = "refs/heads/main", sha: str | None = None,
-            vars: dict | None = None, secrets: dict | None = None, env: dict | None = None, timeout: float = 240,
-            background: bool = False, workspace: str | None = None):
+    def run(
+        self,
+        workflow: str,
+        event_name: str,
+        event: dict,
+        *,
+        ref: str = "refs/heads/main",
+        sha: str | None = None,
+        vars: dict | None = None,
+        secrets: dict | None = None,
+        env: dict | None = None,
+        timeout: float = 240,
+        background: bool = False,
+        workspace: str | None = None,
+    ):
         """``workspace``: the job's folder name, emptied first — a runner checks out each run of a repository
         into the same path (``actions/cache`` entries keyed by that path then apply to the next run)."""
         self.runs += 1
@@ -152,20 +180,38 @@ class Runner:
         # act reads the workflow and the commit from a folder of its own
         actdir = self.tmp / (workspace or f"act{n}")
         shutil.rmtree(actdir, ignore_errors=True)
-        subprocess.run(["git", "clone", "-q", str(self.records.bare), str(actdir)], check=True,
-                       env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(home)})
+        subprocess.run(
+            ["git", "clone", "-q", str(self.records.bare), str(actdir)],
+            check=True,
+            env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(home)},
+        )
         sha = sha or self.host.refs().get(ref) or self.records.head()
         git(actdir, "checkout", "-q", "--detach", sha)
-        git(actdir, "remote", "set-url", "origin", f"https://github.com/{self.host.repo}.git")  # act reads the slug from here
+        git(
+            actdir, "remote", "set-url", "origin", f"https://github.com/{self.host.repo}.git"
+        )  # act reads the slug from here
         (actdir / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
         shutil.copy(wf, actdir / ".github" / "workflows" / workflow)
-        event = {"repository": {"full_name": self.host.repo, "name": self.host.name, "owner": {"login": self.host.owner},
-                                "default_branch": "main", "clone_url": self.host.clone_url}, **event}
+        event = {
+            "repository": {
+                "full_name": self.host.repo,
+                "name": self.host.name,
+                "owner": {"login": self.host.owner},
+                "default_branch": "main",
+                "clone_url": self.host.clone_url,
+            },
+            **event,
+        }
         event_file = self.tmp / f"event{n}.json"
         event_file.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
         api = self.host.api_url
-        all_env = {"GITHUB_SERVER_URL": self.host.server_url, "GITHUB_API_URL": api, "GITHUB_REF": ref,
-                   "ACTIONS_CACHE_STANDIN": str(self.tmp / "actions-cache"), **(env or {})}  # tests/actions/actions/cache
+        all_env = {
+            "GITHUB_SERVER_URL": self.host.server_url,
+            "GITHUB_API_URL": api,
+            "GITHUB_REF": ref,
+            "ACTIONS_CACHE_STANDIN": str(self.tmp / "actions-cache"),
+            **(env or {}),
+        }  # tests/actions/actions/cache
         all_vars = dict(vars or {})
         all_secrets = {"GITHUB_TOKEN": WORKFLOW_TOKEN, **(secrets or {})}
         if self.flavour == "gitea":
@@ -179,9 +225,25 @@ class Runner:
         env_file.write_text("".join(f"{k}={v}\n" for k, v in all_env.items()), encoding="utf-8")
         var_file = self.tmp / f"vars{n}"
         var_file.write_text("".join(f"{k}={v}\n" for k, v in all_vars.items()), encoding="utf-8")
-        argv = [str(ACT), event_name, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
-                "-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout", "--action-offline-mode",
-                "--secret-file", str(secret_file), "--env-file", str(env_file), "--var-file", str(var_file), *args]
+        argv = [
+            str(ACT),
+            event_name,
+            "-W",
+            f".github/workflows/{workflow}",
+            "-e",
+            str(event_file),
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "--no-skip-checkout",
+            "--action-offline-mode",
+            "--secret-file",
+            str(secret_file),
+            "--env-file",
+            str(env_file),
+            "--var-file",
+            str(var_file),
+            *args,
+        ]
         if (event.get("sender") or {}).get("login"):  # the account that triggered the run (github.actor)
             argv += ["--actor", event["sender"]["login"]]
         proc_env = {
@@ -190,13 +252,20 @@ class Runner:
             "GIT_CONFIG_NOSYSTEM": "1",
             "LANG": "C.UTF-8",
             # nothing leaves the machine: every connection but loopback goes to a closed port
-            "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-            "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-            "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "HTTP_PROXY": "http://127.0.0.1:9",
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "http_proxy": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "PIP_NO_INDEX": "1",
+            "PIP_NO_BUILD_ISOLATION": "0",
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PIP_FIND_LINKS": "",
         }
-        proc = subprocess.Popen(argv, cwd=actdir, env=proc_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            argv, cwd=actdir, env=proc_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         if background:
             return _Pending(proc, home, timeout)
         return _Pending(proc, home, timeout).wait()

@@ -59,8 +59,16 @@ ORDERS_CACHE = "orders"
 CachedFile = tuple[tuple[Finding, ...], OrderRefs]
 
 
-_SETTLED = {"status": "待接收", "timely_receipt": None, "replied_on_time": None, "overdue": False, "due_soon": False,
-            "was_late": False, "late_phases": None, "unsettled": ()}  # what ``derive.settle_at`` sets; the rest is replayed
+_SETTLED = {
+    "status": "待接收",
+    "timely_receipt": None,
+    "replied_on_time": None,
+    "overdue": False,
+    "due_soon": False,
+    "was_late": False,
+    "late_phases": None,
+    "unsettled": (),
+}  # what ``derive.settle_at`` sets; the rest is replayed
 _REPLAYED = tuple(f.name for f in dataclasses.fields(DispatchState) if f.name not in _SETTLED)
 _HINTS = typing.get_type_hints(DispatchState)
 # a dispatch as replayed, before ``settle``: the fields of ``DispatchState`` as one array (no field names)
@@ -132,8 +140,13 @@ class Repository:
     Orders are rebuilt from the cache only when asked for (``orders``); ``states(as_of)`` settles the
     cached replay of each order as of ``as_of``, and replays afresh only an order with events after it."""
 
-    def __init__(self, context: Context, orders: list[Order] | None = None, findings: list[Finding] | None = None,
-                 facts: list[OrderFacts] | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        orders: list[Order] | None = None,
+        findings: list[Finding] | None = None,
+        facts: list[OrderFacts] | None = None,
+    ) -> None:
         self.context = context
         self.findings = findings if findings is not None else []
         self._facts = facts
@@ -253,7 +266,9 @@ def _derived(order: Order, ctx: Context) -> tuple[list[Finding], OrderState | No
     if ctx.rules is None:
         return [], None
     state = derive(order, ctx.rules, ctx.calendar)
-    return state.findings + provisional_dates(state, ctx.calendar) + [f for c in ORDER_CHECKS for f in c(order, state, ctx)], state
+    return state.findings + provisional_dates(state, ctx.calendar) + [
+        f for c in ORDER_CHECKS for f in c(order, state, ctx)
+    ], state
 
 
 def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
@@ -336,7 +351,9 @@ def scan_orders(ctx: Context, *, with_orders: bool = False, jobs: int | None = N
     """Every order file's findings and references (and, ``with_orders``, its order and replayed dispatches):
     from the caches where the file and the context are unchanged, read and checked otherwise."""
     use = cache_store.enabled()
-    checked: FileCache[CachedFile] | None = FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use else None
+    checked: FileCache[CachedFile] | None = (
+        FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use else None
+    )
     kept: FileCache[CachedOrder] | None = (
         FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder) if use and with_orders else None
     )
@@ -376,7 +393,12 @@ def scan_orders(ctx: Context, *, with_orders: bool = False, jobs: int | None = N
 
 
 def run_check(
-    root: Path | str, as_of: datetime, *, use_cache: bool = True, extra: bool = True, jobs: int | None = None,
+    root: Path | str,
+    as_of: datetime,
+    *,
+    use_cache: bool = True,
+    extra: bool = True,
+    jobs: int | None = None,
     skip: Collection[RepositoryCheck] = (),
 ) -> list[Finding]:
     """Every finding; ``use_cache=False`` reads and writes no cache at all (nor does the history reader)."""

@@ -43,4 +43,3 @@ def unusable_events(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
     if ctx.rules is None or ctx.rules.assessment is None:
         return []
     return unusable(ctx.scoring_events, ctx.rules.assessment, ctx.units)
-

@@ -18,8 +18,14 @@ from hotline.records.attachments import FOLDER, listing
 from hotline.records.models import Order
 from hotline.records.rules import AttachmentRules
 
-MAGIC = {".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
-         ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+}
 
 
 def referenced(order: Order) -> list[tuple[str, int]]:
@@ -35,8 +41,9 @@ def attachment_findings(order: Order, state=None, ctx=None) -> list[Finding]:
     for name, line in referenced(order):
         p = folder / name
         if name.startswith(".") or not p.is_file() or p.is_symlink():
-            out.append(Finding(order.path, line, "attachment-missing",
-                               f"附件 {name} 不存在：应放在 {FOLDER}/{order.id}/ 下"))
+            out.append(
+                Finding(order.path, line, "attachment-missing", f"附件 {name} 不存在：应放在 {FOLDER}/{order.id}/ 下")
+            )
     return out
 
 

@@ -60,8 +60,15 @@ def tasks(order: Order, rules: Rules, calendar: WorkCalendar) -> list[Task]:
     """The office's tasks in ``order``, in the order they arose."""
     days = rules.office.review_days
     out: list[Task] = []
-    first = Task("派单", order.id, order.path, None, order.received_at,
-                 _dispatch_by(order.received_at, rules, calendar), order.line)
+    first = Task(
+        "派单",
+        order.id,
+        order.path,
+        None,
+        order.received_at,
+        _dispatch_by(order.received_at, rules, calendar),
+        order.line,
+    )
     out.append(first)
     pending: dict[tuple[str, str | None], Task] = {}
     redispatch: list[Task] = []
@@ -83,7 +90,9 @@ def tasks(order: Order, rules: Rules, calendar: WorkCalendar) -> list[Task]:
             if request is not None:
                 request.done_at, request.done_line = ev.at, ev.line
             if ev.type == "退回审核" and ev.approved:
-                r = Task("转派", order.id, order.path, unit, ev.at, calendar.add_workdays(ev.at.date(), days).day, ev.line)
+                r = Task(
+                    "转派", order.id, order.path, unit, ev.at, calendar.add_workdays(ev.at.date(), days).day, ev.line
+                )
                 redispatch.append(r)
                 out.append(r)
     return out
@@ -105,11 +114,23 @@ def task_findings(ts: Iterable[Task]) -> list[Finding]:
         who = f"（{t.unit}）" if t.unit else ""
         if t.late:
             code = "review-late" if t.kind in ("退回审核", "延期审核") else "dispatch-late"
-            out.append(Finding(t.path, t.done_line, code,
-                               f"热线办{_WHAT[t.kind]}{who}应在 {format_date(t.due)} 前完成，实际为 {format_time(t.done_at)}"))
+            out.append(
+                Finding(
+                    t.path,
+                    t.done_line,
+                    code,
+                    f"热线办{_WHAT[t.kind]}{who}应在 {format_date(t.due)} 前完成，实际为 {format_time(t.done_at)}",
+                )
+            )
         elif t.done_at is None and t.kind == "转派":
-            out.append(Finding(t.path, t.line, "return-not-redispatched",
-                               f"{t.unit} 的退回已于 {format_time(t.since)} 同意，尚未重新派单（待转派，应在 {format_date(t.due)} 前转派）"))
+            out.append(
+                Finding(
+                    t.path,
+                    t.line,
+                    "return-not-redispatched",
+                    f"{t.unit} 的退回已于 {format_time(t.since)} 同意，尚未重新派单（待转派，应在 {format_date(t.due)} 前转派）",
+                )
+            )
     return out
 
 

@@ -37,10 +37,24 @@ def order_location(order: Order) -> list[Finding]:
     parts = order.path.split("/")
     name = parts[-1].rsplit(".", 1)[0]
     if name != order.id:
-        out.append(Finding(order.path, order.line, "id-mismatch", f"文件名 {name} 与工单编号 id: {order.id} 不一致：文件应命名为 {order.id}.yaml"))
+        out.append(
+            Finding(
+                order.path,
+                order.line,
+                "id-mismatch",
+                f"文件名 {name} 与工单编号 id: {order.id} 不一致：文件应命名为 {order.id}.yaml",
+            )
+        )
     want = paths.month_folder(order.received_at)
     if "/".join(parts[:-1]) != want:
-        out.append(Finding(order.path, order.line, "id-mismatch", f"工单收件时间为 {order.received_at:%Y-%m}，文件应放在 {want}/ 目录下"))
+        out.append(
+            Finding(
+                order.path,
+                order.line,
+                "id-mismatch",
+                f"工单收件时间为 {order.received_at:%Y-%m}，文件应放在 {want}/ 目录下",
+            )
+        )
     return out
 
 
@@ -50,9 +64,15 @@ def personal_data(path: str, text: str, order_id: str | None = None) -> list[Fin
         if number == order_id:
             continue  # the platform's order number itself, not a person's
         if kind == "phone":
-            out.append(Finding(path, line, "pii-phone", f"第 {line} 行有未脱敏的手机号码：只能记录脱敏形式（如 {masked}）"))
+            out.append(
+                Finding(path, line, "pii-phone", f"第 {line} 行有未脱敏的手机号码：只能记录脱敏形式（如 {masked}）")
+            )
         else:
-            out.append(Finding(path, line, "pii-id-number", f"第 {line} 行有未脱敏的身份证号码：只能记录脱敏形式（如 {masked}）"))
+            out.append(
+                Finding(
+                    path, line, "pii-id-number", f"第 {line} 行有未脱敏的身份证号码：只能记录脱敏形式（如 {masked}）"
+                )
+            )
     return out
 
 
@@ -60,7 +80,9 @@ def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding
     out = []
     for s in state.dispatches:
         if s.provisional:
-            years = sorted({y for y in range(s.dispatched_at.year, s.current_due.year + 1) if calendar.is_provisional_year(y)})
+            years = sorted(
+                {y for y in range(s.dispatched_at.year, s.current_due.year + 1) if calendar.is_provisional_year(y)}
+            )
             ys = "、".join(str(y) for y in years) or str(s.current_due.year)
             out.append(
                 Finding(
@@ -91,7 +113,9 @@ def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
             rs = sorted(rs, key=lambda r: r.path)
             for r in rs:
                 others = "、".join(o.path for o in rs if o is not r)
-                out.append(Finding(r.path, r.id_line, "duplicate-id", f"工单编号 {oid} 重复：{others} 也使用了这个编号"))
+                out.append(
+                    Finding(r.path, r.id_line, "duplicate-id", f"工单编号 {oid} 重复：{others} 也使用了这个编号")
+                )
     return out
 
 
@@ -114,5 +138,7 @@ def unknown_units(refs: Iterable[OrderRefs], known) -> list[Finding]:
             if unit not in known and unit not in reported:
                 reported.add(unit)
                 hint = unit_hint(known, unit) if isinstance(known, dict) else ""
-                out.append(Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml{hint}"))
+                out.append(
+                    Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml{hint}")
+                )
     return out

@@ -32,7 +32,9 @@ def _problems(events: Sequence[Event]) -> list[tuple[int, str, str]]:
             if unit not in accepted:
                 out.append((i, "reply-without-accept", f"{unit} 的{ev.type}之前没有接收（台账登记）事件：请补记接收"))
             if unit not in contacted:
-                out.append((i, "reply-without-contact", f"{unit} 的{ev.type}之前没有联系诉求人（首问负责）：计入考核第 13 项"))
+                out.append(
+                    (i, "reply-without-contact", f"{unit} 的{ev.type}之前没有联系诉求人（首问负责）：计入考核第 13 项")
+                )
     return out
 
 

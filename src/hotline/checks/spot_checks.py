@@ -22,5 +22,9 @@ def checklist_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
         out += findings
         for entry in lst.checks if lst else []:
             if entry.unit not in ctx.units:
-                out.append(Finding(rel, entry.line, "unknown-unit", f"单位 {entry.unit} 不存在{unit_hint(ctx.units, entry.unit)}"))
+                out.append(
+                    Finding(
+                        rel, entry.line, "unknown-unit", f"单位 {entry.unit} 不存在{unit_hint(ctx.units, entry.unit)}"
+                    )
+                )
     return out

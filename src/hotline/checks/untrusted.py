@@ -22,7 +22,9 @@ TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 SCHEME = re.compile(r"\b(?:javascript|vbscript|data|file)\s*:", re.I)
 MD_LINK = re.compile(r"\]\s*\(")
 # Markdown links and reference definitions whose target has a scheme: only http(s) and mailto are allowed
-BODY_LINK = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:|^\s*\[[^\]]+\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:", re.M)
+BODY_LINK = re.compile(
+    r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:|^\s*\[[^\]]+\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*)\s*:", re.M
+)
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`", re.S)
 
@@ -68,8 +70,14 @@ def unit_markup(root: Path, ctx: Context) -> list[Finding]:
         for path, value in _strings(unit.model_dump(mode="json", exclude={"maintainers"})):
             what = markup_in(value)
             if what:
-                out.append(Finding(unit.path, _line_of(text, value), "markup",
-                                   f"{_field(path)} 含有{what}：单位填写的内容只能是文字，请删除"))
+                out.append(
+                    Finding(
+                        unit.path,
+                        _line_of(text, value),
+                        "markup",
+                        f"{_field(path)} 含有{what}：单位填写的内容只能是文字，请删除",
+                    )
+                )
     return out
 
 
@@ -90,18 +98,37 @@ def knowledge_markup(root: Path) -> list[Finding]:
         plain = CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body)  # code is shown as code
         for m in TAG.finditer(plain):
             lineno = body_line + plain.count("\n", 0, m.start())
-            out.append(Finding(rel, lineno, "markup", "正文含有 HTML 标记：知识库正文只能用 Markdown，网页标记不会显示，请删除"))
+            out.append(
+                Finding(
+                    rel, lineno, "markup", "正文含有 HTML 标记：知识库正文只能用 Markdown，网页标记不会显示，请删除"
+                )
+            )
         for m in BODY_LINK.finditer(plain):
             scheme = (m.group(1) or m.group(2)).lower()
             if scheme not in ALLOWED_SCHEMES:
                 lineno = body_line + plain.count("\n", 0, m.start())
-                out.append(Finding(rel, lineno, "markup", f"链接使用了不允许的协议 {scheme}:：只能链接 http、https、mailto 或站内相对地址"))
+                out.append(
+                    Finding(
+                        rel,
+                        lineno,
+                        "markup",
+                        f"链接使用了不允许的协议 {scheme}:：只能链接 http、https、mailto 或站内相对地址",
+                    )
+                )
     return out
 
 
 def symlinks(root: Path) -> list[Finding]:
-    return [Finding(rel, 0, "symlink", f"{rel} 是符号链接：记录目录（orders/、units/、scoring/、site_src/）中不允许符号链接，"
-                                       "工具不会读取它，请改为普通文件") for rel in nofollow.links(root)]
+    return [
+        Finding(
+            rel,
+            0,
+            "symlink",
+            f"{rel} 是符号链接：记录目录（orders/、units/、scoring/、site_src/）中不允许符号链接，"
+            "工具不会读取它，请改为普通文件",
+        )
+        for rel in nofollow.links(root)
+    ]
 
 
 def untrusted_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:

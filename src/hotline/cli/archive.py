@@ -20,7 +20,11 @@ def command(month, root, as_of):
     except (ArchiveError, GitError) as e:
         fail(f"无法归档 {month}：{e}")
         return
-    click.echo(f"已{'封存' if sealed.new_tag else '重新生成归档文件（标签已存在于同一提交）'}：{sealed.tag} → 提交 {sealed.commit[:10]}")
-    click.echo(f"归档文件：{sealed.zip_path}（工单 {sealed.orders} 件，共 {len(sealed.files)} 个文件，清单 MANIFEST.json / MANIFEST.sha256）")
+    click.echo(
+        f"已{'封存' if sealed.new_tag else '重新生成归档文件（标签已存在于同一提交）'}：{sealed.tag} → 提交 {sealed.commit[:10]}"
+    )
+    click.echo(
+        f"归档文件：{sealed.zip_path}（工单 {sealed.orders} 件，共 {len(sealed.files)} 个文件，清单 MANIFEST.json / MANIFEST.sha256）"
+    )
     if sealed.new_tag:
         click.echo("请推送标签：git push origin " + sealed.tag)

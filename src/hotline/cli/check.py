@@ -47,11 +47,17 @@ def _summary(findings: list[Finding], counts: dict) -> str:
     """The findings as a Markdown section for the job summary (Gitea shows no annotations)."""
     if not findings:
         return "### hotline check：检查通过\n\n没有发现问题。\n"
-    lines = [f"### hotline check：{counts['error']} 个错误，{counts['warning']} 个警告", "",
-             "| 文件 | 行 | 严重程度 | 代码 | 说明 |", "|---|---|---|---|---|"]
+    lines = [
+        f"### hotline check：{counts['error']} 个错误，{counts['warning']} 个警告",
+        "",
+        "| 文件 | 行 | 严重程度 | 代码 | 说明 |",
+        "|---|---|---|---|---|",
+    ]
     names = {"error": "错误", "warning": "警告"}
     for f in findings:
-        lines.append(f"| {_md(f.path)} | {f.line or ''} | {names.get(severity_of(f), severity_of(f))} | {_md(f.code)} | {_md(f.message)} |")
+        lines.append(
+            f"| {_md(f.path)} | {f.line or ''} | {names.get(severity_of(f), severity_of(f))} | {_md(f.code)} | {_md(f.message)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -70,11 +76,20 @@ def _relative(root: Path, p: Path) -> str:
 @click.option("--no-history", is_flag=True, help="不核对 Git 历史（补录过晚、改写已入库的事件等）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行读取文件的进程数（默认：CPU 核数）")
 @as_of_option
-@click.option("--changed-by", metavar="账号", multiple=True,
-              help="拉取请求的提交者和触发检查的账号（可重复）：每个账号都有权修改 --base 以来改动的文件，才算通过")
+@click.option(
+    "--changed-by",
+    metavar="账号",
+    multiple=True,
+    help="拉取请求的提交者和触发检查的账号（可重复）：每个账号都有权修改 --base 以来改动的文件，才算通过",
+)
 @click.option("--base", metavar="版本", help="拉取请求的目标分支或提交（与 --changed-by 一起使用）")
-@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), envvar="HOTLINE_SUMMARY",
-              help="另把问题以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY；Gitea 不显示行内注释）")
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="HOTLINE_SUMMARY",
+    help="另把问题以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY；Gitea 不显示行内注释）",
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, base, summary_file, paths):
     """检查全部记录：格式、期限、办理流程、隐私和 Git 历史；可只报告指定文件（PATHS）的问题。"""

@@ -36,7 +36,7 @@ class AsOf(click.ParamType):
         try:
             return datetime.combine(parse_date(value), time(23, 59))
         except ValueError:
-            self.fail(f"“{value}”不是有效的时间，应写成 \"YYYY-MM-DD HH:MM\"", param, ctx)
+            self.fail(f'“{value}”不是有效的时间，应写成 "YYYY-MM-DD HH:MM"', param, ctx)
 
 
 def root_option(f):
@@ -51,13 +51,23 @@ def root_option(f):
 
 
 def as_of_option(f):
-    return click.option("--as-of", "as_of", type=AsOf(), default=None, envvar="HOTLINE_AS_OF",
-                        help='以此时间为"当前"（北京时间 "YYYY-MM-DD HH:MM"；也可用环境变量 HOTLINE_AS_OF，供补跑和测试）')(f)
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=AsOf(),
+        default=None,
+        envvar="HOTLINE_AS_OF",
+        help='以此时间为"当前"（北京时间 "YYYY-MM-DD HH:MM"；也可用环境变量 HOTLINE_AS_OF，供补跑和测试）',
+    )(f)
 
 
 def no_cache_option(f):
-    return click.option("--no-cache", "no_cache", is_flag=True,
-                        help="不读也不写缓存：重新读取每个文件、重新生成每个文件（结果与使用缓存时相同）")(f)
+    return click.option(
+        "--no-cache",
+        "no_cache",
+        is_flag=True,
+        help="不读也不写缓存：重新读取每个文件、重新生成每个文件（结果与使用缓存时相同）",
+    )(f)
 
 
 def uncached(no_cache: bool):
@@ -105,7 +115,7 @@ def unit_id(units, value: str | None, option: str = "--unit") -> str | None:
 
 
 def order_hint(root, order_id: str) -> str:
-    """"：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
+    """ "：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
     from_disk = [rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for _, rel in paths.order_files(root)]
     near = nearest(order_id, from_disk, cutoff=0.8)
     return f"：是否想写 {' 或 '.join(near)}？" if near else ""
@@ -118,8 +128,11 @@ def _plain(cell: object) -> bool:
 def simple_table(rows: list[list], headers: list[str]) -> str:
     """``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)``, the same text, for tables of
     tens of thousands of plain text cells (tabulate spends seconds guessing each cell's type)."""
-    if not all(_plain(c) for row in rows for c in row) or not all(_plain(h) for h in headers) or \
-            any(len(row) != len(headers) for row in rows):
+    if (
+        not all(_plain(c) for row in rows for c in row)
+        or not all(_plain(h) for h in headers)
+        or any(len(row) != len(headers) for row in rows)
+    ):
         return tabulate_module.tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
     known: dict[str, int] = {}
     wide = tabulate_module.WIDE_CHARS_MODE

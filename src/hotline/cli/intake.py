@@ -31,9 +31,14 @@ def check_command(root, as_of, body_file, author, fmt):
     """只检查表单内容，不做任何修改。"""
     outcome = build_request(body_file.read(), author, load_context(root), resolve_as_of(as_of))
     if fmt == "json":
-        echo_json({"ok": not outcome.errors, "errors": outcome.errors,
-                   "event": outcome.request.event if outcome.request else None,
-                   "order": outcome.request.order_id if outcome.request else None})
+        echo_json(
+            {
+                "ok": not outcome.errors,
+                "errors": outcome.errors,
+                "event": outcome.request.event if outcome.request else None,
+                "order": outcome.request.order_id if outcome.request else None,
+            }
+        )
     elif outcome.errors or outcome.request is None:  # a request exactly when there are no errors
         for e in outcome.errors:
             click.echo(f"- {e}")
@@ -45,8 +50,13 @@ def check_command(root, as_of, body_file, author, fmt):
 @command.command("apply")
 @root_option
 @as_of_option
-@click.option("--event", "event_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="工作流事件文件（$GITHUB_EVENT_PATH）")
+@click.option(
+    "--event",
+    "event_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="工作流事件文件（$GITHUB_EVENT_PATH）",
+)
 @click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST")
 @click.option("--api-url", required=True, envvar="HOTLINE_API_URL")
 @click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO")
@@ -57,8 +67,11 @@ def apply_command(root, as_of, event_file, flavour, api_url, repo_name, token_en
     event = json.loads(event_file.read_text(encoding="utf-8"))
     token = os.environ.get(token_env)
     if not token:
-        fail(f"环境变量 {token_env} 中没有访问令牌：请把机器人账号的令牌存为仓库机密 HOTLINE_TOKEN"
-             "（用工作流自带的令牌推送的分支不会触发检查，拉取请求将无法合并）", 1)
+        fail(
+            f"环境变量 {token_env} 中没有访问令牌：请把机器人账号的令牌存为仓库机密 HOTLINE_TOKEN"
+            "（用工作流自带的令牌推送的分支不会触发检查，拉取请求将无法合并）",
+            1,
+        )
     try:
         with open_host(flavour, api_url, repo_name, token) as host:
             result = process_issue(Path(root), event, host, base=base, as_of=resolve_as_of(as_of), push_token=token)

@@ -50,14 +50,25 @@ def command(root, order_id, fmt):
         if e.unknown:
             notes.append("浅克隆之前入库")
         c = e.commit
-        rows.append([e.index, e.type or "", e.unit or "", e.at or "",
-                     c.short if c else ("" if e.unknown else "未提交"), f"{c.author}（{c.account}）" if c else "",
-                     format_time(c.committed_at) if c else "", "、".join(notes)])
+        rows.append(
+            [
+                e.index,
+                e.type or "",
+                e.unit or "",
+                e.at or "",
+                c.short if c else ("" if e.unknown else "未提交"),
+                f"{c.author}（{c.account}）" if c else "",
+                format_time(c.committed_at) if c else "",
+                "、".join(notes),
+            ]
+        )
     echo(f"工单 {order_id}（{path}）")
     echo(tabulate(rows, headers=HEADERS, tablefmt="simple"))
     for r in rewrites_of(hist, path):
         c = hist.commits[r.commit]
         change = f"改为“{r.new_text}”" if r.new_text else "删除"
-        echo(f"改写：{format_time(c.committed_at)} {c.author}（{c.account}，提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}")
+        echo(
+            f"改写：{format_time(c.committed_at)} {c.author}（{c.account}，提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}"
+        )
     if hist.shallow:
         echo("注意：这是浅克隆，较早的提交不在本地，部分事件无法核对入库时间")

@@ -18,9 +18,16 @@ from hotline.reports.month_end import MonthEndError, run
 @root_option
 @click.option("--month", metavar="YYYY-MM", help="处理的月份（默认：--as-of 所在月份的上一个月）")
 @as_of_option
-@click.option("--push", "remote", metavar="远程仓库", default=None,
-              help="把提交和封存标签推送到此远程仓库（如 origin；全部成功或全部不推送）")
-@click.option("--token-env", default="HOTLINE_TOKEN", show_default=True, help="推送用的令牌所在的环境变量（机器人账号）")
+@click.option(
+    "--push",
+    "remote",
+    metavar="远程仓库",
+    default=None,
+    help="把提交和封存标签推送到此远程仓库（如 origin；全部成功或全部不推送）",
+)
+@click.option(
+    "--token-env", default="HOTLINE_TOKEN", show_default=True, help="推送用的令牌所在的环境变量（机器人账号）"
+)
 def command(root, month, as_of, remote, token_env):
     """月末处理：上月的月报和登记表在本月第一个工作日发布（结果未全部确定时为“暂定”）；全部确定后、最迟在规则规定的
     第 N 个工作日封存（标签、归档文件，列出未办结）；已封存的月份不再改写，此后的修改记为更正。每天运行，没有要做的就不做。"""

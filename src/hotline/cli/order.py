@@ -57,8 +57,25 @@ def _commit(root, paths: list[str], message: str) -> None:
 @click.option("--by", default="县热线办", show_default=True, help="派单人")
 @click.option("--commit", "do_commit", is_flag=True, help="写入后提交（一次提交）")
 @as_of_option
-def new(root, order_id, title, category, received, content, citizen_name, citizen_phone, address, tags, emergency,
-        lead, co_units, at, by, do_commit, as_of):
+def new(
+    root,
+    order_id,
+    title,
+    category,
+    received,
+    content,
+    citizen_name,
+    citizen_phone,
+    address,
+    tags,
+    emergency,
+    lead,
+    co_units,
+    at,
+    by,
+    do_commit,
+    as_of,
+):
     """新建一件工单（可同时派单）。"""
     if co_units and not lead:
         raise click.UsageError("给出 --co 时必须同时给出 --dispatch（主办单位）")
@@ -66,9 +83,18 @@ def new(root, order_id, title, category, received, content, citizen_name, citize
     # a unit's name is accepted where its id is; an unknown one is refused below, with the nearest ids
     lead = resolve_unit(ctx.units, lead) or lead if lead else None
     co_units = tuple(resolve_unit(ctx.units, u) or u for u in co_units)
-    fields = {"id": order_id, "title": title, "category": category, "emergency": emergency,
-              "received_at": received, "citizen_name": citizen_name, "citizen_phone": citizen_phone,
-              "address": address, "content": content, "tags": list(tags)}
+    fields = {
+        "id": order_id,
+        "title": title,
+        "category": category,
+        "emergency": emergency,
+        "received_at": received,
+        "citizen_name": citizen_name,
+        "citizen_phone": citizen_phone,
+        "address": address,
+        "content": content,
+        "tags": list(tags),
+    }
     dispatches = ([(lead, "主办")] if lead else []) + [(u, "会办") for u in co_units]
     try:
         result = new_order(ctx, fields, dispatches, at, by, resolve_as_of(as_of))

@@ -42,14 +42,34 @@ def list_command(root, as_of, fmt, no_cache):
     when = resolve_as_of(as_of)
     items = reminders(repo, when)
     if fmt == "json":
-        echo_json([
-            {"id": r.order_id, "unit": r.unit, "role": r.role, "due": r.due, "state": r.state,
-             "status": r.status, "provisional": r.provisional, "maintainers": list(r.maintainers)}
-            for r in items
-        ])
+        echo_json(
+            [
+                {
+                    "id": r.order_id,
+                    "unit": r.unit,
+                    "role": r.role,
+                    "due": r.due,
+                    "state": r.state,
+                    "status": r.status,
+                    "provisional": r.provisional,
+                    "maintainers": list(r.maintainers),
+                }
+                for r in items
+            ]
+        )
         return
-    rows = [[r.order_id, r.unit_name, r.role, r.due + ("*" if r.provisional else ""), r.state_label, r.status,
-             "、".join(r.maintainers)] for r in items]
+    rows = [
+        [
+            r.order_id,
+            r.unit_name,
+            r.role,
+            r.due + ("*" if r.provisional else ""),
+            r.state_label,
+            r.status,
+            "、".join(r.maintainers),
+        ]
+        for r in items
+    ]
     click.echo(tabulate(rows, headers=HEADERS, tablefmt="simple"))
     soon = sum(r.state == "due_soon" for r in items)
     click.echo(f"\n截至 {when:%Y-%m-%d %H:%M}：即将到期 {soon} 个，逾期 {len(items) - soon} 个")
@@ -58,13 +78,30 @@ def list_command(root, as_of, fmt, no_cache):
 @command.command("sync")
 @root_option
 @as_of_option
-@click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST", help="代码托管平台")
-@click.option("--api-url", required=True, envvar="HOTLINE_API_URL", help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1")
+@click.option(
+    "--host",
+    "flavour",
+    type=click.Choice(["github", "gitea"]),
+    required=True,
+    envvar="HOTLINE_HOST",
+    help="代码托管平台",
+)
+@click.option(
+    "--api-url",
+    required=True,
+    envvar="HOTLINE_API_URL",
+    help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1",
+)
 @click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名")
 @click.option("--token-env", default="GITHUB_TOKEN", show_default=True, help="存放访问令牌的环境变量名")
 @click.option("--dry-run", is_flag=True, help="只显示要做的改动，不修改议题")
 @click.option("--force", is_flag=True, help="休息日也同步（默认只在工作日同步）")
-@click.option("--pause", type=click.FloatRange(0, 60), default=None, help="每次修改之间的间隔秒数（GitHub 默认 1 秒，Gitea 默认 0）")
+@click.option(
+    "--pause",
+    type=click.FloatRange(0, 60),
+    default=None,
+    help="每次修改之间的间隔秒数（GitHub 默认 1 秒，Gitea 默认 0）",
+)
 def sync_command(root, as_of, flavour, api_url, repo_name, token_env, dry_run, force, pause):
     """为每个即将到期或逾期的派单维护一个议题：新建、更新、答复后关闭。重复运行不会重复修改。"""
     repo = load(root)
@@ -99,6 +136,9 @@ def sync_command(root, as_of, flavour, api_url, repo_name, token_env, dry_run, f
         sys.exit(1)
     for text in result.refused:
         click.echo(f"平台拒绝：{text}", err=True)
-    click.echo(f"同步完成：{result.summary()}" + (f"；{len(result.refused)} 项被平台拒绝，见上" if result.refused else ""), err=True)
+    click.echo(
+        f"同步完成：{result.summary()}" + (f"；{len(result.refused)} 项被平台拒绝，见上" if result.refused else ""),
+        err=True,
+    )
     if result.refused:
         sys.exit(1)

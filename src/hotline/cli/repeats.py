@@ -56,14 +56,19 @@ def command(root, period, fmt, merge_id, into_id, by, at, do_commit, as_of):
     repo = load(root)
     require_rules(repo.context)
     start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
-    names = tuple(sorted({u.name for u in repo.units.values()} | {u.short_name for u in repo.units.values() if u.short_name}))
+    names = tuple(
+        sorted({u.name for u in repo.units.values()} | {u.short_name for u in repo.units.values() if u.short_name})
+    )
     groups = suggest(repo.orders, repo.rules.office, start, end, names)
     if fmt == "json":
         echo_json([g.as_dict() for g in groups])
         return
     for g in groups:
         click.echo(f"{'、'.join(g.ids)}：{g.why}")
-    click.echo(f"{period.title}共 {len(groups)} 组疑似重复诉求；确认后用 hotline repeats --merge 较晚的工单 --into 较早的工单 并单", err=True)
+    click.echo(
+        f"{period.title}共 {len(groups)} 组疑似重复诉求；确认后用 hotline repeats --merge 较晚的工单 --into 较早的工单 并单",
+        err=True,
+    )
 
 
 def _merge(root, merge_id, into_id, by, at, do_commit, as_of) -> None:

@@ -78,7 +78,10 @@ def _period(ctx, param, value):
 def _warn(findings: list[Finding], repo_findings: list[Finding]) -> None:
     errors = count(repo_findings)["error"]
     if errors:
-        click.echo(f"注意：记录中有 {errors} 个错误，有问题的记录未计入考核，结果可能不完整；请运行 hotline check 查看", err=True)
+        click.echo(
+            f"注意：记录中有 {errors} 个错误，有问题的记录未计入考核，结果可能不完整；请运行 hotline check 查看",
+            err=True,
+        )
     for f in findings:
         click.echo(f"{f.path}:{f.line}: {f.severity} {f.code} {f.message}", err=True)
 
@@ -126,8 +129,10 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
         "",
     ]
     if not result.final:
-        lines.append(f"暂定：本期尚有 {result.unsettled} 件派单的办理结果未确定，比率项按结果已确定的派单计算，"
-                     "得分、等次和名次在全部确定后才是最终结果；整改只按最终等次。")
+        lines.append(
+            f"暂定：本期尚有 {result.unsettled} 件派单的办理结果未确定，比率项按结果已确定的派单计算，"
+            "得分、等次和名次在全部确定后才是最终结果；整改只按最终等次。"
+        )
     notes = sorted({(no, it.note) for u in result.units for no, it in u.items.items() if it.note})
     for no, note in notes:
         who = sum(1 for u in result.units if u.items[no].note == note)
@@ -141,9 +146,13 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
         r = rules.rectification
         lines += ["", f"整改情况（{'、'.join(r.grades)}等次须在接到通报后 {r.days} 个工作日内报送书面整改报告）："]
         if result.rectification:
-            rect = [[c.name, c.grade, c.status, _day(c.notice), c.due.isoformat() if c.due else "",
-                     _day(c.report)] for c in result.rectification]
-            lines.append(tabulate(rect, headers=["单位", "等次", "状态", "通报日期", "报送期限", "报送日期"], tablefmt="simple"))
+            rect = [
+                [c.name, c.grade, c.status, _day(c.notice), c.due.isoformat() if c.due else "", _day(c.report)]
+                for c in result.rectification
+            ]
+            lines.append(
+                tabulate(rect, headers=["单位", "等次", "状态", "通报日期", "报送期限", "报送日期"], tablefmt="simple")
+            )
         else:
             lines.append("无")
     return "\n".join(lines)
@@ -153,10 +162,17 @@ def _csv(result: Assessment) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     numbers = list(result.units[0].items) if result.units else []
-    w.writerow(["名次", "单位编号", "单位", "转办件数"] + [f"第{n}项" for n in numbers] + ["基础分", "加分", "总分", "等次", "否决"])
+    w.writerow(
+        ["名次", "单位编号", "单位", "转办件数"]
+        + [f"第{n}项" for n in numbers]
+        + ["基础分", "加分", "总分", "等次", "否决"]
+    )
     for u in result.units:
-        w.writerow([u.rank, u.unit, u.name, u.dispatched] + [shown(u.items[n].points) for n in numbers]
-                   + [shown(u.base), shown(u.bonus), shown(u.total), u.grade, "是" if u.veto else "否"])
+        w.writerow(
+            [u.rank, u.unit, u.name, u.dispatched]
+            + [shown(u.items[n].points) for n in numbers]
+            + [shown(u.base), shown(u.bonus), shown(u.total), u.grade, "是" if u.veto else "否"]
+        )
     return "\ufeff" + buf.getvalue()  # with a BOM, so that Excel opens the Chinese text as UTF-8
 
 
@@ -173,18 +189,28 @@ def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str, numerat
             out.append(f"    矛盾：{it.contradiction}")
         if other is not None and other.points != it.points:
             diff = other.points - it.points
-            out.append(f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {'+' if diff > 0 else ''}{shown(diff)}）")
+            out.append(
+                f"    {other_name}：{other.formula}，得 {shown(other.points)}（相差 {'+' if diff > 0 else ''}{shown(diff)}）"
+            )
     if it.kind == "deduction":
         i = it.inputs
-        out.append(f"    数据：发现 {i['occurrences']} 次（考核事件 {i['from_events']}，工单 {i['from_orders']}），"
-                   f"每次扣 {i['per']} 分，最多扣 {i['cap']} 分，实扣 {i['deducted']} 分")
+        out.append(
+            f"    数据：发现 {i['occurrences']} 次（考核事件 {i['from_events']}，工单 {i['from_orders']}），"
+            f"每次扣 {i['per']} 分，最多扣 {i['cap']} 分，实扣 {i['deducted']} 分"
+        )
     if it.kind == "change_report":
         # scoring.setup.change_report_item puts the rows of the period's changes under "changes"
         for ch in cast(list[dict], it.inputs["changes"]):
             committed = ch["committed_at"] or ("无 Git 历史" if not it.inputs["verified"] else "尚未提交")
-            out.append(f"    数据：{ch['effective']} 生效（{ch['note']}），应于 {ch['deadline']} 前上报，提交时间 {committed}")
+            out.append(
+                f"    数据：{ch['effective']} 生效（{ch['note']}），应于 {ch['deadline']} 前上报，提交时间 {committed}"
+            )
     for e in it.evidence:
-        where = e.ref if e.kind == "order" and e.ref == e.path else (f"{e.ref}（{e.path}:{e.line}）" if e.kind == "order" else e.ref)
+        where = (
+            e.ref
+            if e.kind == "order" and e.ref == e.path
+            else (f"{e.ref}（{e.path}:{e.line}）" if e.kind == "order" else e.ref)
+        )
         times = f" ×{e.count}" if e.count != 1 else ""
         day = f" {e.date.isoformat()}" if e.date and e.kind == "event" else ""
         out.append(f"    依据：{where}{day}{times} {e.reason}")
@@ -219,15 +245,30 @@ def _explain(result: Assessment, other: Assessment, rules: AssessmentRules, unit
 def _explain_json(result: Assessment, unit_id: str) -> dict:
     u = result.unit(unit_id)
     d = u.as_dict()
-    d["detail"] = {str(no): it.as_dict() | {"evidence": [e.as_dict() for e in it.evidence], "printed": it.printed,
-                                            "contradiction": it.contradiction} for no, it in u.items.items()}
-    return {"period": result.period.label, "profile": result.profile, "as_of": f"{result.as_of:%Y-%m-%d %H:%M}", "unit": d}
+    d["detail"] = {
+        str(no): it.as_dict()
+        | {"evidence": [e.as_dict() for e in it.evidence], "printed": it.printed, "contradiction": it.contradiction}
+        for no, it in u.items.items()
+    }
+    return {
+        "period": result.period.label,
+        "profile": result.profile,
+        "as_of": f"{result.as_of:%Y-%m-%d %H:%M}",
+        "unit": d,
+    }
 
 
 @click.command("score")
 @root_option
-@click.option("--period", required=True, callback=_period, help="考核期：2026-11、2026-Q4、2026 或 2026-01-01..2026-06-30")
-@click.option("--profile", type=click.Choice(list(PROFILES)), default=None, help="读法（缺省为 scoring/rules.yaml 的 default_profile）")
+@click.option(
+    "--period", required=True, callback=_period, help="考核期：2026-11、2026-Q4、2026 或 2026-01-01..2026-06-30"
+)
+@click.option(
+    "--profile",
+    type=click.Choice(list(PROFILES)),
+    default=None,
+    help="读法（缺省为 scoring/rules.yaml 的 default_profile）",
+)
 @click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号或名称）")
 @click.option("--explain", "explain_unit", default=None, metavar="单位编号", help="逐项列出该单位的公式、数据和依据")
 @as_of_option

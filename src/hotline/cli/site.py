@@ -21,11 +21,21 @@ def command() -> None:
 @command.command("build")
 @root_option
 @as_of_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="网站输出目录（默认：记录目录下的 site/）")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="网站输出目录（默认：记录目录下的 site/）",
+)
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度")
 @no_cache_option
-@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="另把各阶段用时以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY）")
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="另把各阶段用时以 Markdown 表格追加到此文件（工作流的 $GITHUB_STEP_SUMMARY）",
+)
 def build(root, as_of, out, quiet, no_cache, summary_file):
     """生成网站：页面、月报 Word 文件、登记表 Excel 文件和工单数据，再运行 mkdocs build --strict。"""
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
@@ -53,7 +63,14 @@ def _phases(result) -> str:
 
 
 @command.command("serve")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("site"), show_default=True, help="已生成的网站目录")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="已生成的网站目录",
+)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--bind", default="127.0.0.1", show_default=True, help="监听地址（默认只允许本机访问）")
 def serve(directory, port, bind):

@@ -30,7 +30,12 @@ def command() -> None:
 @command.command("draw")
 @root_option
 @click.option("--period", required=True, callback=_period, help="考核期，如 2026-11")
-@click.option("--per-unit", type=click.IntRange(1, 100), default=None, help="每个单位抽取的件数（默认见 rules.yaml 的 spot_checks.per_unit）")
+@click.option(
+    "--per-unit",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="每个单位抽取的件数（默认见 rules.yaml 的 spot_checks.per_unit）",
+)
 @click.option("--seed", type=int, required=True, help="随机种子：相同的考核期、件数和种子抽到相同的工单")
 @click.option("--unit", "units", multiple=True, help="只抽这些单位（编号或名称，可重复）")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -55,7 +60,10 @@ def draw_command(root, period, per_unit, seed, units, fmt, force, as_of):
     names = {u.id: u.short_name or u.name for u in repo.units.values()}
     for d in drawn:
         click.echo(f"{names.get(d['unit'], d['unit'])}\t{d['id']}")
-    click.echo(f"已抽取 {len(drawn)} 件，写入 {rel.as_posix()}：请逐件填写后运行 hotline spot-check record --period {period.label}", err=True)
+    click.echo(
+        f"已抽取 {len(drawn)} 件，写入 {rel.as_posix()}：请逐件填写后运行 hotline spot-check record --period {period.label}",
+        err=True,
+    )
 
 
 @command.command("record")
@@ -77,7 +85,13 @@ def record_command(root, period):
         fail(str(e), 1)
     out = Path("scoring") / "events" / f"{lst.checked_on:%Y}" / f"spotcheck-{period.label}.yaml"
     header = f"# 由 hotline spot-check record --period {period.label} 根据 {rel} 生成；请勿手工修改，改清单后重新生成\n"
-    body = "".join(f"- {flow_mapping(e, ('date', 'unit', 'item', 'count', 'note', 'evidence'))}\n" for e in events) or "[]\n"
+    body = (
+        "".join(f"- {flow_mapping(e, ('date', 'unit', 'item', 'count', 'note', 'evidence'))}\n" for e in events)
+        or "[]\n"
+    )
     write_text(Path(root) / out, header + body)
     total = sum(e["count"] for e in events)
-    click.echo(f"已写入 {out.as_posix()}：{len(events)} 条考核事件，共 {total} 次" + (f"；另有 {unchecked} 件尚未填写" if unchecked else ""))
+    click.echo(
+        f"已写入 {out.as_posix()}：{len(events)} 条考核事件，共 {total} 次"
+        + (f"；另有 {unchecked} 件尚未填写" if unchecked else "")
+    )

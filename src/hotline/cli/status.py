@@ -46,15 +46,23 @@ def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
                 continue
             rows.append(s)
     if fmt == "json":
-        echo_json([
-            s.row() for s in rows
-        ])
+        echo_json([s.row() for s in rows])
         return
     names = {u.id: u.name for u in repo.units.values()}
     table = [
-        [s.order_id, names.get(s.unit, s.unit), s.role, format_time(s.dispatched_at), format_date(s.current_due) + ("*" if s.provisional else ""),
-         s.status, flag_word(s)]
+        [
+            s.order_id,
+            names.get(s.unit, s.unit),
+            s.role,
+            format_time(s.dispatched_at),
+            format_date(s.current_due) + ("*" if s.provisional else ""),
+            s.status,
+            flag_word(s),
+        ]
         for s in rows
     ]
     click.echo(simple_table(table, HEADERS))
-    click.echo(f"\n截至 {when:%Y-%m-%d %H:%M}，共 {len(rows)} 个派单，逾期未办结 {sum(s.overdue for s in rows)} 个，即将到期 {sum(s.due_soon for s in rows)} 个" + ("；* 为临时推算的期限" if any(s.provisional for s in rows) else ""))
+    click.echo(
+        f"\n截至 {when:%Y-%m-%d %H:%M}，共 {len(rows)} 个派单，逾期未办结 {sum(s.overdue for s in rows)} 个，即将到期 {sum(s.due_soon for s in rows)} 个"
+        + ("；* 为临时推算的期限" if any(s.provisional for s in rows) else "")
+    )

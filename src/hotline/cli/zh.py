@@ -70,8 +70,14 @@ MESSAGES = {
 }
 # words click puts into usage lines and help (not looked up through gettext)
 METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
-TYPE_NAMES = {"text": "文字", "integer": "整数", "float": "数字", "boolean": "是否", "integer range": "整数范围",
-              "choice": "选项值"}
+TYPE_NAMES = {
+    "text": "文字",
+    "integer": "整数",
+    "float": "数字",
+    "boolean": "是否",
+    "integer range": "整数范围",
+    "choice": "选项值",
+}
 _MODULES: tuple[ModuleType, ...] = (core, decorators, exceptions, formatting, parser, termui, types, utils)
 
 
@@ -92,8 +98,13 @@ def install() -> None:
             vars(module)["_"] = gettext
         if hasattr(module, "ngettext"):
             vars(module)["ngettext"] = ngettext
-    for cls in (click.types.StringParamType, click.types.IntParamType, click.types.FloatParamType,
-                click.types.BoolParamType, click.types.IntRange):
+    for cls in (
+        click.types.StringParamType,
+        click.types.IntParamType,
+        click.types.FloatParamType,
+        click.types.BoolParamType,
+        click.types.IntRange,
+    ):
         cls.name = TYPE_NAMES.get(cls.name, cls.name)
     for command_cls in (click.Command, click.Group):
         _translate_usage(command_cls)

@@ -123,21 +123,33 @@ def _units(rng: random.Random, staff: Staff, clock: Clock, cfg: DemoConfig) -> t
             leader = {"name": "张海军", "title": "县政府信息中心主任"}
             people = [staff.person("付永佳", "fuyongjia"), staff.person()]
             boss = staff.person("张海军", "zhanghaijun")
-            u.update(office="县政府信息中心", network="县热线管理机构—承办单位—科室（村）三级办理网络",
-                     time_limit_rule="泽州县12345政务服务热线工单限时办结和督办制度", maintainers=[boss.account] + [p.account for p in people])
+            u.update(
+                office="县政府信息中心",
+                network="县热线管理机构—承办单位—科室（村）三级办理网络",
+                time_limit_rule="泽州县12345政务服务热线工单限时办结和督办制度",
+                maintainers=[boss.account] + [p.account for p in people],
+            )
             u["office_staff"] = people + [boss]
         else:
             lp = staff.person()
             if kind == "乡镇":
-                title = ("副乡长" if data["name"].endswith("乡") else "副镇长")
+                title = "副乡长" if data["name"].endswith("乡") else "副镇长"
                 office, network = "党政综合办公室", f"{data['name']}镇村两级热线联络员网络（各村、社区明确1名联络员）"
             else:
-                title = "副经理" if "公司" in data["name"] else ("副主任" if data["name"].endswith(("中心", "馆")) else "副局长")
+                title = (
+                    "副经理"
+                    if "公司" in data["name"]
+                    else ("副主任" if data["name"].endswith(("中心", "馆")) else "副局长")
+                )
                 office, network = "办公室", f"{data.get('short_name') or data['name']}机关各股室热线联络员网络"
             leader = {"name": lp.name, "title": title}
             people = [staff.person() for _ in range(rng.choice((1, 1, 2)))]
-            u.update(office=office, network=network, time_limit_rule=f"{data['name']}12345热线工单限时办结制度",
-                     maintainers=[p.account for p in people])
+            u.update(
+                office=office,
+                network=network,
+                time_limit_rule=f"{data['name']}12345热线工单限时办结制度",
+                maintainers=[p.account for p in people],
+            )
         u["leader"] = leader
         u["handlers"] = [(date.min, p) for p in people[:1]]
         u["handler_list"] = [{"name": p.name, "phone": staff.phone()} for p in people]
@@ -161,15 +173,24 @@ def _units(rng: random.Random, staff: Staff, clock: Clock, cfg: DemoConfig) -> t
         units[uid]["handlers"].append((eff, new))
         units[uid]["accounts"][new.name] = new
         report = clock.moment(rng, clock.shift(eff, 6 if i == 3 else rng.randint(1, 2)))
-        changes[uid] = {"effective": eff, "note": f"具体承办人员由{old.name}调整为{new.name}", "new": new, "old": old,
-                        "report": report, "late": i == 3}
+        changes[uid] = {
+            "effective": eff,
+            "note": f"具体承办人员由{old.name}调整为{new.name}",
+            "new": new,
+            "old": old,
+            "report": report,
+            "late": i == 3,
+        }
     return units, changes
 
 
 def unit_text(u: dict, change: dict | None = None) -> str:
-    lines = ["# yaml-language-server: $schema=../schemas/unit.schema.json",
-             f"# {u['name']}（演示数据：机构和人员信息为虚构）",
-             f"id: {u['id']}", f"name: {u['name']}"]
+    lines = [
+        "# yaml-language-server: $schema=../schemas/unit.schema.json",
+        f"# {u['name']}（演示数据：机构和人员信息为虚构）",
+        f"id: {u['id']}",
+        f"name: {u['name']}",
+    ]
     if u.get("short_name"):
         lines.append(f"short_name: {u['short_name']}")
     handlers = list(u["handler_list"])
@@ -179,11 +200,19 @@ def unit_text(u: dict, change: dict | None = None) -> str:
         handlers[0] = {"name": change["new"].name, "phone": handlers[0]["phone"]}
         maintainers = [change["new"].account if a == change["old"].account else a for a in maintainers]
         changes = [{"effective": change["effective"], "note": change["note"]}]
-    lines += [f"type: {u['type']}", "hotline:", f"  office: {scalar(u['office'])}",
-              f"  leader: {flow_mapping(u['leader'], ('name', 'title'))}", "  handlers:"]
+    lines += [
+        f"type: {u['type']}",
+        "hotline:",
+        f"  office: {scalar(u['office'])}",
+        f"  leader: {flow_mapping(u['leader'], ('name', 'title'))}",
+        "  handlers:",
+    ]
     lines += [f"    - {flow_mapping(h, ('name', 'phone'))}" for h in handlers]
-    lines += [f"  network: {scalar(u['network']) if u['network'] else ''}".rstrip(), "  equipment: true",
-              f"  time_limit_rule: {scalar(u['time_limit_rule']) if u['time_limit_rule'] else ''}".rstrip()]
+    lines += [
+        f"  network: {scalar(u['network']) if u['network'] else ''}".rstrip(),
+        "  equipment: true",
+        f"  time_limit_rule: {scalar(u['time_limit_rule']) if u['time_limit_rule'] else ''}".rstrip(),
+    ]
     if changes:
         lines += ["changes:"] + [f"  - {flow_mapping(c, ('effective', 'note'))}" for c in changes]
     else:
@@ -192,8 +221,9 @@ def unit_text(u: dict, change: dict | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _order_commits(plan: OrderPlan, sim: Simulation, units: dict, rng: random.Random, office: list[Person],
-                   cfg: DemoConfig) -> list[tuple[datetime, Person, str, int, dict | None]]:
+def _order_commits(
+    plan: OrderPlan, sim: Simulation, units: dict, rng: random.Random, office: list[Person], cfg: DemoConfig
+) -> list[tuple[datetime, Person, str, int, dict | None]]:
     """Group an order's events into commits: (time, author, message, events recorded, replaced event)."""
     evs = [e for e in plan.events if e.at <= cfg.snapshot]
     groups: list[list[int]] = []
@@ -256,8 +286,15 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
     commits.append(Commit(start, boss, "初始化演示记录仓库：考核规则、承办单位", files, 0))
     for uid, ch in changes.items():
         u = units[uid]
-        commits.append(Commit(ch["report"], ch["new"], f"{uid}: 上报承办人员变动（{ch['effective']} 起）",
-                              {f"units/{uid}.yaml": unit_text(u, ch)}, 1))
+        commits.append(
+            Commit(
+                ch["report"],
+                ch["new"],
+                f"{uid}: 上报承办人员变动（{ch['effective']} 起）",
+                {f"units/{uid}.yaml": unit_text(u, ch)},
+                1,
+            )
+        )
         if ch["late"]:
             summary.late_unit_change = uid
     commits += _scoring_events(rng, clock, config, units, boss)
@@ -275,7 +312,9 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
         path = paths.order_path(plan.id, month)
         header = dict(plan.header)
         header["events"] = []
-        head_text = render_order(header, ["演示工单：hotline demo 生成的虚构数据，非真实诉求。"]).removesuffix("events: []\n")
+        head_text = render_order(header, ["演示工单：hotline demo 生成的虚构数据，非真实诉求。"]).removesuffix(
+            "events: []\n"
+        )
         lines = [event_line(e.data) for e in plan.events]
         recorded = 0
         for t, author, msg, n, replaced in oc:
@@ -347,23 +386,50 @@ def _scoring_events(rng, clock: Clock, cfg: DemoConfig, units: dict, author: Per
         meeting = clock.shift(first + timedelta(days=9), 0)
         rows = []
         for uid in rng.sample(ids, rng.randint(1, 2)):
-            rows.append({"date": meeting, "unit": uid, "item": 14, "note": f"未参加{m}月热线工作例会", "evidence": "签到表"})
+            rows.append(
+                {"date": meeting, "unit": uid, "item": 14, "note": f"未参加{m}月热线工作例会", "evidence": "签到表"}
+            )
         for uid in rng.sample(ids, 2):
             n = rng.randint(1, 3)
-            rows.append({"date": clock.shift(first + timedelta(days=19), 0), "unit": uid, "item": 12, "count": n,
-                         "note": f"抽查发现{n}件工单回复不规范"})
+            rows.append(
+                {
+                    "date": clock.shift(first + timedelta(days=19), 0),
+                    "unit": uid,
+                    "item": 12,
+                    "count": n,
+                    "note": f"抽查发现{n}件工单回复不规范",
+                }
+            )
         if rng.random() < 0.6:
-            rows.append({"date": clock.shift(first + timedelta(days=14), 0), "unit": rng.choice(ids), "item": "市级媒体表扬",
-                         "note": "太行日报报道该单位热线工作经验做法（演示数据）"})
-        rows.append({"date": clock.shift(first + timedelta(days=22), 0), "unit": rng.choice(ids), "item": 15,
-                     "note": "群众因办理不满意向省级12345热线反映（演示数据）"})
+            rows.append(
+                {
+                    "date": clock.shift(first + timedelta(days=14), 0),
+                    "unit": rng.choice(ids),
+                    "item": "市级媒体表扬",
+                    "note": "太行日报报道该单位热线工作经验做法（演示数据）",
+                }
+            )
+        rows.append(
+            {
+                "date": clock.shift(first + timedelta(days=22), 0),
+                "unit": rng.choice(ids),
+                "item": 15,
+                "note": "群众因办理不满意向省级12345热线反映（演示数据）",
+            }
+        )
         rows = [r for r in rows if r["date"] <= cfg.end]
         if rows:
-            when = clock.moment(rng, max(r["date"] for r in rows), after=datetime.combine(max(r["date"] for r in rows), time(15, 0)))
+            when = clock.moment(
+                rng, max(r["date"] for r in rows), after=datetime.combine(max(r["date"] for r in rows), time(15, 0))
+            )
             if when <= cfg.snapshot:
                 text = "# 人工考核事项（演示数据）\n" + "".join(
-                    f"- {flow_mapping(r, ('date', 'unit', 'item', 'count', 'note', 'evidence'))}\n" for r in sorted(rows, key=lambda r: r['date']))
-                commits.append(Commit(when, author, f"考核事项：{y}年{m}月", {f"scoring/events/{y}/{y}-{m:02d}.yaml": text}, 1))
+                    f"- {flow_mapping(r, ('date', 'unit', 'item', 'count', 'note', 'evidence'))}\n"
+                    for r in sorted(rows, key=lambda r: r["date"])
+                )
+                commits.append(
+                    Commit(when, author, f"考核事项：{y}年{m}月", {f"scoring/events/{y}/{y}-{m:02d}.yaml": text}, 1)
+                )
         m += 1
         if m > 12:
             y, m = y + 1, 1

@@ -203,7 +203,9 @@ class Simulation:
         category = cast(Category, _weighted(rng, topic["categories"]))
         township = rng.choice(self.townships)
         tname = self.units[township]["name"]
-        place = tname + (rng.choice(m["estates"]) if topic["place"] == "estate" and rng.random() < 0.5 else rng.choice(m["villages"]))
+        place = tname + (
+            rng.choice(m["estates"]) if topic["place"] == "estate" and rng.random() < 0.5 else rng.choice(m["villages"])
+        )
         surname = rng.choice(m["surnames"])[0]
         phone = rng.choice(["13", "15", "18", "17"]) + str(rng.randint(0, 9)) + "****" + f"{rng.randint(0, 9999):04d}"
         case = rng.randrange(len(topic["titles"]))  # title, content and reply belong together
@@ -233,8 +235,13 @@ class Simulation:
         evs.append(self.ev("office", at=d_at, type="派单", unit=lead, role="主办", by=OFFICE))
         if co:
             evs.append(self.ev("office", at=d_at, type="派单", unit=co, role="会办", by=OFFICE))
-        ctx = {"topic": topic, "limit": limit, "emergency": header["emergency"], "plan": plan,
-               "reply": topic["replies"][case].format(place=place)}
+        ctx = {
+            "topic": topic,
+            "limit": limit,
+            "emergency": header["emergency"],
+            "plan": plan,
+            "reply": topic["replies"][case].format(place=place),
+        }
         replies: dict[str, datetime] = {}
         unit, role, at, may_return = lead, "主办", d_at, True
         while True:
@@ -242,7 +249,9 @@ class Simulation:
             if outcome == "returned":
                 alt = self.alternative(topic, {unit, co}, township)
                 at = self.clock.advance(when, rng.randint(5, 60))
-                evs.append(self.ev("office", at=at, type="派单", unit=alt, role="主办", by=OFFICE, note="退回后重新派单"))
+                evs.append(
+                    self.ev("office", at=at, type="派单", unit=alt, role="主办", by=OFFICE, note="退回后重新派单")
+                )
                 plan.flags.add("return-approved")
                 unit, may_return = alt, False
                 continue
@@ -290,12 +299,16 @@ class Simulation:
             acc = clock.moment(rng, clock.shift(accept_by, rng.randint(1, 2)))
             ctx["plan"].flags.add("late-receipt")
         who = self.handler(unit, acc.date())
-        evs.append(self.ev(unit, at=acc, type="接收", unit=unit, by=who.name, office=office if rng.random() < 0.6 else None))
+        evs.append(
+            self.ev(unit, at=acc, type="接收", unit=unit, by=who.name, office=office if rng.random() < 0.6 else None)
+        )
         last = acc
         contact = None
         if rng.random() < 0.96:
             contact = clock.advance(acc, rng.randint(10, 240))
-            evs.append(self.ev(unit, at=contact, type="联系", unit=unit, by=who.name, note=rng.choice(self.m["contact_notes"])))
+            evs.append(
+                self.ev(unit, at=contact, type="联系", unit=unit, by=who.name, note=rng.choice(self.m["contact_notes"]))
+            )
         else:
             ctx["plan"].flags.add("no-contact")
         if rng.random() < 0.45:
@@ -313,8 +326,17 @@ class Simulation:
             evs.append(self.ev(unit, at=req, type="退回申请", unit=unit, by=who.name, reason=reason, basis=basis))
             review = clock.advance(req, rng.randint(30, 400))
             approved = rng.random() < 0.7
-            evs.append(self.ev("office", at=review, type="退回审核", unit=unit, by=OFFICE, approved=approved,
-                               note=None if approved else "经审核属于本单位职责，请继续办理"))
+            evs.append(
+                self.ev(
+                    "office",
+                    at=review,
+                    type="退回审核",
+                    unit=unit,
+                    by=OFFICE,
+                    approved=approved,
+                    note=None if approved else "经审核属于本单位职责，请继续办理",
+                )
+            )
             if approved:
                 return "returned", review
             ctx["plan"].flags.add("return-refused")
@@ -337,7 +359,11 @@ class Simulation:
             sup = clock.moment(rng, clock.shift(due, 1))
             sup = min(sup, reply - timedelta(minutes=5))
             if sup > last and sup >= end_of(due):
-                evs.append(self.ev("office", at=sup, type="督办", unit=unit, by=OFFICE, kind="系统", note="工单已逾期，请尽快办理"))
+                evs.append(
+                    self.ev(
+                        "office", at=sup, type="督办", unit=unit, by=OFFICE, kind="系统", note="工单已逾期，请尽快办理"
+                    )
+                )
         reply = max(reply, last + timedelta(minutes=1))
         text = ctx["reply"] if role == "主办" else "已配合主办单位办理：" + ctx["reply"]
         evs.append(self.ev(unit, at=reply, type="答复", unit=unit, by=self.handler(unit, reply.date()).name, text=text))
@@ -350,12 +376,23 @@ class Simulation:
         if req < end_of(due):
             days = rng.randint(2, min(limit, 5))
             reason, basis = rng.choice(self.m["extension_reasons"])
-            evs.append(self.ev(unit, at=req, type="延期申请", unit=unit, by=who.name, days=days, reason=reason, basis=basis))
+            evs.append(
+                self.ev(unit, at=req, type="延期申请", unit=unit, by=who.name, days=days, reason=reason, basis=basis)
+            )
             review = clock.advance(req, rng.randint(30, 300))
             approved = rng.random() < 0.85
             granted = days if rng.random() < 0.8 else max(1, days - 1)
-            evs.append(self.ev("office", at=review, type="延期审核", unit=unit, by=OFFICE, approved=approved,
-                               days=granted if approved and granted != days else None))
+            evs.append(
+                self.ev(
+                    "office",
+                    at=review,
+                    type="延期审核",
+                    unit=unit,
+                    by=OFFICE,
+                    approved=approved,
+                    days=granted if approved and granted != days else None,
+                )
+            )
             if approved:
                 due = self.cal.add_workdays(due, granted).day
                 ctx["plan"].flags.add("extension")
@@ -388,4 +425,12 @@ class Simulation:
         else:
             evs.append(self.ev(unit, at=answer, type="答复", unit=unit, by=who.name, text="重办：" + ctx["reply"]))
         cb2 = clock.moment(rng, clock.shift(answer.date(), rng.randint(1, 2)))
-        evs.append(self.ev("office", at=cb2, type="回访", result=_weighted(rng, {"满意": 40, "基本满意": 30, "不满意": 30}), by=OFFICE))
+        evs.append(
+            self.ev(
+                "office",
+                at=cb2,
+                type="回访",
+                result=_weighted(rng, {"满意": 40, "基本满意": 30, "不满意": 30}),
+                by=OFFICE,
+            )
+        )

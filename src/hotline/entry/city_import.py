@@ -49,8 +49,15 @@ DEFAULT_MAPPING: dict = {
         "dispatched_at": ["派单时间", "转办时间"],
     },
     "values": {
-        "category": {"咨询类": "咨询", "建议类": "建议", "意见建议": "建议", "意见": "建议", "求助类": "求助",
-                     "投诉类": "投诉", "举报类": "举报"},
+        "category": {
+            "咨询类": "咨询",
+            "建议类": "建议",
+            "意见建议": "建议",
+            "意见": "建议",
+            "求助类": "求助",
+            "投诉类": "投诉",
+            "举报类": "举报",
+        },
         "emergency": {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False, "": False},
     },
     "sheet": None,  # the first sheet
@@ -87,7 +94,9 @@ def load_mapping(path: Path | None) -> dict:
         raise ImportFailed(f"映射文件 {path} 只能有这些键：{'、'.join(sorted(MAPPING_KEYS))}")
     for field_name, names in (data.get("columns") or {}).items():
         if field_name not in DEFAULT_MAPPING["columns"]:
-            raise ImportFailed(f"映射文件 {path}：不认识的字段 {field_name}（可用：{'、'.join(DEFAULT_MAPPING['columns'])}）")
+            raise ImportFailed(
+                f"映射文件 {path}：不认识的字段 {field_name}（可用：{'、'.join(DEFAULT_MAPPING['columns'])}）"
+            )
         mapping["columns"][field_name] = [names] if isinstance(names, str) else list(names)
     for field_name, table in (data.get("values") or {}).items():
         mapping["values"].setdefault(field_name, {}).update({str(k): v for k, v in (table or {}).items()})
@@ -151,7 +160,9 @@ def _text(v) -> str:
 
 
 _LOOSE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
-_TIME_WORDS = str.maketrans({"年": "-", "月": "-", "日": " ", "/": "-", ".": "-", "时": ":", "分": ":", "秒": "", "：": ":"})
+_TIME_WORDS = str.maketrans(
+    {"年": "-", "月": "-", "日": " ", "/": "-", ".": "-", "时": ":", "分": ":", "秒": "", "：": ":"}
+)
 
 
 def parse_cell_time(v) -> datetime:
@@ -206,13 +217,17 @@ def _id_problem(oid: str, seen: dict[str, int]) -> str | None:
     return None
 
 
-def _order_fields(cell, index: dict[str, int], values: dict, ctx: Context) -> tuple[list[str], dict, str | None, datetime | None]:
+def _order_fields(
+    cell, index: dict[str, int], values: dict, ctx: Context
+) -> tuple[list[str], dict, str | None, datetime | None]:
     """(problems, the order's fields, the unit to dispatch to, the dispatch time) of one row."""
     problems = []
     raw_cat = _text(cell("category"))
     category = values.get("category", {}).get(raw_cat, raw_cat)
     if category not in CATEGORIES:
-        problems.append(f"诉求类别“{raw_cat}”无法识别（应为 {'、'.join(sorted(CATEGORIES))}，或在映射文件 values.category 中对应）")
+        problems.append(
+            f"诉求类别“{raw_cat}”无法识别（应为 {'、'.join(sorted(CATEGORIES))}，或在映射文件 values.category 中对应）"
+        )
     received = None
     try:
         received = parse_cell_time(cell("received_at"))
@@ -239,10 +254,17 @@ def _order_fields(cell, index: dict[str, int], values: dict, ctx: Context) -> tu
             problems.append(f"派单时间：{e}")
     if problems:
         return problems, {}, None, None
-    fields = {"title": _text(cell("title")) or content.splitlines()[0][:30], "category": category, "emergency": bool(emergency),
-              "received_at": format_time(received), "citizen_name": _text(cell("citizen_name")) or None,
-              "citizen_phone": _text(cell("citizen_phone")) or None, "address": _text(cell("address")) or None,
-              "content": content, "tags": [t for t in re.split(r"[,，;；、\s]+", _text(cell("tags"))) if t]}
+    fields = {
+        "title": _text(cell("title")) or content.splitlines()[0][:30],
+        "category": category,
+        "emergency": bool(emergency),
+        "received_at": format_time(received),
+        "citizen_name": _text(cell("citizen_name")) or None,
+        "citizen_phone": _text(cell("citizen_phone")) or None,
+        "address": _text(cell("address")) or None,
+        "content": content,
+        "tags": [t for t in re.split(r"[,，;；、\s]+", _text(cell("tags"))) if t],
+    }
     return [], fields, unit, dispatched or received
 
 
@@ -273,8 +295,15 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Repor
             report.failed.append((rno, "；".join(problems)))
             continue
         try:
-            result = new_order(ctx, {"id": oid, **fields}, [(unit, "主办")] if unit else [], at,
-                               str(mapping.get("by") or "县热线办"), now, comment=f"由市平台导出文件导入：{path.name} 第 {rno} 行")
+            result = new_order(
+                ctx,
+                {"id": oid, **fields},
+                [(unit, "主办")] if unit else [],
+                at,
+                str(mapping.get("by") or "县热线办"),
+                now,
+                comment=f"由市平台导出文件导入：{path.name} 第 {rno} 行",
+            )
         except Refused as e:
             report.failed.append((rno, "；".join(e.problems)))
             continue

@@ -45,7 +45,16 @@ from hotline.util import cache
 from hotline.util.atomic import write_text
 
 TEXT_FIELDS = ("note", "text", "reason", "basis", "office")
-BOOL_WORDS = {"true": True, "false": False, "是": True, "否": False, "同意": True, "不同意": False, "yes": True, "no": False}
+BOOL_WORDS = {
+    "true": True,
+    "false": False,
+    "是": True,
+    "否": False,
+    "同意": True,
+    "不同意": False,
+    "yes": True,
+    "no": False,
+}
 
 
 class Refused(Exception):
@@ -76,7 +85,9 @@ def event_from_fields(event_type: str, pairs: dict[str, str], at: datetime) -> d
             problems.append(f"{k} 不能作为字段给出：时间用 --at 或 at=…，类型是第二个参数")
             continue
         if k not in known:
-            problems.append(f"{event_type}事件没有字段 {k}（可用字段：{'、'.join(f for f in known if f not in ('at', 'type'))}）")
+            problems.append(
+                f"{event_type}事件没有字段 {k}（可用字段：{'、'.join(f for f in known if f not in ('at', 'type'))}）"
+            )
             continue
         if k == "approved":
             if v.lower() not in BOOL_WORDS:
@@ -185,8 +196,11 @@ def append_text(text: str, ev: dict) -> str:
         opened = [i for i in range(i1, i2) if _EMPTY_EVENTS.match(a[i])]
         if opened:  # ``events: []`` becomes a block list
             i = opened[0]
-            a[i] = _EMPTY_EVENTS.sub("events:", a[i]).rstrip(" \t\n") + "\n" if "#" not in a[i] else \
-                _EMPTY_EVENTS.sub("events:   ", a[i])
+            a[i] = (
+                _EMPTY_EVENTS.sub("events:", a[i]).rstrip(" \t\n") + "\n"
+                if "#" not in a[i]
+                else _EMPTY_EVENTS.sub("events:   ", a[i])
+            )
             pos = i + 1
     if not any(line.startswith("events:") for line in a):
         a.append("events:\n")
@@ -200,8 +214,12 @@ def _only_added(old: str, new: str) -> bool:
     for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("equal", "insert"):
             continue
-        if tag == "replace" and i2 - i1 == 1 and a[i1].split("#")[0].strip() in ("events: []", "events:") \
-                and b[j1].startswith("events:"):
+        if (
+            tag == "replace"
+            and i2 - i1 == 1
+            and a[i1].split("#")[0].strip() in ("events: []", "events:")
+            and b[j1].startswith("events:")
+        ):
             continue
         return False
     return True
@@ -233,7 +251,12 @@ def _add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str],
     of, doc = load_order(str(path), Path(path).relative_to(root).as_posix())
     errors = [f for f in of.findings if f.severity == "error"]
     if of.order is None or errors:
-        raise Refused([f"工单文件 {of.path} 本身有错误，请先修正：" + "；".join(f"第 {f.line} 行 {f.message}" for f in errors[:5])])
+        raise Refused(
+            [
+                f"工单文件 {of.path} 本身有错误，请先修正："
+                + "；".join(f"第 {f.line} 行 {f.message}" for f in errors[:5])
+            ]
+        )
     if pairs.get("unit"):  # a unit's Chinese name is accepted where its id is
         pairs = dict(pairs, unit=resolve_unit(ctx.units, pairs["unit"]) or pairs["unit"])
     ev = event_from_fields(event_type, pairs, at)
@@ -251,8 +274,15 @@ def _add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str],
     return Result(of.path, new, ev, unconfirmed_reply(order_after.events))
 
 
-def new_order(ctx: Context, fields: dict, dispatches: list[tuple[str, str]], at: datetime | None, by: str,
-              now: datetime, comment: str | None = None) -> Result:
+def new_order(
+    ctx: Context,
+    fields: dict,
+    dispatches: list[tuple[str, str]],
+    at: datetime | None,
+    by: str,
+    now: datetime,
+    comment: str | None = None,
+) -> Result:
     """Create ``orders/YYYY/MM/<id>.yaml`` from ``fields`` (masked on the way in), with optional 派单 events."""
     root = Path(ctx.root)
     oid = str(fields.get("id", ""))

@@ -112,7 +112,9 @@ def switch_branch(root: Path | str, branch: str) -> None:
 PUSH_TRIES = 3
 
 
-def push_branch(root: Path | str, branch: str, remote: str = "origin", token: str | None = None, timeout_s: int = 120) -> None:
+def push_branch(
+    root: Path | str, branch: str, remote: str = "origin", token: str | None = None, timeout_s: int = 120
+) -> None:
     """Force-push HEAD to ``branch``. With ``token``, push as that account (HTTP basic auth, as both hosts
     accept): given through the environment, never on the command line. The push gives up after
     ``timeout_s`` seconds of a stalled transfer (Gitea before 1.27 ignores a job's ``timeout-minutes``)."""
@@ -135,11 +137,17 @@ def _push_env(token: str | None, timeout_s: int) -> dict[str, str]:
     env = {"GIT_HTTP_LOW_SPEED_LIMIT": "1000", "GIT_HTTP_LOW_SPEED_TIME": str(timeout_s)}
     if token:
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        env |= {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}"}
+        env |= {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "http.extraHeader",
+            "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}",
+        }
     return env
 
 
-def push_refs(root: Path | str, refspecs: list[str], remote: str = "origin", token: str | None = None, timeout_s: int = 120) -> None:
+def push_refs(
+    root: Path | str, refspecs: list[str], remote: str = "origin", token: str | None = None, timeout_s: int = 120
+) -> None:
     """Push ``refspecs`` all or nothing (``--atomic``), never forced: a branch that moved meanwhile is
     refused and the next run starts again from it. Token and time bound as in ``push_branch``."""
     git(root, "push", "--atomic", remote, *refspecs, env=_push_env(token, timeout_s))
@@ -148,7 +156,10 @@ def push_refs(root: Path | str, refspecs: list[str], remote: str = "origin", tok
 def tree_of(root: Path | str, rev: str) -> str | None:
     """The tree id of ``rev``, or None when ``rev`` does not exist."""
     try:
-        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{tree}}").decode().strip() or None
+        return (
+            git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{tree}}").decode().strip()
+            or None
+        )
     except GitError:
         return None
 

@@ -44,13 +44,12 @@ def available() -> bool:
     return shutil.which("git") is not None
 
 
-def run(root: Path | str, *args: str, input: bytes | None = None, env: dict[str, str] | None = None,
-        check: bool = True) -> bytes:
+def run(
+    root: Path | str, *args: str, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True
+) -> bytes:
     """Run ``git args…`` in ``root`` and return its standard output."""
     try:
-        proc = subprocess.run(
-            _BASE + list(args), cwd=root, input=input, capture_output=True, env=_env(env)
-        )
+        proc = subprocess.run(_BASE + list(args), cwd=root, input=input, capture_output=True, env=_env(env))
     except FileNotFoundError as e:
         raise GitError("找不到 git 程序：请先安装 git") from e
     if check and proc.returncode != 0:
@@ -61,7 +60,9 @@ def run(root: Path | str, *args: str, input: bytes | None = None, env: dict[str,
 def ok(root: Path | str, *args: str) -> bool:
     """True when ``git args…`` exits 0 (used for yes/no questions such as ``merge-base --is-ancestor``)."""
     try:
-        proc = subprocess.run(_BASE + list(args), cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+        proc = subprocess.run(
+            _BASE + list(args), cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env()
+        )
     except FileNotFoundError:
         return False
     return proc.returncode == 0
@@ -130,8 +131,12 @@ class BlobReader:
 
     def __init__(self, root: Path | str) -> None:
         self.proc = subprocess.Popen(
-            _BASE + ["cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=_env(),
+            _BASE + ["cat-file", "--batch"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_env(),
         )
 
     def read(self, sha: str) -> bytes | None:
@@ -190,8 +195,9 @@ class BatchReader:
     def __init__(self, root: Path | str) -> None:
         self.command = version() >= (2, 36)
         args = ["cat-file", "--batch-command", "--buffer"] if self.command else ["cat-file", "--batch"]
-        self.proc = subprocess.Popen(_BASE + args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=_env())
+        self.proc = subprocess.Popen(
+            _BASE + args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env()
+        )
         for pipe in (self.proc.stdin, self.proc.stdout):
             _grow_pipe(pipe)
         self.out = self.proc.stdout
@@ -256,8 +262,13 @@ def init(root: Path | str, branch: str = "main") -> None:
 def fast_import(root: Path | str, chunks: Iterable[bytes]) -> None:
     """Feed a ``git fast-import`` stream (many commits in one process: seconds instead of minutes)."""
     proc = subprocess.Popen(
-        _BASE + ["fast-import", "--quiet", "--done"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, env=_env(), bufsize=1 << 20,
+        _BASE + ["fast-import", "--quiet", "--done"],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        bufsize=1 << 20,
     )
     assert proc.stdin
     try:
@@ -277,5 +288,18 @@ def commit_paths(root: Path | str, paths: Iterable[str], message: str, env: dict
     machine's identity or else the records' bot identity."""
     paths = list(paths)
     run(root, "add", "--", *paths)
-    run(root, "-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "-m", mask_text(message), "--only", "--", *paths, env=env)
+    run(
+        root,
+        "-c",
+        "user.useConfigOnly=true",
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "-m",
+        mask_text(message),
+        "--only",
+        "--",
+        *paths,
+        env=env,
+    )
     return run(root, "rev-parse", "HEAD").decode().strip()

@@ -25,9 +25,11 @@ from hotline.records.yaml_reader import read
 
 __all__ = ["NO_IDENTITY", "commit", "commit_env"]
 
-NO_IDENTITY = ("没有设置提交身份：请在 scoring/rules.yaml 中写明机器人账号，如\n"
-               "  git:\n    name: hotline-bot\n    email: hotline-bot@noreply.invalid\n"
-               "或在本机设置 git config user.name \"姓名\" 和 git config user.email \"账号@单位邮箱\"")
+NO_IDENTITY = (
+    "没有设置提交身份：请在 scoring/rules.yaml 中写明机器人账号，如\n"
+    "  git:\n    name: hotline-bot\n    email: hotline-bot@noreply.invalid\n"
+    '或在本机设置 git config user.name "姓名" 和 git config user.email "账号@单位邮箱"'
+)
 
 
 def _config(root: Path | str, key: str) -> str:
@@ -61,7 +63,9 @@ def commit_env(root: Path | str, env: dict[str, str] | None = None) -> dict[str,
     email = _config(root, "user.email")
     out = dict(env or {})
     roles = ("AUTHOR", "COMMITTER")
-    missing = [r for r in roles if not ((given.get(f"GIT_{r}_NAME") or name) and (given.get(f"GIT_{r}_EMAIL") or email))]
+    missing = [
+        r for r in roles if not ((given.get(f"GIT_{r}_NAME") or name) and (given.get(f"GIT_{r}_EMAIL") or email))
+    ]
     if not missing:
         return out
     bot = _rules_identity(root)

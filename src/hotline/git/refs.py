@@ -77,8 +77,18 @@ class Commit:
 
 def commits_since(root: Path, since: str, folder: str) -> list[Commit]:
     """First-parent commits after ``since`` up to HEAD that changed files under ``folder``, oldest first."""
-    out = _git(root, "log", "--first-parent", "--reverse", "-z", "--format=%x1e%H%x09%cI%x09%s", "--name-only",
-               f"{since}..HEAD", "--", folder.rstrip("/") + "/")
+    out = _git(
+        root,
+        "log",
+        "--first-parent",
+        "--reverse",
+        "-z",
+        "--format=%x1e%H%x09%cI%x09%s",
+        "--name-only",
+        f"{since}..HEAD",
+        "--",
+        folder.rstrip("/") + "/",
+    )
     result = []
     for chunk in filter(None, out.split("\x1e")):
         head, _, names = chunk.partition("\n")

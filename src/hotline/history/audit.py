@@ -64,7 +64,12 @@ class Timeliness:
     def of(cls, hist: History, ctx: Context) -> Timeliness:
         """As the rules in force say (``history.late_record_tolerance_days`` and ``history.audit_from``)."""
         rules = ctx.rules.history if ctx.rules else HistoryRules()
-        return cls(hist, ctx.calendar, rules.late_record_tolerance_days, f"{rules.audit_from:%Y-%m-%d}" if rules.audit_from else "")
+        return cls(
+            hist,
+            ctx.calendar,
+            rules.late_record_tolerance_days,
+            f"{rules.audit_from:%Y-%m-%d}" if rules.audit_from else "",
+        )
 
     def exempt(self, at: str | None) -> bool:
         """Declared before the audit cut-over: not judged late."""
@@ -106,10 +111,17 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     if hist.shallow:
         since = hist.boundary_time
-        out.append(Finding(".git/shallow", 0, "shallow-history",
-                           f"这是浅克隆（只有 {since:%Y-%m-%d %H:%M} 以来的提交）：此前入库的事件无法核对入库时间，"
-                           "也无法发现此前的改写；工作流检出时请使用 fetch-depth: 0" if since else
-                           "这是浅克隆：无法核对入库时间和改写；工作流检出时请使用 fetch-depth: 0"))
+        out.append(
+            Finding(
+                ".git/shallow",
+                0,
+                "shallow-history",
+                f"这是浅克隆（只有 {since:%Y-%m-%d %H:%M} 以来的提交）：此前入库的事件无法核对入库时间，"
+                "也无法发现此前的改写；工作流检出时请使用 fetch-depth: 0"
+                if since
+                else "这是浅克隆：无法核对入库时间和改写；工作流检出时请使用 fetch-depth: 0",
+            )
+        )
     out += _order_findings(hist, Timeliness.of(hist, ctx))
     out += _unit_findings(hist, ctx.calendar, rules.unit_change_report_days)
     office = office_maintainers(ctx.units)
@@ -117,8 +129,15 @@ def audit(hist: History, ctx: Context) -> list[Finding]:
         if paths.is_order_path(r.path):
             out.append(_rewrite_finding(hist, r, office))
     for sha, path, size in hist.store.oversized:
-        out.append(Finding(path, 0, "file-too-large", f"提交 {sha[:9]} 中的这个文件有 {size // (1 << 20)} MiB，超过 1 MiB："
-                                                      "历史核对没有读取它（一件工单不应有这么大）"))
+        out.append(
+            Finding(
+                path,
+                0,
+                "file-too-large",
+                f"提交 {sha[:9]} 中的这个文件有 {size // (1 << 20)} MiB，超过 1 MiB："
+                "历史核对没有读取它（一件工单不应有这么大）",
+            )
+        )
     return out
 
 
@@ -131,7 +150,14 @@ def _order_findings(hist: History, timely: Timeliness) -> list[Finding]:
     out = []
     s = hist.store
     judge, day_of, exempt, tolerance = timely.judge, timely._day, timely.exempt, timely.tolerance
-    item_commit, item_at, times, fi_item, fi_line, f_items = s.item_commit, s.item_at, s.landed, s.fi_item, s.fi_line, s.f_items
+    item_commit, item_at, times, fi_item, fi_line, f_items = (
+        s.item_commit,
+        s.item_at,
+        s.landed,
+        s.fi_item,
+        s.fi_line,
+        s.f_items,
+    )
     for i, path in enumerate(s.paths):
         count = f_items[2 * i + 1]
         if count <= 0 or not paths.is_order_path(path):
@@ -166,16 +192,25 @@ def _order_findings(hist: History, timely: Timeliness) -> list[Finding]:
     return out
 
 
-def _timeliness_finding(hist: History, path: str, n: int, line: int, item: int, late: bool, future: bool,
-                        tolerance: int) -> Finding:
+def _timeliness_finding(
+    hist: History, path: str, n: int, line: int, item: int, late: bool, future: bool, tolerance: int
+) -> Finding:
     o = hist.origin(item)
     c = hist.commits[o.commit]
     what = f"第 {n} 条事件（{o.type or '事件'}{' ' + o.unit if o.unit else ''}，事件时间 {o.at}）"
     if future:
-        return Finding(path, line, "future-event",
-                       f"{what}晚于它入库的时间 {c.committed_at:%Y-%m-%d %H:%M}（{_who(c)}）：不能记录尚未发生的事，请核对事件时间")
-    return Finding(path, line, "late-record",
-                   f"{what}到 {c.committed_at:%Y-%m-%d %H:%M} 才入库（{_who(c)}），晚于事件时间超过 {tolerance} 个工作日：补录过晚")
+        return Finding(
+            path,
+            line,
+            "future-event",
+            f"{what}晚于它入库的时间 {c.committed_at:%Y-%m-%d %H:%M}（{_who(c)}）：不能记录尚未发生的事，请核对事件时间",
+        )
+    return Finding(
+        path,
+        line,
+        "late-record",
+        f"{what}到 {c.committed_at:%Y-%m-%d %H:%M} 才入库（{_who(c)}），晚于事件时间超过 {tolerance} 个工作日：补录过晚",
+    )
 
 
 def _unit_findings(hist: History, cal: WorkCalendar, days: int) -> list[Finding]:
@@ -191,9 +226,15 @@ def _unit_findings(hist: History, cal: WorkCalendar, days: int) -> list[Finding]
         c = hist.commits[o.commit]
         deadline = cal.add_workdays(effective, days).day
         if c.committed_at.date() > deadline:
-            out.append(Finding(path, line, "unit-change-late",
-                               f"生效日期为 {effective} 的变动到 {c.committed_at:%Y-%m-%d} 才提交（{_who(c)}），"
-                               f"超过 {days} 个工作日（应在 {deadline} 前上报；考核第 5 项）"))
+            out.append(
+                Finding(
+                    path,
+                    line,
+                    "unit-change-late",
+                    f"生效日期为 {effective} 的变动到 {c.committed_at:%Y-%m-%d} 才提交（{_who(c)}），"
+                    f"超过 {days} 个工作日（应在 {deadline} 前上报；考核第 5 项）",
+                )
+            )
     return out
 
 
@@ -211,10 +252,14 @@ def _rewrite_finding(hist: History, r: Removal, office: set[str]) -> Finding:
     if r.new_text is not None:
         key = key_of(r.new_text)
         line = next((ln for ln, _, k in hist.items(r.path) if k == key), 0)
-    msg = mask_text(f"第 {r.index + 1} 条事件{when}之后在 {c.committed_at:%Y-%m-%d %H:%M} 由{c.author}（{c.account}，提交 {c.short}）{how}。")
+    msg = mask_text(
+        f"第 {r.index + 1} 条事件{when}之后在 {c.committed_at:%Y-%m-%d %H:%M} 由{c.author}（{c.account}，提交 {c.short}）{how}。"
+    )
     if c.account in office:
         return Finding(r.path, line, "history-rewritten", msg + "修改人是热线管理机构的维护人，予以记录", "warning")
-    return Finding(r.path, line, "history-rewritten", msg + "记录只能追加：更正请追加一条带 note 的新事件，不要改动已入库的事件")
+    return Finding(
+        r.path, line, "history-rewritten", msg + "记录只能追加：更正请追加一条带 note 的新事件，不要改动已入库的事件"
+    )
 
 
 AUDIT_CACHE = "audit"
@@ -247,4 +292,3 @@ def history_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
     found = audit(hist, ctx)
     cache.save(root, AUDIT_CACHE, _AuditEntry(key, found))
     return found
-

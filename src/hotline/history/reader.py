@@ -35,7 +35,9 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
     if head is None:
         return History(root, None, bool(boundary), Store(boundary))
     store = _load(root) if use_cache else None
-    if store is not None and (store.boundary != boundary or (store.head != head and not gitcmd.is_ancestor(root, store.head, head))):
+    if store is not None and (
+        store.boundary != boundary or (store.head != head and not gitcmd.is_ancestor(root, store.head, head))
+    ):
         store = None
     cold = store is None
     if store is None:
@@ -59,7 +61,7 @@ def landed_times(root: Path, s: Store, head: str, since: str = "") -> array:
     merges and the office — took it. One ``git rev-list --parents``; each commit is visited once. With
     ``since`` (the head of the previous read, whose times are kept) only the new commits are listed,
     unless ``since`` is not on the new main line (then everything is worked out again)."""
-    index = {bytes(s.shas[20 * i: 20 * i + 20]).hex(): i for i in range(len(s.times))}
+    index = {bytes(s.shas[20 * i : 20 * i + 20]).hex(): i for i in range(len(s.times))}
     parents: dict[str, list[str]] = {}
     for line in gitcmd.run(root, "rev-list", "--parents", f"{since}..{head}" if since else head).decode().splitlines():
         commit, *ps = line.split()
@@ -72,7 +74,7 @@ def landed_times(root: Path, s: Store, head: str, since: str = "") -> array:
     if since and sha != since:
         return landed_times(root, s, head)  # the old head is not on the main line: all again
     landed = array("q", s.landed) if since else array("q")
-    landed.extend(s.times[len(landed):])  # commits not reached (outside a shallow boundary) keep their own time
+    landed.extend(s.times[len(landed) :])  # commits not reached (outside a shallow boundary) keep their own time
     seen: set[str] = set()
     for m in reversed(main):  # oldest first: a commit belongs to the first main commit that reached it
         when = s.times[index[m]] if m in index else None
@@ -84,15 +86,31 @@ def landed_times(root: Path, s: Store, head: str, since: str = "") -> array:
             seen.add(c)
             if when is not None and c in index:
                 landed[index[c]] = when
-            stack += [p for p in parents[c][1 if c == m else 0:] if p not in seen]
+            stack += [p for p in parents[c][1 if c == m else 0 :] if p not in seen]
     return landed
 
 
 # --- the cache entry: plain data, checked before use ----------------------------------------------
 
-_ARRAYS = {"times": "q", "landed": "q", "parents": "i", "who": "i", "item_key": "q", "item_commit": "i", "item_type": "H",
-           "item_unit": "H", "f_size": "i", "f_lines": "i", "f_indent": "b", "f_items": "i", "fi_item": "i",
-           "fi_line": "i", "f_known": "i", "fk_key": "q", "fk_item": "i"}
+_ARRAYS = {
+    "times": "q",
+    "landed": "q",
+    "parents": "i",
+    "who": "i",
+    "item_key": "q",
+    "item_commit": "i",
+    "item_type": "H",
+    "item_unit": "H",
+    "f_size": "i",
+    "f_lines": "i",
+    "f_indent": "b",
+    "f_items": "i",
+    "fi_item": "i",
+    "fi_line": "i",
+    "f_known": "i",
+    "fk_key": "q",
+    "fk_item": "i",
+}
 
 
 class _StoreData(msgspec.Struct):
@@ -112,10 +130,21 @@ class _StoreData(msgspec.Struct):
 
 
 def _dump(s: Store) -> _StoreData:
-    return _StoreData(FORMAT, __version__, s.head, sorted(s.boundary), bytes(s.shas), bytes(s.f_blob),
-                      {k: getattr(s, k).tobytes() for k in _ARRAYS}, s.people, s.item_at, s.names, s.paths,
-                      [(r.commit, r.path, r.index, r.old_text, r.old_origin, r.new_text, r.new_line) for r in s.removals],
-                      s.oversized)
+    return _StoreData(
+        FORMAT,
+        __version__,
+        s.head,
+        sorted(s.boundary),
+        bytes(s.shas),
+        bytes(s.f_blob),
+        {k: getattr(s, k).tobytes() for k in _ARRAYS},
+        s.people,
+        s.item_at,
+        s.names,
+        s.paths,
+        [(r.commit, r.path, r.index, r.old_text, r.old_origin, r.new_text, r.new_line) for r in s.removals],
+        s.oversized,
+    )
 
 
 def _load(root: Path) -> Store | None:
@@ -136,16 +165,24 @@ def _load(root: Path) -> Store | None:
     s.oversized = d.oversized
     n, items, files = len(s.times), len(s.item_key), len(s.paths)
     consistent = (
-        len(s.shas) == 20 * n and len(s.parents) == len(s.who) == len(s.landed) == n and len(s.f_blob) == 20 * files
+        len(s.shas) == 20 * n
+        and len(s.parents) == len(s.who) == len(s.landed) == n
+        and len(s.f_blob) == 20 * files
         and len(s.item_commit) == len(s.item_at) == len(s.item_type) == len(s.item_unit) == items
-        and len(s.f_size) == len(s.f_lines) == len(s.f_indent) == files and len(s.f_items) == len(s.f_known) == 2 * files
-        and len(s.fi_item) == len(s.fi_line) and len(s.fk_key) == len(s.fk_item)
-        and all(-1 <= p < n for p in s.parents) and all(0 <= w < len(s.people) for w in s.who)
-        and all(-1 <= c < n for c in s.item_commit) and all(0 <= i < items for i in s.fi_item)
-        and all(0 <= i < items for i in s.fk_item) and max(s.item_type, default=0) < len(s.names)
+        and len(s.f_size) == len(s.f_lines) == len(s.f_indent) == files
+        and len(s.f_items) == len(s.f_known) == 2 * files
+        and len(s.fi_item) == len(s.fi_line)
+        and len(s.fk_key) == len(s.fk_item)
+        and all(-1 <= p < n for p in s.parents)
+        and all(0 <= w < len(s.people) for w in s.who)
+        and all(-1 <= c < n for c in s.item_commit)
+        and all(0 <= i < items for i in s.fi_item)
+        and all(0 <= i < items for i in s.fk_item)
+        and max(s.item_type, default=0) < len(s.names)
         and max(s.item_unit, default=0) < len(s.names)
         and all(0 <= r.commit < n and r.index >= 0 for r in s.removals)
-        and _spans_ok(s.f_items, len(s.fi_item)) and _spans_ok(s.f_known, len(s.fk_key))
+        and _spans_ok(s.f_items, len(s.fi_item))
+        and _spans_ok(s.f_known, len(s.fk_key))
     )
     if not consistent:
         _invalid(root)

@@ -150,7 +150,7 @@ class _Commits:
             raise IndexError(i)
         s = self.s
         author, email = s.people[s.who[i]]
-        return CommitInfo(hexlify(s.shas[20 * i: 20 * i + 20]).decode(), author, email, s.landed[i], s.parents[i])
+        return CommitInfo(hexlify(s.shas[20 * i : 20 * i + 20]).decode(), author, email, s.landed[i], s.parents[i])
 
     def __iter__(self) -> Iterator[CommitInfo]:
         return (self[i] for i in range(len(self)))
@@ -196,7 +196,9 @@ class History:
             return []
         s = self.store
         start, count = s.f_items[2 * i], s.f_items[2 * i + 1]
-        return [(s.fi_line[j], self.origin(s.fi_item[j]), s.item_key[s.fi_item[j]]) for j in range(start, start + count)]
+        return [
+            (s.fi_line[j], self.origin(s.fi_item[j]), s.item_key[s.fi_item[j]]) for j in range(start, start + count)
+        ]
 
     def rows(self, prefix: str) -> Iterator[tuple[str, int, int, int]]:
         """(path, position from 1, line, item) of every item at HEAD under ``prefix`` (fast, for checks)."""

@@ -78,7 +78,9 @@ def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
     return out
 
 
-def unit_change_commits(hist: History, root: Path, units: Mapping[str, Unit]) -> dict[tuple[str, date, str], datetime | None]:
+def unit_change_commits(
+    hist: History, root: Path, units: Mapping[str, Unit]
+) -> dict[tuple[str, date, str], datetime | None]:
     """When each unit's ``changes`` entry (assessment item 5) was first committed: (unit, effective, note) →
     commit time, None for an entry not committed yet or recorded before a shallow clone's history."""
     out: dict[tuple[str, date, str], datetime | None] = {}

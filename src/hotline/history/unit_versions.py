@@ -54,8 +54,20 @@ class _KeptLog(msgspec.Struct):
 
 
 def _log(root: Path, since: str | None = None) -> list[LogEntry]:
-    out = gitcmd.run(root, "log", "--first-parent", "--reverse", "--no-renames", "--diff-merges=first-parent",
-                     "--raw", "--no-abbrev", "--format=%x01%H %ct", f"{since}..HEAD" if since else "HEAD", "--", "units").decode("utf-8", "replace")
+    out = gitcmd.run(
+        root,
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--no-renames",
+        "--diff-merges=first-parent",
+        "--raw",
+        "--no-abbrev",
+        "--format=%x01%H %ct",
+        f"{since}..HEAD" if since else "HEAD",
+        "--",
+        "units",
+    ).decode("utf-8", "replace")
     commits = []
     for chunk in out.split("\x01")[1:]:
         lines = chunk.strip("\n").splitlines()

@@ -85,8 +85,18 @@ class Walk:
 
     # --- the pipeline -----------------------------------------------------------------------------
     def run(self, revisions: str) -> None:
-        log = gitcmd.stream(self.root, "log", "--diff-merges=first-parent", "--raw", "--no-renames", "--no-abbrev",
-                            "-z", _LOG_FORMAT, revisions, "--")
+        log = gitcmd.stream(
+            self.root,
+            "log",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "-z",
+            _LOG_FORMAT,
+            revisions,
+            "--",
+        )
         chunks: queue.Queue = queue.Queue(maxsize=64)
 
         def drain() -> None:  # only moves bytes, so git log never waits for us
@@ -216,8 +226,15 @@ class Walk:
             s = self.s
             if i is not None and s.f_items[2 * i + 1] >= 0:
                 start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
-                known = dict(zip(s.fk_key[start:start + count], s.fk_item[start:start + count]))
-                fs = FileState(hexlify(s.f_blob[20 * i: 20 * i + 20]).decode(), s.f_size[i], s.f_lines[i], s.f_indent[i], None, known)
+                known = dict(zip(s.fk_key[start : start + count], s.fk_item[start : start + count]))
+                fs = FileState(
+                    hexlify(s.f_blob[20 * i : 20 * i + 20]).decode(),
+                    s.f_size[i],
+                    s.f_lines[i],
+                    s.f_indent[i],
+                    None,
+                    known,
+                )
             else:
                 fs = FileState(_NULL, 0, 0, -1, None, {})
             self.files[path] = fs
@@ -271,12 +288,14 @@ class Walk:
                 self.removals.append(Removal(c, path, i, t, k, None, 0))
             return
         if not created and len(newer) > len(older) and newer.startswith(older):
-            added = tail_items(newer[len(older):].decode("utf-8", "replace"), fs.indent, 0)
+            added = tail_items(newer[len(older) :].decode("utf-8", "replace"), fs.indent, 0)
             if added is not None:
                 for t, _ in added:
                     self._introduce(fs, key_of(t), commit, t)
                 return
-        new_found = self._scanned[1] if self._scanned[0] is newer else items_or_yaml(newer.decode("utf-8", "replace"), key)
+        new_found = (
+            self._scanned[1] if self._scanned[0] is newer else items_or_yaml(newer.decode("utf-8", "replace"), key)
+        )
         if created:
             moves = self.moves.get(c)
             for t, _ in new_found:
@@ -285,8 +304,11 @@ class Walk:
                 if moves is not None:
                     moves[k] = (path, item)
             return
-        old_found = older_items if older_items is not None else (
-            items_or_yaml(older.decode("utf-8", "replace"), key) if older else [])
+        old_found = (
+            older_items
+            if older_items is not None
+            else (items_or_yaml(older.decode("utf-8", "replace"), key) if older else [])
+        )
         new_keys = [key_of(t) for t, _ in new_found]
         old_keys = [key_of(t) for t, _ in old_found]
         old_counts = Counter(old_keys)
@@ -297,7 +319,11 @@ class Walk:
                 if gone.get(k, 0) <= 0:
                     continue
                 gone[k] -= 1
-                repl = (new_found[i][0], new_found[i][1], new_keys[i]) if i < len(new_keys) and new_keys[i] not in old_counts else None
+                repl = (
+                    (new_found[i][0], new_found[i][1], new_keys[i])
+                    if i < len(new_keys) and new_keys[i] not in old_counts
+                    else None
+                )
                 if repl and same_item(t_old, repl[0]):
                     reformatted[repl[2]] = k  # the same event, written differently: keeps its origin
                     continue
@@ -395,11 +421,16 @@ class Walk:
             for w in ws:
                 path, newer = w[2], w[4]
                 i = self.path_index.get(path)
-                stored = i is not None and hexlify(s.f_blob[20 * i: 20 * i + 20]).decode() == old
-                if stored and i is not None and newer is not None and len(newer) > s.f_size[i] and \
-                        sha1(b"blob %d\0" % s.f_size[i] + newer[: s.f_size[i]]).digest() == unhexlify(old):
+                stored = i is not None and hexlify(s.f_blob[20 * i : 20 * i + 20]).decode() == old
+                if (
+                    stored
+                    and i is not None
+                    and newer is not None
+                    and len(newer) > s.f_size[i]
+                    and sha1(b"blob %d\0" % s.f_size[i] + newer[: s.f_size[i]]).digest() == unhexlify(old)
+                ):
                     fs = self.files[path]
-                    added = tail_items(newer[s.f_size[i]:].decode("utf-8", "replace"), s.f_indent[i], 0)
+                    added = tail_items(newer[s.f_size[i] :].decode("utf-8", "replace"), s.f_indent[i], 0)
                     if added is not None:
                         for t, _ in added:
                             self._introduce(fs, key_of(t), UNKNOWN if w[1] else w[0], t)
@@ -409,13 +440,15 @@ class Walk:
 
     def _check_head_versions(self) -> None:
         """With merges in the walk the newest version seen may not be HEAD's: ask git for HEAD's blobs."""
-        out = gitcmd.run(self.root, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", *(self.prefix + t for t in TRACKED))
+        out = gitcmd.run(
+            self.root, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", *(self.prefix + t for t in TRACKED)
+        )
         at_head = {}
         for entry in out.split(b"\0"):
             if not entry:
                 continue
             meta, raw_path = entry.split(b"\t", 1)
-            p = raw_path.decode("utf-8", "surrogateescape")[len(self.prefix):]
+            p = raw_path.decode("utf-8", "surrogateescape")[len(self.prefix) :]
             if tracked_list(p):
                 at_head[p] = meta.split()[2].decode()
         for path, fs in self.files.items():
@@ -450,7 +483,7 @@ class Walk:
                 parent = index.get(p, -1)
                 if parent < 0 and n_old:
                     if old_index is None:
-                        old_index = {bytes(s.shas[20 * j: 20 * j + 20]): j for j in range(n_old)}
+                        old_index = {bytes(s.shas[20 * j : 20 * j + 20]): j for j in range(n_old)}
                     parent = old_index.get(p, -1)
                 parents.append(parent)
         s.shas += b"".join(reversed(shas))
@@ -460,7 +493,9 @@ class Walk:
         people = sorted(self.people.items(), key=lambda kv: kv[1])
         s.people = [p for p, _ in people]
         top = n_old + n_run - 1
-        s.item_commit[self.item_base:] = array("i", [top - c if c >= 0 else UNKNOWN for c in s.item_commit[self.item_base:]])
+        s.item_commit[self.item_base :] = array(
+            "i", [top - c if c >= 0 else UNKNOWN for c in s.item_commit[self.item_base :]]
+        )
         for r in self.removals:
             fs = self.files[r.path]
             item = fs.known.get(r.old_origin)  # old_origin holds the removed key until now
@@ -483,7 +518,7 @@ class Walk:
                 s.f_items[2 * i + 1] = -1
                 continue
             if fs.items is not None:
-                s.f_blob[20 * i: 20 * i + 20] = unhexlify(fs.blob)
+                s.f_blob[20 * i : 20 * i + 20] = unhexlify(fs.blob)
                 s.f_size[i], s.f_lines[i], s.f_indent[i] = fs.size, fs.lines, max(-1, min(fs.indent, 127))
                 s.f_items[2 * i], s.f_items[2 * i + 1] = len(s.fi_item), len(fs.items)
                 for k, line in fs.items:
@@ -516,12 +551,12 @@ def _compact(s: Store) -> None:
         start, count = s.f_items[2 * i], s.f_items[2 * i + 1]
         if count >= 0:
             s.f_items[2 * i] = len(fi_item)
-            fi_item.extend(s.fi_item[start:start + count])
-            fi_line.extend(s.fi_line[start:start + count])
+            fi_item.extend(s.fi_item[start : start + count])
+            fi_line.extend(s.fi_line[start : start + count])
         start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
         s.f_known[2 * i] = len(fk_key)
-        fk_key.extend(s.fk_key[start:start + count])
-        fk_item.extend(s.fk_item[start:start + count])
+        fk_key.extend(s.fk_key[start : start + count])
+        fk_item.extend(s.fk_item[start : start + count])
     s.fi_item, s.fi_line, s.fk_key, s.fk_item = fi_item, fi_line, fk_key, fk_item
 
 
@@ -533,5 +568,5 @@ def _indent(text: str, line: int) -> int:
         if start == 0:
             return -1
     end = text.find("\n", start)
-    row = text[start: end if end >= 0 else len(text)]
+    row = text[start : end if end >= 0 else len(text)]
     return len(row) - len(row.lstrip(" ")) if row.lstrip(" ").startswith("-") else -1

@@ -62,7 +62,9 @@ class Issue:
     labels: list[str] = field(default_factory=list)
     assignees: list[str] = field(default_factory=list)
     is_pull: bool = False
-    label_ids: dict[str, int] = field(default_factory=dict)  # as the issue itself carries them (organisation labels too)
+    label_ids: dict[str, int] = field(
+        default_factory=dict
+    )  # as the issue itself carries them (organisation labels too)
 
     @classmethod
     def from_json(cls, d: dict) -> Issue:
@@ -74,7 +76,11 @@ class Issue:
             labels=[lb["name"] for lb in d.get("labels") or [] if isinstance(lb, dict) and "name" in lb],
             assignees=[a["login"] for a in d.get("assignees") or [] if isinstance(a, dict) and "login" in a],
             is_pull=bool(d.get("pull_request")),
-            label_ids={lb["name"]: int(lb["id"]) for lb in d.get("labels") or [] if isinstance(lb, dict) and "name" in lb and lb.get("id")},
+            label_ids={
+                lb["name"]: int(lb["id"])
+                for lb in d.get("labels") or []
+                if isinstance(lb, dict) and "name" in lb and lb.get("id")
+            },
         )
 
 
@@ -126,7 +132,11 @@ class Host:
     def _auth_headers(self, token: str | None) -> dict[str, str]:
         if not token:
             return {}
-        return {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        return {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
 
     def _label_color(self, color: str) -> str:
         return color.lstrip("#")
@@ -153,7 +163,9 @@ class Host:
     def path(self, suffix: str) -> str:
         return f"/repos/{self.repo}{suffix}"
 
-    def request(self, method: str, url: str, *, params: dict | None = None, json: Any = None, idempotent: bool | None = None) -> httpx.Response:
+    def request(
+        self, method: str, url: str, *, params: dict | None = None, json: Any = None, idempotent: bool | None = None
+    ) -> httpx.Response:
         """One API call with rate-limit waits and retries; raises ``HostError`` on failure."""
         if idempotent is None:
             idempotent = method in ("GET", "PUT", "PATCH", "DELETE")
@@ -170,7 +182,7 @@ class Host:
                 failures += 1
                 if not idempotent or failures > self.retries:
                     raise HostError(f"无法连接代码托管平台（{self.api_url}）：{e}") from None
-                self.sleep(min(2 ** failures, 30))
+                self.sleep(min(2**failures, 30))
                 continue
             if r.status_code in (403, 429) and self._rate_limited(r):
                 limited += 1
@@ -190,7 +202,7 @@ class Host:
                         f"代码托管平台出错（HTTP {r.status_code}，{method} {r.request.url.path}）：请稍后重新运行，已完成的部分不会重复",
                         r.status_code,
                     )
-                self.sleep(min(2 ** failures, 30))
+                self.sleep(min(2**failures, 30))
                 continue
             if r.status_code >= 400:
                 raise HostError(self._refusal(method, r), r.status_code)
@@ -273,8 +285,11 @@ class Host:
             a, b = httpx.URL(link), httpx.URL(self.api_url)
         except (httpx.InvalidURL, TypeError, ValueError):
             return False
-        return (a.scheme, a.host, a.port or _PORTS.get(a.scheme)) == (b.scheme, b.host, b.port or _PORTS.get(b.scheme)) \
-            and a.path.startswith(b.path.rstrip("/") + "/")
+        return (a.scheme, a.host, a.port or _PORTS.get(a.scheme)) == (
+            b.scheme,
+            b.host,
+            b.port or _PORTS.get(b.scheme),
+        ) and a.path.startswith(b.path.rstrip("/") + "/")
 
     # -- labels -----------------------------------------------------------------------------------
     def list_labels(self) -> dict[str, int]:
@@ -369,7 +384,11 @@ class Host:
         ``number``: edit it when its text changed, else post it (unless ``create`` is False).
         Returns ``created``, ``updated``, ``unchanged`` or ``absent``."""
         text = f"{marker}\n{body}"
-        mine = [c for c in self.paginate(self.path(f"/issues/{number}/comments")) if (c.get("body") or "").startswith(marker)]
+        mine = [
+            c
+            for c in self.paginate(self.path(f"/issues/{number}/comments"))
+            if (c.get("body") or "").startswith(marker)
+        ]
         if mine:
             if (mine[0].get("body") or "") == text:
                 return "unchanged"
@@ -392,7 +411,9 @@ class Host:
         return None
 
     def create_pull(self, title: str, head_branch: str, base: str, body: str) -> int:
-        r = self.request("POST", self.path("/pulls"), json={"title": title, "head": head_branch, "base": base, "body": body})
+        r = self.request(
+            "POST", self.path("/pulls"), json={"title": title, "head": head_branch, "base": base, "body": body}
+        )
         return int(r.json()["number"])
 
 

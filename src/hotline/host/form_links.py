@@ -52,7 +52,11 @@ def form_url(host: HostSettings, event: str, order_id: str, unit: str) -> str:
     fields = {"order_id": order_id, "unit": unit}
     title = f"[{event}] 工单编号：{order_id}"
     if host.kind == "gitea":
-        query = {"template": f"{host.forms_dir.strip('/')}/{form}", "title": title, **{f"field:{k}": v for k, v in fields.items()}}
+        query = {
+            "template": f"{host.forms_dir.strip('/')}/{form}",
+            "title": title,
+            **{f"field:{k}": v for k, v in fields.items()},
+        }
     else:
         query = {"template": form, "title": title, **fields}
     return f"{host.repo_url}/issues/new?{urlencode(query)}"

@@ -49,7 +49,14 @@ class FileResult:
 
 def _md(value: str) -> str:
     """Spreadsheet text in Markdown: never markup, never a full phone or ID number."""
-    value = mask_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ")
+    value = (
+        mask_text(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
     for ch in "\\`*_[]()#|!~":
         value = value.replace(ch, "\\" + ch)
     return value
@@ -72,24 +79,39 @@ def report_text(rel: str, report: Report | None, problem: str | None = None, pus
     who = f"（上传者 {_md(pusher)}）" if pusher else ""
     if report is None:
         return f"`{rel}` 无法导入{who}：{_md(problem or '')}\n"
-    lines = [f"由上传的市平台导出文件 {name} 自动导入{who}：新建工单 {len(report.created)} 件，已存在而跳过 "
-             f"{len(report.existing)} 件，无法导入 {len(report.failed)} 行。"]
+    lines = [
+        f"由上传的市平台导出文件 {name} 自动导入{who}：新建工单 {len(report.created)} 件，已存在而跳过 "
+        f"{len(report.existing)} 件，无法导入 {len(report.failed)} 行。"
+    ]
     if report.created:
         lines += ["", f"### 新建的工单（{len(report.created)} 件）", "", "| 行 | 工单编号 | 文件 |", "|---|---|---|"]
         lines += [f"| 第 {r} 行 | {oid} | {_md(path)} |" for r, oid, path in report.created]
     if report.failed:
-        lines += ["", f"### 无法导入（{len(report.failed)} 行，请在市平台核对后改正再上传）", "", "| 行 | 原因 |", "|---|---|"]
+        lines += [
+            "",
+            f"### 无法导入（{len(report.failed)} 行，请在市平台核对后改正再上传）",
+            "",
+            "| 行 | 原因 |",
+            "|---|---|",
+        ]
         lines += [f"| 第 {r} 行 | {_md(reason)} |" for r, reason in report.failed]
     if report.existing:
-        lines += ["", f"### 已存在而跳过（{len(report.existing)} 件）", "", "、".join(f"第 {r} 行 {oid}" for r, oid in report.existing)]
+        lines += [
+            "",
+            f"### 已存在而跳过（{len(report.existing)} 件）",
+            "",
+            "、".join(f"第 {r} 行 {oid}" for r, oid in report.existing),
+        ]
     return "\n".join(lines) + "\n"
 
 
 def refusal(root: Path, pusher: str) -> str | None:
     """Why ``pusher`` may not import (only the hotline office creates orders), or None."""
     if login(pusher) not in office_accounts(load_context(root).units):
-        return (f"上传文件的账号“{mask_text(pusher)[:40]}”不是热线管理机构的维护人（units/ 中热线管理机构的 maintainers）："
-                "只有热线管理机构可以导入工单")
+        return (
+            f"上传文件的账号“{mask_text(pusher)[:40]}”不是热线管理机构的维护人（units/ 中热线管理机构的 maintainers）："
+            "只有热线管理机构可以导入工单"
+        )
     return None
 
 
@@ -98,8 +120,17 @@ def _author(pusher: str) -> dict[str, str]:
     return {"GIT_AUTHOR_NAME": login(pusher), "GIT_AUTHOR_EMAIL": f"{login(pusher)}@noreply.invalid"}
 
 
-def import_one(root: Path, rel: str, host: Host, *, base: str, as_of: datetime, pusher: str = "",
-               remote: str = "origin", push_token: str | None = None) -> FileResult:
+def import_one(
+    root: Path,
+    rel: str,
+    host: Host,
+    *,
+    base: str,
+    as_of: datetime,
+    pusher: str = "",
+    remote: str = "origin",
+    push_token: str | None = None,
+) -> FileResult:
     data = (root / rel).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     branch = f"import/{digest[:12]}"
@@ -108,23 +139,40 @@ def import_one(root: Path, rel: str, host: Host, *, base: str, as_of: datetime, 
     gitrun.switch_new_branch(root, branch, base)
     try:
         try:
-            report = import_file(load_context(root), root / rel, load_mapping(mapping_path if mapping_path.is_file() else None), as_of)
+            report = import_file(
+                load_context(root), root / rel, load_mapping(mapping_path if mapping_path.is_file() else None), as_of
+            )
         except ImportFailed as e:
             return FileResult(rel, "failed", None, report_text(rel, None, str(e), pusher))
         text = report_text(rel, report, pusher=pusher)
         if not report.created:
             return FileResult(rel, "nothing-new", report, text)
-        identity.commit(root, [p for _, _, p in report.created], f"导入 {Path(rel).name}：新建工单 {len(report.created)} 件",
-                        env=_author(pusher))
+        identity.commit(
+            root,
+            [p for _, _, p in report.created],
+            f"导入 {Path(rel).name}：新建工单 {len(report.created)} 件",
+            env=_author(pusher),
+        )
         unchanged = gitrun.tree_of(root, "HEAD") == gitrun.tree_of(root, f"{remote}/{branch}")
         if not unchanged:
             gitrun.push_branch(root, branch, remote, token=push_token)
     finally:
         gitrun.switch_branch(root, start)
-    return _pull(host, rel, branch, base.split("/", 1)[1] if base.startswith(f"{remote}/") else base, digest, report, text, unchanged)
+    return _pull(
+        host,
+        rel,
+        branch,
+        base.split("/", 1)[1] if base.startswith(f"{remote}/") else base,
+        digest,
+        report,
+        text,
+        unchanged,
+    )
 
 
-def _pull(host: Host, rel: str, branch: str, base: str, digest: str, report: Report, text: str, unchanged: bool) -> FileResult:
+def _pull(
+    host: Host, rel: str, branch: str, base: str, digest: str, report: Report, text: str, unchanged: bool
+) -> FileResult:
     title = f"导入市平台工单：{Path(rel).name}（新建 {len(report.created)} 件）"
     body = f"{MARKER.format(digest=digest)}\n{text}"
     existing = host.find_pull(branch, base)

@@ -53,8 +53,20 @@ LABELS = {
     "延期天数": "days",
     "确认": "confirm",
 }
-FIELD_NAMES = {"type": "登记类型", "order_id": "工单编号", "unit": "承办单位", "at": "时间", "by": "经办人", "office": "承办科室",
-               "note": "备注", "text": "答复内容", "reason": "理由", "basis": "依据", "days": "延期天数", "confirm": "确认"}
+FIELD_NAMES = {
+    "type": "登记类型",
+    "order_id": "工单编号",
+    "unit": "承办单位",
+    "at": "时间",
+    "by": "经办人",
+    "office": "承办科室",
+    "note": "备注",
+    "text": "答复内容",
+    "reason": "理由",
+    "basis": "依据",
+    "days": "延期天数",
+    "confirm": "确认",
+}
 EVENT_FIELDS = ("at", "type", "unit", "by", "office", "text", "reason", "basis", "days", "note")
 
 
@@ -78,7 +90,7 @@ def sections(body: str) -> dict[str, str]:
     for i, m in enumerate(heads):
         label = m.group(1).strip()
         end = heads[i + 1].start() if i + 1 < len(heads) else len(body)
-        value = body[m.end():end].strip("\n").strip()
+        value = body[m.end() : end].strip("\n").strip()
         if label in out:
             raise FormError(f"表单中出现了两次“### {label}”：填写的内容里请不要使用以 ### 开头的行")
         out[label] = value
@@ -207,7 +219,9 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
         if isinstance(value, str):
             for kind, _line, _number, masked in pii.find(value):
                 what = "手机号码" if kind == "phone" else "身份证号码"
-                errors.append(f"“{FIELD_NAMES.get(key, key)}”中有未脱敏的{what}：只能写脱敏形式（如 {masked}）；请同时修改本议题，删除完整号码")
+                errors.append(
+                    f"“{FIELD_NAMES.get(key, key)}”中有未脱敏的{what}：只能写脱敏形式（如 {masked}）；请同时修改本议题，删除完整号码"
+                )
 
     path = find_order(ctx.root, f["order_id"])
     if path is None:
@@ -215,7 +229,9 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
     if unit is not None:
         rights = Rights.of(author, ctx.units, ctx.rules)
         if not rights.office and unit not in rights.units:
-            errors.append(f"账号 {author} 不是{ctx.units[unit].name}的维护人，不能为该单位登记：请由本单位维护人提交，或请热线管理机构在单位文件中登记您的账号")
+            errors.append(
+                f"账号 {author} 不是{ctx.units[unit].name}的维护人，不能为该单位登记：请由本单位维护人提交，或请热线管理机构在单位文件中登记您的账号"
+            )
         elif not rights.office and etype not in rights.unit_events:
             errors.append(f"{etype}由热线管理机构登记，承办单位不能提交")
     if errors or parsed is None or path is None or unit is None:  # no unit is an error above
@@ -227,7 +243,9 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
     if lifecycle:
         return Outcome(errors=lifecycle)
     rel = path.relative_to(ctx.root).as_posix()
-    return Outcome(IntakeRequest(f["order_id"], rel, {k: v for k, v in event.items() if k in EVENT_FIELDS}, ctx.units[unit].name))
+    return Outcome(
+        IntakeRequest(f["order_id"], rel, {k: v for k, v in event.items() if k in EVENT_FIELDS}, ctx.units[unit].name)
+    )
 
 
 def _lifecycle_errors(ctx: Context, path: Path, event) -> list[str]:

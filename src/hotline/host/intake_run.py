@@ -43,7 +43,9 @@ class IntakeError(RuntimeError):
 def run_order_add(root: Path, req: IntakeRequest, env: dict[str, str]) -> None:
     """Append the event with the staff command, as a separate process (never through a shell)."""
     argv = [sys.executable, "-m", "hotline", *order_add_argv(req)]
-    done = subprocess.run(argv, cwd=root, env={**os.environ, **env, "HOTLINE_ROOT": str(root)}, capture_output=True, text=True)
+    done = subprocess.run(
+        argv, cwd=root, env={**os.environ, **env, "HOTLINE_ROOT": str(root)}, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise IntakeError((done.stderr or done.stdout).strip() or f"hotline order add 失败（退出码 {done.returncode}）")
 
@@ -85,8 +87,10 @@ def process_issue(
     login = str(user.get("login") or "")
     sender = str((event.get("sender") or {}).get("login") or login)
     if sender.lower() != login.lower():
-        msg = (f"本议题由 {sender} 修改，不是议题作者 {login}：他人的修改不会以作者的名义登记，也不会更新已有的拉取请求。"
-               "请由作者本人修改，或由修改人提交新的议题")
+        msg = (
+            f"本议题由 {sender} 修改，不是议题作者 {login}：他人的修改不会以作者的名义登记，也不会更新已有的拉取请求。"
+            "请由作者本人修改，或由修改人提交新的议题"
+        )
         host.comment(number, error_comment([msg]))
         return IntakeResult("refused", msg)
     ctx = load_context(root)
@@ -105,7 +109,9 @@ def process_issue(
         except IntakeError as e:
             host.comment(number, error_comment([f"追加事件失败：{e}"]))
             return IntakeResult("refused", str(e))
-        problems = [f for f in run_check(root, as_of, use_cache=False) if f.severity == "error" and f.path == req.order_path]
+        problems = [
+            f for f in run_check(root, as_of, use_cache=False) if f.severity == "error" and f.path == req.order_path
+        ]
         if problems:
             msgs = [f"{f.path}:{f.line}: {f.message}" for f in problems]
             host.comment(number, error_comment(msgs))
@@ -135,7 +141,10 @@ def process_issue(
                 raise
             host.comment(number, f"<!-- hotline:intake -->\n检查通过，已按修改后的内容更新拉取请求 #{existing}。")
             return IntakeResult("updated", f"已更新拉取请求 #{existing}", existing)
-        host.comment(number, f"<!-- hotline:intake -->\n检查通过，已生成拉取请求 #{pull}，待热线管理机构审核合并；合并后本议题自动关闭。")
+        host.comment(
+            number,
+            f"<!-- hotline:intake -->\n检查通过，已生成拉取请求 #{pull}，待热线管理机构审核合并；合并后本议题自动关闭。",
+        )
         return IntakeResult("opened", f"已生成拉取请求 #{pull}", pull)
     host.comment(number, f"<!-- hotline:intake -->\n检查通过，已按修改后的内容更新拉取请求 #{existing}。")
     return IntakeResult("updated", f"已更新拉取请求 #{existing}", existing)

@@ -79,7 +79,9 @@ def check_change(
     if parts[0] == "units" and len(parts) == 2 and path.endswith((".yaml", ".yml")):
         uid = parts[1].rsplit(".", 1)[0]
         if uid not in rights.units:
-            return deny(0, f"{who} 不是{_unit_names(units, [uid])}的维护人，不能修改该单位文件（单位只能修改本单位的文件）")
+            return deny(
+                0, f"{who} 不是{_unit_names(units, [uid])}的维护人，不能修改该单位文件（单位只能修改本单位的文件）"
+            )
         if base_raw is None or head_raw is None:
             return deny(0, f"{who} 不能新建或删除单位文件：请联系热线管理机构")
         base, head = _doc(path, base_raw), _doc(path, head_raw)
@@ -88,7 +90,10 @@ def check_change(
         out = []
         for key in ("id", "type"):
             if base.data.get(key) != head.data.get(key):
-                out += deny(head.line_of((key,)), f"{who} 不能修改单位的 {key}（{base.data.get(key)} → {head.data.get(key)}）：只有热线管理机构可以修改")
+                out += deny(
+                    head.line_of((key,)),
+                    f"{who} 不能修改单位的 {key}（{base.data.get(key)} → {head.data.get(key)}）：只有热线管理机构可以修改",
+                )
         return out
 
     if parts[0] == "site_src" and len(parts) >= 4 and parts[1] == "knowledge":
@@ -116,8 +121,10 @@ def _check_order(rights, path, base_raw, head_raw, units, deny) -> list[Finding]
     mine = order_units & rights.units
     if not mine:
         names = _unit_names(units, {u for u in order_units if u}) or "（尚未派单）"
-        return deny(head.line_of(("id",)) if head else 0,
-                    f"{who} 不能修改工单 {base.data.get('id')}：该工单派给了{names}，而该账号维护的是{_unit_names(units, rights.units) or '（没有单位）'}")
+        return deny(
+            head.line_of(("id",)) if head else 0,
+            f"{who} 不能修改工单 {base.data.get('id')}：该工单派给了{names}，而该账号维护的是{_unit_names(units, rights.units) or '（没有单位）'}",
+        )
     if head is None or not isinstance(head.data, dict):
         return []  # unreadable now: the record checks report it, and they fail the change anyway
     out = []
@@ -137,12 +144,21 @@ def _check_order(rights, path, base_raw, head_raw, units, deny) -> list[Finding]
             continue
         etype, unit = ev.get("type"), ev.get("unit")
         if unit not in rights.units:
-            out += deny(line, f"{who} 不能登记{_unit_names(units, [unit]) if unit else '不属于任何单位'}的{etype}事件：只能登记本单位（{_unit_names(units, mine)}）的事件")
+            out += deny(
+                line,
+                f"{who} 不能登记{_unit_names(units, [unit]) if unit else '不属于任何单位'}的{etype}事件：只能登记本单位（{_unit_names(units, mine)}）的事件",
+            )
         elif etype not in rights.unit_events:
-            out += deny(line, f"{who} 不能登记{etype}事件：{etype}由热线管理机构登记（见 scoring/rules.yaml 的 permissions.unit_events）")
+            out += deny(
+                line,
+                f"{who} 不能登记{etype}事件：{etype}由热线管理机构登记（见 scoring/rules.yaml 的 permissions.unit_events）",
+            )
     gone = sum(remaining.values())
     if gone:
-        out += deny(head.line_of(("events",)) or 1, f"{who} 删除或改写了 {gone} 条已有事件：事件只能追加，更正请追加一条带 note 的新事件")
+        out += deny(
+            head.line_of(("events",)) or 1,
+            f"{who} 删除或改写了 {gone} 条已有事件：事件只能追加，更正请追加一条带 note 的新事件",
+        )
     return out
 
 
@@ -195,10 +211,12 @@ def permission_findings(root: Path | str, account: str, base: str) -> list[Findi
     after = gitrun.read_at(top, "HEAD", paths)
     findings: list[Finding] = []
     for c in changes:
-        rel = c.path[len(prefix):] if c.path.startswith(prefix) else "../" + c.path
+        rel = c.path[len(prefix) :] if c.path.startswith(prefix) else "../" + c.path
         if not c.path.startswith(prefix):
             if not rights.office:
-                findings.append(Finding(rel, 0, "permission-denied", f"账号 {account} 不能修改记录目录以外的文件 {c.path}"))
+                findings.append(
+                    Finding(rel, 0, "permission-denied", f"账号 {account} 不能修改记录目录以外的文件 {c.path}")
+                )
             continue
         findings += check_change(rights, c.status, rel, before[c.path], after[c.path], units)
     return findings

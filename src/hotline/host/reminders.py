@@ -111,7 +111,11 @@ class Reminder:
             ("工单文件", f"`{self.path}`"),
         ]
         table = "\n".join(f"| {k} | {_cell(v)} |" for k, v in rows)
-        who = "、".join(f"@{m}" for m in self.maintainers) if self.maintainers else "（本单位尚未在单位文件中登记维护人账号）"
+        who = (
+            "、".join(f"@{m}" for m in self.maintainers)
+            if self.maintainers
+            else "（本单位尚未在单位文件中登记维护人账号）"
+        )
         return (
             f"{marker(self.order_id, self.unit)}\n"
             f"{head}\n\n"
@@ -161,7 +165,10 @@ def reminders(repo: Repository, as_of: datetime) -> list[Reminder]:
 
 
 def label_specs(reminders_: list[Reminder], repo: Repository) -> list[LabelSpec]:
-    specs = [LabelSpec(STATE_LABELS[k], STATE_COLORS[k], f"热线工单{STATE_LABELS[k]}提醒（hotline overdue sync）") for k in (DUE_SOON, OVERDUE)]
+    specs = [
+        LabelSpec(STATE_LABELS[k], STATE_COLORS[k], f"热线工单{STATE_LABELS[k]}提醒（hotline overdue sync）")
+        for k in (DUE_SOON, OVERDUE)
+    ]
     seen = set()
     for r in reminders_:
         if r.unit_label not in seen:
@@ -262,11 +269,21 @@ def plan(
         for dup in found:
             if canonical is not None and dup is not canonical and dup.state == "open":  # found holds canonical
                 why = f"重复的提醒，请见 #{canonical.number}。"
-                result.actions.append(Action("close", k, dup.number, body=closed_body(dup.body, why), comment=close_comment(k, why)))
+                result.actions.append(
+                    Action("close", k, dup.number, body=closed_body(dup.body, why), comment=close_comment(k, why))
+                )
         if r is None:
             if canonical is not None and canonical.state == "open":
                 why = close_reason(k, states, units)
-                result.actions.append(Action("close", k, canonical.number, body=closed_body(canonical.body, why), comment=close_comment(k, why)))
+                result.actions.append(
+                    Action(
+                        "close",
+                        k,
+                        canonical.number,
+                        body=closed_body(canonical.body, why),
+                        comment=close_comment(k, why),
+                    )
+                )
             else:
                 result.unchanged += canonical is not None
             continue

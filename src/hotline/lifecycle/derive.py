@@ -71,7 +71,11 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
             break
         if ev.at < previous_at:
             what = "收件时间" if previous_line == order.line else f"上一条事件（第 {previous_line} 行）"
-            r.find("event-order", ev.line, f"{ev.type}时间 {format_time(ev.at)} 早于{what} {format_time(previous_at)}：事件应按时间顺序追加")
+            r.find(
+                "event-order",
+                ev.line,
+                f"{ev.type}时间 {format_time(ev.at)} 早于{what} {format_time(previous_at)}：事件应按时间顺序追加",
+            )
         previous_at, previous_line = max(previous_at, ev.at), ev.line
         if ev.type in ORDER_HANDLERS:
             ORDER_HANDLERS[ev.type](r, ev)
@@ -114,8 +118,16 @@ def _dispatch(r: Replay, ev) -> None:
     due = r.calendar.due(ev.at, r.limit)
     accept_by = _accept_by(ev.at, r.rules, r.calendar)
     state = DispatchState(
-        r.order.id, ev.unit, ev.role, ev.at, ev.line, r.order.category, due.day, due.day,
-        provisional=due.provisional or accept_by.provisional, accept_by=accept_by.day,
+        r.order.id,
+        ev.unit,
+        ev.role,
+        ev.at,
+        ev.line,
+        r.order.category,
+        due.day,
+        due.day,
+        provisional=due.provisional or accept_by.provisional,
+        accept_by=accept_by.day,
     )
     r.dispatches.append(state)
     r.current[ev.unit] = state
@@ -175,14 +187,20 @@ def _return_request(r: Replay, s: DispatchState, ev) -> None:
     window = r.calendar.add_workdays(s.dispatched_at.date(), days)
     s.provisional = s.provisional or window.provisional
     if ev.at >= end_of(window.day):
-        r.find("return-late", ev.line, f"退回申请应在派单后 {days} 个工作日内（{format_date(window.day)} 前）提出，实际为 {format_time(ev.at)}（§二(二)5）")
+        r.find(
+            "return-late",
+            ev.line,
+            f"退回申请应在派单后 {days} 个工作日内（{format_date(window.day)} 前）提出，实际为 {format_time(ev.at)}（§二(二)5）",
+        )
     if s.reply_at is not None:
         r.find("event-order", ev.line, f"{ev.unit} 已经答复，不能再申请退回")
     s.return_requested_at = ev.at
 
 
 def _return_review(r: Replay, s: DispatchState, ev) -> None:
-    if s.return_requested_at is None or (s.return_reviewed_at is not None and s.return_reviewed_at >= s.return_requested_at):
+    if s.return_requested_at is None or (
+        s.return_reviewed_at is not None and s.return_reviewed_at >= s.return_requested_at
+    ):
         r.find("event-order", ev.line, f"退回审核之前没有 {ev.unit} 待审核的退回申请")
         return
     s.return_reviewed_at, s.return_approved = ev.at, ev.approved

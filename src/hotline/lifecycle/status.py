@@ -78,7 +78,9 @@ def flag_word(s: DispatchState) -> str:
 
 def lead_dispatch(st: OrderState) -> DispatchState | None:
     """The order's lead dispatch (主办, not returned), else its latest."""
-    return next((s for s in st.dispatches if s.role == "主办" and not s.returned), None) or (st.dispatches[-1] if st.dispatches else None)
+    return next((s for s in st.dispatches if s.role == "主办" and not s.returned), None) or (
+        st.dispatches[-1] if st.dispatches else None
+    )
 
 
 def order_status(st: OrderState) -> str:

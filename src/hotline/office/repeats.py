@@ -62,8 +62,13 @@ def _root(parent: dict[str, str], x: str) -> str:
     return x
 
 
-def suggest(orders: Sequence[Order], rules: OfficeRules, start: datetime | None = None, end: datetime | None = None,
-            extra_words: tuple[str, ...] = ()) -> list[RepeatGroup]:
+def suggest(
+    orders: Sequence[Order],
+    rules: OfficeRules,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    extra_words: tuple[str, ...] = (),
+) -> list[RepeatGroup]:
     """Groups of suggested repeats with at least one order received in [start, end)."""
     window = timedelta(days=rules.repeat_window_days)
     by_citizen: dict[tuple[str, str], list[Order]] = defaultdict(list)
@@ -81,7 +86,7 @@ def suggest(orders: Sequence[Order], rules: OfficeRules, start: datetime | None 
         shared: dict[str, set[str]] = defaultdict(set)
 
         for i, a in enumerate(os_):
-            for b in os_[i + 1:]:
+            for b in os_[i + 1 :]:
                 if b.received_at - a.received_at > window:
                     break
                 common = words[a.id] & words[b.id]
@@ -95,12 +100,16 @@ def suggest(orders: Sequence[Order], rules: OfficeRules, start: datetime | None 
         for group in members.values():
             if len(group) < 2:
                 continue
-            if start is not None and not any(start <= o.received_at and (end is None or o.received_at < end) for o in group):
+            if start is not None and not any(
+                start <= o.received_at and (end is None or o.received_at < end) for o in group
+            ):
                 continue
             words_in_common = sorted(set.intersection(*(shared[o.id] for o in group)) or shared[group[0].id])
             span = (group[-1].received_at - group[0].received_at).days
-            why = (f"同一诉求人 {name}（电话尾号 {tail}），同一地点“{place_of(group[0].address) or group[0].address}”，"
-                   f"共同关键词：{'、'.join(words_in_common[:5])}；{len(group)} 件相隔 {span} 天")
+            why = (
+                f"同一诉求人 {name}（电话尾号 {tail}），同一地点“{place_of(group[0].address) or group[0].address}”，"
+                f"共同关键词：{'、'.join(words_in_common[:5])}；{len(group)} 件相隔 {span} 天"
+            )
             groups.append(RepeatGroup([o.id for o in group], why))
     return sorted(groups, key=lambda g: g.ids)
 

@@ -25,7 +25,9 @@ from hotline.workdays import WorkCalendar, end_of
 QUESTION_NAMES = {"reply_standard": "答复不符合工单规范", "contacted": "未联系诉求人", "result_told": "未告知处理结果"}
 
 
-def replied(orders: Sequence[Order], rules: Rules, calendar: WorkCalendar, period: Period, as_of: datetime) -> dict[str, list[str]]:
+def replied(
+    orders: Sequence[Order], rules: Rules, calendar: WorkCalendar, period: Period, as_of: datetime
+) -> dict[str, list[str]]:
     """Order ids per unit with a dispatch in ``period`` that was replied by ``as_of`` (sorted, distinct)."""
     start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
     out: dict[str, set[str]] = defaultdict(set)
@@ -38,8 +40,17 @@ def replied(orders: Sequence[Order], rules: Rules, calendar: WorkCalendar, perio
     return {u: sorted(ids) for u, ids in out.items()}
 
 
-def draw(orders: Sequence[Order], units: Mapping[str, Unit], rules: Rules, calendar: WorkCalendar, period: Period,
-         per_unit: int, seed: int, as_of: datetime, only: Sequence[str] = ()) -> list[dict]:
+def draw(
+    orders: Sequence[Order],
+    units: Mapping[str, Unit],
+    rules: Rules,
+    calendar: WorkCalendar,
+    period: Period,
+    per_unit: int,
+    seed: int,
+    as_of: datetime,
+    only: Sequence[str] = (),
+) -> list[dict]:
     """``[{"unit", "id"}]``: up to ``per_unit`` replied orders of each assessed unit, by unit then id."""
     types = set(rules.assessment.unit_types) if rules.assessment else None
     pool = replied(orders, rules, calendar, period, as_of)
@@ -56,7 +67,9 @@ def draw(orders: Sequence[Order], units: Mapping[str, Unit], rules: Rules, calen
 def checklist_events(lst: SpotCheckList, rules: Rules) -> tuple[list[dict], int]:
     """(assessment events for the answers "no", number of entries not yet checked)."""
     if lst.checked_on is None:
-        raise ValueError(f"抽查清单 {checklist_path(lst.period).as_posix()} 尚未填写 checked_on（抽查日期）：考核事件记在这一天")
+        raise ValueError(
+            f"抽查清单 {checklist_path(lst.period).as_posix()} 尚未填写 checked_on（抽查日期）：考核事件记在这一天"
+        )
     failures: dict[tuple[str, int], list[str]] = defaultdict(list)
     unchecked = 0
     for entry in lst.checks:
@@ -73,6 +86,14 @@ def checklist_events(lst: SpotCheckList, rules: Rules) -> tuple[list[dict], int]
     source = checklist_path(lst.period).as_posix()
     events = []
     for (unit, item), ids in sorted(failures.items()):
-        events.append({"date": lst.checked_on, "unit": unit, "item": item, "count": len(ids),
-                       "note": f"{lst.period} 随机抽查：" + "；".join(ids), "evidence": source})
+        events.append(
+            {
+                "date": lst.checked_on,
+                "unit": unit,
+                "item": item,
+                "count": len(ids),
+                "note": f"{lst.period} 随机抽查：" + "；".join(ids),
+                "evidence": source,
+            }
+        )
     return events, unchecked

@@ -90,8 +90,21 @@ def codeowners_findings(root: Path, units: dict[str, Unit]) -> list[Finding]:
     for rel, text in files.items():
         p = root / rel
         if not p.exists():
-            out.append(Finding(rel, 0, "codeowners-stale", f"缺少 {rel}（另一个平台的 CODEOWNERS 已存在）：请运行 hotline codeowners 生成"))
+            out.append(
+                Finding(
+                    rel,
+                    0,
+                    "codeowners-stale",
+                    f"缺少 {rel}（另一个平台的 CODEOWNERS 已存在）：请运行 hotline codeowners 生成",
+                )
+            )
         elif p.read_text(encoding="utf-8") != text:
-            out.append(Finding(rel, 0, "codeowners-stale", f"{rel} 与单位文件中的维护人（maintainers）不一致：请运行 hotline codeowners 重新生成"))
+            out.append(
+                Finding(
+                    rel,
+                    0,
+                    "codeowners-stale",
+                    f"{rel} 与单位文件中的维护人（maintainers）不一致：请运行 hotline codeowners 重新生成",
+                )
+            )
     return out
-

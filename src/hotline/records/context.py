@@ -59,7 +59,14 @@ def load_context(root: Path | str) -> Context:
     if rules_path.exists():
         rules, _ = model_of(rules_path, Rules)
     else:
-        findings.append(Finding("scoring/rules.yaml", 0, "missing-field", "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取"))
+        findings.append(
+            Finding(
+                "scoring/rules.yaml",
+                0,
+                "missing-field",
+                "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取",
+            )
+        )
 
     overrides: dict[int, HolidayYear] = {}
     for p in paths.yaml_files(root / paths.HOLIDAYS):
@@ -81,9 +88,20 @@ def load_context(root: Path | str) -> Context:
         if unit is None:
             continue
         if p.stem != unit.id:
-            findings.append(Finding(unit.path, doc.line_of(("id",)), "id-mismatch", f"文件名 {p.stem} 与单位编号 id: {unit.id} 不一致"))
+            findings.append(
+                Finding(
+                    unit.path, doc.line_of(("id",)), "id-mismatch", f"文件名 {p.stem} 与单位编号 id: {unit.id} 不一致"
+                )
+            )
         if unit.id in units:
-            findings.append(Finding(unit.path, doc.line_of(("id",)), "duplicate-id", f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它"))
+            findings.append(
+                Finding(
+                    unit.path,
+                    doc.line_of(("id",)),
+                    "duplicate-id",
+                    f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它",
+                )
+            )
             continue
         for i, ch in enumerate(unit.changes):
             ch.locate(unit.path, doc.line_of(("changes", i)))
@@ -107,7 +125,14 @@ def load_context(root: Path | str) -> Context:
                 continue
             ev.locate(doc.path, doc.line_of(prefix))
             if ev.unit not in units:
-                findings.append(Finding(doc.path, doc.line_of(prefix + ("unit",)), "unknown-unit", f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml"))
+                findings.append(
+                    Finding(
+                        doc.path,
+                        doc.line_of(prefix + ("unit",)),
+                        "unknown-unit",
+                        f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml",
+                    )
+                )
             events.append(ev)
 
     digest.update(",".join(sorted(units)).encode())

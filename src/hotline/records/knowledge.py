@@ -77,7 +77,14 @@ def load_entries(root: Path | str, known_units: set[str]) -> tuple[list[Entry], 
             continue
         fm, body, body_line = split_front_matter(text)
         if fm is None:
-            findings.append(Finding(rel, 1, "missing-field", "知识库条目缺少开头的元数据（以 --- 开始和结束的 title、unit、category 等）"))
+            findings.append(
+                Finding(
+                    rel,
+                    1,
+                    "missing-field",
+                    "知识库条目缺少开头的元数据（以 --- 开始和结束的 title、unit、category 等）",
+                )
+            )
             continue
         doc = parse_text(rel, "\n" + fm)  # the front matter starts on line 2 of the file
         findings += doc.findings
@@ -88,10 +95,23 @@ def load_entries(root: Path | str, known_units: set[str]) -> tuple[list[Entry], 
         if meta is None:
             continue
         if len(parts) != 2 or parts[0] != meta.unit:
-            findings.append(Finding(rel, doc.line_of(("unit",)), "id-mismatch", f"条目的单位 unit: {meta.unit} 与所在目录不符：应放在 site_src/knowledge/{meta.unit}/ 下"))
+            findings.append(
+                Finding(
+                    rel,
+                    doc.line_of(("unit",)),
+                    "id-mismatch",
+                    f"条目的单位 unit: {meta.unit} 与所在目录不符：应放在 site_src/knowledge/{meta.unit}/ 下",
+                )
+            )
         if meta.unit not in known_units:
-            findings.append(Finding(rel, doc.line_of(("unit",)), "unknown-unit", f"单位 {meta.unit} 不存在：units/ 下没有 {meta.unit}.yaml"))
+            findings.append(
+                Finding(
+                    rel,
+                    doc.line_of(("unit",)),
+                    "unknown-unit",
+                    f"单位 {meta.unit} 不存在：units/ 下没有 {meta.unit}.yaml",
+                )
+            )
         entries.append(Entry(meta, rel, p.stem, body, body_line))
     entries.sort(key=lambda e: (e.meta.unit, e.meta.category, e.meta.title))
     return entries, findings
-

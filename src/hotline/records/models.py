@@ -73,7 +73,9 @@ def _masked_name(value: str) -> str:
     return value
 
 
-StaffName = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": r"^[^0-9０-９@<]{1,30}$"}), AfterValidator(_staff_name)]
+StaffName = Annotated[
+    str, Field(min_length=1, json_schema_extra={"pattern": r"^[^0-9０-９@<]{1,30}$"}), AfterValidator(_staff_name)
+]
 Account = Annotated[str, Field(json_schema_extra={"pattern": ACCOUNT.pattern}), AfterValidator(_account)]
 MaskedName = Annotated[str, Field(json_schema_extra={"pattern": r"^[^\s*0-9]\*{1,3}$"}), AfterValidator(_masked_name)]
 
@@ -352,9 +354,19 @@ class ScoringEvent(Record):
 
     date: Day
     unit: UnitId
-    item: Annotated[int, Field(ge=1, le=16)] | Literal[
-        "国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定", "否决", "整改通知", "整改报告"
-    ]
+    item: (
+        Annotated[int, Field(ge=1, le=16)]
+        | Literal[
+            "国家级媒体表扬",
+            "省级媒体表扬",
+            "市级媒体表扬",
+            "省领导批示肯定",
+            "市领导批示肯定",
+            "否决",
+            "整改通知",
+            "整改报告",
+        ]
+    )
     count: Annotated[int, Field(ge=1)] = 1
     note: Text
     evidence: str | None = None

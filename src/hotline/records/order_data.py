@@ -80,12 +80,32 @@ def _unmask(cls: type, mask: int) -> set[str]:
 
 
 def to_data(order: Order) -> OrderData:
-    events = [EventData(type=ev.type, line=ev.line, fields_set=_mask(ev), **{n: getattr(ev, n) for n in _NAMES[type(ev)] if n != "type"})
-              for ev in order.events]
+    events = [
+        EventData(
+            type=ev.type,
+            line=ev.line,
+            fields_set=_mask(ev),
+            **{n: getattr(ev, n) for n in _NAMES[type(ev)] if n != "type"},
+        )
+        for ev in order.events
+    ]
     c = order.citizen
-    return OrderData(order.path, order.line, _mask(order), order.id, order.title, order.category, order.emergency,
-                     order.received_at, None if c is None else (c.name, c.phone, _mask(c)), order.address, order.content,
-                     list(order.tags), order.sample, events)
+    return OrderData(
+        order.path,
+        order.line,
+        _mask(order),
+        order.id,
+        order.title,
+        order.category,
+        order.emergency,
+        order.received_at,
+        None if c is None else (c.name, c.phone, _mask(c)),
+        order.address,
+        order.content,
+        list(order.tags),
+        order.sample,
+        events,
+    )
 
 
 _new = object.__new__
@@ -114,7 +134,19 @@ def to_order(d: OrderData) -> Order:
     if d.citizen is not None:
         name, phone, mask = d.citizen
         citizen = _build(Citizen, {"name": name, "phone": phone}, _unmask(Citizen, mask))
-    values = {"id": d.id, "title": d.title, "category": d.category, "emergency": d.emergency, "received_at": d.received_at,
-              "citizen": citizen, "address": d.address, "content": d.content, "tags": d.tags, "sample": d.sample,
-              "events": events, "path": path, "line": d.line}
+    values = {
+        "id": d.id,
+        "title": d.title,
+        "category": d.category,
+        "emergency": d.emergency,
+        "received_at": d.received_at,
+        "citizen": citizen,
+        "address": d.address,
+        "content": d.content,
+        "tags": d.tags,
+        "sample": d.sample,
+        "events": events,
+        "path": path,
+        "line": d.line,
+    }
     return _build(Order, values, _unmask(Order, d.fields_set))

@@ -26,8 +26,13 @@ class Partial:
     sequence_lines: frozenset[int] = frozenset()
 
     def keep(self, findings: list[Finding]) -> list[Finding]:
-        return [f for f in findings if f.line not in self.skip_lines and f.code not in self.skip_codes
-                and not (f.line in self.sequence_lines and f.code in SEQUENCE_CODES)]
+        return [
+            f
+            for f in findings
+            if f.line not in self.skip_lines
+            and f.code not in self.skip_codes
+            and not (f.line in self.sequence_lines and f.code in SEQUENCE_CODES)
+        ]
 
 
 SEQUENCE_CODES = frozenset({"event-order", "redo-invalid", "extension-invalid"})
@@ -66,7 +71,10 @@ def partial_order(doc: Document, errors: list[Finding]) -> Partial | None:
     order.locate(doc.path, doc.line_of(("id",)))
     for ev, i in zip(order.events, keep):
         ev.locate(doc.path, doc.line_of(("events", i)))
+
     def lines_of(names: set[str]) -> frozenset[int]:
-        return frozenset(doc.line_of(("events", i)) for i, e in enumerate(events) if isinstance(e, dict) and e.get("unit") in names)
+        return frozenset(
+            doc.line_of(("events", i)) for i, e in enumerate(events) if isinstance(e, dict) and e.get("unit") in names
+        )
 
     return Partial(order, lines_of(units), frozenset(skip_codes), lines_of(touched))

@@ -14,8 +14,19 @@ import re
 from collections.abc import Iterator
 
 # full-width digits and punctuation, read as their ASCII forms (one character for one: positions stay)
-_WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "＋": "+", "－": "-", "．": ".", "　": " ",
-                       "（": "(", "）": ")", "Ｘ": "X", "ｘ": "x"})
+_WIDE = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "＋": "+",
+        "－": "-",
+        "．": ".",
+        "　": " ",
+        "（": "(",
+        "）": ")",
+        "Ｘ": "X",
+        "ｘ": "x",
+    }
+)
 _SEP = r"[ .\-]?"
 # 11-digit mainland mobile numbers: 13812345678, +86 138-1234-5678, 0086 138.1234.5678, (+86)138 1234 5678
 MOBILE = re.compile(r"(?<![0-9])(?:\(?(?:\+|00)?86\)?" + _SEP + r")?1[3-9][0-9](?:" + _SEP + r"[0-9]{4}){2}(?![0-9])")

@@ -66,7 +66,9 @@ class HostSettings(Record):
     """The Git host the records live on (代码托管平台): the site links each open dispatch to its issue forms."""
 
     kind: Literal["github", "gitea"]
-    repo_url: Annotated[str, Field(pattern=r"^https?://[^\s?#]+[^/\s?#]$")]  # e.g. https://git.example.cn/zezhou/hotline-records
+    repo_url: Annotated[
+        str, Field(pattern=r"^https?://[^\s?#]+[^/\s?#]$")
+    ]  # e.g. https://git.example.cn/zezhou/hotline-records
     forms_dir: str = ".github/ISSUE_TEMPLATE"
 
 
@@ -80,7 +82,22 @@ class ReportRules(Record):
     repeated_delay_min: Annotated[int, Field(ge=1)] = 2
 
 
-EventType = Literal["派单", "接收", "联系", "转办", "答复", "履责说明", "回访", "重办", "退回申请", "退回审核", "延期申请", "延期审核", "督办", "并单"]
+EventType = Literal[
+    "派单",
+    "接收",
+    "联系",
+    "转办",
+    "答复",
+    "履责说明",
+    "回访",
+    "重办",
+    "退回申请",
+    "退回审核",
+    "延期申请",
+    "延期审核",
+    "督办",
+    "并单",
+]
 
 
 class OfficeRules(Record):
@@ -102,7 +119,9 @@ class SpotCheckRules(Record):
 
     per_unit: Annotated[int, Field(ge=1, le=100)] = 2
     item_of: dict[Question, Annotated[int, Field(ge=1, le=16)]] = {
-        "reply_standard": 12, "contacted": 13, "result_told": 13,
+        "reply_standard": 12,
+        "contacted": 13,
+        "result_told": 13,
     }
 
 
@@ -228,7 +247,9 @@ class DeductionItem(_Item):
     kind: Literal["deduction"]
     per: Annotated[Decimal, Field(gt=0, le=100)]
     cap: Points | None = None
-    also: Literal["reply_without_contact", "special_supervision"] | None = None  # occurrences found in the orders as well
+    also: Literal["reply_without_contact", "special_supervision"] | None = (
+        None  # occurrences found in the orders as well
+    )
 
     @property
     def limit(self) -> Decimal:
@@ -236,7 +257,9 @@ class DeductionItem(_Item):
 
 
 AssessmentItem = Annotated[SetupItem | ChangeReportItem | RateItem | DeductionItem, Field(discriminator="kind")]
-ITEM_KINDS = frozenset(get_args(cls.model_fields["kind"].annotation)[0] for cls in get_args(get_args(AssessmentItem)[0]))
+ITEM_KINDS = frozenset(
+    get_args(cls.model_fields["kind"].annotation)[0] for cls in get_args(get_args(AssessmentItem)[0])
+)
 
 
 class BonusItem(Record):
@@ -310,7 +333,11 @@ class AssessmentRules(Record):
         if numbers != list(range(1, 17)):
             dup = sorted({n for n in numbers if numbers.count(n) > 1})
             missing = sorted(set(range(1, 17)) - set(numbers))
-            what = (f"重复的序号 {dup}" if dup else "") + ("；" if dup and missing else "") + (f"缺少序号 {missing}" if missing else "")
+            what = (
+                (f"重复的序号 {dup}" if dup else "")
+                + ("；" if dup and missing else "")
+                + (f"缺少序号 {missing}" if missing else "")
+            )
             raise ValueError(f"考核项目应为第 1–16 项各一条：{what}")
         total = sum((i.max for i in v), Decimal(0))
         base_max = info.data.get("base_max")

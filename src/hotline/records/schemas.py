@@ -20,7 +20,10 @@ SCHEMAS: dict[str, tuple[str, TypeAdapter[Any]]] = {
     "order.schema.json": ("工单（orders/YYYY/MM/<id>.yaml）", TypeAdapter(Order)),
     "unit.schema.json": ("承办单位（units/<id>.yaml）", TypeAdapter(Unit)),
     "holidays.schema.json": ("节假日安排（scoring/holidays/YYYY.yaml）", TypeAdapter(HolidayYear)),
-    "scoring-events.schema.json": ("考核事件（scoring/events/YYYY/*.yaml）", TypeAdapter(ScoringEvent | list[ScoringEvent])),
+    "scoring-events.schema.json": (
+        "考核事件（scoring/events/YYYY/*.yaml）",
+        TypeAdapter(ScoringEvent | list[ScoringEvent]),
+    ),
     "spotcheck.schema.json": ("随机抽查清单（scoring/spotchecks/YYYY-MM.yaml）", TypeAdapter(SpotCheckList)),
     "rules.schema.json": ("规则（scoring/rules.yaml）", TypeAdapter(Rules)),
 }

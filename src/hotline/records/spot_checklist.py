@@ -37,8 +37,14 @@ def read_checklist(root: Path, rel: str) -> tuple[SpotCheckList | None, list[Fin
             entry.locate(rel, doc.line_of(("checks", i)))
         stem = Path(rel).stem
         if stem != lst.period:
-            findings.append(Finding(rel, doc.line_of(("period",)), "spotcheck-invalid",
-                                    f"文件名 {stem} 与抽查期 period: {lst.period} 不一致：应命名为 {lst.period}.yaml"))
+            findings.append(
+                Finding(
+                    rel,
+                    doc.line_of(("period",)),
+                    "spotcheck-invalid",
+                    f"文件名 {stem} 与抽查期 period: {lst.period} 不一致：应命名为 {lst.period}.yaml",
+                )
+            )
     return lst, findings
 
 
@@ -56,5 +62,7 @@ def render_checklist(period: str, seed: int, per_unit: int, drawn: list[dict], c
         "checks:" if drawn else "checks: []",
     ]
     for d in drawn:
-        lines.append(f"  - {{unit: {scalar(d['unit'])}, id: {scalar(d['id'])}, reply_standard: , contacted: , result_told: , note: }}")
+        lines.append(
+            f"  - {{unit: {scalar(d['unit'])}, id: {scalar(d['id'])}, reply_standard: , contacted: , result_told: , note: }}"
+        )
     return "\n".join(lines) + "\n"

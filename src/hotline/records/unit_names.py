@@ -34,7 +34,7 @@ def nearest(word: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.
 
 
 def unit_hint(units: Mapping[str, Unit], text: str) -> str:
-    """"：是否想写 jincun（金村镇）？" for the nearest units by id or name; "" when nothing is close."""
+    """ "：是否想写 jincun（金村镇）？" for the nearest units by id or name; "" when nothing is close."""
     t = (text or "").strip()
     by_name = {u.name: u.id for u in units.values()} | {u.short_name: u.id for u in units.values() if u.short_name}
     ids = nearest(t.lower(), units) + [by_name[m] for m in nearest(t, by_name, cutoff=0.5)]

@@ -88,19 +88,29 @@ def _message(err: ErrorDetails, loc: tuple) -> tuple[str, str]:
         return "missing-field", f"缺少必填字段 {field}"
     if kind == "union_tag_invalid" and err["ctx"].get("discriminator") != "'type'":
         allowed = "、".join(t.strip(" '") for t in str(err["ctx"].get("expected_tags", "")).split(","))
-        return "invalid-value", f"{field}：{err['ctx'].get('discriminator', '').strip(chr(39))}“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一"
+        return (
+            "invalid-value",
+            f"{field}：{err['ctx'].get('discriminator', '').strip(chr(39))}“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一",
+        )
     if kind == "union_tag_invalid":
         allowed = "、".join(EVENT_TYPES)
         return "invalid-value", f"{field}：事件类型“{err['ctx'].get('tag')}”不存在，应为 {allowed} 之一"
     if kind == "union_tag_not_found":
         return "missing-field", f"{field}：事件缺少 type（事件类型）"
     if kind == "literal_error":
-        return "invalid-value", f"{field} 的取值“{value}”无效，应为 {err['ctx'].get('expected', '').replace(' or ', '、')}"
+        return (
+            "invalid-value",
+            f"{field} 的取值“{value}”无效，应为 {err['ctx'].get('expected', '').replace(' or ', '、')}",
+        )
     if kind == "value_error" and loc[-2:] == ("citizen", "name"):
         return "pii-name", f"{field}：{err['ctx']['error']}"
     if kind == "value_error":
         return "invalid-value", f"{field}：{err['ctx']['error']}"
-    if kind == "string_pattern_mismatch" and str(loc[-1] if loc else "") == "unit" and any("\u4e00" <= ch <= "\u9fff" for ch in str(value)):
+    if (
+        kind == "string_pattern_mismatch"
+        and str(loc[-1] if loc else "") == "unit"
+        and any("\u4e00" <= ch <= "\u9fff" for ch in str(value))
+    ):
         return "invalid-value", f"{field} 的取值“{value}”是单位名称：这里应写单位编号（units/ 下的文件名，如 jincun）"
     if kind == "string_pattern_mismatch":
         return "invalid-value", f"{field} 的取值“{value}”格式不符：只能用字母、数字和 -"

@@ -25,10 +25,38 @@ try:
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader
 
-EVENT_KEY_ORDER = ("at", "type", "unit", "role", "result", "kind", "level", "into", "by", "office", "days", "approved",
-                   "reason", "basis", "text", "note", "attachments")
-ORDER_KEY_ORDER = ("id", "title", "category", "emergency", "received_at", "sample", "citizen", "address",
-                   "content", "tags", "events")
+EVENT_KEY_ORDER = (
+    "at",
+    "type",
+    "unit",
+    "role",
+    "result",
+    "kind",
+    "level",
+    "into",
+    "by",
+    "office",
+    "days",
+    "approved",
+    "reason",
+    "basis",
+    "text",
+    "note",
+    "attachments",
+)
+ORDER_KEY_ORDER = (
+    "id",
+    "title",
+    "category",
+    "emergency",
+    "received_at",
+    "sample",
+    "citizen",
+    "address",
+    "content",
+    "tags",
+    "events",
+)
 
 # Text that a YAML 1.1 reader would turn into something other than a string, or that needs quoting
 _SPECIAL = re.compile(
@@ -62,7 +90,9 @@ def scalar(value: object) -> str:
     return text
 
 
-_IMPLICIT_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)  # only these can resolve to non-strings
+_IMPLICIT_FIRST = frozenset(
+    k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k
+)  # only these can resolve to non-strings
 
 
 def _reads_back(text: str) -> bool:
@@ -93,7 +123,9 @@ def _block(text: str) -> str:
 def comment_text(text: str) -> str:
     """One line of a YAML comment: every line break and control character (a file name may hold them) is a
     space, so nothing after it can become YAML; identities are masked."""
-    return mask_text("".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in str(text)))
+    return mask_text(
+        "".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in str(text))
+    )
 
 
 def render_order(order: Mapping[str, Any], comments: Iterable[str] = (), schema: bool = True) -> str:

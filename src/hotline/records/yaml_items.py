@@ -63,11 +63,11 @@ def items(text: str, key: str) -> list[Item] | None:
     eol = text.find("\n", pos)
     if eol < 0:
         eol = len(text)
-    rest = _fold(text[pos + len(head): eol])
+    rest = _fold(text[pos + len(head) : eol])
     if rest:
         return [] if rest == "[]" else None
     line_no = text.count("\n", 0, pos) + 2
-    rest_text = text[eol + 1:]
+    rest_text = text[eol + 1 :]
     if "#" not in rest_text and "\t" not in rest_text and "\r" not in rest_text:
         rows = rest_text.split("\n")
         if rows[-1] == "":
@@ -116,19 +116,25 @@ def items(text: str, key: str) -> list[Item] | None:
 def tail_items(tail: str, indent: int, line: int) -> list[Item] | None:
     """Items appended after a known version: ``tail`` must be whole items at ``indent`` (else None)."""
     pad = " " * indent
-    if tail.count("\n") == 1 and tail[-2:] == "}\n" and tail.startswith(pad + "- {") and "#" not in tail \
-            and "\t" not in tail and "\r" not in tail:
-        return [(" ".join(tail[indent + 2:].split()), line)]  # one flow-style item, the usual append
+    if (
+        tail.count("\n") == 1
+        and tail[-2:] == "}\n"
+        and tail.startswith(pad + "- {")
+        and "#" not in tail
+        and "\t" not in tail
+        and "\r" not in tail
+    ):
+        return [(" ".join(tail[indent + 2 :].split()), line)]  # one flow-style item, the usual append
     out: list[Item] = []
     current: list[str] | None = None
     start = 0
     for ln in tail.split("\n"):
         if ln.startswith(pad + "- "):
-            if ln[indent + 2:indent + 3] == " " or "#" in ln or "\t" in ln or "\r" in ln:
+            if ln[indent + 2 : indent + 3] == " " or "#" in ln or "\t" in ln or "\r" in ln:
                 return None
             if current is not None:
                 out.append(("\n".join(current), start))
-            body = ln[indent + 2:]
+            body = ln[indent + 2 :]
             current = [" ".join(body.split())]
             start = line
         elif not ln.strip():
@@ -153,7 +159,10 @@ def items_or_yaml(text: str, key: str) -> list[Item]:
     data = doc.data.get(key) if isinstance(doc.data, dict) else None
     if not isinstance(data, list):
         return []
-    return [(json.dumps(v, ensure_ascii=False, sort_keys=True, default=str), doc.line_of((key, i))) for i, v in enumerate(data)]
+    return [
+        (json.dumps(v, ensure_ascii=False, sort_keys=True, default=str), doc.line_of((key, i)))
+        for i, v in enumerate(data)
+    ]
 
 
 _FIELD = re.compile(r"""(?:^|[{,\s])(at|type|unit|effective):[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^,}\n]*)""")
@@ -171,11 +180,11 @@ def at_type_unit(text: str) -> tuple[str | None, str | None, str | None]:
             b = text.find(", ", a + 8)
             if b < 0:
                 b = len(text) - 1
-            typ = text[a + 8:b]
+            typ = text[a + 8 : b]
             unit = None
             if text.startswith("unit: ", b + 2):
                 e = text.find(", ", b + 8)
-                unit = text[b + 8:e if e >= 0 else len(text) - 1]
+                unit = text[b + 8 : e if e >= 0 else len(text) - 1]
             elif ", unit: " in text:
                 unit = fields(text).get("unit")
             return text[5:a], typ, unit
@@ -196,7 +205,7 @@ def fields(text: str) -> dict[str, str]:
             if "unit" in out or ", unit: " not in text:
                 return out
     out = {}
-    if text.startswith("{\"") or text.startswith('{"'):
+    if text.startswith('{"') or text.startswith('{"'):
         for k, v in _JSON_FIELD.findall(text):
             out.setdefault(k, json.loads(v))
         return out

@@ -113,7 +113,9 @@ def parse_text(path: str, text: str) -> Document:
                 return doc
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:
-        doc.findings.append(Finding(path, 0, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构"))
+        doc.findings.append(
+            Finding(path, 0, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构")
+        )
         return doc
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -131,7 +133,9 @@ def parse_text(path: str, text: str) -> Document:
         doc.data = _build(node, (), doc)
     except _TooDeep as e:
         doc.lines.clear()
-        doc.findings.append(Finding(path, e.line, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构"))
+        doc.findings.append(
+            Finding(path, e.line, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构")
+        )
     return doc
 
 
@@ -151,9 +155,7 @@ def _build(node: yaml.Node, loc: Path, doc: Document) -> object:
     out: dict = {}
     for knode, vnode in node.value:
         if not isinstance(knode, yaml.ScalarNode):
-            doc.findings.append(
-                Finding(doc.path, knode.start_mark.line + 1, "invalid-value", "键必须是简单的文字")
-            )
+            doc.findings.append(Finding(doc.path, knode.start_mark.line + 1, "invalid-value", "键必须是简单的文字"))
             continue
         key = knode.value
         kline = knode.start_mark.line + 1
@@ -184,7 +186,11 @@ def read(path_on_disk: str, rel_path: str) -> Document:
     if len(raw) > MAX_BYTES:
         return Document(
             rel_path,
-            findings=[Finding(rel_path, 0, "file-too-large", "文件超过 1 MiB：一件工单不应有这么大，请检查是否误粘贴了附件内容")],
+            findings=[
+                Finding(
+                    rel_path, 0, "file-too-large", "文件超过 1 MiB：一件工单不应有这么大，请检查是否误粘贴了附件内容"
+                )
+            ],
         )
     text, findings = decode(rel_path, raw)
     if text is None:

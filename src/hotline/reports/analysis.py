@@ -39,7 +39,9 @@ def _in(orders: Sequence[Order], p: Period, as_of: datetime) -> list[Order]:
     return [o for o in orders if start <= o.received_at < end]
 
 
-def _supervision_rows(orders: Sequence[Order], p: Period, as_of: datetime, units: Mapping[str, Unit]) -> list[list[str]]:
+def _supervision_rows(
+    orders: Sequence[Order], p: Period, as_of: datetime, units: Mapping[str, Unit]
+) -> list[list[str]]:
     start, end = datetime.combine(p.start, time(0, 0)), min(end_of(p.end), as_of)
     rows = []
     for o in orders:
@@ -51,8 +53,15 @@ def _supervision_rows(orders: Sequence[Order], p: Period, as_of: datetime, units
     return sorted(rows)
 
 
-def compose(orders: Sequence[Order], units: Mapping[str, Unit], rules: Rules, quarter: str, as_of: datetime,
-            office: str, extra_words: tuple[str, ...] = ()) -> Report:
+def compose(
+    orders: Sequence[Order],
+    units: Mapping[str, Unit],
+    rules: Rules,
+    quarter: str,
+    as_of: datetime,
+    office: str,
+    extra_words: tuple[str, ...] = (),
+) -> Report:
     p = parse_period(quarter)
     if p.kind != "quarter":
         raise ValueError(f"分析研判按季度编制：考核期应写成 2026-Q4 这样的季度，不是“{quarter}”")
@@ -61,8 +70,15 @@ def compose(orders: Sequence[Order], units: Mapping[str, Unit], rules: Rules, qu
     months = _months(p)
     by_month = Counter(f"{o.received_at:%Y-%m}" for o in now)
     cats: Counter[str] = Counter(o.category for o in now)
-    overview: list[Block] = [Paragraph(f"本季度共受理工单 {len(now)} 件（上季度 {len(before)} 件），其中"
-                          + "、".join(f"{c} {cats[c]} 件" for c in CATEGORIES if cats[c]) + "。" if now else "本季度尚无工单。")]
+    overview: list[Block] = [
+        Paragraph(
+            f"本季度共受理工单 {len(now)} 件（上季度 {len(before)} 件），其中"
+            + "、".join(f"{c} {cats[c]} 件" for c in CATEGORIES if cats[c])
+            + "。"
+            if now
+            else "本季度尚无工单。"
+        )
+    ]
     overview.append(Table(["月份", "受理件数"], [[month_label(m), str(by_month[m])] for m in months], "各月受理情况"))
     words: dict[str, list[Order]] = defaultdict(list)
     for o in now:
@@ -70,20 +86,52 @@ def compose(orders: Sequence[Order], units: Mapping[str, Unit], rules: Rules, qu
             words[w].append(o)
     prev_count = Counter(w for o in before for w in keywords_of(o, extra_words))
     top = sorted(words, key=lambda w: (-len(words[w]), w))[: rules.office.analysis_hot_topics]
-    hot_rows = [[w, str(len(words[w])), str(prev_count[w]), f"{len(words[w]) - prev_count[w]:+d}",
-                 "、".join(o.id for o in words[w][: rules.reports.examples])] for w in top]
+    hot_rows = [
+        [
+            w,
+            str(len(words[w])),
+            str(prev_count[w]),
+            f"{len(words[w]) - prev_count[w]:+d}",
+            "、".join(o.id for o in words[w][: rules.reports.examples]),
+        ]
+        for w in top
+    ]
     trend_rows = [[w] + [str(sum(1 for o in words[w] if f"{o.received_at:%Y-%m}" == m)) for m in months] for w in top]
     sup = _supervision_rows(orders, p, as_of, units)
     sections = [
         Section("一、总体情况", overview),
-        Section("二、热点问题", [Paragraph(f"按工单标题和内容的关键词统计，本季度反映最多的 {len(top)} 个问题如下。"),
-                              Table(["关键词", "本季度件数", "上季度件数", "增减", "示例工单"], hot_rows, "热点问题")]
-                if top else [Paragraph("本季度没有可统计的关键词。")]),
-        Section("三、变化趋势", [Table(["关键词"] + [month_label(m) for m in months], trend_rows, "热点问题逐月件数")] if top else
-                [Paragraph("无。")]),
-        Section("四、批示督办和专项督办", [Paragraph(f"本季度批示督办、省市专项督办共 {len(sup)} 件。"),
-                                       Table(["日期", "工单编号", "标题", "承办单位", "类别", "说明"], sup, "督办清单")] if sup else
-                [Paragraph("本季度没有批示督办或省市专项督办。")]),
+        Section(
+            "二、热点问题",
+            [
+                Paragraph(f"按工单标题和内容的关键词统计，本季度反映最多的 {len(top)} 个问题如下。"),
+                Table(["关键词", "本季度件数", "上季度件数", "增减", "示例工单"], hot_rows, "热点问题"),
+            ]
+            if top
+            else [Paragraph("本季度没有可统计的关键词。")],
+        ),
+        Section(
+            "三、变化趋势",
+            [Table(["关键词"] + [month_label(m) for m in months], trend_rows, "热点问题逐月件数")]
+            if top
+            else [Paragraph("无。")],
+        ),
+        Section(
+            "四、批示督办和专项督办",
+            [
+                Paragraph(f"本季度批示督办、省市专项督办共 {len(sup)} 件。"),
+                Table(["日期", "工单编号", "标题", "承办单位", "类别", "说明"], sup, "督办清单"),
+            ]
+            if sup
+            else [Paragraph("本季度没有批示督办或省市专项督办。")],
+        ),
     ]
-    return Report(p.label, TITLE, f"{p.start.year}年第{(p.start.month - 1) // 3 + 1}期", office, as_of.date(), sections,
-                  False, period_title=p.title)
+    return Report(
+        p.label,
+        TITLE,
+        f"{p.start.year}年第{(p.start.month - 1) // 3 + 1}期",
+        office,
+        as_of.date(),
+        sections,
+        False,
+        period_title=p.title,
+    )

@@ -54,11 +54,20 @@ def list_archives(root: Path):
 
     out = []
     for t in gitrefs.tags(root):
-        month = t.name[len(gitrefs.TAG_PREFIX):]
+        month = t.name[len(gitrefs.TAG_PREFIX) :]
         if not MONTH.match(month):
             continue
         z = root / zip_name(month)
-        out.append(Archive(month, t.name, t.commit, t.tagged_at, zip_name(month) if z.is_file() else None, z.stat().st_size if z.is_file() else 0))
+        out.append(
+            Archive(
+                month,
+                t.name,
+                t.commit,
+                t.tagged_at,
+                zip_name(month) if z.is_file() else None,
+                z.stat().st_size if z.is_file() else 0,
+            )
+        )
     return sorted(out, key=lambda a: a.month)
 
 
@@ -102,8 +111,13 @@ def month_documents(root: Path, month: str, as_of: datetime, repo: Repository | 
     return files
 
 
-def seal(root: Path | str, month: str, as_of: datetime, extra: dict[str, bytes] | None = None,
-         manifest_extra: dict | None = None) -> Sealed:
+def seal(
+    root: Path | str,
+    month: str,
+    as_of: datetime,
+    extra: dict[str, bytes] | None = None,
+    manifest_extra: dict | None = None,
+) -> Sealed:
     """Seal ``month`` at HEAD; ``extra`` files (e.g. the 未办结 list) and ``manifest_extra`` keys go into the zip."""
     root = Path(root).resolve()
     if not MONTH.match(month):
@@ -116,13 +130,17 @@ def seal(root: Path | str, month: str, as_of: datetime, extra: dict[str, bytes] 
         raise ArchiveError(f"{month} 没有工单（{paths.month_folder_of(month)}/ 下没有文件），无需归档")
     changed = gitrefs.dirty(root, RECORD_PATHS)
     if changed:
-        raise ArchiveError(f"有 {len(changed)} 个记录文件尚未提交（如 {changed[0]}）：请先提交，归档内容必须与所封存的提交一致")
+        raise ArchiveError(
+            f"有 {len(changed)} 个记录文件尚未提交（如 {changed[0]}）：请先提交，归档内容必须与所封存的提交一致"
+        )
     commit, committed_at = gitrefs.head(root)
     tag = gitrefs.TAG_PREFIX + month
     existing = next((t for t in gitrefs.tags(root) if t.name == tag), None)
     if existing and existing.commit != commit:
-        raise ArchiveError(f"{month} 已于 {existing.tagged_at:%Y-%m-%d %H:%M} 归档（提交 {existing.commit[:10]}），之后记录又有提交；"
-                           f"如确需重新归档，请先删除标签：git tag -d {tag}")
+        raise ArchiveError(
+            f"{month} 已于 {existing.tagged_at:%Y-%m-%d %H:%M} 归档（提交 {existing.commit[:10]}），之后记录又有提交；"
+            f"如确需重新归档，请先删除标签：git tag -d {tag}"
+        )
 
     repo = load(root)
     if repo.context.rules is None:
@@ -138,8 +156,13 @@ def seal(root: Path | str, month: str, as_of: datetime, extra: dict[str, bytes] 
     files.update(extra or {})
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     manifest = {
-        "month": month, "tag": tag, "commit": commit, "committed_at": f"{committed_at:%Y-%m-%d %H:%M}",
-        "as_of": f"{as_of:%Y-%m-%d %H:%M}", "generator": f"hotline {__version__}", "orders": len(order_files),
+        "month": month,
+        "tag": tag,
+        "commit": commit,
+        "committed_at": f"{committed_at:%Y-%m-%d %H:%M}",
+        "as_of": f"{as_of:%Y-%m-%d %H:%M}",
+        "generator": f"hotline {__version__}",
+        "orders": len(order_files),
         **(manifest_extra or {}),
         "files": [{"name": n, "sha256": digests[n], "size": len(files[n])} for n in sorted(files)],
     }
@@ -148,5 +171,7 @@ def seal(root: Path | str, month: str, as_of: datetime, extra: dict[str, bytes] 
     zpath = root / zip_name(month)
     write_bytes(zpath, _zip(files, committed_at))
     if existing is None:
-        gitrefs.create_tag(root, tag, commit, f"封存 {int(month[:4])}年{int(month[5:])}月 热线记录：工单 {len(order_files)} 件")
+        gitrefs.create_tag(
+            root, tag, commit, f"封存 {int(month[:4])}年{int(month[5:])}月 热线记录：工单 {len(order_files)} 件"
+        )
     return Sealed(month, tag, commit, zpath, digests, len(order_files), existing is None)

@@ -82,15 +82,18 @@ def keep(root) -> None:
 def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     """The distinct keywords of one order (title, content and tags)."""
     text = order.title + "。" + order.content
-    key = hashlib.blake2b("\0".join([text, *order.tags, "\1", *extra_words]).encode("utf-8", "surrogatepass"),
-                          digest_size=16).hexdigest()
+    key = hashlib.blake2b(
+        "\0".join([text, *order.tags, "\1", *extra_words]).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
     hit = _memo.get(key)
     if hit is None:
         jieba = _jieba(extra_words)
         stop = stopwords()
         words = set(jieba.lcut(text))
         words.update(order.tags)
-        hit = _memo[key] = sorted(w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w))
+        hit = _memo[key] = sorted(
+            w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w)
+        )
     _used[key] = hit
     return set(hit)
 
@@ -143,7 +146,9 @@ class HotTopics:
     places: list[Place]
 
 
-def index_keywords(orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper=None) -> dict[str, dict[str, list[str]]]:
+def index_keywords(
+    orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper=None
+) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
     over processes (``parallel.fork_map``)."""
     _jieba(extra_words)  # load the dictionary once, before any fork
@@ -160,7 +165,13 @@ def index_keywords(orders_by_month: dict[str, list[Order]], extra_words: tuple[s
     return dict(zip(months, results))
 
 
-def hot_topics(month: str, previous: str, orders_by_month: dict[str, list[Order]], keyword_index: dict[str, dict[str, list[str]]], rules: ReportRules) -> HotTopics:
+def hot_topics(
+    month: str,
+    previous: str,
+    orders_by_month: dict[str, list[Order]],
+    keyword_index: dict[str, dict[str, list[str]]],
+    rules: ReportRules,
+) -> HotTopics:
     now = keyword_index.get(month, {})
     before = keyword_index.get(previous, {})
     kws = [
@@ -182,7 +193,13 @@ def hot_topics(month: str, previous: str, orders_by_month: dict[str, list[Order]
     now_p = places(orders_by_month.get(month, []))
     before_p = places(orders_by_month.get(previous, []))
     clusters = [
-        Place(p, len(os), len(before_p.get(p, ())), sorted(o.id for o in os)[: rules.examples], Counter(o.category for o in os))
+        Place(
+            p,
+            len(os),
+            len(before_p.get(p, ())),
+            sorted(o.id for o in os)[: rules.examples],
+            Counter(o.category for o in os),
+        )
         for p, os in now_p.items()
         if len(os) >= rules.place_min_orders
     ]

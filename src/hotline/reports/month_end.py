@@ -83,9 +83,18 @@ def month_status(states: list[OrderState], month: str, units: dict[str, Unit]) -
     settled yet (``DispatchState.unsettled``, the rule in ``lifecycle.settlement``), which are open."""
     ds = [s for st in states for s in st.dispatches if month_of(s.dispatched_at) == month]
     waiting = sum(bool(s.unsettled) for s in ds)
-    open_ = tuple(OpenDispatch(s.order_id, s.unit, units[s.unit].name if s.unit in units else s.unit, s.role, s.current_due,
-                               s.status + (f"（{flag_word(s)}）" if flag_word(s) else ""))
-                  for s in sorted(ds, key=lambda s: (s.order_id, s.unit)) if s.open)
+    open_ = tuple(
+        OpenDispatch(
+            s.order_id,
+            s.unit,
+            units[s.unit].name if s.unit in units else s.unit,
+            s.role,
+            s.current_due,
+            s.status + (f"（{flag_word(s)}）" if flag_word(s) else ""),
+        )
+        for s in sorted(ds, key=lambda s: (s.order_id, s.unit))
+        if s.open
+    )
     return MonthStatus(month, len(ds), waiting, open_)
 
 
@@ -104,8 +113,15 @@ def last_day(month: str) -> date:
     return date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
 
 
-def plan(month: str, today: date, calendar: WorkCalendar, seal_after: int, status: MonthStatus,
-         published: dict | None, sealed: bool) -> Plan:
+def plan(
+    month: str,
+    today: date,
+    calendar: WorkCalendar,
+    seal_after: int,
+    status: MonthStatus,
+    published: dict | None,
+    sealed: bool,
+) -> Plan:
     """What to do for ``month`` on ``today``: publish (once, or again at sealing), seal, or nothing."""
     end = last_day(month)
     first, seal_day = calendar.add_workdays(end, 1).day, calendar.add_workdays(end, seal_after).day
@@ -123,13 +139,24 @@ def plan(month: str, today: date, calendar: WorkCalendar, seal_after: int, statu
     if status.final:
         return out(True, True, f"{label}全部派单结果已确定：发布最终的月报和登记表并封存")
     if today >= seal_day:
-        return out(True, True, f"已到下月第 {seal_after} 个工作日（{format_date(seal_day)}）：封存{label}，"
-                               f"{status.unsettled} 个派单结果未确定，未办结 {len(status.open)} 个")
+        return out(
+            True,
+            True,
+            f"已到下月第 {seal_after} 个工作日（{format_date(seal_day)}）：封存{label}，"
+            f"{status.unsettled} 个派单结果未确定，未办结 {len(status.open)} 个",
+        )
     if published is None:
-        return out(True, False, f"发布{label}的月报和登记表（暂定：{status.unsettled} 个派单结果未确定；"
-                                f"全部确定后、最迟 {format_date(seal_day)} 封存）")
-    return out(False, False, f"{label}已发布（暂定），{status.unsettled} 个派单结果未确定；"
-                             f"全部确定后、最迟 {format_date(seal_day)} 封存")
+        return out(
+            True,
+            False,
+            f"发布{label}的月报和登记表（暂定：{status.unsettled} 个派单结果未确定；"
+            f"全部确定后、最迟 {format_date(seal_day)} 封存）",
+        )
+    return out(
+        False,
+        False,
+        f"{label}已发布（暂定），{status.unsettled} 个派单结果未确定；全部确定后、最迟 {format_date(seal_day)} 封存",
+    )
 
 
 # --- what is written -----------------------------------------------------------------------------
@@ -158,22 +185,39 @@ def open_text(status: MonthStatus, as_of: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme(status: MonthStatus, as_of: datetime, pl: Plan, files: list[str], sealed: archive.Sealed | None, seal_after: int) -> str:
+def readme(
+    status: MonthStatus, as_of: datetime, pl: Plan, files: list[str], sealed: archive.Sealed | None, seal_after: int
+) -> str:
     label = month_label(status.month)
-    state = ("最终（本月全部派单的结果已确定）" if status.final
-             else f"暂定（{status.unsettled} 个派单的结果尚未确定：未接收、未答复或等待回访）")
-    lines = [f"# {label} 月报和登记表", "", f"- 状态：{state}", f"- 依据：截至 {format_time(as_of)} 的记录（hotline month-end 自动生成）"]
+    state = (
+        "最终（本月全部派单的结果已确定）"
+        if status.final
+        else f"暂定（{status.unsettled} 个派单的结果尚未确定：未接收、未答复或等待回访）"
+    )
+    lines = [
+        f"# {label} 月报和登记表",
+        "",
+        f"- 状态：{state}",
+        f"- 依据：截至 {format_time(as_of)} 的记录（hotline month-end 自动生成）",
+    ]
     if sealed is not None:
-        lines.append(f"- 封存：标签 `{sealed.tag}`（提交 {sealed.commit[:10]}），归档文件 `{archive.zip_name(status.month)}`；"
-                     "封存后不再改写，此后的修改见同目录的“更正记录”")
+        lines.append(
+            f"- 封存：标签 `{sealed.tag}`（提交 {sealed.commit[:10]}），归档文件 `{archive.zip_name(status.month)}`；"
+            "封存后不再改写，此后的修改见同目录的“更正记录”"
+        )
     else:
-        lines.append(f"- 封存：全部派单结果确定后，最迟 {format_date(pl.seal_day)}（下月第 {seal_after} 个工作日）；届时本目录换成封存的版本")
+        lines.append(
+            f"- 封存：全部派单结果确定后，最迟 {format_date(pl.seal_day)}（下月第 {seal_after} 个工作日）；届时本目录换成封存的版本"
+        )
     lines += ["", "## 文件", ""] + [f"- {_md(f)}" for f in files]
     if sealed is not None:
         lines += ["", f"## 未办结（封存时，{len(status.open)} 个）", ""]
         if status.open:
             lines += ["| 工单编号 | 承办单位 | 主办/会办 | 办理期限 | 状态 |", "|---|---|---|---|---|"]
-            lines += [f"| {o.order_id} | {_md(o.unit_name)} | {o.role} | {format_date(o.due)} | {o.status} |" for o in status.open]
+            lines += [
+                f"| {o.order_id} | {_md(o.unit_name)} | {o.role} | {format_date(o.due)} | {o.status} |"
+                for o in status.open
+            ]
         else:
             lines.append("没有。")
     return "\n".join(lines) + "\n"
@@ -181,9 +225,15 @@ def readme(status: MonthStatus, as_of: datetime, pl: Plan, files: list[str], sea
 
 def corrections_text(month: str, tag: gitrefs.Tag, commits: list[gitrefs.Commit]) -> str:
     when = f"{tag.tagged_at:%Y-%m-%d %H:%M}" if tag.tagged_at else ""
-    lines = [f"# {month_label(month)} 封存后的更正", "",
-             f"本月已于 {when} 封存（标签 `{tag.name}`，提交 {tag.commit[:10]}）。封存的归档文件不再改写；此后对本月工单的修改"
-             "如下，以当前记录为准。", "", "| 入库时间 | 提交 | 说明 | 修改的工单 |", "|---|---|---|---|"]
+    lines = [
+        f"# {month_label(month)} 封存后的更正",
+        "",
+        f"本月已于 {when} 封存（标签 `{tag.name}`，提交 {tag.commit[:10]}）。封存的归档文件不再改写；此后对本月工单的修改"
+        "如下，以当前记录为准。",
+        "",
+        "| 入库时间 | 提交 | 说明 | 修改的工单 |",
+        "|---|---|---|---|",
+    ]
     for c in commits:
         names = "、".join(_md(Path(f).stem) for f in c.files)
         lines.append(f"| {c.committed_at:%Y-%m-%d %H:%M} | {c.commit[:10]} | {_md(c.subject)} | {names} |")
@@ -206,8 +256,15 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _publish(root: Path, status: MonthStatus, as_of: datetime, pl: Plan, docs: dict[str, bytes],
-             sealed: archive.Sealed | None, seal_after: int) -> None:
+def _publish(
+    root: Path,
+    status: MonthStatus,
+    as_of: datetime,
+    pl: Plan,
+    docs: dict[str, bytes],
+    sealed: archive.Sealed | None,
+    seal_after: int,
+) -> None:
     folder = root / PUBLISHED_DIR / status.month
     for p in list(folder.iterdir()) if folder.is_dir() else []:
         if p.name != CORRECTIONS:
@@ -218,8 +275,14 @@ def _publish(root: Path, status: MonthStatus, as_of: datetime, pl: Plan, docs: d
         _write(folder / rel, data)
         names.append(rel)
     _write(folder / README, readme(status, as_of, pl, names, sealed, seal_after).encode("utf-8"))
-    state = {"month": status.month, "final": status.final, "unsettled": status.unsettled, "sealed": sealed is not None,
-             "as_of": format_time(as_of), "open": [o.order_id + "/" + o.unit for o in status.open] if sealed else []}
+    state = {
+        "month": status.month,
+        "final": status.final,
+        "unsettled": status.unsettled,
+        "sealed": sealed is not None,
+        "as_of": format_time(as_of),
+        "open": [o.order_id + "/" + o.unit for o in status.open] if sealed else [],
+    }
     _write(folder / STATE_FILE, (json.dumps(state, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
@@ -232,7 +295,7 @@ def _corrections(root: Path) -> list[str]:
     """Write each sealed month's correction list when it changed; the months whose list changed."""
     changed = []
     for tag in gitrefs.tags(root):
-        month = tag.name[len(gitrefs.TAG_PREFIX):]
+        month = tag.name[len(gitrefs.TAG_PREFIX) :]
         if not archive.MONTH.match(month):
             continue
         commits = gitrefs.commits_since(root, tag.commit, paths.month_folder_of(month))
@@ -267,10 +330,20 @@ def run(root: Path | str, as_of: datetime, month: str | None = None) -> Outcome:
     out = Outcome(pl)
     touched = []
     if pl.seal:
-        out.sealed = archive.seal(root, month, as_of, extra={OPEN_FILE: open_text(status, as_of).encode("utf-8")},
-                                  manifest_extra={"final": status.final, "unsettled": status.unsettled,
-                                                  "open": [{"order": o.order_id, "unit": o.unit, "due": format_date(o.due),
-                                                            "status": o.status} for o in status.open]})
+        out.sealed = archive.seal(
+            root,
+            month,
+            as_of,
+            extra={OPEN_FILE: open_text(status, as_of).encode("utf-8")},
+            manifest_extra={
+                "final": status.final,
+                "unsettled": status.unsettled,
+                "open": [
+                    {"order": o.order_id, "unit": o.unit, "due": format_date(o.due), "status": o.status}
+                    for o in status.open
+                ],
+            },
+        )
         _publish(root, status, as_of, pl, _sealed_documents(out.sealed.zip_path), out.sealed, seal_after)
         touched += [f"{PUBLISHED_DIR}/{month}", archive.zip_name(month)]
     elif pl.publish:
@@ -280,7 +353,11 @@ def run(root: Path | str, as_of: datetime, month: str | None = None) -> Outcome:
     touched += [f"{PUBLISHED_DIR}/{m}/{CORRECTIONS}" for m in out.corrections]
     if touched:
         what = "封存并发布" if pl.seal else "发布"
-        parts = [f"{what} {month_label(month)} 月报和登记表" + ("" if status.final else "（暂定）")] if (pl.seal or pl.publish) else []
+        parts = (
+            [f"{what} {month_label(month)} 月报和登记表" + ("" if status.final else "（暂定）")]
+            if (pl.seal or pl.publish)
+            else []
+        )
         parts += [f"记录 {month_label(m)} 封存后的更正" for m in out.corrections]
         out.commit = identity.commit(root, touched, "月末处理：" + "；".join(parts))
     return out

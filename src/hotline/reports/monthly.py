@@ -135,7 +135,9 @@ class MonthStats:
         return self.county.unsettled
 
 
-def _index(states: list[OrderState]) -> tuple[dict[str, list[OrderState]], dict[str, list[tuple[DispatchState, str | None]]]]:
+def _index(
+    states: list[OrderState],
+) -> tuple[dict[str, list[OrderState]], dict[str, list[tuple[DispatchState, str | None]]]]:
     orders: dict[str, list[OrderState]] = defaultdict(list)
     dispatches: dict[str, list[tuple[DispatchState, str | None]]] = defaultdict(list)
     for st in states:
@@ -146,7 +148,9 @@ def _index(states: list[OrderState]) -> tuple[dict[str, list[OrderState]], dict[
     return orders, dispatches
 
 
-def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repeated_delay_min: int = 2) -> dict[str, MonthStats]:
+def monthly(
+    states: list[OrderState], rules: Rules, units: dict[str, Unit], repeated_delay_min: int = 2
+) -> dict[str, MonthStats]:
     """Every month with data → its figures (all as of the time the states were derived)."""
     policy = Policy.of(rules)
     orders, dispatches = _index(states)
@@ -172,7 +176,10 @@ def monthly(states: list[OrderState], rules: Rules, units: dict[str, Unit], repe
             um.overdue += s.was_late
             um.pending += not s.completed and not s.returned
         prev, ly = previous_month(month), previous_month(month, 12)
-        repeated = sorted(((u, m.overdue) for u, m in per_unit.items() if m.overdue >= repeated_delay_min), key=lambda x: (-x[1], x[0]))
+        repeated = sorted(
+            ((u, m.overdue) for u, m in per_unit.items() if m.overdue >= repeated_delay_min),
+            key=lambda x: (-x[1], x[0]),
+        )
         out[month] = MonthStats(
             month=month,
             received=len(sts),
@@ -248,7 +255,9 @@ def current(states: list[OrderState], as_of: datetime) -> Current:
             pair = (st, s)
             if s.returned:
                 continue
-            if s.return_requested_at is not None and (s.return_reviewed_at is None or s.return_reviewed_at < s.return_requested_at):
+            if s.return_requested_at is not None and (
+                s.return_reviewed_at is None or s.return_reviewed_at < s.return_requested_at
+            ):
                 c.pending_returns.append(pair)
             if s.pending_extension is not None:
                 c.pending_extensions.append(pair)

@@ -75,8 +75,10 @@ class Report:
         """The 暂定 line of the title block, or empty when the month is final."""
         if not self.unsettled:
             return ""
-        return (f"暂定：本月尚有 {self.unsettled} 件次派单的办理结果未确定，各项比率按结果已确定的派单计算，"
-                "排名和得分为暂定结果，全部确定后更新。")
+        return (
+            f"暂定：本月尚有 {self.unsettled} 件次派单的办理结果未确定，各项比率按结果已确定的派单计算，"
+            "排名和得分为暂定结果，全部确定后更新。"
+        )
 
     @property
     def file_stem(self) -> str:
@@ -102,9 +104,18 @@ def _change(now: int, before: int | None, what: str) -> str:
     return f"与{what}持平（{before} 件）"
 
 
-def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_basis: str, units: dict[str, Unit],
-            titles: dict[str, str], office: str, compiled_on: date, advice: str | None = None,
-            late_records: list[tuple[str, str, str]] | None = None) -> Report:
+def compose(
+    ms: MonthStats,
+    hot: HotTopics,
+    ranking: list[RankEntry],
+    ranking_basis: str,
+    units: dict[str, Unit],
+    titles: dict[str, str],
+    office: str,
+    compiled_on: date,
+    advice: str | None = None,
+    late_records: list[tuple[str, str, str]] | None = None,
+) -> Report:
     """``titles``: order id → title (for example orders); ``late_records``: (order id, unit, text)."""
     label = month_label(ms.month)
     c = ms.county
@@ -115,32 +126,51 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
     # a month not over is compared with the same days of the earlier months (month_to_date)
     days = "同期" if ms.through else ""  # with "截至N日" before: the same days of last month
     so_far = f"截至{ms.through.month}月{ms.through.day}日" if ms.through else ""
-    overall = Section("总体情况", [Paragraph(
-        f"{label}，{so_far}全县12345政务服务热线共受理工单 {ms.received} 件，{_change(ms.received, ms.previous, '上月' + days)}；"
-        f"{_change(ms.received, ms.last_year, '去年同期')}。其中{cats}。"
-        f"本月共向承办单位派单 {sum(len(u.dispatches) for u in ms.units.values())} 件次，涉及 {len(ms.units)} 个单位。"
-    )])
+    overall = Section(
+        "总体情况",
+        [
+            Paragraph(
+                f"{label}，{so_far}全县12345政务服务热线共受理工单 {ms.received} 件，{_change(ms.received, ms.previous, '上月' + days)}；"
+                f"{_change(ms.received, ms.last_year, '去年同期')}。其中{cats}。"
+                f"本月共向承办单位派单 {sum(len(u.dispatches) for u in ms.units.values())} 件次，涉及 {len(ms.units)} 个单位。"
+            )
+        ],
+    )
     sections.append(overall)
 
     # 二、办理情况
     rates = "，".join(f"{name} {fmt_percent(c.rate(k))}" for k, name in RATE_NAMES.items())
-    handling = Section("办理情况", [
-        Paragraph(f"本月纳入统计的转办工单 {c.total} 件次（主办、会办均计，同意退回的不计）。全县{rates}。"
-                  f"重办 {len(ms.redo)} 件次，申请退回 {len(ms.returns)} 件次（同意 {sum(s.returned for s in ms.returns)} 件次），"
-                  f"申请延期 {len(ms.extensions)} 件次，逾期 {len(ms.overdue)} 件次。"),
-        Subheading("（一）各单位办理情况"),
-        Table(
-            ["单位", "转办件数", *RATE_NAMES.values(), "重办", "退回", "延期"],
-            [
-                [unit_name(units, uid), str(um.rates.total), *(fmt_percent(um.rates.rate(k)) for k in RATE_NAMES),
-                 str(um.redo), str(um.returns_approved), str(um.extension_requests)]
-                for uid, um in ms.units.items()
-            ],
-        ),
-        Subheading("（二）单位排名"),
-        Paragraph(ranking_basis),
-        Table(["名次", "单位", "得分", "说明"], [[str(i), unit_name(units, r.unit), r.score, r.note] for i, r in enumerate(ranking, 1)]),
-    ])
+    handling = Section(
+        "办理情况",
+        [
+            Paragraph(
+                f"本月纳入统计的转办工单 {c.total} 件次（主办、会办均计，同意退回的不计）。全县{rates}。"
+                f"重办 {len(ms.redo)} 件次，申请退回 {len(ms.returns)} 件次（同意 {sum(s.returned for s in ms.returns)} 件次），"
+                f"申请延期 {len(ms.extensions)} 件次，逾期 {len(ms.overdue)} 件次。"
+            ),
+            Subheading("（一）各单位办理情况"),
+            Table(
+                ["单位", "转办件数", *RATE_NAMES.values(), "重办", "退回", "延期"],
+                [
+                    [
+                        unit_name(units, uid),
+                        str(um.rates.total),
+                        *(fmt_percent(um.rates.rate(k)) for k in RATE_NAMES),
+                        str(um.redo),
+                        str(um.returns_approved),
+                        str(um.extension_requests),
+                    ]
+                    for uid, um in ms.units.items()
+                ],
+            ),
+            Subheading("（二）单位排名"),
+            Paragraph(ranking_basis),
+            Table(
+                ["名次", "单位", "得分", "说明"],
+                [[str(i), unit_name(units, r.unit), r.score, r.note] for i, r in enumerate(ranking, 1)],
+            ),
+        ],
+    )
     sections.append(handling)
 
     sections.append(Section("热点问题分析", _hot_blocks(hot, titles)))
@@ -148,13 +178,25 @@ def compose(ms: MonthStats, hot: HotTopics, ranking: list[RankEntry], ranking_ba
 
     # 五、下步工作建议 (hand-written, optional)
     if advice and advice.strip():
-        paras: list[Block] = [Paragraph("".join(line.strip() for line in p.splitlines())) for p in advice.strip().split("\n\n") if p.strip()]
+        paras: list[Block] = [
+            Paragraph("".join(line.strip() for line in p.splitlines()))
+            for p in advice.strip().split("\n\n")
+            if p.strip()
+        ]
         sections.append(Section("下步工作建议", paras))
 
     for i, s in enumerate(sections):
         s.title = f"{NUMERALS[i]}、{s.title}"
-    return Report(ms.month, TITLE, f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期", office, compiled_on, sections, ms.provisional,
-                  unsettled=ms.unsettled)
+    return Report(
+        ms.month,
+        TITLE,
+        f"{int(ms.month[:4])}年第{int(ms.month[5:7])}期",
+        office,
+        compiled_on,
+        sections,
+        ms.provisional,
+        unsettled=ms.unsettled,
+    )
 
 
 def _hot_blocks(hot: HotTopics, titles: dict[str, str]) -> list[Block]:
@@ -163,37 +205,76 @@ def _hot_blocks(hot: HotTopics, titles: dict[str, str]) -> list[Block]:
     if hot.keywords:
         blocks.append(Subheading("（一）上升的关键词"))
         blocks.append(Paragraph("本月反映较上月明显上升的关键词如下（按涉及工单数的增加排列）。"))
-        blocks.append(Table(
-            ["关键词", "本月工单", "上月工单", "增加", "示例工单"],
-            [[k.word, str(k.count), str(k.previous), f"+{k.change}", "；".join(f"{i} {pii.mask_text(titles.get(i, ''))}" for i in k.examples)] for k in hot.keywords],
-        ))
+        blocks.append(
+            Table(
+                ["关键词", "本月工单", "上月工单", "增加", "示例工单"],
+                [
+                    [
+                        k.word,
+                        str(k.count),
+                        str(k.previous),
+                        f"+{k.change}",
+                        "；".join(f"{i} {pii.mask_text(titles.get(i, ''))}" for i in k.examples),
+                    ]
+                    for k in hot.keywords
+                ],
+            )
+        )
     else:
         blocks.append(Paragraph("本月没有较上月明显上升的关键词。"))
     if hot.places:
         blocks.append(Subheading("（二）诉求集中的地点" if hot.keywords else "（一）诉求集中的地点"))
-        blocks.append(Table(
-            ["地点", "本月工单", "上月工单", "主要类别", "示例工单"],
-            [[pii.mask_text(p.place), str(p.count), str(p.previous), "、".join(f"{k}{v}" for k, v in p.categories.most_common(3)),
-              "；".join(p.examples)] for p in hot.places],
-        ))
+        blocks.append(
+            Table(
+                ["地点", "本月工单", "上月工单", "主要类别", "示例工单"],
+                [
+                    [
+                        pii.mask_text(p.place),
+                        str(p.count),
+                        str(p.previous),
+                        "、".join(f"{k}{v}" for k, v in p.categories.most_common(3)),
+                        "；".join(p.examples),
+                    ]
+                    for p in hot.places
+                ],
+            )
+        )
     return blocks
 
 
-def _problem_blocks(ms: MonthStats, units: dict[str, Unit], titles: dict[str, str],
-                    late_records: list[tuple[str, str, str]] | None) -> list[Block]:
+def _problem_blocks(
+    ms: MonthStats, units: dict[str, Unit], titles: dict[str, str], late_records: list[tuple[str, str, str]] | None
+) -> list[Block]:
     """四、存在问题: late dispatches, units late again and again, events recorded late."""
     problems: list[Block] = []
     if ms.overdue:
         problems.append(Paragraph(f"本月派单中逾期 {len(ms.overdue)} 件次，明细如下。"))
-        problems.append(Table(
-            ["工单编号", "标题", "单位", "派单时间", "办理期限", "逾期环节"],
-            [[s.order_id, pii.mask_text(titles.get(s.order_id, "")), unit_name(units, s.unit), f"{s.dispatched_at:%Y-%m-%d %H:%M}",
-              str(s.current_due), "、".join(s.late_phases)] for s in ms.overdue],
-        ))
+        problems.append(
+            Table(
+                ["工单编号", "标题", "单位", "派单时间", "办理期限", "逾期环节"],
+                [
+                    [
+                        s.order_id,
+                        pii.mask_text(titles.get(s.order_id, "")),
+                        unit_name(units, s.unit),
+                        f"{s.dispatched_at:%Y-%m-%d %H:%M}",
+                        str(s.current_due),
+                        "、".join(s.late_phases),
+                    ]
+                    for s in ms.overdue
+                ],
+            )
+        )
     else:
         problems.append(Paragraph("本月派单没有逾期。"))
     if ms.repeated_delay_units:
-        problems.append(Paragraph("多次逾期的单位：" + "，".join(f"{unit_name(units, u)}（{n} 件次）" for u, n in ms.repeated_delay_units) + "。"))
+        problems.append(
+            Paragraph(
+                "多次逾期的单位："
+                + "，".join(f"{unit_name(units, u)}（{n} 件次）" for u, n in ms.repeated_delay_units)
+                + "。"
+            )
+        )
     if late_records:
         problems.append(Paragraph(f"补录过晚的事件 {len(late_records)} 条（事件时间早于入库时间超过允许天数）。"))
         problems.append(Table(["工单编号", "单位", "情况"], [[o, unit_name(units, u), t] for o, u, t in late_records]))

@@ -131,8 +131,10 @@ def score_periods(inputs, months: list[str], as_of) -> list[PeriodScores]:
     return out
 
 
-RANKING_BASIS = ("排名依据：当月考核总分（按通知 §三 的 16 项内容、加分和否决项计算，现行读法；"
-                 "各项得分和依据见网站“考核”栏目）。当月无转办工单的单位不列入。")
+RANKING_BASIS = (
+    "排名依据：当月考核总分（按通知 §三 的 16 项内容、加分和否决项计算，现行读法；"
+    "各项得分和依据见网站“考核”栏目）。当月无转办工单的单位不列入。"
+)
 
 
 def rank_by_assessment(scores: PeriodScores) -> list[RankEntry]:
@@ -144,7 +146,9 @@ def rank_by_assessment(scores: PeriodScores) -> list[RankEntry]:
     ]
 
 
-def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orders: dict[str, Order]) -> dict[tuple[str, str], list[str]]:
+def late_record_notes(
+    history: dict[str, list[EventHistory | None]] | None, orders: dict[str, Order]
+) -> dict[tuple[str, str], list[str]]:
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for oid, evs in (history or {}).items():
         order = orders.get(oid)
@@ -157,14 +161,26 @@ def late_record_notes(history: dict[str, list[EventHistory | None]] | None, orde
             if h.rewritten:
                 notes[(oid, unit)].append(f"{ev.type}记录入库后被改写")
             elif h.late:
-                notes[(oid, unit)].append(f"{ev.type}补录过晚（入库 {h.recorded_at:%Y-%m-%d %H:%M}）" if h.recorded_at else f"{ev.type}补录过晚")
+                notes[(oid, unit)].append(
+                    f"{ev.type}补录过晚（入库 {h.recorded_at:%Y-%m-%d %H:%M}）"
+                    if h.recorded_at
+                    else f"{ev.type}补录过晚"
+                )
     return notes
 
 
-def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: list[Archive],
-            history: dict[str, list[EventHistory | None]] | None = None, advice: dict[str, str] | None = None,
-            mapper=None, change_commits=None, scoring_orders: list[Order] | None = None,
-            unit_versions=None) -> Publication:
+def compute(
+    repo: Repository,
+    as_of: datetime,
+    entries: list[Entry],
+    archives: list[Archive],
+    history: dict[str, list[EventHistory | None]] | None = None,
+    advice: dict[str, str] | None = None,
+    mapper=None,
+    change_commits=None,
+    scoring_orders: list[Order] | None = None,
+    unit_versions=None,
+) -> Publication:
     """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes."""
     rules = repo.rules
     units = repo.units
@@ -200,18 +216,52 @@ def compute(repo: Repository, as_of: datetime, entries: list[Entry], archives: l
             for (oid, unit), texts in sorted(notes.items())
             if oid in orders and month_of(orders[oid].received_at) == m
         ]
-        reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
-                             (advice or {}).get(m), late)
+        reports[m] = compose(
+            stats[m],
+            hot[m],
+            rankings[m],
+            RANKING_BASIS,
+            units,
+            titles,
+            office,
+            as_of.date(),
+            (advice or {}).get(m),
+            late,
+        )
 
     handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
-    years = sorted({y for st in states for s in st.dispatches if s.provisional
-                    for y in range(s.dispatched_at.year, s.current_due.year + 1) if repo.calendar.is_provisional_year(y)})
+    years = sorted(
+        {
+            y
+            for st in states
+            for s in st.dispatches
+            if s.provisional
+            for y in range(s.dispatched_at.year, s.current_due.year + 1)
+            if repo.calendar.is_provisional_year(y)
+        }
+    )
     if repo.calendar.is_provisional_year(as_of.year) and as_of.year not in years:
         years.append(as_of.year)
     return Publication(
-        as_of=as_of, rules=rules, units=units, handling_units=handling, states=states, months=months, stats=stats,
-        current=current(states, as_of), registers=regs, reports=reports, hot=hot, rankings=rankings, assessments=scored,
-        entries=entries, archives=archives, history=history, provisional_years=sorted(years), office=office, host=rules.host,
+        as_of=as_of,
+        rules=rules,
+        units=units,
+        handling_units=handling,
+        states=states,
+        months=months,
+        stats=stats,
+        current=current(states, as_of),
+        registers=regs,
+        reports=reports,
+        hot=hot,
+        rankings=rankings,
+        assessments=scored,
+        entries=entries,
+        archives=archives,
+        history=history,
+        provisional_years=sorted(years),
+        office=office,
+        host=rules.host,
     )
 
 

@@ -16,8 +16,21 @@ from hotline.records.models import Unit
 from hotline.reports.monthly import month_label, month_of
 
 COLUMNS = (
-    "序号", "工单编号", "派单时间", "诉求类别", "主办/会办", "诉求人", "诉求内容摘要", "承办科室",
-    "办理时限", "接收时间", "答复时间", "是否按时办结", "回访结果", "是否重办", "备注",
+    "序号",
+    "工单编号",
+    "派单时间",
+    "诉求类别",
+    "主办/会办",
+    "诉求人",
+    "诉求内容摘要",
+    "承办科室",
+    "办理时限",
+    "接收时间",
+    "答复时间",
+    "是否按时办结",
+    "回访结果",
+    "是否重办",
+    "备注",
 )
 SUMMARY_CHARS = 60
 
@@ -44,8 +57,21 @@ class RegisterRow:
 
     def cells(self) -> list:
         return [
-            self.no, self.order_id, self.dispatched_at, self.category, self.role, self.citizen, self.summary,
-            self.office, self.due, self.accepted_at, self.replied_at, self.on_time, self.callback, self.redo, self.remarks,
+            self.no,
+            self.order_id,
+            self.dispatched_at,
+            self.category,
+            self.role,
+            self.citizen,
+            self.summary,
+            self.office,
+            self.due,
+            self.accepted_at,
+            self.replied_at,
+            self.on_time,
+            self.callback,
+            self.redo,
+            self.remarks,
         ]
 
 
@@ -85,7 +111,11 @@ class Register:
     @property
     def provisional_note(self) -> str:
         """The 暂定 line of the title block, or empty when every row is settled."""
-        return f"暂定：尚有 {self.unsettled} 件派单的办理结果未确定（接收、办结或回访），本表数据截至编制之时，月末后更新。" if self.unsettled else ""
+        return (
+            f"暂定：尚有 {self.unsettled} 件派单的办理结果未确定（接收、办结或回访），本表数据截至编制之时，月末后更新。"
+            if self.unsettled
+            else ""
+        )
 
     def totals(self) -> dict[str, int]:
         return {
@@ -128,7 +158,9 @@ def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
     if s.extension_refused:
         out.append("延期申请未获批准")
     if s.redo_at is not None:
-        out.append(f"重办期限 {s.redo_due}" + (f"，重办答复 {s.redo_reply_at:%Y-%m-%d %H:%M}" if s.redo_reply_at else ""))
+        out.append(
+            f"重办期限 {s.redo_due}" + (f"，重办答复 {s.redo_reply_at:%Y-%m-%d %H:%M}" if s.redo_reply_at else "")
+        )
     if s.replies_without_contact:
         out.append("答复前未联系诉求人")
     if s.timely_receipt is False:
@@ -139,14 +171,20 @@ def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
     return "；".join(out)
 
 
-def registers(states: list[OrderState], units: dict[str, Unit], satisfied: frozenset[str] = frozenset(),
-              notes: dict[tuple[str, str], list[str]] | None = None) -> dict[tuple[str, str], Register]:
+def registers(
+    states: list[OrderState],
+    units: dict[str, Unit],
+    satisfied: frozenset[str] = frozenset(),
+    notes: dict[tuple[str, str], list[str]] | None = None,
+) -> dict[tuple[str, str], Register]:
     """(unit id, month) → register, for every unit and month with dispatches.
 
     ``notes`` adds remarks per (order id, unit), e.g. late records found in Git history.
     """
     out: dict[tuple[str, str], Register] = {}
-    pairs = sorted(((s.dispatched_at, s.order_id, s.unit, st, s) for st in states for s in st.dispatches), key=lambda p: p[:3])
+    pairs = sorted(
+        ((s.dispatched_at, s.order_id, s.unit, st, s) for st in states for s in st.dispatches), key=lambda p: p[:3]
+    )
     for _, _, _, st, s in pairs:
         unit = units.get(s.unit)
         if unit is None:

@@ -23,7 +23,9 @@ def read_advice(root: Path) -> dict[str, str]:
     folder = root / ADVICE_DIR
     if not folder.is_dir():
         return {}
-    return {p.stem: nofollow.read_bytes(p).decode("utf-8") for p in sorted(folder.glob("????-??.md")) if not p.is_symlink()}
+    return {
+        p.stem: nofollow.read_bytes(p).decode("utf-8") for p in sorted(folder.glob("????-??.md")) if not p.is_symlink()
+    }
 
 
 def read_history(root: Path, repo: Repository):
@@ -41,8 +43,11 @@ def read_history(root: Path, repo: Repository):
         if len(entries) != len(order.events):  # the file was changed on disk after it was loaded
             continue
         events[order.id] = [
-            EventHistory(e.commit.committed_at, e.commit.sha, e.commit.author, e.late or e.future, e.rewritten, e.original)
-            if e.commit else None
+            EventHistory(
+                e.commit.committed_at, e.commit.sha, e.commit.author, e.late or e.future, e.rewritten, e.original
+            )
+            if e.commit
+            else None
             for e in entries
         ]
     return events, unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)

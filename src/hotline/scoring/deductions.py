@@ -30,12 +30,24 @@ def special_supervisions(orders, start, end) -> dict[str, list[Evidence]]:
         for ev in order.events:
             if ev.type == "督办" and ev.kind == "专项" and start <= ev.at < end:
                 out.setdefault(ev.unit, []).append(
-                    Evidence("order", order.id, order.path, ev.line, f"{ev.level}级12345热线专项督办" + (f"：{ev.note}" if ev.note else "")))
+                    Evidence(
+                        "order",
+                        order.id,
+                        order.path,
+                        ev.line,
+                        f"{ev.level}级12345热线专项督办" + (f"：{ev.note}" if ev.note else ""),
+                    )
+                )
     return out
 
 
-def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: list[Counted], a: AssessmentRules,
-                   special: Sequence[Evidence] = ()) -> ItemScore:
+def deduction_item(
+    item: DeductionItem,
+    events: list[ScoringEvent],
+    dispatches: list[Counted],
+    a: AssessmentRules,
+    special: Sequence[Evidence] = (),
+) -> ItemScore:
     evidence = [event_evidence(ev) for ev in events if ev.item == item.number]
     from_events = sum(ev.count for ev in events if ev.item == item.number)
     from_orders = 0
@@ -43,7 +55,9 @@ def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: 
         for c in dispatches:
             for line in c.state.replies_without_contact:
                 from_orders += 1
-                evidence.append(Evidence("order", c.state.order_id, c.path, line, "答复前本单位没有联系诉求人（首问负责）"))
+                evidence.append(
+                    Evidence("order", c.state.order_id, c.path, line, "答复前本单位没有联系诉求人（首问负责）")
+                )
     if item.also == "special_supervision":
         from_orders += len(special)
         evidence += list(special)
@@ -55,8 +69,14 @@ def deduction_item(item: DeductionItem, events: list[ScoringEvent], dispatches: 
     if claimed > item.limit:
         formula += f"（扣分以 {_plain(item.limit)} 分为限）"
     formula += f" = {shown(points)}"
-    inputs = {"occurrences": occurrences, "from_events": from_events, "from_orders": from_orders,
-              "per": _plain(item.per), "cap": _plain(item.limit), "deducted": _plain(deducted)}
+    inputs = {
+        "occurrences": occurrences,
+        "from_events": from_events,
+        "from_orders": from_orders,
+        "per": _plain(item.per),
+        "cap": _plain(item.limit),
+        "deducted": _plain(deducted),
+    }
     return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence)
 
 

@@ -67,7 +67,9 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         events = collected.events.get(unit.id, [])
         counted = counted_dispatches(dispatches, a)
         items = {}
-        dated, dated_note = unit_at_end(collected, unit) if any(isinstance(i, SetupItem) for i in a.items) else (unit, None)
+        dated, dated_note = (
+            unit_at_end(collected, unit) if any(isinstance(i, SetupItem) for i in a.items) else (unit, None)
+        )
         for item in a.items:
             if isinstance(item, SetupItem):
                 items[item.number] = setup_item(item, dated, events, dated_note)
@@ -83,17 +85,34 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         extra, claimed, bonus_evidence = bonus(events, a)
         veto_evidence = vetoes(events)
         total = base + extra
-        scores.append(UnitScore(unit.id, unit.short_name or unit.name, unit.type, len(counted), items, base, extra,
-                                claimed, bonus_evidence, total, grade_of(total, bool(veto_evidence), a),
-                                bool(veto_evidence), veto_evidence, full_name=unit.name,
-                                unsettled=sum(bool(c.state.unsettled) for c in counted)))
+        scores.append(
+            UnitScore(
+                unit.id,
+                unit.short_name or unit.name,
+                unit.type,
+                len(counted),
+                items,
+                base,
+                extra,
+                claimed,
+                bonus_evidence,
+                total,
+                grade_of(total, bool(veto_evidence), a),
+                bool(veto_evidence),
+                veto_evidence,
+                full_name=unit.name,
+                unsettled=sum(bool(c.state.unsettled) for c in counted),
+            )
+        )
     period_events = [ev for events in collected.events.values() for ev in events]
-    result = Assessment(collected.period, profile, collected.as_of, _rank(scores),
-                        unusable(period_events, a, collected.inputs.units))
+    result = Assessment(
+        collected.period, profile, collected.as_of, _rank(scores), unusable(period_events, a, collected.inputs.units)
+    )
     if applies(collected.period, a):
         result.rectification_applies = True
-        result.rectification = rectification_cases(result.units, collected.period, collected.inputs.events,
-                                                    collected.inputs.calendar, a, collected.as_of)
+        result.rectification = rectification_cases(
+            result.units, collected.period, collected.inputs.events, collected.inputs.calendar, a, collected.as_of
+        )
     return result
 
 
@@ -101,8 +120,14 @@ def _period(period: Period | str) -> Period:
     return period if isinstance(period, Period) else parse_period(period)
 
 
-def score_units(inputs: ScoringInputs, period: Period | str, profile: str | None = None, *,
-                as_of: datetime, units: Iterable[str] | None = None) -> Assessment:
+def score_units(
+    inputs: ScoringInputs,
+    period: Period | str,
+    profile: str | None = None,
+    *,
+    as_of: datetime,
+    units: Iterable[str] | None = None,
+) -> Assessment:
     """The assessment of ``period`` as of ``as_of``: every assessed unit, or only ``units`` (ranked among
     themselves; score all and filter to rank one unit among all)."""
     return score_collected(collect(inputs, _period(period), as_of, units), profile)
@@ -124,16 +149,22 @@ class ProfileComparison:
             row: dict = {"unit": u.unit, "name": u.name, "dispatched": u.dispatched}
             for p in profiles:
                 s = self.assessments[p].unit(u.unit)
-                row[p] = {"total": s.total, "base": s.base, "grade": s.grade, "rank": s.rank,
-                          "items": {no: it.points for no, it in s.items.items() if it.kind == "rate"}}
+                row[p] = {
+                    "total": s.total,
+                    "base": s.base,
+                    "grade": s.grade,
+                    "rank": s.rank,
+                    "items": {no: it.points for no, it in s.items.items() if it.kind == "rate"},
+                }
             for p in profiles[1:]:
                 row[f"{p}_minus_{profiles[0]}"] = row[p]["total"] - row[profiles[0]]["total"]
             out.append(row)
         return out
 
 
-def compare_profiles(inputs: ScoringInputs, period: Period | str, *, as_of: datetime,
-                     units: Iterable[str] | None = None) -> ProfileComparison:
+def compare_profiles(
+    inputs: ScoringInputs, period: Period | str, *, as_of: datetime, units: Iterable[str] | None = None
+) -> ProfileComparison:
     """Score ``period`` under every profile, the default first, deriving each order once."""
     collected = collect(inputs, _period(period), as_of, units)
     default = inputs.assessment.default_profile

@@ -56,11 +56,18 @@ class ScoringInputs:
         return self.rules.assessment
 
     @classmethod
-    def from_repository(cls, repo, change_commits: Mapping[ChangeKey, datetime | None] | None = None,
-                        orders: list | None = None) -> ScoringInputs:
+    def from_repository(
+        cls, repo, change_commits: Mapping[ChangeKey, datetime | None] | None = None, orders: list | None = None
+    ) -> ScoringInputs:
         """From a loaded ``hotline.loader.Repository``; ``orders`` replaces its orders (e.g. at recorded times)."""
-        return cls(repo.rules, repo.calendar, repo.units, repo.orders if orders is None else orders,
-                   repo.context.scoring_events, change_commits)
+        return cls(
+            repo.rules,
+            repo.calendar,
+            repo.units,
+            repo.orders if orders is None else orders,
+            repo.context.scoring_events,
+            change_commits,
+        )
 
 
 @dataclass(slots=True)

@@ -84,13 +84,30 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
     counted = [c for c in counted if settled(item.measure, c.state)]
     n = len(counted)
     mult = shown(f.multiplier).rstrip("0").rstrip(".")
-    inputs: dict[str, object] = {"numerator": 0, "denominator": n, "multiplier": mult, "sense": f.sense, "unsettled": waiting}
+    inputs: dict[str, object] = {
+        "numerator": 0,
+        "denominator": n,
+        "multiplier": mult,
+        "sense": f.sense,
+        "unsettled": waiting,
+    }
     if n == 0:
         best = min(item.max, f.multiplier)  # rate 1 for a good or printed measure, 0 for a bad one
         points = {"best": best, "full": item.max, "zero": best * 0}[a.no_orders]
         note = f"{a.no_orders_note}（另有 {waiting} 件结果未确定，暂定）" if waiting else a.no_orders_note
-        return ItemScore(item.number, item.name, item.kind, item.max, points,
-                         f"{note} → {shown(points)}", item.printed, inputs, [], note, item.contradiction)
+        return ItemScore(
+            item.number,
+            item.name,
+            item.kind,
+            item.max,
+            points,
+            f"{note} → {shown(points)}",
+            item.printed,
+            inputs,
+            [],
+            note,
+            item.contradiction,
+        )
     policy = replace(Policy.of_assessment(a), complaint_categories=frozenset(item.categories or ()))
     hits = _hits(item, counted, policy)
     k = hits.count(True)
@@ -112,8 +129,20 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
     def evidence() -> list[Evidence]:
         return [
             Evidence("order", c.state.order_id, c.path, c.state.line, _reason(item, c, h))
-            for c, h in zip(counted, hits) if h == costly
+            for c, h in zip(counted, hits)
+            if h == costly
         ]
 
-    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence,
-                     None, item.contradiction)
+    return ItemScore(
+        item.number,
+        item.name,
+        item.kind,
+        item.max,
+        points,
+        formula,
+        item.printed,
+        inputs,
+        evidence,
+        None,
+        item.contradiction,
+    )

@@ -28,8 +28,14 @@ def applies(period: Period, a: AssessmentRules) -> bool:
     return a.rectification.period == "any" or period.kind == a.rectification.period
 
 
-def rectification_cases(units: Sequence[UnitScore], period: Period, events: Sequence[ScoringEvent],
-                        calendar: WorkCalendar, a: AssessmentRules, as_of: datetime) -> list[RectificationCase]:
+def rectification_cases(
+    units: Sequence[UnitScore],
+    period: Period,
+    events: Sequence[ScoringEvent],
+    calendar: WorkCalendar,
+    a: AssessmentRules,
+    as_of: datetime,
+) -> list[RectificationCase]:
     first: dict[tuple[str, str], ScoringEvent] = {}
     for ev in sorted(events, key=lambda e: e.date):
         if ev.item in (NOTICE, REPORT) and ev.period == period.label and ev.date <= as_of.date():

@@ -43,7 +43,9 @@ def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None]:
     if versions is None:
         return unit, None
     when = min(end_of(collected.period.end), collected.as_of)
-    shown_when = format_time(when) if when != end_of(collected.period.end) else f"{format_date(collected.period.end)} 24:00"
+    shown_when = (
+        format_time(when) if when != end_of(collected.period.end) else f"{format_date(collected.period.end)} 24:00"
+    )
     v = versions.at(unit.id, when)
     if v is None or v.unit is None:
         empty = Unit(id=unit.id, name=unit.name, type=unit.type)
@@ -61,8 +63,13 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: st
     line = setup.line or unit.line
     missing = [f for f in item.requires if not _filled(getattr(setup, f))]
     evidence = [
-        Evidence("unit", f"{path}:{line}", path, line,
-                 f"单位文件 hotline.{f} 为 false" if getattr(setup, f) is False else f"单位文件未填写 hotline.{f}")
+        Evidence(
+            "unit",
+            f"{path}:{line}",
+            path,
+            line,
+            f"单位文件 hotline.{f} 为 false" if getattr(setup, f) is False else f"单位文件未填写 hotline.{f}",
+        )
         for f in missing
     ] + _item_events(item.number, events)
     points = ZERO if evidence else item.max
@@ -73,11 +80,23 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: st
         formula = f"{fields} 已填写，但期内检查发现不符 → 0"
     else:
         formula = f"{fields} 已填写 → {shown(item.max)}"
-    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
-                     {"requires": list(item.requires), "missing": missing}, evidence, note)
+    return ItemScore(
+        item.number,
+        item.name,
+        item.kind,
+        item.max,
+        points,
+        formula,
+        item.printed,
+        {"requires": list(item.requires), "missing": missing},
+        evidence,
+        note,
+    )
 
 
-def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected, events: list[ScoringEvent]) -> ItemScore:
+def change_report_item(
+    item: ChangeReportItem, unit: Unit, collected: Collected, events: list[ScoringEvent]
+) -> ItemScore:
     inputs, period, as_of = collected.inputs, collected.period, collected.as_of
     days = inputs.rules.history.unit_change_report_days
     changes = [c for c in unit.changes if c.effective in period and c.effective <= as_of.date()]
@@ -88,7 +107,11 @@ def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected,
     verified = commits is not None
     for c in changes:
         deadline = inputs.calendar.add_workdays(c.effective, days).day
-        row: dict[str, str | None] = {"effective": format_date(c.effective), "deadline": format_date(deadline), "note": c.note}
+        row: dict[str, str | None] = {
+            "effective": format_date(c.effective),
+            "deadline": format_date(deadline),
+            "note": c.note,
+        }
         ref = f"{c.path or unit.path}:{c.line or unit.line}"
         if commits is None:
             row["committed_at"] = None
@@ -98,11 +121,29 @@ def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected,
         committed = beijing(committed) if committed is not None else None
         row["committed_at"] = format_time(committed) if committed else None
         if committed is None and as_of >= end_of(deadline):
-            evidence.append(Evidence("change", ref, c.path or unit.path, c.line or unit.line,
-                                     f"{format_date(c.effective)} 的变动截至 {format_time(as_of)} 尚未提交（应在 {format_date(deadline)} 前上报）", 1, c.effective))
+            evidence.append(
+                Evidence(
+                    "change",
+                    ref,
+                    c.path or unit.path,
+                    c.line or unit.line,
+                    f"{format_date(c.effective)} 的变动截至 {format_time(as_of)} 尚未提交（应在 {format_date(deadline)} 前上报）",
+                    1,
+                    c.effective,
+                )
+            )
         elif committed is not None and committed >= end_of(deadline):
-            evidence.append(Evidence("change", ref, c.path or unit.path, c.line or unit.line,
-                                     f"{format_date(c.effective)} 的变动于 {format_time(committed)} 才提交，超过上报期限 {format_date(deadline)}", 1, c.effective))
+            evidence.append(
+                Evidence(
+                    "change",
+                    ref,
+                    c.path or unit.path,
+                    c.line or unit.line,
+                    f"{format_date(c.effective)} 的变动于 {format_time(committed)} 才提交，超过上报期限 {format_date(deadline)}",
+                    1,
+                    c.effective,
+                )
+            )
         rows.append(row)
     if evidence:
         points = ZERO
@@ -117,5 +158,15 @@ def change_report_item(item: ChangeReportItem, unit: Unit, collected: Collected,
     else:
         points = item.max
         formula = f"期内 {len(changes)} 条变动均在 {days} 个工作日内上报 → {shown(item.max)}"
-    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed,
-                     {"days": days, "changes": rows, "verified": verified}, evidence, note)
+    return ItemScore(
+        item.number,
+        item.name,
+        item.kind,
+        item.max,
+        points,
+        formula,
+        item.printed,
+        {"days": days, "changes": rows, "verified": verified},
+        evidence,
+        note,
+    )

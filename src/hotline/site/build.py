@@ -92,8 +92,15 @@ def _copy_hand_written(site_src: Path, docs: Path) -> None:
         _write(docs / rel, nofollow.read_bytes(p))
 
 
-def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: Callable[[str], None],
-             read_git: bool = True, clock: _Clock | None = None) -> tuple[int, list[Finding], str]:
+def generate(
+    root: Path,
+    docs: Path,
+    as_of: datetime,
+    site_src: Path,
+    progress: Callable[[str], None],
+    read_git: bool = True,
+    clock: _Clock | None = None,
+) -> tuple[int, list[Finding], str]:
     """Write the whole docs folder; returns (number of generated pages, findings about the inputs, the
     build's key: ``site.reuse.build_key``)."""
     clock = clock or _Clock()
@@ -105,13 +112,28 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
     history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
-    progress("读取 Git 历史：" + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间"))
+    progress(
+        "读取 Git 历史："
+        + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间")
+    )
     clock.mark("读取 Git 历史")
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
-    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
-                    scoring_orders, read_versions(root) if read_git else None)
-    model.findings_count = {"error": sum(f.severity == "error" for f in repo.findings + kfindings),
-                            "warning": sum(f.severity == "warning" for f in repo.findings + kfindings)}
+    model = compute(
+        repo,
+        as_of,
+        entries,
+        archives,
+        history,
+        read_advice(root),
+        parallel.fork_map,
+        change_commits,
+        scoring_orders,
+        read_versions(root) if read_git else None,
+    )
+    model.findings_count = {
+        "error": sum(f.severity == "error" for f in repo.findings + kfindings),
+        "warning": sum(f.severity == "warning" for f in repo.findings + kfindings),
+    }
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
     clock.mark("计算")
 
@@ -121,14 +143,24 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
     _copy_hand_written(site_src, docs)
     missing = [f for f in VENDOR_FILES if not (VENDOR / f).is_file()]
     if missing:
-        raise SiteBuildError(f"缺少图表库文件 {VENDOR / missing[0]}：hotline 安装不完整，请重新安装（图表库随程序包发布）")
+        raise SiteBuildError(
+            f"缺少图表库文件 {VENDOR / missing[0]}：hotline 安装不完整，请重新安装（图表库随程序包发布）"
+        )
     for f in VENDOR_FILES:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
 
     supervision = pages.supervision(model)
     supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
-    out_pages = [pages.home(model), pages.reports_index(model), pages.registers_index(model), pages.units_index(model),
-                 supervision, pages.orders_page(model), pages.knowledge_index(model), office_pages.office_page(model, repo)]
+    out_pages = [
+        pages.home(model),
+        pages.reports_index(model),
+        pages.registers_index(model),
+        pages.units_index(model),
+        supervision,
+        pages.orders_page(model),
+        pages.knowledge_index(model),
+        office_pages.office_page(model, repo),
+    ]
     for st in model.states:  # attachments (领导批示、佐证) that pass the checks, for the order view
         for name, path in publishable(root, st.order, repo.rules.attachments):
             _write(docs / ATTACHMENTS / st.order.id / name, path.read_bytes())
@@ -138,16 +170,25 @@ def generate(root: Path, docs: Path, as_of: datetime, site_src: Path, progress: 
             _write(docs / docx, content)
     hot_topics.keep(root)
     out_pages += [pages.report_page(model, m) for m in model.months]
-    out_pages += [assessment.index_page(model, model.assessments), assessment.rules_page(model, repo.rules.assessment, model.assessments)]
+    out_pages += [
+        assessment.index_page(model, model.assessments),
+        assessment.rules_page(model, repo.rules.assessment, model.assessments),
+    ]
     for scores in model.assessments:
         out_pages.append(assessment.period_page(model, scores))
         out_pages += [assessment.unit_page(model, scores, u.unit) for u in scores.default.units]
-    tasks = [("report", m) for m in model.months] + [("register", key) for key in model.registers] + [("orders", m) for m in model.months]
+    tasks = (
+        [("report", m) for m in model.months]
+        + [("register", key) for key in model.registers]
+        + [("orders", m) for m in model.months]
+    )
     key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
     clock.mark("页面")
     _run_tasks(model, docs, tasks, root, key, repo.digests())
     clock.mark("月报、登记表和工单数据文件")
-    progress(f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件")
+    progress(
+        f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件"
+    )
     for uid in model.handling_units:
         out_pages.append(pages.unit_page(model, uid))
     for e in entries:
@@ -185,7 +226,10 @@ def _task(model, docs: Path, kind: str, key, root: Path, doc_key: str | None) ->
         _write(docs / page.path, page.text())
         _write(docs / pages.xlsx_path(reg), _document(root, doc_key, lambda: register_xlsx.to_bytes(reg)))
     elif kind == "orders":
-        _write(docs / "assets" / "data" / "orders" / f"{key}.json", _document(root, doc_key, lambda: data.shard(model, key).encode()))
+        _write(
+            docs / "assets" / "data" / "orders" / f"{key}.json",
+            _document(root, doc_key, lambda: data.shard(model, key).encode()),
+        )
 
 
 def _document(root: Path, doc_key: str | None, make) -> bytes:
@@ -212,7 +256,9 @@ def _shard_inputs(model, digests: dict[str, str]) -> dict[str, list]:
     return out
 
 
-def _run_tasks(model, docs: Path, tasks: list, root: Path, base: str | None = None, digests: dict[str, str] | None = None) -> None:
+def _run_tasks(
+    model, docs: Path, tasks: list, root: Path, base: str | None = None, digests: dict[str, str] | None = None
+) -> None:
     """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many;
     documents whose data did not change since the last build are taken from the cache (``site.reuse``)."""
     keys = _doc_keys(model, tasks, base, digests or {})
@@ -290,18 +336,36 @@ SITE_MARKER = ".hotline-site"  # in every built site: only such a folder (or an 
 def check_out(root: Path, out: Path) -> None:
     """Refuse an output folder the build would wrongly empty: the records, a folder holding them, or a
     non-empty folder that is not a site built earlier."""
-    guarded = [root, root / ".git", *(root / d for d in nofollow.RECORD_FOLDERS), root / archives_mod.ARCHIVE_DIR, root / ADVICE_DIR]
-    if any(out == g or g.is_relative_to(out) or out.is_relative_to(g) for g in guarded if g != root) or out == root \
-            or root.is_relative_to(out):
-        raise SiteBuildError(f"不能输出到 {out}：构建会清空输出目录，而它是记录目录或包含记录；请换一个目录（如 site/）")
+    guarded = [
+        root,
+        root / ".git",
+        *(root / d for d in nofollow.RECORD_FOLDERS),
+        root / archives_mod.ARCHIVE_DIR,
+        root / ADVICE_DIR,
+    ]
+    if (
+        any(out == g or g.is_relative_to(out) or out.is_relative_to(g) for g in guarded if g != root)
+        or out == root
+        or root.is_relative_to(out)
+    ):
+        raise SiteBuildError(
+            f"不能输出到 {out}：构建会清空输出目录，而它是记录目录或包含记录；请换一个目录（如 site/）"
+        )
     if out.exists() and (not out.is_dir() or out.is_symlink()):
         raise SiteBuildError(f"不能输出到 {out}：它不是普通目录")
     if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
-        raise SiteBuildError(f"不能输出到 {out}：目录不为空，也不是之前构建的网站（没有 {SITE_MARKER}）；构建会清空它，请换一个空目录")
+        raise SiteBuildError(
+            f"不能输出到 {out}：目录不为空，也不是之前构建的网站（没有 {SITE_MARKER}）；构建会清空它，请换一个空目录"
+        )
 
 
-def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime | None = None,
-               progress: Callable[[str], None] | None = None, read_git: bool = True) -> BuildResult:
+def build_site(
+    root: Path | str,
+    out: Path | str | None = None,
+    as_of: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    read_git: bool = True,
+) -> BuildResult:
     root = Path(root).resolve()
     say = progress or (lambda msg: None)
     config_file = config_path(root)
@@ -314,14 +378,18 @@ def build_site(root: Path | str, out: Path | str | None = None, as_of: datetime 
     n, findings, key = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
     plan = incremental.plan(root, docs, out, key, SITE_MARKER)
     clock.mark("其余页面，比对上次构建")
-    say(f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict"
-        + (f"（只重新渲染改动的 {plan.changed} 个文件）" if plan.dirty else ""))
+    say(
+        f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict"
+        + (f"（只重新渲染改动的 {plan.changed} 个文件）" if plan.dirty else "")
+    )
     t1 = time.perf_counter()
     search_before = incremental.read_search(out) if plan.dirty else None
     warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
     if search_before is not None:
         incremental.merge_search(out, search_before)
-    (out / SITE_MARKER).write_text("由 hotline site build 生成；再次构建会清空本目录。\n" + plan.stamp + "\n", encoding="utf-8")
+    (out / SITE_MARKER).write_text(
+        "由 hotline site build 生成；再次构建会清空本目录。\n" + plan.stamp + "\n", encoding="utf-8"
+    )
     incremental.save(root, plan)
     clock.mark("mkdocs build" + (f"（只渲染改动的 {plan.changed} 个文件）" if plan.dirty else "（全部页面）"))
     files = sum(1 for f in out.rglob("*") if f.is_file())

@@ -31,21 +31,37 @@ def line(x: list[str], series: dict[str, list], y_name: str = "", percent: bool 
         "grid": {"left": 8, "right": 24, "top": 64, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": x},
         "yAxis": {"type": "value", "name": y_name, **({"max": 100} if percent else {})},
-        "series": [{"name": k, "type": "line", "data": [_num(v) for v in vs], "connectNulls": True} for k, vs in series.items()],
+        "series": [
+            {"name": k, "type": "line", "data": [_num(v) for v in vs], "connectNulls": True} for k, vs in series.items()
+        ],
     }
 
 
 def bar(x: list[str], series: dict[str, list], horizontal: bool = False, stack: bool = False, y_name: str = "") -> dict:
-    cat = {"type": "category", "data": x, "axisLabel": {"interval": 0, **({} if horizontal else {"rotate": 40})}, **({"inverse": True} if horizontal else {})}
+    cat = {
+        "type": "category",
+        "data": x,
+        "axisLabel": {"interval": 0, **({} if horizontal else {"rotate": 40})},
+        **({"inverse": True} if horizontal else {}),
+    }
     val = {"type": "value", "name": y_name}
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": LEGEND,
-        "grid": {"left": 8, "right": 40 if horizontal else 24, "top": 40 if horizontal else 64, "bottom": 8, "containLabel": True},
+        "grid": {
+            "left": 8,
+            "right": 40 if horizontal else 24,
+            "top": 40 if horizontal else 64,
+            "bottom": 8,
+            "containLabel": True,
+        },
         "xAxis": val if horizontal else cat,
         "yAxis": cat if horizontal else val,
-        "series": [{"name": k, "type": "bar", "data": [_num(v) for v in vs], **({"stack": "all"} if stack else {})} for k, vs in series.items()],
+        "series": [
+            {"name": k, "type": "bar", "data": [_num(v) for v in vs], **({"stack": "all"} if stack else {})}
+            for k, vs in series.items()
+        ],
     }
 
 
@@ -54,7 +70,15 @@ def pie(items: dict[str, int], name: str = "") -> dict:
         "color": PALETTE,
         "tooltip": {"trigger": "item", "formatter": "{b}：{c} 件（{d}%）"},
         "legend": LEGEND,
-        "series": [{"name": name, "type": "pie", "radius": ["35%", "65%"], "top": 30, "data": [{"name": k, "value": v} for k, v in items.items()]}],
+        "series": [
+            {
+                "name": name,
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "top": 30,
+                "data": [{"name": k, "value": v} for k, v in items.items()],
+            }
+        ],
     }
 
 

@@ -43,7 +43,13 @@ def index(model: Publication) -> str:
         o = st.order
         units = list(dict.fromkeys(s.unit for s in st.dispatches))
         rows.append([o.id, pii.mask_text(o.title), month_of(o.received_at), units, order_status(st), _flags(st)])
-    return _dumps({"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "units": {u: model.unit_name(u) for u in model.units}, "orders": rows})
+    return _dumps(
+        {
+            "as_of": f"{model.as_of:%Y-%m-%d %H:%M}",
+            "units": {u: model.unit_name(u) for u in model.units},
+            "orders": rows,
+        }
+    )
 
 
 def _event(ev, h) -> dict:
@@ -102,7 +108,11 @@ def order_detail(st: OrderState, model: Publication) -> dict:
     o = st.order
     hist = (model.history or {}).get(o.id)
     c = o.citizen
-    citizen = " ".join(p for p in ((pii.mask_name(c.name) if c and c.name else ""), (pii.mask_text(c.phone) if c and c.phone else "")) if p)
+    citizen = " ".join(
+        p
+        for p in ((pii.mask_name(c.name) if c and c.name else ""), (pii.mask_text(c.phone) if c and c.phone else ""))
+        if p
+    )
     return {
         "title": pii.mask_text(o.title),
         "category": o.category,
@@ -114,19 +124,42 @@ def order_detail(st: OrderState, model: Publication) -> dict:
         "tags": o.tags,
         "provisional": any(s.provisional for s in st.dispatches),
         "dispatches": [
-            {"unit": s.unit, "role": s.role, "dispatched": f"{s.dispatched_at:%Y-%m-%d %H:%M}", "due": str(s.current_due),
-             "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "", "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
-             "status": s.status, "overdue": s.overdue, "due_soon": s.due_soon, "was_late": s.was_late, "provisional": s.provisional, "remarks": remarks(s),
-             **_forms(s, model)}
+            {
+                "unit": s.unit,
+                "role": s.role,
+                "dispatched": f"{s.dispatched_at:%Y-%m-%d %H:%M}",
+                "due": str(s.current_due),
+                "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "",
+                "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
+                "status": s.status,
+                "overdue": s.overdue,
+                "due_soon": s.due_soon,
+                "was_late": s.was_late,
+                "provisional": s.provisional,
+                "remarks": remarks(s),
+                **_forms(s, model),
+            }
             for s in st.dispatches
         ],
         "history": hist is not None,
-        **({} if hist is not None else {"history_note": "未读取 Git 历史（记录目录不是 Git 仓库，或构建时未读取历史）：只显示事件声明的时间。"}),
-        "events": [_event(ev, hist[i] if hist is not None and i < len(hist) else None) for i, ev in enumerate(o.events)],
+        **(
+            {}
+            if hist is not None
+            else {
+                "history_note": "未读取 Git 历史（记录目录不是 Git 仓库，或构建时未读取历史）：只显示事件声明的时间。"
+            }
+        ),
+        "events": [
+            _event(ev, hist[i] if hist is not None and i < len(hist) else None) for i, ev in enumerate(o.events)
+        ],
     }
 
 
 def shard(model: Publication, month: str) -> str:
     """JSON text of the orders received in ``month``."""
-    out = {st.order.id: order_detail(st, model) for st in sorted(model.states, key=lambda s: s.order.id) if month_of(st.order.received_at) == month}
+    out = {
+        st.order.id: order_detail(st, model)
+        for st in sorted(model.states, key=lambda s: s.order.id)
+        if month_of(st.order.received_at) == month
+    }
     return _dumps(out)

@@ -71,8 +71,13 @@ def plan(root: Path, docs: Path, out: Path, key: str, marker: str) -> Plan:
         else:
             p.files[rel] = (digest, path.stat().st_mtime_ns)
             p.changed += 1
-    p.dirty = bool(same_key and old is not None and set(old.files) == set(p.files)
-                   and _stamp(out / marker) == old.stamp and (out / SEARCH).is_file())
+    p.dirty = bool(
+        same_key
+        and old is not None
+        and set(old.files) == set(p.files)
+        and _stamp(out / marker) == old.stamp
+        and (out / SEARCH).is_file()
+    )
     if p.dirty:  # until this build succeeds, the folder is no longer the one the saved state describes
         (out / marker).write_text("由 hotline site build 生成；再次构建会清空本目录。\n", encoding="utf-8")
     return p
@@ -110,4 +115,6 @@ def merge_search(out: Path, before: dict) -> None:
     rendered = {_page(e.get("location", "")) for e in after["docs"]}
     kept = [e for e in before["docs"] if _page(e.get("location", "")) not in rendered]
     after["docs"] = kept + after["docs"]
-    (out / SEARCH).write_text(json.dumps(after, separators=(",", ":"), ensure_ascii=False, default=str), encoding="utf-8")
+    (out / SEARCH).write_text(
+        json.dumps(after, separators=(",", ":"), ensure_ascii=False, default=str), encoding="utf-8"
+    )

@@ -28,7 +28,9 @@ class Page:
 
     def text(self) -> str:
         meta = {"title": str(escape(self.title)), **self.meta}  # the theme prints the title as it is
-        text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + self.body.rstrip() + "\n"
+        text = (
+            "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + self.body.rstrip() + "\n"
+        )
         return mask_text(text)  # whatever the check would reject never reaches the site
 
 
@@ -77,14 +79,24 @@ def cell(value) -> Markup:
     return escape(str(value))
 
 
-def table(headers: list[str], rows: list[list], cls: str = "hl-table", numeric: tuple[int, ...] = (),
-          text: tuple[int, ...] | None = None) -> str:
+def table(
+    headers: list[str],
+    rows: list[list],
+    cls: str = "hl-table",
+    numeric: tuple[int, ...] = (),
+    text: tuple[int, ...] | None = None,
+) -> str:
     """An HTML table on one line per row (no blank lines: the Markdown parser keeps it as one block), in a box
     that scrolls sideways by itself when the table is wider than the page. With ``text`` (the columns of
     running text) the other columns keep their content on one line and the table is as wide as it needs."""
     if text is not None:
         cls += " hl-wide"
-    out = ['<div class="hl-scroll">', f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
+    out = [
+        '<div class="hl-scroll">',
+        f'<table class="{cls}">',
+        "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>",
+        "<tbody>",
+    ]
     for row in rows:
         tds = []
         for i, v in enumerate(row):
@@ -110,9 +122,9 @@ def cards(items: list[tuple[str, str, str, str]]) -> str:
     parts = ['<div class="hl-cards">']
     for label, value, note, cls in items:
         parts.append(
-            Markup('<div class="hl-card {}"><div class="hl-label">{}</div><div class="hl-value">{}</div><div class="hl-delta">{}</div></div>').format(
-                cls, label, value, note
-            )
+            Markup(
+                '<div class="hl-card {}"><div class="hl-label">{}</div><div class="hl-value">{}</div><div class="hl-delta">{}</div></div>'
+            ).format(cls, label, value, note)
         )
     parts.append("</div>")
     return "\n".join(parts) + "\n"
@@ -124,7 +136,10 @@ def chart(option: dict, tall: bool = False, label: str = "") -> str:
     cls = "hl-chart hl-tall" if tall else "hl-chart"
     px = charts.height(option)
     style = Markup(' style="height:{}px"').format(px) if px else ""
-    return Markup('<div class="{}"{} role="img" aria-label="{}" data-chart="{}"></div>').format(cls, style, label, data) + "\n"
+    return (
+        Markup('<div class="{}"{} role="img" aria-label="{}" data-chart="{}"></div>').format(cls, style, label, data)
+        + "\n"
+    )
 
 
 def admonition(kind: str, title: str, text: str) -> str:

@@ -13,8 +13,39 @@ from __future__ import annotations
 import markdown
 import nh3
 
-TAGS = {"p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-        "a", "img", "table", "thead", "tbody", "tr", "th", "td", "div", "span", "del", "sup", "sub"}
+TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "span",
+    "del",
+    "sup",
+    "sub",
+}
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
 SCHEMES = {"http", "https", "mailto"}
 
@@ -29,8 +60,9 @@ def _markdown() -> markdown.Markdown:
 def to_html(text: str) -> str:
     """The body of a knowledge-base entry as sanitised HTML."""
     html = _markdown().convert(text)
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel="noopener noreferrer",
-                     strip_comments=True)
+    return nh3.clean(
+        html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel="noopener noreferrer", strip_comments=True
+    )
 
 
 def block(text: str) -> str:

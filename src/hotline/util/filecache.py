@@ -45,8 +45,15 @@ class FileCache(Generic[V]):
         self._written_ns = 0
         self._dirty = False
 
-        Data = msgspec.defstruct("FileCacheData", [("format", int), ("fingerprint", str), ("written_ns", int),
-                                                   ("entries", dict[str, tuple[Key, str, value_type]])])
+        Data = msgspec.defstruct(
+            "FileCacheData",
+            [
+                ("format", int),
+                ("fingerprint", str),
+                ("written_ns", int),
+                ("entries", dict[str, tuple[Key, str, value_type]]),
+            ],
+        )
         self._type = Data
         data = cache.load(root, name, Data)
         # the struct type is built at run time (its entries hold value_type): read its fields by name

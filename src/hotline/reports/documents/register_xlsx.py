@@ -50,7 +50,12 @@ def _styles(wb: Workbook) -> None:
     for name, kw in {
         "hl-title": dict(font=Font(name="黑体", size=16, bold=True), alignment=_center),
         "hl-sub": dict(font=Font(name=FONT, size=11), alignment=Alignment(vertical="center")),
-        "hl-head": dict(font=Font(name=FONT, size=10, bold=True), alignment=_center, border=_border, fill=PatternFill("solid", fgColor="DDEBF7")),
+        "hl-head": dict(
+            font=Font(name=FONT, size=10, bold=True),
+            alignment=_center,
+            border=_border,
+            fill=PatternFill("solid", fgColor="DDEBF7"),
+        ),
         "hl-text": dict(font=body, alignment=_wrap, border=_border),
         "hl-center": dict(font=body, alignment=_center, border=_border),
         "hl-time": dict(font=body, alignment=_wrap, border=_border, number_format=TIME_FORMAT),
@@ -63,7 +68,9 @@ def _styles(wb: Workbook) -> None:
 def _column_styles() -> list[str]:
     out = []
     for c in range(1, len(COLUMNS) + 1):
-        out.append("hl-time" if c in TIMES else "hl-date" if c in DATES else "hl-center" if c in CENTERED else "hl-text")
+        out.append(
+            "hl-time" if c in TIMES else "hl-date" if c in DATES else "hl-center" if c in CENTERED else "hl-text"
+        )
     return out
 
 
@@ -147,7 +154,9 @@ def workbook(reg: Register) -> Workbook:
         ws.append([cell(v, st) for v, st in zip(values, styles)])
     total_row = len(reg.rows) + 4
     ws.row_dimensions[total_row].height = row_height([None, reg.totals_text()], (WIDTHS[0], sum(WIDTHS[1:])))
-    ws.append([cell("合计", "hl-total"), cell(reg.totals_text(), "hl-total")] + [cell(None, "hl-total") for _ in range(n - 2)])
+    ws.append(
+        [cell("合计", "hl-total"), cell(reg.totals_text(), "hl-total")] + [cell(None, "hl-total") for _ in range(n - 2)]
+    )
     for rng in (f"A1:{last}1", f"A2:{last}2", f"B{total_row}:{last}{total_row}"):
         ws.merged_cells.add(CellRange(rng))
 

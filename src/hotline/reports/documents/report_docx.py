@@ -65,8 +65,17 @@ def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | Non
         rpr.append(spacing)
 
 
-def _para(doc, text: str = "", font: str = BODY_FONT, size: float = BODY_PT, align=None, indent: bool = False,
-          bold: bool = False, color: RGBColor | None = None, exact: bool = True):
+def _para(
+    doc,
+    text: str = "",
+    font: str = BODY_FONT,
+    size: float = BODY_PT,
+    align=None,
+    indent: bool = False,
+    bold: bool = False,
+    color: RGBColor | None = None,
+    exact: bool = True,
+):
     p = doc.add_paragraph()
     pf = p.paragraph_format
     if exact:
@@ -204,7 +213,12 @@ def _items(report: Report) -> list[tuple[str, str | Table, bool, list[float] | N
                 items.append(("table", block, lay.landscape, lay.widths_pt))
                 if lay.landscape:
                     i = len(items) - 2
-                    while i >= 0 and items[i][0] != "table" and not items[i][2] and len(_text_of(items[i])) <= LEAD_IN_CHARS:
+                    while (
+                        i >= 0
+                        and items[i][0] != "table"
+                        and not items[i][2]
+                        and len(_text_of(items[i])) <= LEAD_IN_CHARS
+                    ):
                         items[i] = (items[i][0], items[i][1], True, None)
                         i -= 1
             elif isinstance(block, Subheading):
@@ -226,7 +240,13 @@ def _head(doc, report: Report) -> None:
     _para(doc, report.issue, H2_FONT, BODY_PT, WD_ALIGN_PARAGRAPH.CENTER)
     line = _para(doc)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT)
-    _font(line.add_run(f"{report.office}\t{report.compiled_on.year}年{report.compiled_on.month}月{report.compiled_on.day}日"), BODY_FONT, BODY_PT)
+    _font(
+        line.add_run(
+            f"{report.office}\t{report.compiled_on.year}年{report.compiled_on.month}月{report.compiled_on.day}日"
+        ),
+        BODY_FONT,
+        BODY_PT,
+    )
     _bottom_rule(line)
     _para(doc)
     when = report.period_title or f"{report.month[:4]}年{int(report.month[5:7])}月"
@@ -237,7 +257,13 @@ def _head(doc, report: Report) -> None:
     if report.unsettled:
         _para(doc, report.provisional_note, H2_FONT, BODY_PT, indent=True)
     if report.provisional:
-        _para(doc, "注：本期部分办理期限涉及尚无法定节假日数据的年份，仅按周末推算，仅供参考。", H2_FONT, BODY_PT, indent=True)
+        _para(
+            doc,
+            "注：本期部分办理期限涉及尚无法定节假日数据的年份，仅按周末推算，仅供参考。",
+            H2_FONT,
+            BODY_PT,
+            indent=True,
+        )
 
 
 def document(report: Report):

@@ -55,7 +55,9 @@ def _natural(headers: list[str], rows: list[list[str]], size_pt: float) -> tuple
     return widths, free
 
 
-def layout(headers: list[str], rows: list[list[str]], size_pt: float, portrait_pt: float, landscape_pt: float) -> Layout:
+def layout(
+    headers: list[str], rows: list[list[str]], size_pt: float, portrait_pt: float, landscape_pt: float
+) -> Layout:
     """Widths (points) of the columns and the orientation of the page the table sits on."""
     widths, free = _natural(headers, rows, size_pt)
     need = sum(widths)
@@ -66,8 +68,13 @@ def layout(headers: list[str], rows: list[list[str]], size_pt: float, portrait_p
     spare = avail - need
     if any(free):
         # running text takes what is left, up to its own full length
-        full = [em_width(max((r[c] for r in rows if c < len(r)), key=em_width, default="")) * size_pt * SAFETY + CELL_PADDING_PT
-                if f else 0.0 for c, f in enumerate(free)]
+        full = [
+            em_width(max((r[c] for r in rows if c < len(r)), key=em_width, default="")) * size_pt * SAFETY
+            + CELL_PADDING_PT
+            if f
+            else 0.0
+            for c, f in enumerate(free)
+        ]
         want = sum(max(fw - w, 0.0) for fw, w, f in zip(full, widths, free) if f)
         share = min(1.0, spare / want) if want else 0.0
         widths = [w + max(fw - w, 0.0) * share if f else w for w, fw, f in zip(widths, full, free)]
