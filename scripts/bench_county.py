@@ -75,6 +75,7 @@ def touch_one_order(root: Path, env: dict[str, str]) -> None:
         ).stdout
     )
     row = next(r for r in status if r["status"] in ("办理中", "待接收"))
+    note = f"note=性能基准 {time.strftime('%Y%m%d%H%M%S')}"  # never the same line twice when --keep reuses the demo
     subprocess.run(
         HOTLINE
         + [
@@ -85,6 +86,7 @@ def touch_one_order(root: Path, env: dict[str, str]) -> None:
             f"unit={row['unit']}",
             "by=县热线办",
             "kind=电话",
+            note,
             "--at",
             AS_OF,
             "--as-of",
