@@ -289,3 +289,23 @@ def test_new_order_refuses_an_unknown_unit_and_writes_nothing(records):
     )
     assert res.exit_code == 1 and "单位 nosuch 不存在" in res.output
     assert not (records.root / "orders").exists()
+
+
+def test_an_event_identical_to_an_earlier_one_is_appended_not_a_crash(records, order):
+    # two phone supervisions worded alike at the same minute: the second line equals the first
+    args = [
+        "order",
+        "add",
+        "JC2026112000123",
+        "督办",
+        "unit=jincun",
+        "by=县热线办",
+        "kind=电话",
+        "--at",
+        "2026-11-20 15:00",
+    ]
+    assert run(records, *args).exit_code == 0
+    res = run(records, *args)
+    assert res.exit_code == 0, res.output
+    line = "  - {at: 2026-11-20 15:00, type: 督办, unit: jincun, kind: 电话, by: 县热线办}\n"
+    assert order.read_text(encoding="utf-8") == ORDER + line + line

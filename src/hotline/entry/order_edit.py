@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -183,8 +184,11 @@ def append_text(text: str, ev: dict) -> str:
     if a and not a[-1].endswith("\n"):
         a[-1] += "\n"
     head = f"- {{at: {ev['at']}, type: {ev['type']}"
-    seen = set(a)
-    j = next((n for n in range(len(b) - 1, -1, -1) if b[n].lstrip().startswith(head) and b[n] not in seen), None)
+    have = Counter(a)
+    added = {
+        line for line in b if line.lstrip().startswith(head) and b.count(line) > have[line]
+    }  # an identical event too
+    j = next((n for n in range(len(b) - 1, -1, -1) if b[n] in added), None)
     if j is None:
         raise ValueError("new event not found in the editor's output")
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()  # never empty: b holds b[j]
