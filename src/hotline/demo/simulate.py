@@ -319,27 +319,9 @@ class Simulation:
 
         window = cal.add_workdays(d_at.date(), d.return_window_days).day
         if may_return and role == "主办" and rng.random() < 0.04 and last + timedelta(minutes=30) < end_of(window):
-            req = clock.advance(last, rng.randint(20, 300))
-            if req >= end_of(window):
-                req = last + timedelta(minutes=rng.randint(5, 30))
-            reason, basis = rng.choice(self.m["return_reasons"])
-            evs.append(self.ev(unit, at=req, type="退回申请", unit=unit, by=who.name, reason=reason, basis=basis))
-            review = clock.advance(req, rng.randint(30, 400))
-            approved = rng.random() < 0.7
-            evs.append(
-                self.ev(
-                    "office",
-                    at=review,
-                    type="退回审核",
-                    unit=unit,
-                    by=OFFICE,
-                    approved=approved,
-                    note=None if approved else "经审核属于本单位职责，请继续办理",
-                )
-            )
+            review, approved = self.return_request(ctx, unit, who, last, window)
             if approved:
                 return "returned", review
-            ctx["plan"].flags.add("return-refused")
             last = review
 
         if limit >= 7 and not ctx["emergency"] and rng.random() < 0.06:
@@ -368,6 +350,22 @@ class Simulation:
         text = ctx["reply"] if role == "主办" else "已配合主办单位办理：" + ctx["reply"]
         evs.append(self.ev(unit, at=reply, type="答复", unit=unit, by=self.handler(unit, reply.date()).name, text=text))
         return "replied", reply
+
+    def return_request(self, ctx: dict, unit: str, who, last: datetime, window) -> tuple[datetime, bool]:
+        """A return request within the window and the office's review; returns (review time, approved)."""
+        rng, clock, evs = self.rng, self.clock, ctx["plan"].events
+        req = clock.advance(last, rng.randint(20, 300))
+        if req >= end_of(window):
+            req = last + timedelta(minutes=rng.randint(5, 30))
+        reason, basis = rng.choice(self.m["return_reasons"])
+        evs.append(self.ev(unit, at=req, type="退回申请", unit=unit, by=who.name, reason=reason, basis=basis))
+        review = clock.advance(req, rng.randint(30, 400))
+        approved = rng.random() < 0.7
+        note = None if approved else "经审核属于本单位职责，请继续办理"
+        evs.append(self.ev("office", at=review, type="退回审核", unit=unit, by=OFFICE, approved=approved, note=note))
+        if not approved:
+            ctx["plan"].flags.add("return-refused")
+        return review, approved
 
     def extension(self, ctx: dict, unit: str, who, due, last: datetime, limit: int):
         """An extension request the day before the deadline and its review; returns (deadline, last event time)."""

@@ -39,102 +39,105 @@ class Context:
     fingerprint: str  # changes whenever something that order checks depend on changes
 
 
-def load_context(root: Path | str) -> Context:
-    root = Path(root)
-    findings: list[Finding] = []
-    digest = hashlib.sha256(__version__.encode())
+class _Reader:
+    """Reads the small files of one root, collecting findings and a digest of everything read."""
 
-    def model_of(p: Path, model):
-        doc = read(str(p), _rel(root, p))
-        digest.update(doc.path.encode() + b"\0" + doc.text.encode())
-        findings.extend(doc.findings)
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.findings: list[Finding] = []
+        self.digest = hashlib.sha256(__version__.encode())
+
+    def doc(self, p: Path):
+        doc = read(str(p), _rel(self.root, p))
+        self.digest.update(doc.path.encode() + b"\0" + doc.text.encode())
+        self.findings.extend(doc.findings)
+        return doc
+
+    def model_of(self, p: Path, model):
+        doc = self.doc(p)
         if doc.data is None or (doc.findings and not doc.ok):
             return None, doc
         obj, errs = to_model(doc, model)
-        findings.extend(errs)
+        self.findings.extend(errs)
         return obj, doc
 
-    rules_path = root / paths.RULES
-    rules = None
-    if rules_path.exists():
-        rules, _ = model_of(rules_path, Rules)
-    else:
-        findings.append(
-            Finding(
-                "scoring/rules.yaml",
-                0,
-                "missing-field",
-                "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取",
-            )
-        )
+    def rules(self) -> Rules | None:
+        rules_path = self.root / paths.RULES
+        if rules_path.exists():
+            return self.model_of(rules_path, Rules)[0]
+        msg = "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取"
+        self.findings.append(Finding("scoring/rules.yaml", 0, "missing-field", msg))
+        return None
 
-    overrides: dict[int, HolidayYear] = {}
-    for p in paths.yaml_files(root / paths.HOLIDAYS):
-        year_file, _ = model_of(p, HolidayYear)
-        if year_file is None:
-            continue
-        if not p.stem.isdigit():
-            findings.append(Finding(year_file.path, 0, "id-mismatch", "节假日文件应命名为 年份.yaml，如 2027.yaml"))
-            continue
-        year = int(p.stem)
-        wrong = [d for d in year_file.holidays + year_file.workdays if d.year != year]
-        if wrong:
-            findings.append(Finding(year_file.path, 1, "id-mismatch", f"{p.name} 中的日期 {wrong[0]} 不属于 {year} 年"))
-        overrides[year] = year_file
-
-    units: dict[str, Unit] = {}
-    for p in paths.yaml_files(root / paths.UNITS):
-        unit, doc = model_of(p, Unit)
-        if unit is None:
-            continue
-        if p.stem != unit.id:
-            findings.append(
-                Finding(
-                    unit.path, doc.line_of(("id",)), "id-mismatch", f"文件名 {p.stem} 与单位编号 id: {unit.id} 不一致"
-                )
-            )
-        if unit.id in units:
-            findings.append(
-                Finding(
-                    unit.path,
-                    doc.line_of(("id",)),
-                    "duplicate-id",
-                    f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它",
-                )
-            )
-            continue
-        for i, ch in enumerate(unit.changes):
-            ch.locate(unit.path, doc.line_of(("changes", i)))
-        unit.hotline.locate(unit.path, doc.line_of(("hotline",)))
-        units[unit.id] = unit
-
-    events: list[ScoringEvent] = []
-    for p in paths.yaml_files(root / paths.SCORING_EVENTS):
-        doc = read(str(p), _rel(root, p))
-        digest.update(doc.path.encode() + b"\0" + doc.text.encode())
-        findings.extend(doc.findings)
-        if not doc.ok or doc.data is None:
-            continue
-        items = doc.data if isinstance(doc.data, list) else [doc.data]
-        for i, item in enumerate(items):
-            prefix = (i,) if isinstance(doc.data, list) else ()
-            try:
-                ev = ScoringEvent.model_validate(item)
-            except ValidationError as e:  # anything else would have failed in errors_to_findings (e.errors())
-                findings.extend(errors_to_findings(doc, e, prefix))
+    def holidays(self) -> dict[int, HolidayYear]:
+        overrides: dict[int, HolidayYear] = {}
+        for p in paths.yaml_files(self.root / paths.HOLIDAYS):
+            year_file, _ = self.model_of(p, HolidayYear)
+            if year_file is None:
                 continue
-            ev.locate(doc.path, doc.line_of(prefix))
-            if ev.unit not in units:
-                findings.append(
-                    Finding(
-                        doc.path,
-                        doc.line_of(prefix + ("unit",)),
-                        "unknown-unit",
-                        f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml",
-                    )
+            if not p.stem.isdigit():
+                self.findings.append(
+                    Finding(year_file.path, 0, "id-mismatch", "节假日文件应命名为 年份.yaml，如 2027.yaml")
                 )
-            events.append(ev)
+                continue
+            year = int(p.stem)
+            wrong = [d for d in year_file.holidays + year_file.workdays if d.year != year]
+            if wrong:
+                self.findings.append(
+                    Finding(year_file.path, 1, "id-mismatch", f"{p.name} 中的日期 {wrong[0]} 不属于 {year} 年")
+                )
+            overrides[year] = year_file
+        return overrides
 
-    digest.update(",".join(sorted(units)).encode())
-    digest.update(attachments.fingerprint(root))  # order findings name missing attachment files
-    return Context(root, rules, WorkCalendar(overrides), units, events, findings, digest.hexdigest())
+    def units(self) -> dict[str, Unit]:
+        units: dict[str, Unit] = {}
+        for p in paths.yaml_files(self.root / paths.UNITS):
+            unit, doc = self.model_of(p, Unit)
+            if unit is None:
+                continue
+            line = doc.line_of(("id",))
+            if p.stem != unit.id:
+                self.findings.append(
+                    Finding(unit.path, line, "id-mismatch", f"文件名 {p.stem} 与单位编号 id: {unit.id} 不一致")
+                )
+            if unit.id in units:
+                msg = f"单位编号 {unit.id} 重复：{units[unit.id].path} 也使用了它"
+                self.findings.append(Finding(unit.path, line, "duplicate-id", msg))
+                continue
+            for i, ch in enumerate(unit.changes):
+                ch.locate(unit.path, doc.line_of(("changes", i)))
+            unit.hotline.locate(unit.path, doc.line_of(("hotline",)))
+            units[unit.id] = unit
+        return units
+
+    def scoring_events(self, units: dict[str, Unit]) -> list[ScoringEvent]:
+        events: list[ScoringEvent] = []
+        for p in paths.yaml_files(self.root / paths.SCORING_EVENTS):
+            doc = self.doc(p)
+            if not doc.ok or doc.data is None:
+                continue
+            items = doc.data if isinstance(doc.data, list) else [doc.data]
+            for i, item in enumerate(items):
+                prefix = (i,) if isinstance(doc.data, list) else ()
+                try:
+                    ev = ScoringEvent.model_validate(item)
+                except ValidationError as e:  # anything else would have failed in errors_to_findings (e.errors())
+                    self.findings.extend(errors_to_findings(doc, e, prefix))
+                    continue
+                ev.locate(doc.path, doc.line_of(prefix))
+                if ev.unit not in units:
+                    msg = f"单位 {ev.unit} 不存在：units/ 下没有 {ev.unit}.yaml"
+                    self.findings.append(Finding(doc.path, doc.line_of((*prefix, "unit")), "unknown-unit", msg))
+                events.append(ev)
+        return events
+
+
+def load_context(root: Path | str) -> Context:
+    r = _Reader(Path(root))
+    rules = r.rules()
+    overrides = r.holidays()
+    units = r.units()
+    events = r.scoring_events(units)
+    r.digest.update(",".join(sorted(units)).encode())
+    r.digest.update(attachments.fingerprint(r.root))  # order findings name missing attachment files
+    return Context(r.root, rules, WorkCalendar(overrides), units, events, r.findings, r.digest.hexdigest())
