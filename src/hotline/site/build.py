@@ -92,18 +92,8 @@ def _copy_hand_written(site_src: Path, docs: Path) -> None:
         _write(docs / rel, nofollow.read_bytes(p))
 
 
-def generate(
-    root: Path,
-    docs: Path,
-    as_of: datetime,
-    site_src: Path,
-    progress: Callable[[str], None],
-    read_git: bool = True,
-    clock: _Clock | None = None,
-) -> tuple[int, list[Finding], str]:
-    """Write the whole docs folder; returns (number of generated pages, findings about the inputs, the
-    build's key: ``site.reuse.build_key``)."""
-    clock = clock or _Clock()
+def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_git: bool, clock: _Clock):
+    """Load the records, the knowledge base, the archives and the history, and compute the publication."""
     repo = load(root)
     if repo.context.rules is None:
         raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
@@ -118,25 +108,20 @@ def generate(
     )
     clock.mark("读取 Git 历史")
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
-    model = compute(
-        repo,
-        as_of,
-        entries,
-        archives,
-        history,
-        read_advice(root),
-        parallel.fork_map,
-        change_commits,
-        scoring_orders,
-        read_versions(root) if read_git else None,
-    )
+    versions = read_versions(root) if read_git else None
+    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
+                    scoring_orders, versions)  # fmt: skip
     model.findings_count = {
         "error": sum(f.severity == "error" for f in repo.findings + kfindings),
         "warning": sum(f.severity == "warning" for f in repo.findings + kfindings),
     }
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
     clock.mark("计算")
+    return repo, model, entries, kfindings, archives
 
+
+def _start_docs(docs: Path, site_src: Path) -> None:
+    """A fresh docs folder with the hand-written pages and the chart library."""
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
@@ -149,6 +134,9 @@ def generate(
     for f in VENDOR_FILES:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
 
+
+def _main_pages(model, repo, root: Path, docs: Path) -> list:
+    """Home, indexes, supervision, office, analysis, reports and the assessment pages (and the order attachments)."""
     supervision = pages.supervision(model)
     supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
     out_pages = [
@@ -177,20 +165,12 @@ def generate(
     for scores in model.assessments:
         out_pages.append(assessment.period_page(model, scores))
         out_pages += [assessment.unit_page(model, scores, u.unit) for u in scores.default.units]
-    tasks = (
-        [("report", m) for m in model.months]
-        + [("register", key) for key in model.registers]
-        + [("orders", m) for m in model.months]
-    )
-    key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
-    clock.mark("页面")
-    _run_tasks(model, docs, tasks, root, key, repo.digests())
-    clock.mark("月报、登记表和工单数据文件")
-    progress(
-        f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件"
-    )
-    for uid in model.handling_units:
-        out_pages.append(pages.unit_page(model, uid))
+    return out_pages
+
+
+def _unit_and_archive_pages(model, entries, archives, root: Path, docs: Path) -> list:
+    """Unit pages, knowledge entries (with their pictures, never through a link) and the archive page."""
+    out_pages = [pages.unit_page(model, uid) for uid in model.handling_units]
     for e in entries:
         out_pages.append(pages.knowledge_page(model, e))
         src_dir = root / KNOWLEDGE_FOLDER / e.meta.unit
@@ -206,6 +186,37 @@ def generate(
             _write(docs / zip_rel, nofollow.read_bytes(root / ar.zip_path))
             zip_links[ar.month] = zip_rel
     out_pages.append(pages.archive_page(model, zip_links))
+    return out_pages
+
+
+def generate(
+    root: Path,
+    docs: Path,
+    as_of: datetime,
+    site_src: Path,
+    progress: Callable[[str], None],
+    read_git: bool = True,
+    clock: _Clock | None = None,
+) -> tuple[int, list[Finding], str]:
+    """Write the whole docs folder; returns (number of generated pages, findings about the inputs, the
+    build's key: ``site.reuse.build_key``)."""
+    clock = clock or _Clock()
+    repo, model, entries, kfindings, archives = _compute(root, as_of, progress, read_git, clock)
+    _start_docs(docs, site_src)
+    out_pages = _main_pages(model, repo, root, docs)
+    tasks = (
+        [("report", m) for m in model.months]
+        + [("register", key) for key in model.registers]
+        + [("orders", m) for m in model.months]
+    )
+    key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
+    clock.mark("页面")
+    _run_tasks(model, docs, tasks, root, key, repo.digests())
+    clock.mark("月报、登记表和工单数据文件")
+    progress(
+        f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件"
+    )
+    out_pages += _unit_and_archive_pages(model, entries, archives, root, docs)
     for p in out_pages:
         _write(docs / p.path, p.text())
     _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
