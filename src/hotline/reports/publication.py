@@ -211,37 +211,11 @@ def compute(
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, kw_index, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
-        late = [
-            (oid, unit, "；".join(texts))
-            for (oid, unit), texts in sorted(notes.items())
-            if oid in orders and month_of(orders[oid].received_at) == m
-        ]
-        reports[m] = compose(
-            stats[m],
-            hot[m],
-            rankings[m],
-            RANKING_BASIS,
-            units,
-            titles,
-            office,
-            as_of.date(),
-            (advice or {}).get(m),
-            late,
-        )
+        late = _late_records(notes, orders, m)
+        reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
+                             (advice or {}).get(m), late)  # fmt: skip
 
     handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
-    years = sorted(
-        {
-            y
-            for st in states
-            for s in st.dispatches
-            if s.provisional
-            for y in range(s.dispatched_at.year, s.current_due.year + 1)
-            if repo.calendar.is_provisional_year(y)
-        }
-    )
-    if repo.calendar.is_provisional_year(as_of.year) and as_of.year not in years:
-        years.append(as_of.year)
     return Publication(
         as_of=as_of,
         rules=rules,
@@ -259,7 +233,7 @@ def compute(
         entries=entries,
         archives=archives,
         history=history,
-        provisional_years=sorted(years),
+        provisional_years=_provisional_years(states, repo, as_of),
         office=office,
         host=rules.host,
     )
@@ -267,3 +241,30 @@ def compute(
 
 def today(model: Publication) -> date:
     return model.as_of.date()
+
+
+def _late_records(
+    notes: dict[tuple[str, str], list[str]], orders: dict[str, Order], month: str
+) -> list[tuple[str, str, str]]:
+    """(order id, unit, text) of the events recorded late among the orders received in ``month``."""
+    return [
+        (oid, unit, "；".join(texts))
+        for (oid, unit), texts in sorted(notes.items())
+        if oid in orders and month_of(orders[oid].received_at) == month
+    ]
+
+
+def _provisional_years(states: list[OrderState], repo: Repository, as_of: datetime) -> list[int]:
+    """Years without holiday data that some deadline (or today) rests on: the site's banner."""
+    cal = repo.calendar
+    years = {
+        y
+        for st in states
+        for s in st.dispatches
+        if s.provisional
+        for y in range(s.dispatched_at.year, s.current_due.year + 1)
+        if cal.is_provisional_year(y)
+    }
+    if cal.is_provisional_year(as_of.year):
+        years.add(as_of.year)
+    return sorted(years)
