@@ -118,7 +118,6 @@ def compose(
 ) -> Report:
     """``titles``: order id → title (for example orders); ``late_records``: (order id, unit, text)."""
     label = month_label(ms.month)
-    c = ms.county
     sections: list[Section] = []
 
     # 一、总体情况
@@ -138,40 +137,7 @@ def compose(
     )
     sections.append(overall)
 
-    # 二、办理情况
-    rates = "，".join(f"{name} {fmt_percent(c.rate(k))}" for k, name in RATE_NAMES.items())
-    handling = Section(
-        "办理情况",
-        [
-            Paragraph(
-                f"本月纳入统计的转办工单 {c.total} 件次（主办、会办均计，同意退回的不计）。全县{rates}。"
-                f"重办 {len(ms.redo)} 件次，申请退回 {len(ms.returns)} 件次（同意 {sum(s.returned for s in ms.returns)} 件次），"
-                f"申请延期 {len(ms.extensions)} 件次，逾期 {len(ms.overdue)} 件次。"
-            ),
-            Subheading("（一）各单位办理情况"),
-            Table(
-                ["单位", "转办件数", *RATE_NAMES.values(), "重办", "退回", "延期"],
-                [
-                    [
-                        unit_name(units, uid),
-                        str(um.rates.total),
-                        *(fmt_percent(um.rates.rate(k)) for k in RATE_NAMES),
-                        str(um.redo),
-                        str(um.returns_approved),
-                        str(um.extension_requests),
-                    ]
-                    for uid, um in ms.units.items()
-                ],
-            ),
-            Subheading("（二）单位排名"),
-            Paragraph(ranking_basis),
-            Table(
-                ["名次", "单位", "得分", "说明"],
-                [[str(i), unit_name(units, r.unit), r.score, r.note] for i, r in enumerate(ranking, 1)],
-            ),
-        ],
-    )
-    sections.append(handling)
+    sections.append(Section("办理情况", _handling_blocks(ms, ranking, ranking_basis, units)))
 
     sections.append(Section("热点问题分析", _hot_blocks(hot, titles)))
     sections.append(Section("存在问题", _problem_blocks(ms, units, titles, late_records)))
@@ -279,3 +245,39 @@ def _problem_blocks(
         problems.append(Paragraph(f"补录过晚的事件 {len(late_records)} 条（事件时间早于入库时间超过允许天数）。"))
         problems.append(Table(["工单编号", "单位", "情况"], [[o, unit_name(units, u), t] for o, u, t in late_records]))
     return problems
+
+
+def _handling_blocks(
+    ms: MonthStats, ranking: list[RankEntry], ranking_basis: str, units: dict[str, Unit]
+) -> list[Block]:
+    """二、办理情况: the county's rates, each unit's figures and the ranking."""
+    c = ms.county
+    rates = "，".join(f"{name} {fmt_percent(c.rate(k))}" for k, name in RATE_NAMES.items())
+    return [
+        Paragraph(
+            f"本月纳入统计的转办工单 {c.total} 件次（主办、会办均计，同意退回的不计）。全县{rates}。"
+            f"重办 {len(ms.redo)} 件次，申请退回 {len(ms.returns)} 件次（同意 {sum(s.returned for s in ms.returns)} 件次），"
+            f"申请延期 {len(ms.extensions)} 件次，逾期 {len(ms.overdue)} 件次。"
+        ),
+        Subheading("（一）各单位办理情况"),
+        Table(
+            ["单位", "转办件数", *RATE_NAMES.values(), "重办", "退回", "延期"],
+            [
+                [
+                    unit_name(units, uid),
+                    str(um.rates.total),
+                    *(fmt_percent(um.rates.rate(k)) for k in RATE_NAMES),
+                    str(um.redo),
+                    str(um.returns_approved),
+                    str(um.extension_requests),
+                ]
+                for uid, um in ms.units.items()
+            ],
+        ),
+        Subheading("（二）单位排名"),
+        Paragraph(ranking_basis),
+        Table(
+            ["名次", "单位", "得分", "说明"],
+            [[str(i), unit_name(units, r.unit), r.score, r.note] for i, r in enumerate(ranking, 1)],
+        ),
+    ]
