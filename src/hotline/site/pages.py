@@ -141,32 +141,7 @@ def home(model: Publication) -> Page:
             f"\n{a(src, report_path(month), month_label(month) + '月报')} · {a(src, f'assessment/{month}.md', month_label(month) + '考核')} · "
             f"{a(src, SUPERVISION_PAGE, '督办清单')} · {a(src, ORDERS_PAGE, '工单查询')}\n"
         )
-        months = model.months[-12:]
-        lines.append("## 受理量与办理质量趋势\n")
-        lines.append(
-            chart(
-                charts.bar(
-                    months,
-                    {k: [model.stats[m].by_category.get(k, 0) for m in months] for k in CATEGORIES},
-                    stack=True,
-                    y_name="件",
-                ),
-                label="各月受理量",
-            )
-        )
-        lines.append(
-            chart(
-                charts.line(
-                    months,
-                    {name: [model.stats[m].county.rate(k) for m in months] for k, name in RATE_NAMES.items()},
-                    "%",
-                    percent=True,
-                ),
-                label="各月五率",
-            )
-        )
-        lines.append(f"## {month_label(month)}诉求类别\n")
-        lines.append(chart(charts.pie({k: ms.by_category.get(k, 0) for k in CATEGORIES}, "诉求类别"), label="诉求类别"))
+        lines += _home_charts(model, month, ms)
     else:
         lines.append("目前还没有工单记录。")
     stale = [e for e in model.entries if e.stale(model.as_of.date())]
@@ -711,3 +686,35 @@ def archive_page(model: Publication, zip_links: dict[str, str]) -> Page:
     )
     body += table(["月份", "标签", "提交", "封存时间", "压缩包"], rows) if rows else "还没有归档的月份。\n"
     return Page(src, "归档", body, _meta(model))
+
+
+def _home_charts(model: Publication, month: str, ms) -> list[str]:
+    """The home page's trend charts (last 12 months) and the month's categories."""
+    out: list[str] = []
+    months = model.months[-12:]
+    out.append("## 受理量与办理质量趋势\n")
+    out.append(
+        chart(
+            charts.bar(
+                months,
+                {k: [model.stats[m].by_category.get(k, 0) for m in months] for k in CATEGORIES},
+                stack=True,
+                y_name="件",
+            ),
+            label="各月受理量",
+        )
+    )
+    out.append(
+        chart(
+            charts.line(
+                months,
+                {name: [model.stats[m].county.rate(k) for m in months] for k, name in RATE_NAMES.items()},
+                "%",
+                percent=True,
+            ),
+            label="各月五率",
+        )
+    )
+    out.append(f"## {month_label(month)}诉求类别\n")
+    out.append(chart(charts.pie({k: ms.by_category.get(k, 0) for k in CATEGORIES}, "诉求类别"), label="诉求类别"))
+    return out
