@@ -68,18 +68,7 @@ def compose(
     prev = previous_quarter(p)
     now, before = _in(orders, p, as_of), _in(orders, prev, as_of)
     months = _months(p)
-    by_month = Counter(f"{o.received_at:%Y-%m}" for o in now)
-    cats: Counter[str] = Counter(o.category for o in now)
-    overview: list[Block] = [
-        Paragraph(
-            f"本季度共受理工单 {len(now)} 件（上季度 {len(before)} 件），其中"
-            + "、".join(f"{c} {cats[c]} 件" for c in CATEGORIES if cats[c])
-            + "。"
-            if now
-            else "本季度尚无工单。"
-        )
-    ]
-    overview.append(Table(["月份", "受理件数"], [[month_label(m), str(by_month[m])] for m in months], "各月受理情况"))
+    overview = _overview(now, before, months)
     words: dict[str, list[Order]] = defaultdict(list)
     for o in now:
         for w in keywords_of(o, extra_words):
@@ -135,3 +124,20 @@ def compose(
         False,
         period_title=p.title,
     )
+
+
+def _overview(now: list[Order], before: list[Order], months: list[str]) -> list[Block]:
+    """一、总体情况: the quarter's orders by category and by month, against the quarter before."""
+    by_month = Counter(f"{o.received_at:%Y-%m}" for o in now)
+    cats: Counter[str] = Counter(o.category for o in now)
+    overview: list[Block] = [
+        Paragraph(
+            f"本季度共受理工单 {len(now)} 件（上季度 {len(before)} 件），其中"
+            + "、".join(f"{c} {cats[c]} 件" for c in CATEGORIES if cats[c])
+            + "。"
+            if now
+            else "本季度尚无工单。"
+        )
+    ]
+    overview.append(Table(["月份", "受理件数"], [[month_label(m), str(by_month[m])] for m in months], "各月受理情况"))
+    return overview
