@@ -120,30 +120,13 @@ def change_report_item(
         committed = commits.get(change_key(unit.id, c))
         committed = beijing(committed) if committed is not None else None
         row["committed_at"] = format_time(committed) if committed else None
+        late = None
         if committed is None and as_of >= end_of(deadline):
-            evidence.append(
-                Evidence(
-                    "change",
-                    ref,
-                    c.path or unit.path,
-                    c.line or unit.line,
-                    f"{format_date(c.effective)} 的变动截至 {format_time(as_of)} 尚未提交（应在 {format_date(deadline)} 前上报）",
-                    1,
-                    c.effective,
-                )
-            )
+            late = f"{format_date(c.effective)} 的变动截至 {format_time(as_of)} 尚未提交（应在 {format_date(deadline)} 前上报）"
         elif committed is not None and committed >= end_of(deadline):
-            evidence.append(
-                Evidence(
-                    "change",
-                    ref,
-                    c.path or unit.path,
-                    c.line or unit.line,
-                    f"{format_date(c.effective)} 的变动于 {format_time(committed)} 才提交，超过上报期限 {format_date(deadline)}",
-                    1,
-                    c.effective,
-                )
-            )
+            late = f"{format_date(c.effective)} 的变动于 {format_time(committed)} 才提交，超过上报期限 {format_date(deadline)}"
+        if late:
+            evidence.append(Evidence("change", ref, c.path or unit.path, c.line or unit.line, late, 1, c.effective))
         rows.append(row)
     if evidence:
         points = ZERO

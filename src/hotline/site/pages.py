@@ -234,17 +234,7 @@ def report_page(model: Publication, month: str) -> Page:
                     label="各单位转办件数",
                 )
             )
-            lines.append(
-                chart(
-                    charts.line(
-                        upto,
-                        {name: [model.stats[m].county.rate(k) for m in upto] for k, name in RATE_NAMES.items()},
-                        "%",
-                        percent=True,
-                    ),
-                    label="五率趋势",
-                )
-            )
+            lines.append(_rates_chart(model, upto, "五率趋势"))
         lines.extend(_blocks(section.blocks[1:]))
     return Page(
         src, f"{month_label(month)}月报", _link_orders(src, "\n".join(lines), model), _meta(model, r.provisional)
@@ -704,17 +694,13 @@ def _home_charts(model: Publication, month: str, ms) -> list[str]:
             label="各月受理量",
         )
     )
-    out.append(
-        chart(
-            charts.line(
-                months,
-                {name: [model.stats[m].county.rate(k) for m in months] for k, name in RATE_NAMES.items()},
-                "%",
-                percent=True,
-            ),
-            label="各月五率",
-        )
-    )
+    out.append(_rates_chart(model, months, "各月五率"))
     out.append(f"## {month_label(month)}诉求类别\n")
     out.append(chart(charts.pie({k: ms.by_category.get(k, 0) for k in CATEGORIES}, "诉求类别"), label="诉求类别"))
     return out
+
+
+def _rates_chart(model: Publication, months: list[str], label: str) -> str:
+    """The county's five rates month by month."""
+    rates = {name: [model.stats[m].county.rate(k) for m in months] for k, name in RATE_NAMES.items()}
+    return chart(charts.line(months, rates, "%", percent=True), label=label)
