@@ -155,3 +155,23 @@ def simple_table(rows: list[list], headers: list[str]) -> str:
         return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)).rstrip()
 
     return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+
+
+def host_options(token_env: str):
+    """The Git host's options shared by every command that talks to it (``--host``, ``--api-url``, ``--repo``,
+    ``--token-env``, each also from the workflow's environment); ``token_env`` is the default variable."""
+    options = [
+        click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True,
+                     envvar="HOTLINE_HOST", help="代码托管平台"),
+        click.option("--api-url", required=True, envvar="HOTLINE_API_URL",
+                     help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1"),
+        click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名"),
+        click.option("--token-env", default=token_env, show_default=True, help="存放访问令牌的环境变量名"),
+    ]  # fmt: skip
+
+    def apply(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return apply

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hotline.cli.common import as_of_option, fail, resolve_as_of, root_option
+from hotline.cli.common import as_of_option, fail, host_options, resolve_as_of, root_option
 from hotline.git.changes import GitError
 from hotline.host.client import HostError, open_host
 from hotline.host.import_run import import_one, refusal, uploaded
@@ -30,10 +30,7 @@ STATUS = {
     help="推送前的提交（$GITHUB_EVENT.before）：只导入此后新增或改动的文件；不给则导入 imports/ 下全部文件",
 )
 @click.option("--pusher", required=True, help="上传文件的账号（须是热线管理机构的维护人；导入提交的作者）")
-@click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST")
-@click.option("--api-url", required=True, envvar="HOTLINE_API_URL")
-@click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO")
-@click.option("--token-env", default="HOTLINE_TOKEN", show_default=True)
+@host_options("HOTLINE_TOKEN")
 @click.option("--base", default="origin/main", show_default=True, help="拉取请求的目标分支（远程跟踪分支）")
 @click.option(
     "--summary",

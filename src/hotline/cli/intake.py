@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from hotline.cli.common import as_of_option, echo_json, fail, resolve_as_of, root_option
+from hotline.cli.common import as_of_option, echo_json, fail, host_options, resolve_as_of, root_option
 from hotline.git.changes import GitError
 from hotline.host.client import HostError, open_host
 from hotline.host.intake_form import build_request
@@ -57,10 +57,7 @@ def check_command(root, as_of, body_file, author, fmt):
     required=True,
     help="工作流事件文件（$GITHUB_EVENT_PATH）",
 )
-@click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST")
-@click.option("--api-url", required=True, envvar="HOTLINE_API_URL")
-@click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO")
-@click.option("--token-env", default="GITHUB_TOKEN", show_default=True)
+@host_options("GITHUB_TOKEN")
 @click.option("--base", default="origin/main", show_default=True, help="拉取请求的目标分支（远程跟踪分支）")
 def apply_command(root, as_of, event_file, flavour, api_url, repo_name, token_env, base):
     """检查表单，通过的追加事件并生成拉取请求，不通过的在议题下用中文说明原因。"""

@@ -12,6 +12,7 @@ from hotline.cli.common import (
     as_of_option,
     echo_json,
     fail,
+    host_options,
     no_cache_option,
     require_rules,
     resolve_as_of,
@@ -78,22 +79,7 @@ def list_command(root, as_of, fmt, no_cache):
 @command.command("sync")
 @root_option
 @as_of_option
-@click.option(
-    "--host",
-    "flavour",
-    type=click.Choice(["github", "gitea"]),
-    required=True,
-    envvar="HOTLINE_HOST",
-    help="代码托管平台",
-)
-@click.option(
-    "--api-url",
-    required=True,
-    envvar="HOTLINE_API_URL",
-    help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1",
-)
-@click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名")
-@click.option("--token-env", default="GITHUB_TOKEN", show_default=True, help="存放访问令牌的环境变量名")
+@host_options("GITHUB_TOKEN")
 @click.option("--dry-run", is_flag=True, help="只显示要做的改动，不修改议题")
 @click.option("--force", is_flag=True, help="休息日也同步（默认只在工作日同步）")
 @click.option(

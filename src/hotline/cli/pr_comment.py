@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from hotline.cli.common import host_options
 from hotline.host.client import HostError, open_host
 
 MARKER = "<!-- hotline:{key} -->"
@@ -22,10 +23,7 @@ MARKER = "<!-- hotline:{key} -->"
 )
 @click.option("--key", default="check", show_default=True, help="评论的隐藏标记：同一标记只保留一条评论，之后更新它")
 @click.option("--update-only", is_flag=True, help="只更新已有的评论，没有时不新建（如检查通过时）")
-@click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True, envvar="HOTLINE_HOST")
-@click.option("--api-url", required=True, envvar="HOTLINE_API_URL")
-@click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO")
-@click.option("--token-env", default="HOTLINE_TOKEN", show_default=True)
+@host_options("HOTLINE_TOKEN")
 def command(number, body_file, key, update_only, flavour, api_url, repo_name, token_env):
     """在拉取请求下发表（或更新，不重复）一条评论。评论失败只给出警告，不影响检查结论。"""
     body = body_file.read_text(encoding="utf-8")
