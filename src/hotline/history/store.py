@@ -29,6 +29,7 @@ from binascii import hexlify
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import blake2b
 from pathlib import Path
 from typing import NamedTuple
 
@@ -168,6 +169,7 @@ class History:
     commits_read: int = 0
     _index: dict[str, int] | None = field(default=None, repr=False)
     _rewrites: list[Removal] | None = field(default=None, repr=False)  # computed once: timeline() asks per order
+    _by_path: dict[str, list[Removal]] | None = field(default=None, repr=False)
 
     @property
     def commits(self) -> _Commits:
@@ -241,6 +243,34 @@ class History:
             i = s.parents[i]
         self._rewrites = sorted((r for r in s.removals if r.commit in main), key=lambda r: (r.commit, r.path, r.index))
         return self._rewrites
+
+    @property
+    def rewrites_by_path(self) -> dict[str, list[Removal]]:
+        """``rewrites`` by file."""
+        if self._by_path is None:
+            self._by_path = {}
+            for r in self.rewrites:
+                self._by_path.setdefault(r.path, []).append(r)
+        return self._by_path
+
+    def known_digest(self, path: str) -> bytes:
+        """A digest of what the history knows of ``path``: every item ever seen in it, with the commit that
+        introduced it (id and recorded time), and its rewrites on the main line. ``timeline`` of a file whose
+        text and ``known_digest`` are unchanged is unchanged (for the same rules and calendar)."""
+        d = blake2b(digest_size=16)
+        i = self._file(path)
+        if i is not None:
+            s = self.store
+            start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
+            d.update(s.fk_key[start : start + count].tobytes())
+            for j in s.fk_item[start : start + count]:
+                c = s.item_commit[j]
+                d.update(
+                    s.shas[20 * c : 20 * c + 20] + s.landed[c].to_bytes(8, "little", signed=True) if c >= 0 else b"?"
+                )
+        for r in self.rewrites_by_path.get(path, ()):
+            d.update(f"\0{r.commit}\0{r.old_text}\0{r.new_text}".encode("utf-8", "surrogatepass"))
+        return d.digest()
 
     @property
     def boundary_time(self) -> datetime | None:

@@ -55,11 +55,15 @@ class Entry:
         }
 
 
-def timeline(hist: History, ctx: Context, path: str) -> list[Entry]:
-    """The events of ``path`` (relative to the records root) as on disk, with their history."""
-    text = (Path(ctx.root) / path).read_text(encoding="utf-8", errors="replace")
-    timely = Timeliness.of(hist, ctx)
-    replaced = {key_of(r.new_text): r.old_text for r in hist.rewrites if r.path == path and r.new_text}
+def timeline(
+    hist: History, ctx: Context, path: str, text: str | None = None, timely: Timeliness | None = None
+) -> list[Entry]:
+    """The events of ``path`` (relative to the records root) as on disk (or as in ``text``), with their history
+    (``timely``: ``Timeliness.of(hist, ctx)``, made once by a caller asking for many orders)."""
+    if text is None:
+        text = (Path(ctx.root) / path).read_text(encoding="utf-8", errors="replace")
+    timely = timely or Timeliness.of(hist, ctx)
+    replaced = {key_of(r.new_text): r.old_text for r in rewrites_of(hist, path) if r.new_text}
     out = []
     for n, (item, line) in enumerate(items_or_yaml(text, "events"), 1):
         f = fields(item)
@@ -100,7 +104,7 @@ def unit_change_commits(
 
 
 def rewrites_of(hist: History, path: str) -> list[Removal]:
-    return [r for r in hist.rewrites if r.path == path]
+    return hist.rewrites_by_path.get(path, [])
 
 
 def recorded_order(order: Order, hist: History, ctx: Context) -> Order:

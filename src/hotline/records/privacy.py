@@ -65,17 +65,39 @@ def mask_name(name: str) -> str:
 
 
 _KINDS = (("id", ID_NUMBER, mask_id_number), ("phone", MOBILE, mask_phone), ("phone", LANDLINE, mask_phone))
+# what every match of the three patterns contains (3 digits, an optional separator, 4 digits), in the text as
+# written: most texts (names, dates, reasons) have none; in a long one (a page, a month's data) the patterns
+# need only be tried near each candidate — a match is at most 20 characters long
+_CANDIDATE = re.compile(r"[0-9０-９]{3}[ .\-－．　]?[0-9０-９]{4}")
+_REACH = 32  # characters tried on each side of a candidate (> the longest match)
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` around its candidates, merged where they overlap."""
+    out: list[tuple[int, int]] = []
+    for m in _CANDIDATE.finditer(text):
+        a, b = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _spans(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, masked) of every unmasked number, not overlapping, in order."""
-    plain = text.translate(_WIDE)
     out: list[tuple[int, int, str, str]] = []
-    for kind, rx, masker in _KINDS:
-        for m in rx.finditer(plain):
-            if not any(s < m.end() and m.start() < e for s, e, _, _ in out):
-                out.append((m.start(), m.end(), kind, masker(m.group())))
-    return sorted(out)
+    for a, b in _windows(text):
+        # one character more on each side: the patterns look at the characters around a number
+        lo, hi = max(0, a - 1), min(len(text), b + 1)
+        plain = text[lo:hi].translate(_WIDE)
+        found: list[tuple[int, int, str, str]] = []
+        for kind, rx, masker in _KINDS:
+            for m in rx.finditer(plain, a - lo, b - lo + (hi > b)):
+                if not any(s < m.end() and m.start() < e for s, e, _, _ in found):
+                    found.append((m.start(), m.end(), kind, masker(m.group())))
+        out += sorted((s + lo, e + lo, kind, masked) for s, e, kind, masked in found)
+    return out
 
 
 def find(text: str) -> Iterator[tuple[str, int, str, str]]:

@@ -52,12 +52,15 @@ def _jieba(extra_words: tuple[str, ...]):
 # keywords already cut, by a digest of the text they were cut from (``recall``/``keep``: kept in the tools' cache)
 _memo: dict[str, list[str]] = {}
 _used: dict[str, list[str]] = {}
+_weights: dict[str, float] = {}  # each keyword's weight (``weight``), kept too: jieba's tables take seconds to load
+_weights_used: dict[str, float] = {}
 MEMO = "keywords"
 
 
 class _Memo(msgspec.Struct):
     version: str  # jieba's version and the stop words: another version may cut differently
     words: dict[str, list[str]]
+    weights: dict[str, float] = {}
 
 
 def _memo_version() -> str:
@@ -69,22 +72,29 @@ def _memo_version() -> str:
 def recall(root) -> None:
     """Load the keywords cut by earlier runs for the records at ``root`` (``util.cache``; none when it is off)."""
     _used.clear()
+    _weights_used.clear()
     kept = cache.load(root, MEMO, _Memo)
     if kept is not None and kept.version == _memo_version():
         _memo.update(kept.words)
+        _weights.update(kept.weights)
 
 
 def keep(root) -> None:
-    """Keep the keywords this run used for the next one."""
-    cache.save(root, MEMO, _Memo(_memo_version(), dict(_used)))
+    """Keep the keywords this run used (and their weights) for the next one."""
+    cache.save(root, MEMO, _Memo(_memo_version(), dict(_used), dict(_weights_used)))
+
+
+def _key(order: Order, extra_words: tuple[str, ...]) -> str:
+    text = order.title + "。" + order.content
+    return hashlib.blake2b(
+        "\0".join([text, *order.tags, "\1", *extra_words]).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
 
 
 def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     """The distinct keywords of one order (title, content and tags)."""
     text = order.title + "。" + order.content
-    key = hashlib.blake2b(
-        "\0".join([text, *order.tags, "\1", *extra_words]).encode("utf-8", "surrogatepass"), digest_size=16
-    ).hexdigest()
+    key = _key(order, extra_words)
     hit = _memo.get(key)
     if hit is None:
         jieba = _jieba(extra_words)
@@ -108,8 +118,12 @@ def _idf() -> tuple[dict[str, float], float]:
 
 
 def weight(word: str) -> float:
-    idf, median = _idf()
-    return idf.get(word, median)
+    w = _weights.get(word)
+    if w is None:
+        idf, median = _idf()
+        w = _weights[word] = idf.get(word, median)
+    _weights_used[word] = w
+    return w
 
 
 def place_of(address: str | None) -> str | None:
@@ -151,18 +165,27 @@ def index_keywords(
 ) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
     over processes (``parallel.fork_map``)."""
-    _jieba(extra_words)  # load the dictionary once, before any fork
+    # load the dictionary once, before any fork; always, even when every order's keywords are kept: the unit
+    # names it learns here also cut the site's search index (MkDocs-Material's search uses jieba in this process)
+    _jieba(extra_words)
 
-    def one(month: str) -> dict[str, list[str]]:
+    def one(month: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """(keyword → order ids, the month's keywords by text digest: a forked worker's memo is its own)."""
         idx: dict[str, list[str]] = defaultdict(list)
+        cut: dict[str, list[str]] = {}
         for o in orders_by_month[month]:
             for w in keywords_of(o, extra_words):
                 idx[w].append(o.id)
-        return dict(idx)
+            key = _key(o, extra_words)
+            cut[key] = _memo[key]
+        return dict(idx), cut
 
     months = list(orders_by_month)
     results = (mapper or (lambda f, xs: [f(x) for x in xs]))(one, months)
-    return dict(zip(months, results))
+    for _, cut in results:
+        _memo.update(cut)
+        _used.update(cut)
+    return {m: idx for m, (idx, _) in zip(months, results)}
 
 
 def hot_topics(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from hotline.history.recorded import EventHistory
 from hotline.lifecycle.state import OrderState
 from hotline.load import Repository
 from hotline.records.knowledge import Entry
@@ -40,18 +41,6 @@ from hotline.scoring import (
     shown,
 )
 from hotline.scoring.measures import Policy
-
-
-@dataclass(frozen=True)
-class EventHistory:
-    """When one event entered the repository (入库记录), from the Git history reader."""
-
-    recorded_at: datetime | None
-    commit: str
-    author: str
-    late: bool = False
-    rewritten: bool = False
-    original: str | None = None  # a rewritten event's first recorded text
 
 
 @dataclass(frozen=True)
@@ -203,6 +192,7 @@ def compute(
 
     inputs = ScoringInputs.from_repository(repo, change_commits, scoring_orders)
     inputs.unit_versions = unit_versions  # items 1–4 and 6 as the unit files stood at each period's end
+    inputs.derived(states, as_of)
     scored = score_periods(inputs, months, as_of)
     by_label = {p.label: p for p in scored}
     hot: dict[str, HotTopics] = {}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from hotline.history import reader as history
-from hotline.history.timeline import measured_orders, timeline, unit_change_commits
+from hotline.history.recorded import recorded_events
+from hotline.history.timeline import measured_orders, unit_change_commits
 from hotline.load import Repository
-from hotline.reports.publication import EventHistory
 from hotline.util import nofollow
 
 ADVICE_DIR = "reports"  # optional hand-written 下步工作建议: reports/YYYY-MM.md in the records folder
@@ -37,17 +37,5 @@ def read_history(root: Path, repo: Repository):
         return None, None, None
     if hist is None or not hist.head:
         return None, None, None
-    events: dict[str, list[EventHistory | None]] = {}
-    for order in repo.orders:
-        entries = timeline(hist, repo.context, order.path)
-        if len(entries) != len(order.events):  # the file was changed on disk after it was loaded
-            continue
-        events[order.id] = [
-            EventHistory(
-                e.commit.committed_at, e.commit.sha, e.commit.author, e.late or e.future, e.rewritten, e.original
-            )
-            if e.commit
-            else None
-            for e in entries
-        ]
+    events = recorded_events(hist, repo.context, repo.orders, repo.digests())
     return events, unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)

@@ -59,7 +59,9 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         raise ValueError(f"读法“{profile}”不存在，应为 {'、'.join(PROFILES)} 之一")
     scores = []
     start = datetime.combine(collected.period.start, time(0, 0))
-    special = special_supervisions(collected.inputs.orders, start, min(end_of(collected.period.end), collected.as_of))
+    special = special_supervisions(
+        collected.inputs.with_special_supervision(), start, min(end_of(collected.period.end), collected.as_of)
+    )
     for unit in collected.assessed_units:
         if collected.only is not None and unit.id not in collected.only:
             continue

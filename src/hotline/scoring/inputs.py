@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from hotline.history.unit_versions import UnitVersions
 from hotline.lifecycle.derive import derive
-from hotline.lifecycle.state import DispatchState
+from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
 from hotline.scoring.period import Period
@@ -48,6 +48,31 @@ class ScoringInputs:
     # items 1–4 and 6: every version of each unit file with its commit time (``history.unit_versions``);
     # None: no Git history, the unit files as they are now
     unit_versions: UnitVersions | None = None
+    # each order's lifecycle as of one moment, derived once for every period scored from these inputs
+    _states: dict[int, OrderState] = field(default_factory=dict, repr=False)
+    _states_at: datetime | None = field(default=None, repr=False)
+    _special: list[Order] | None = field(default=None, repr=False)
+
+    def state_of(self, order: Order, as_of: datetime) -> OrderState:
+        """``derive(order, …, as_of)``, once per order of ``orders`` (the site scores fourteen periods)."""
+        if self._states_at != as_of:
+            self._states, self._states_at = {}, as_of
+        state = self._states.get(id(order))
+        if state is None:
+            state = self._states[id(order)] = derive(order, self.rules, self.calendar, as_of)
+        return state
+
+    def derived(self, states: Iterable[OrderState], as_of: datetime) -> None:
+        """Lifecycles already derived as of ``as_of`` (``Repository.states``): those of orders in ``orders``
+        (the very objects, not copies such as recorded-time orders) are not derived again."""
+        mine = {id(o) for o in self.orders}
+        self._states, self._states_at = {id(s.order): s for s in states if id(s.order) in mine}, as_of
+
+    def with_special_supervision(self) -> list[Order]:
+        """The orders with a 专项 督办 event (item 16), found once."""
+        if self._special is None:
+            self._special = [o for o in self.orders if any(e.type == "督办" and e.kind == "专项" for e in o.events)]
+        return self._special
 
     @property
     def assessment(self) -> AssessmentRules:
@@ -108,12 +133,11 @@ def collect(inputs: ScoringInputs, period: Period, as_of: datetime, only: Iterab
     _ = inputs.assessment  # fail early, in Chinese, when the rules have no assessment part
     wanted = frozenset(only) if only is not None else None
     out = Collected(inputs, period, as_of, wanted)
-    rules, calendar = inputs.rules, inputs.calendar
     start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
     for order in inputs.orders:
         if order.received_at >= end or not _dispatched_in(order, start, end):
             continue
-        state = derive(order, rules, calendar, as_of)
+        state = inputs.state_of(order, as_of)
         if state.merged:
             continue  # a repeated demand merged into an earlier order (并单) counts once, as that order
         final = state.final_callback

@@ -33,7 +33,12 @@ def stat_key(st: os.stat_result) -> Key:
 
 def file_digest(path: str) -> str:
     with open(path, "rb") as f:
-        return hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+        return bytes_digest(f.read())
+
+
+def bytes_digest(data: bytes) -> str:
+    """The digest a file's content is known by (``file_digest``)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class FileCache(Generic[V]):
