@@ -87,6 +87,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, masked) of every unmasked number, not overlapping, in order."""
     out: list[tuple[int, int, str, str]] = []
+    if not _CANDIDATE.search(text):  # most texts
+        return out
     for a, b in _windows(text):
         # one character more on each side: the patterns look at the characters around a number
         lo, hi = max(0, a - 1), min(len(text), b + 1)

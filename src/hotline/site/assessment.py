@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from hotline.reports.publication import PeriodScores, Publication
 from hotline.scoring import (
@@ -171,7 +171,7 @@ def _evidence(src: str, it_evidence) -> Markup:
     parts = []
     for e in it_evidence:
         if e.kind == "order":
-            parts.append(Markup("{}（{}）").format(a(src, "orders/index.md", e.ref, f"?id={e.ref}"), e.reason))
+            parts.append(Markup(f"{a(src, 'orders/index.md', e.ref, f'?id={e.ref}')}（{escape(e.reason)}）"))
         else:
             where = f"{e.path}:{e.line}" if e.line else e.path
             parts.append(

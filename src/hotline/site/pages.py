@@ -23,7 +23,7 @@ from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.reports.publication import Publication
 from hotline.reports.register import COLUMNS, Register
 from hotline.site import charts, safe_markdown
-from hotline.site.render import Page, a, admonition, cards, chart, md_text, table, tag
+from hotline.site.render import Page, a, admonition, cards, chart, md_text, span, table, tag
 
 ORDERS_PAGE = "orders/index.md"
 SUPERVISION_PAGE = "supervision.md"
@@ -300,7 +300,7 @@ def register_page(model: Publication, reg: Register) -> Page:
                 f"{r.due}" + ("*" if r.provisional else ""),
                 _fmt(r.accepted_at),
                 _fmt(r.replied_at),
-                Markup('<span class="{}">{}</span>').format(cls, r.on_time),
+                span(r.on_time, cls),
                 r.callback or "—",
                 r.redo,
                 r.remarks,

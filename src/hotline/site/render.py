@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 from markupsafe import Markup, escape
@@ -48,6 +49,12 @@ def url_of(src: str) -> str:
 
 def href(from_src: str, to_src: str, query: str = "") -> str:
     """Relative link from the page built from ``from_src`` to the file or page ``to_src``."""
+    return _relative(from_src, to_src) + query
+
+
+@lru_cache(maxsize=1 << 16)
+def _relative(from_src: str, to_src: str) -> str:
+    """(Pages link to few targets many times: ``relpath`` is worked out once per pair.)"""
     base = url_of(from_src).rstrip("/") or "."
     if not from_src.endswith(".md"):
         base = posixpath.dirname(from_src) or "."
@@ -55,11 +62,12 @@ def href(from_src: str, to_src: str, query: str = "") -> str:
     rel = posixpath.relpath(target.rstrip("/") or ".", base)
     if target.endswith("/") or target == "":
         rel = "./" if rel == "." else rel + "/"
-    return rel + query
+    return rel
 
 
 def a(from_src: str, to_src: str, text: str, query: str = "") -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href(from_src, to_src, query), text)
+    # ``escape`` leaves Markup as it is and escapes the rest: ``Markup(…).format`` does the same, slower
+    return Markup(f'<a href="{escape(href(from_src, to_src, query))}">{escape(text)}</a>')
 
 
 MD_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~:"}
@@ -110,7 +118,7 @@ def table(
 
 
 def span(text: str, cls: str) -> Markup:
-    return Markup('<span class="{}">{}</span>').format(cls, text)
+    return Markup(f'<span class="{escape(cls)}">{escape(text)}</span>')
 
 
 def tag(text: str, cls: str = "") -> Markup:
