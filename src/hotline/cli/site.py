@@ -56,10 +56,14 @@ def build(root, as_of, out, quiet, no_cache, summary_file):
 
 
 def _phases(result) -> str:
-    rows = "".join(f"| {name} | {seconds:.1f} |\n" for name, seconds in result.phases)
-    total = sum(s for _, s in result.phases)
+    rows = "".join(
+        f"| {name} | {seconds:.1f} | {'—' if peak is None else f'{peak:.0f}'} |\n"
+        for name, seconds, peak in result.phases
+    )
+    total = sum(s for _, s, _ in result.phases)
     how = "全部页面重新渲染" if result.rendered is None else f"只重新渲染改动的 {result.rendered} 个文件"
-    return f"### hotline site build：{total:.1f} 秒（{how}）\n\n| 阶段 | 秒 |\n|---|---|\n{rows}\n"
+    head = "| 阶段 | 秒 | 至此峰值内存（MiB） |\n|---|---|---|\n"
+    return f"### hotline site build：{total:.1f} 秒（{how}）\n\n{head}{rows}\n"
 
 
 @command.command("serve")

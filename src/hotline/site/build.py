@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ from hotline.reports import hot_topics
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import compute
 from hotline.reports.sources import ADVICE_DIR, read_advice, read_history
-from hotline.site import assessment, data, incremental, office_pages, pages, reuse
+from hotline.site import assessment, data, incremental, office_pages, pages, reuse, slots
+from hotline.site.render import Page
 from hotline.times import now_beijing
 from hotline.util import cache, nofollow, parallel
 
@@ -53,19 +55,29 @@ class BuildResult:
     files: int
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    phases: list[tuple[str, float]] = field(default_factory=list)  # (phase, seconds), for the job summary
+    phases: list[tuple[str, float, float | None]] = field(default_factory=list)  # (phase, seconds, peak MiB so far)
     rendered: int | None = None  # pages MkDocs rendered again in a dirty build; None: a full build
 
 
 class _Clock:
     def __init__(self) -> None:
-        self.phases: list[tuple[str, float]] = []
+        self.phases: list[tuple[str, float, float | None]] = []
         self._t = time.perf_counter()
 
     def mark(self, phase: str) -> None:
         now = time.perf_counter()
-        self.phases.append((phase, now - self._t))
+        self.phases.append((phase, now - self._t, peak_mib()))
         self._t = now
+
+
+def peak_mib() -> float | None:
+    """This process's peak resident memory so far (MiB); None where the system does not say (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 
 
 def config_path(root: Path) -> Path:
@@ -82,6 +94,12 @@ def _write(path: Path, content: str | bytes) -> None:
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
+
+
+def _write_page(docs: Path, page: Page) -> None:
+    _write(docs / page.path, page.text())
+    for name, html in page.slots.items():
+        slots.write(docs, page.path, name, html)
 
 
 def _copy_hand_written(site_src: Path, docs: Path) -> None:
@@ -218,7 +236,7 @@ def generate(
     )
     out_pages += _unit_and_archive_pages(model, entries, archives, root, docs)
     for p in out_pages:
-        _write(docs / p.path, p.text())
+        _write_page(docs, p)
     _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
     progress(f"页面 {len(out_pages) + len(model.registers)} 个")
     return len(out_pages) + len(model.registers), repo.findings + kfindings, key
@@ -233,8 +251,7 @@ def _task(model, docs: Path, kind: str, key, root: Path, doc_key: str | None) ->
         _write(docs / pages.docx_path(report), _document(root, doc_key, lambda: report_docx.to_bytes(report)))
     elif kind == "register":
         reg = model.registers[key]
-        page = pages.register_page(model, reg)
-        _write(docs / page.path, page.text())
+        _write_page(docs, pages.register_page(model, reg))
         _write(docs / pages.xlsx_path(reg), _document(root, doc_key, lambda: register_xlsx.to_bytes(reg)))
     elif kind == "orders":
         _write(
@@ -396,6 +413,10 @@ def build_site(
     t1 = time.perf_counter()
     search_before = incremental.read_search(out) if plan.dirty else None
     warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
+    try:
+        slots.fill(docs, out)
+    except slots.SlotError as e:
+        raise SiteBuildError(str(e)) from None
     if search_before is not None:
         incremental.merge_search(out, search_before)
     (out / SITE_MARKER).write_text(

@@ -22,7 +22,7 @@ from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_l
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.reports.publication import Publication
 from hotline.reports.register import COLUMNS, Register
-from hotline.site import charts, safe_markdown
+from hotline.site import charts, safe_markdown, slots
 from hotline.site.render import Page, a, admonition, cards, chart, md_text, span, table, tag
 
 ORDERS_PAGE = "orders/index.md"
@@ -312,7 +312,7 @@ def register_page(model: Publication, reg: Register) -> Page:
         f"{a(src, xlsx_path(reg), '下载 Excel 文件（.xlsx）')} · {a(src, unit_path(reg.unit.id), '单位页面')}\n\n"
         + (admonition("warning", "暂定", reg.provisional_note) + "\n" if reg.unsettled else "")
         + f"**合计**：{reg.totals_text()}。\n\n"
-        + table(list(COLUMNS), rows, numeric=(0,), text=(6, 14))
+        + slots.marker("table")
     )
     if reg.provisional:
         body += "\n\\* 期限为临时推算（所在年份尚无法定节假日数据）。\n"
@@ -321,6 +321,7 @@ def register_page(model: Publication, reg: Register) -> Page:
         f"{reg.unit.short_name or reg.unit.name} {month_label(reg.month)}登记表",
         body,
         _meta(model, reg.provisional, hide=["navigation", "toc"], search={"exclude": True}),
+        slots={"table": table(list(COLUMNS), rows, numeric=(0,), text=(6, 14))},
     )
 
 

@@ -26,6 +26,7 @@ class Page:
     title: str
     body: str
     meta: dict = field(default_factory=dict)
+    slots: dict[str, str] = field(default_factory=dict)  # name → table put in after MkDocs (``site.slots``)
 
     def text(self) -> str:
         meta = {"title": str(escape(self.title)), **self.meta}  # the theme prints the title as it is

@@ -1,0 +1,66 @@
+"""Large tables put into the built pages after MkDocs (大表格后置).
+
+MkDocs and Python-Markdown read every tag of a page's raw HTML (MkDocs to collect anchors, Python-Markdown
+to set the block aside), in pure Python: for a county-year the 528 register pages hold three quarters of all
+tags, and reading them was most of a full build. A register page's Markdown therefore holds an empty marker
+where its table goes; the table itself (the same escaped and masked HTML) is written under ``.slots/`` in
+the docs folder, which MkDocs leaves out, and after MkDocs ``fill`` puts each table into the built page —
+replacing the table an earlier build put there when a dirty build did not render the page again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hotline.records.privacy import mask_text
+from hotline.site.render import url_of
+from hotline.util.atomic import write_bytes
+
+FOLDER = ".slots"  # under the docs folder: MkDocs skips dot folders
+_OPEN, _CLOSE = "<!--hl-slot-->", "<!--/hl-slot-->"
+
+
+def marker(name: str) -> str:
+    """The raw HTML a page's Markdown holds where the table ``name`` goes."""
+    return f'<div class="hl-slot" data-slot="{name}"></div>\n'
+
+
+def write(docs: Path, page_src: str, name: str, html: str) -> None:
+    """Keep the table ``name`` of the page built from ``page_src`` for ``fill``."""
+    path = docs / FOLDER / f"{page_src}.{name}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(mask_text(html), encoding="utf-8")
+
+
+def fill(docs: Path, out: Path) -> int:
+    """Put every kept table into its built page; the number of pages filled."""
+    folder = docs / FOLDER
+    by_page: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
+        rel = path.relative_to(folder).as_posix()
+        page_src, _, rest = rel.partition(".md.")
+        by_page.setdefault(page_src + ".md", {})[rest[: -len(".html")]] = path.read_text(encoding="utf-8")
+    for page_src, tables in by_page.items():
+        built = out / url_of(page_src) / "index.html"
+        text = built.read_text(encoding="utf-8")
+        for name, html in tables.items():
+            text = _put(text, name, html, built)
+        write_bytes(built, text.encode("utf-8"))
+    return len(by_page)
+
+
+def _put(text: str, name: str, html: str, built: Path) -> str:
+    """``text`` with the table ``name`` (or the one an earlier build put there) replaced by ``html``."""
+    tag = f'<div class="hl-slot" data-slot="{name}">'
+    at = text.find(tag)
+    if at < 0:
+        raise SlotError(f"{built}：找不到表格位置 {name}（页面模板是否改动过？）")
+    start = at + len(tag)
+    end = text.index(_CLOSE, start) + len(_CLOSE) if text.startswith(_OPEN, start) else start
+    if not text.startswith("</div>", end):
+        raise SlotError(f"{built}：表格位置 {name} 的内容不完整")
+    return text[:start] + _OPEN + html + _CLOSE + text[end:]
+
+
+class SlotError(Exception):
+    """A built page without the place for its table (Chinese message)."""
