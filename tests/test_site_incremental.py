@@ -122,3 +122,16 @@ def _some_unit(path: Path) -> str:
     import re
 
     return re.search(r"type: 派单, unit: ([a-z0-9-]+)", path.read_text(encoding="utf-8")).group(1)
+
+
+def test_a_later_build_time_alone_renders_few_pages_and_every_page_shows_it(demo, tmp_path):
+    """In CI every build is "as of now": a page whose content does not depend on the time is not rendered
+    again, and yet every page's announcement bar says the new time (``site.slots.stamp``)."""
+    out = tmp_path / "site"
+    build_site(demo, out, AS_OF)
+    later = build_site(demo, out, parse_time("2026-11-27 18:20"))
+    # only what depends on the time: the current month and year (assessment), home, supervision, office pages
+    assert later.rendered is not None and later.rendered < later.files // 3
+    pages = list(out.rglob("*.html"))
+    assert pages and all("数据截至 2026-11-27 18:20" in p.read_text(encoding="utf-8") for p in pages)
+    assert not any("数据截至 2026-11-27 18:00" in p.read_text(encoding="utf-8") for p in pages)

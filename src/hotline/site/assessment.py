@@ -83,7 +83,7 @@ def index_page(model: Publication, scored: list[PeriodScores]) -> Page:
         )
     lines.append("## 各考核期\n")
     lines.append(table(["考核期", "参评单位", "等次分布（现行读法）", "否决"], rows, numeric=(1, 3)))
-    return Page(src, "考核", "\n".join(lines), {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["toc"]})
+    return Page(src, "考核", "\n".join(lines), {"hide": ["toc"]})
 
 
 def _ranking_table(src: str, p: PeriodScores, limit: int | None = None) -> str:
@@ -117,7 +117,9 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
     d = p.default
     lines = [
         f"# {p.title}考核\n",
-        f"截至 {model.as_of:%Y-%m-%d %H:%M}。现行读法：{PROFILE_NAMES.get(p.profiles[0], p.profiles[0])}；"
+        # a final period's scores no longer change with time: no time stamp, so its page need not be rendered again
+        ("本期各派单的办理结果均已确定。" if d.final else f"截至 {model.as_of:%Y-%m-%d %H:%M}。")
+        + f"现行读法：{PROFILE_NAMES.get(p.profiles[0], p.profiles[0])}；"
         f"另列按通知印发公式计算的结果及差值（{a(src, RULES, '为什么有两种读法')}）。点击单位查看逐项得分和依据。\n",
     ]
     lines.append(provisional_note(d))
@@ -159,7 +161,7 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
                 ],
             )
         )
-    meta: dict[str, Any] = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"]}
+    meta: dict[str, Any] = {"hide": ["navigation", "toc"]}
     months = [m for m in model.months if m.startswith(p.label)]
     if any(model.stats[m].provisional for m in months):
         meta["provisional"] = True
@@ -239,7 +241,7 @@ def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
         src,
         f"{u.name} {p.title}考核",
         "\n".join(lines),
-        {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation", "toc"], "search": {"exclude": True}},
+        {"hide": ["navigation", "toc"], "search": {"exclude": True}},
     )
 
 
@@ -320,4 +322,4 @@ def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores])
                 numeric=(1, 2, 4, 5, 7, 8),
             )
         )
-    return Page(src, "考核规则", "\n".join(lines), {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}", "hide": ["navigation"]})
+    return Page(src, "考核规则", "\n".join(lines), {"hide": ["navigation"]})

@@ -417,6 +417,7 @@ def build_site(
         slots.fill(docs, out)
     except slots.SlotError as e:
         raise SiteBuildError(str(e)) from None
+    slots.stamp(out, when)
     if search_before is not None:
         incremental.merge_search(out, search_before)
     (out / SITE_MARKER).write_text(

@@ -30,7 +30,7 @@ SUPERVISION_PAGE = "supervision.md"
 
 
 def _meta(model: Publication, provisional: bool = False, **extra) -> dict:
-    meta: dict[str, Any] = {"as_of": f"{model.as_of:%Y-%m-%d %H:%M}"}
+    meta: dict[str, Any] = {}  # the time the data stand at is put into every built page after MkDocs (``slots``)
     if provisional:
         meta["provisional"] = True
         meta["provisional_years"] = "、".join(str(y) for y in model.provisional_years) or "见说明"

@@ -1,4 +1,4 @@
-"""Large tables put into the built pages after MkDocs (大表格后置).
+"""What is put into the built pages after MkDocs (构建后写入): large tables, and the time the data stand at.
 
 MkDocs and Python-Markdown read every tag of a page's raw HTML (MkDocs to collect anchors, Python-Markdown
 to set the block aside), in pure Python: for a county-year the 528 register pages hold three quarters of all
@@ -6,10 +6,15 @@ tags, and reading them was most of a full build. A register page's Markdown ther
 where its table goes; the table itself (the same escaped and masked HTML) is written under ``.slots/`` in
 the docs folder, which MkDocs leaves out, and after MkDocs ``fill`` puts each table into the built page —
 replacing the table an earlier build put there when a dirty build did not render the page again.
+
+Likewise the announcement bar's 数据截至 time (``stamp``): written into every built page after MkDocs, so a
+page whose content did not change need not be rendered again only because the build's time did.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 from hotline.records.privacy import mask_text
@@ -60,6 +65,24 @@ def _put(text: str, name: str, html: str, built: Path) -> str:
     if not text.startswith("</div>", end):
         raise SlotError(f"{built}：表格位置 {name} 的内容不完整")
     return text[:start] + _OPEN + html + _CLOSE + text[end:]
+
+
+_AS_OF = re.compile(r'<span class="hl-as-of">[^<]*</span>')
+
+
+def stamp(out: Path, as_of: datetime) -> int:
+    """Write the time the data stand at into the announcement bar of every built page; the pages changed."""
+    filled = f'<span class="hl-as-of"> · 数据截至 {as_of:%Y-%m-%d %H:%M}</span>'
+    changed = 0
+    for path in out.rglob("*.html"):
+        if path.is_symlink():
+            continue
+        text = path.read_text(encoding="utf-8")
+        new = _AS_OF.sub(filled, text, count=1)
+        if new != text:
+            write_bytes(path, new.encode("utf-8"))
+            changed += 1
+    return changed
 
 
 class SlotError(Exception):
