@@ -93,10 +93,15 @@ def lines_needed(text: str, width: float) -> int:
     return lines
 
 
+def _may_wrap(text: str, width: float) -> bool:
+    """False for a text that surely fits on one line: at most (width - padding) / 2 characters, no line break."""
+    return 2 * len(text) > width - 1.5 or "\n" in text
+
+
 def row_height(values: list, widths=WIDTHS) -> float:
     """Points: enough lines for the longest wrapped text in the row, rounded up to whole pixels (0.75 pt, as
     the file stores a height: rounding to the nearest would take up to a third of a point off the padding)."""
-    n = max((lines_needed(v, w) for v, w in zip(values, widths) if isinstance(v, str) and v), default=1)
+    n = max((lines_needed(v, w) for v, w in zip(values, widths) if isinstance(v, str) and _may_wrap(v, w)), default=1)
     return math.ceil((n * LINE_PT + ROW_PAD_PT) / PIXEL_PT) * PIXEL_PT
 
 
