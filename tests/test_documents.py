@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -151,3 +153,83 @@ def test_report_without_advice_has_four_sections(records):
     titles = [s.title for s in model.reports["2026-11"].sections]
     assert titles == ["一、总体情况", "二、办理情况", "三、热点问题分析", "四、存在问题"]
     assert model.reports["2026-11"].compiled_on == date(2026, 12, 10)
+
+
+HOSTILE = """
+id: JC2026112100004
+title: '=HYPERLINK("http://evil.example/","点此查看")'
+category: 咨询
+received_at: 2026-11-21 09:00
+content: "+cmd|' /C calc'!A0 -2+3 诉求人咨询事项。"
+events:
+  - {at: 2026-11-21 09:10, type: 派单, unit: jincun, role: 主办, by: 县热线办}
+  - {at: 2026-11-21 09:30, type: 接收, unit: jincun, by: 王丽, office: "@SUM(A1:A9)"}
+"""
+
+
+def test_register_xlsx_text_is_never_a_formula(records):
+    """A unit's text that looks like a formula (=, +, -, @) is written as a string cell, and every cell of the
+    sheet is a string, a number (序号, the date-times) or empty: nothing is left for a spreadsheet to guess."""
+    records.order("JC2026111600001", A)
+    records.order("JC2026112100004", HOSTILE)
+    model = compute(load(records.root), AS_OF, [], [], None, {})
+    data = register_xlsx.to_bytes(model.registers[("jincun", "2026-11")])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    hostile = ws[5]
+    assert hostile[1].value == "JC2026112100004"
+    summary = hostile[6].value
+    assert summary.startswith('=HYPERLINK("http://evil.example/","点此查看")：+cmd') and "-2+3" in summary
+    assert hostile[7].value == "@SUM(A1:A9)"
+    assert hostile[6].data_type == "s" and hostile[7].data_type == "s"
+    dates = {*register_xlsx.TIMES, *register_xlsx.DATES}  # 1-based columns
+    for row in ws.iter_rows():
+        for c in row:
+            body = 4 <= c.row < ws.max_row
+            kind = "n" if body and c.column == 1 else "d" if body and c.column in dates else "s"
+            assert c.value is None or c.data_type == kind, c.coordinate
+
+
+def test_register_xlsx_styles_print_setup_and_row_heights(records):
+    """What the module docstring promises beyond the values: fonts, fill and borders, merged title rows, print
+    titles, one page wide, and each row as tall as its wrapped text."""
+    long = "诉求人反映" + "小区供暖温度长期不达标，" * 6
+    records.order("JC2026111600001", A)
+    records.order("JC2026112000003", C.replace("诉求人咨询医保缴费。", long))
+    model = compute(load(records.root), AS_OF, [], [], None, {})
+    reg = model.registers[("jincun", "2026-11")]
+    ws = openpyxl.load_workbook(io.BytesIO(register_xlsx.to_bytes(reg))).active
+    title, head, body, total = ws["A1"], ws["G3"], ws["G4"], ws.cell(ws.max_row, 2)
+    assert (title.font.name, title.font.sz, title.font.b) == ("黑体", 16, True)
+    assert title.alignment.horizontal == "center" and title.alignment.wrap_text
+    assert (head.font.name, head.font.sz, head.font.b) == ("宋体", 10, True)
+    assert head.fill.fill_type == "solid" and head.fill.fgColor.rgb.endswith("DDEBF7")
+    assert (body.font.name, body.font.sz, body.font.b) == ("宋体", 10, False)
+    for c in (head, body, ws["K5"], ws.cell(ws.max_row, 1), total):  # K5: an empty reply time
+        assert c.border.left.style == c.border.bottom.style == "thin", c.coordinate
+    assert ws["A4"].alignment.horizontal == "center" and body.alignment.wrap_text
+    assert ws["I4"].number_format == "yyyy-mm-dd" and ws["J4"].number_format == "yyyy-mm-dd hh:mm"
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:O1", "A2:O2", f"B{ws.max_row}:O{ws.max_row}"}
+    assert ws.print_title_rows == "$1:$3" and ws.print_title_cols == "$A:$B"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert [ws.column_dimensions[c].width for c in "ABG"] == [6, 18, 40]
+    # the long summary (row 5, column G) wraps over several lines: its row is that many lines tall
+    assert ws["B5"].value == "JC2026112000003" and ws["K5"].value is None
+    lines = register_xlsx.lines_needed(ws["G5"].value, 40)
+    assert lines >= 3 and ws.row_dimensions[5].height >= lines * register_xlsx.LINE_PT
+    assert ws.row_dimensions[4].height < ws.row_dimensions[5].height
+
+
+def test_register_xlsx_is_the_same_file_every_time(records):
+    """No clock in the file: fixed archive times, and the document's creation time is the latest time the
+    register records (B replied 12-01 10:00 Beijing time), so the site can reuse it by content."""
+    _repo, model = model_of(records)
+    reg = model.registers[("jincun", "2026-11")]
+    data = register_xlsx.to_bytes(reg)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert ">2026-12-01T02:00:00Z</dcterms:created>" in core and "泽州县12345政务服务热线" in core
+    time.sleep(1.05)  # a writer that stamps the clock (to the second) would now differ
+    assert register_xlsx.to_bytes(reg) == data

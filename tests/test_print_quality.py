@@ -101,7 +101,9 @@ def test_register_prints_one_page_wide_with_the_ids_on_every_page(printed):
         seen |= {w.text for w in p.words} & ids
     assert seen == ids
     ws = openpyxl.load_workbook(xlsx).active
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    # fit to page switched on: one page wide (an absent fitToWidth is 1, ECMA-376's default), as many tall as needed
+    setup = ws.page_setup
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1) == 1 and setup.fitToHeight == 0
     assert ws.print_title_rows == "$1:$3" and ws.print_title_cols == "$A:$B"
 
 

@@ -2,29 +2,32 @@
 
 Layout (REPORTS.md): title row with unit and month, a row with the unit's leader and handlers, the
 column headers, one row per dispatch, a totals row. Column widths, frozen header, wrapped text, A4
-landscape printing one page wide (``fitToPage`` really switched on) with the header rows and the id
-columns (序号, 工单编号) repeated on every page, and row heights set from the wrapped text so that a long
-诉求内容摘要 never runs into the next row. Times are real date-times shown as ``2026-11-20 10:05``.
+landscape printing one page wide (``fitToPage`` really switched on, as tall as needed) with the header
+rows and the id columns (序号, 工单编号) repeated on every page, and row heights set from the wrapped text so
+that a long 诉求内容摘要 never runs into the next row. Times are real date-times shown as ``2026-11-20 10:05``.
 
-Write-only mode writes the sheet's properties when the first row is appended and each row's height when
-that row is appended: both are set before.
+Written with XlsxWriter (several times faster than openpyxl, which stays for reading workbooks). Every
+text is written with ``write_string``: a unit's ``=HYPERLINK(…)``, ``+cmd`` or ``@SUM`` stays text, never a
+formula. The same register gives the same bytes: XlsxWriter fixes the archive's timestamps, and the
+document's creation time is the latest time the register records (not the clock).
 """
 
 from __future__ import annotations
 
 import io
-from copy import copy
+import math
+import re
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from hotline.records.privacy import mask_text
 from hotline.reports.register import COLUMNS, Register
+from hotline.times import BEIJING
 from hotline.util.atomic import write_bytes
 
 WIDTHS = (6, 18, 17, 9, 9, 16, 40, 14, 12, 17, 17, 10, 10, 8, 28)
@@ -37,54 +40,52 @@ DATES = (9,)
 BODY_PT = 10
 LINE_PT = 13.5  # one line of 10 pt 宋体, as Excel, WPS and LibreOffice lay it out
 ROW_PAD_PT = 4
+PIXEL_PT = 0.75
+CREATOR = "泽州县12345政务服务热线"
+DIGIT_PX = 7  # Excel's width unit: the width of a digit of the default font, in pixels
+# No formula, URL or number is ever guessed from a string (write_string is used anyway: two locks).
+OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
-_thin = Side(style="thin", color="808080")
-_border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-_wrap = Alignment(wrap_text=True, vertical="center")
-_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _styles(wb: Workbook) -> None:
-    """Named styles, registered once per workbook: cells refer to them instead of carrying their own."""
-    body = Font(name=FONT, size=10)
-    for name, kw in {
-        "hl-title": dict(font=Font(name="黑体", size=16, bold=True), alignment=_center),
-        "hl-sub": dict(font=Font(name=FONT, size=11), alignment=Alignment(vertical="center")),
-        "hl-head": dict(
-            font=Font(name=FONT, size=10, bold=True),
-            alignment=_center,
-            border=_border,
-            fill=PatternFill("solid", fgColor="DDEBF7"),
-        ),
-        "hl-text": dict(font=body, alignment=_wrap, border=_border),
-        "hl-center": dict(font=body, alignment=_center, border=_border),
-        "hl-time": dict(font=body, alignment=_wrap, border=_border, number_format=TIME_FORMAT),
-        "hl-date": dict(font=body, alignment=_wrap, border=_border, number_format=DATE_FORMAT),
-        "hl-total": dict(font=Font(name=FONT, size=10, bold=True), alignment=_wrap, border=_border),
-    }.items():
-        wb.add_named_style(NamedStyle(name, **kw))
+_masked = lru_cache(maxsize=16384)(mask_text)  # the same short texts (是, 满意, offices…) recur in every row
+_EPOCH, _DAY = datetime(1899, 12, 30), timedelta(days=1)  # Excel's serial date-times (1900 system, after March 1900)
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and full-width characters: about two digits wide
+_BORDER = {"border": 1, "border_color": "#808080"}
+_BODY = {"font_name": FONT, "font_size": BODY_PT, "valign": "vcenter", "text_wrap": True, **_BORDER}
+_TITLE_FONT = {"font_name": "黑体", "font_size": 16, "bold": True}
+STYLES: dict[str, dict] = {
+    "title": {**_TITLE_FONT, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "sub": {"font_name": FONT, "font_size": 11, "valign": "vcenter"},
+    "head": {**_BODY, "bold": True, "align": "center", "pattern": 1, "bg_color": "#DDEBF7"},
+    "text": _BODY,
+    "center": {**_BODY, "align": "center"},
+    "time": {**_BODY, "num_format": TIME_FORMAT},
+    "date": {**_BODY, "num_format": DATE_FORMAT},
+    "total": {**_BODY, "bold": True},
+}
 
 
 def _column_styles() -> list[str]:
     out = []
     for c in range(1, len(COLUMNS) + 1):
-        out.append(
-            "hl-time" if c in TIMES else "hl-date" if c in DATES else "hl-center" if c in CENTERED else "hl-text"
-        )
+        out.append("time" if c in TIMES else "date" if c in DATES else "center" if c in CENTERED else "text")
     return out
 
 
 def text_width(text: str) -> float:
     """Width in column-width units (the width of a digit): a CJK or full-width character takes about two."""
-    return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
+    wide = len(_WIDE.findall(text))
+    return wide * 2.0 + (len(text) - wide) * 1.1
 
 
+@lru_cache(maxsize=4096)
 def lines_needed(text: str, width: float) -> int:
     """Lines a wrapped cell of ``width`` units needs for ``text`` (greedy, character by character, as CJK wraps)."""
     usable = max(width - 1.5, 2.0)  # cell padding
+    if "\n" not in text and text_width(text) <= usable:
+        return 1
     lines, used = 1, 0.0
     for ch in text:
-        w = text_width(ch)
+        w = 2.0 if ch > "\u2e7f" else 1.1
         if ch == "\n" or used + w > usable:
             lines, used = lines + 1, (0.0 if ch == "\n" else w)
         else:
@@ -92,82 +93,94 @@ def lines_needed(text: str, width: float) -> int:
     return lines
 
 
+def _may_wrap(text: str, width: float) -> bool:
+    """False for a text that surely fits on one line: at most (width - padding) / 2 characters, no line break."""
+    return 2 * len(text) > width - 1.5 or "\n" in text
+
+
 def row_height(values: list, widths=WIDTHS) -> float:
-    """Points: enough lines for the longest wrapped text in the row."""
-    n = max((lines_needed(v, w) for v, w in zip(values, widths) if isinstance(v, str) and v), default=1)
-    return n * LINE_PT + ROW_PAD_PT
+    """Points: enough lines for the longest wrapped text in the row, rounded up to whole pixels (0.75 pt, as
+    the file stores a height: rounding to the nearest would take up to a third of a point off the padding)."""
+    n = max((lines_needed(v, w) for v, w in zip(values, widths) if isinstance(v, str) and _may_wrap(v, w)), default=1)
+    return math.ceil((n * LINE_PT + ROW_PAD_PT) / PIXEL_PT) * PIXEL_PT
 
 
-def _print_setup(ws) -> None:
-    """A4 landscape, one page wide, rows 1–3 and columns A–B repeated on every page (set before any row)."""
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "1:3"
-    ws.print_title_cols = "A:B"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+def created(reg: Register) -> datetime:
+    """The document's creation time (UTC, as the file stores it): the latest time the register records, so
+    that the same register always gives the same file; the first day of its month if it records none."""
+    times = [t for r in reg.rows for t in (r.dispatched_at, r.accepted_at, r.replied_at) if t is not None]
+    latest = max(times, default=datetime.fromisoformat(f"{reg.month}-01"))
+    return latest.replace(tzinfo=BEIJING).astimezone(UTC)
 
 
-def workbook(reg: Register) -> Workbook:
-    """The register as a workbook, written in openpyxl's streaming (write-only) mode: fast for long tables."""
-    wb = Workbook(write_only=True)
-    _styles(wb)
-    ws = wb.create_sheet(f"{int(reg.month[5:7])}月登记表")
-    n = len(COLUMNS)
-    last = get_column_letter(n)
-    for i, w in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "C4"
+def _print_setup(ws: Worksheet) -> None:
+    """A4 landscape, one page wide and as many tall as needed, rows 1–3 and columns A–B on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, 2)
+    ws.repeat_columns(0, 1)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header("", {"margin": 0.5})
+    ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.5})
+
+
+def _cell(ws: Worksheet, row: int, col: int, value, fmt: Format) -> None:
+    """One cell by the type of its value; text is always a string cell (masked: no full number leaks)."""
+    if isinstance(value, str) and value:
+        ws.write_string(row, col, _masked(value), fmt)
+    elif isinstance(value, datetime):
+        ws.write_number(row, col, (value - _EPOCH) / _DAY, fmt)  # a real date-time: what write_datetime stores
+    elif isinstance(value, date):
+        ws.write_number(row, col, (value - _EPOCH.date()) / _DAY, fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    elif value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_string(row, col, _masked(str(value)), fmt)
+
+
+def _merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: Format) -> None:
+    """A merged range holding text: merged empty, then the text written as a string into its first cell."""
+    ws.merge_range(row, first, row, last, "", fmt)
+    ws.write_string(row, first, _masked(text), fmt)
+
+
+def _sheet(wb: Workbook, reg: Register) -> None:
+    fmt = {name: wb.add_format(props) for name, props in STYLES.items()}
+    ws = wb.add_worksheet(f"{int(reg.month[5:7])}月登记表")
+    last = len(COLUMNS) - 1
+    for i, w in enumerate(WIDTHS):
+        ws.set_column_pixels(i, i, w * DIGIT_PX)  # stored as exactly ``w`` character widths
+    ws.freeze_panes(3, 2)
     _print_setup(ws)
-
-    protos: dict[str, WriteOnlyCell] = {}
-
-    def cell(value, style: str) -> WriteOnlyCell:
-        """A cell in a named style; the style's index array is copied from a prototype (much faster)."""
-        proto = protos.get(style)
-        if proto is None:
-            proto = protos[style] = WriteOnlyCell(ws)
-            proto.style = style
-        if isinstance(value, str):
-            value = mask_text(value)
-        c = WriteOnlyCell(ws, value)
-        if isinstance(value, str):
-            c.data_type = "s"  # text is text: "=HYPERLINK(…)" in a unit's field never becomes a formula
-        c._style = copy(proto._style)
-        return c
-
-    ws.row_dimensions[1].height = 30
-    ws.append([cell(f"{reg.title}（{reg.period}{'，暂定' if reg.unsettled else ''}）", "hl-title")])
+    ws.set_row(0, 30)
+    _merged_text(ws, 0, 0, last, f"{reg.title}（{reg.period}{'，暂定' if reg.unsettled else ''}）", fmt["title"])
     sub = f"单位：{reg.unit.name}    分管领导：{reg.leader}    承办人员：{reg.handlers}"
-    ws.append([cell(f"{sub}    {reg.provisional_note}" if reg.unsettled else sub, "hl-sub")])
-    ws.row_dimensions[3].height = 30
-    ws.append([cell(h, "hl-head") for h in COLUMNS])
-    styles = _column_styles()
-    for i, row in enumerate(reg.rows, start=4):
+    _merged_text(ws, 1, 0, last, f"{sub}    {reg.provisional_note}" if reg.unsettled else sub, fmt["sub"])
+    ws.set_row(2, 30)
+    for c, h in enumerate(COLUMNS):
+        ws.write_string(2, c, h, fmt["head"])
+    styles = [fmt[s] for s in _column_styles()]
+    for i, row in enumerate(reg.rows, start=3):
         values = row.cells()
-        ws.row_dimensions[i].height = row_height(values)
-        ws.append([cell(v, st) for v, st in zip(values, styles)])
-    total_row = len(reg.rows) + 4
-    ws.row_dimensions[total_row].height = row_height([None, reg.totals_text()], (WIDTHS[0], sum(WIDTHS[1:])))
-    ws.append(
-        [cell("合计", "hl-total"), cell(reg.totals_text(), "hl-total")] + [cell(None, "hl-total") for _ in range(n - 2)]
-    )
-    for rng in (f"A1:{last}1", f"A2:{last}2", f"B{total_row}:{last}{total_row}"):
-        ws.merged_cells.add(CellRange(rng))
-
-    wb.properties.title = reg.title
-    wb.properties.creator = "泽州县12345政务服务热线"
-    return wb
+        ws.set_row(i, row_height(values))
+        for c, (v, f) in enumerate(zip(values, styles)):
+            _cell(ws, i, c, v, f)
+    total = len(reg.rows) + 3
+    ws.set_row(total, row_height([None, reg.totals_text()], (WIDTHS[0], sum(WIDTHS[1:]))))
+    ws.write_string(total, 0, "合计", fmt["total"])
+    _merged_text(ws, total, 1, last, reg.totals_text(), fmt["total"])
 
 
 def to_bytes(reg: Register) -> bytes:
     buf = io.BytesIO()
-    workbook(reg).save(buf)
+    wb = Workbook(buf, OPTIONS)
+    wb.set_properties({"title": reg.title, "author": CREATOR, "created": created(reg)})
+    _sheet(wb, reg)
+    wb.close()
     return buf.getvalue()
 
 
