@@ -86,6 +86,7 @@ class OrderFacts(msgspec.Struct, array_like=True):
     findings: list[Finding]  # the lifecycle's own
     merged: bool
     last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
+    first_at: datetime  # the earliest event (or the receipt): with ``last_at``, the span ``orders_during`` selects by
     path: str
     digest: str  # of the file's content: what the order was read from
 
@@ -115,12 +116,20 @@ _ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
 
 def facts_of(order: Order, state: OrderState | None, digest: str) -> OrderFacts:
     """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
-    last = max([order.received_at] + [e.at for e in order.events])
+    first, last = _span(order)
     data = _ENCODER.encode(to_data(order))
     if state is None:
-        return OrderFacts(data, [], [], [], False, last, order.path, digest)
+        return OrderFacts(data, [], [], [], False, last, first, order.path, digest)
     dispatches = [DispatchData(*_replayed(s)) for s in state.dispatches]
-    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last, order.path, digest)
+    return OrderFacts(
+        data, dispatches, state.callbacks, state.findings, state.merged, last, first, order.path, digest
+    )
+
+
+def _span(order: Order) -> tuple[datetime, datetime]:
+    """The earliest and the latest of the receipt and the events' times."""
+    times = [order.received_at] + [e.at for e in order.events]
+    return min(times), max(times)
 
 
 @dataclass
@@ -160,6 +169,19 @@ class Repository:
             with _no_gc():
                 self._orders = [self._order(i) for i in range(len(self._facts))]
         return self._orders
+
+    def orders_during(self, start: datetime | None, end: datetime) -> list[Order]:
+        """The orders (in file order) whose time span — from the earliest to the latest of the receipt and the
+        events — meets [``start``, ``end``) (``start`` None: begins before ``end``); every order when not read
+        through the cache. A superset for a caller that selects by event time: only these are decoded."""
+        if self._facts is None or self._orders is not None:
+            return self.orders
+        with _no_gc():
+            return [
+                self._order(i)
+                for i, f in enumerate(self._facts)
+                if f.first_at < end and (start is None or f.last_at >= start)
+            ]
 
     def _order(self, i: int) -> Order:
         if self._orders is not None:
