@@ -230,3 +230,75 @@ def test_unit_versions_from_the_kept_log_equal_a_fresh_log(demo):
     path.write_text(path.read_text(encoding="utf-8").replace("（更名）", "（再更名）"), encoding="utf-8")
     _git(demo, "commit", "-q", "--amend", "-am", "单位更名（改写）")
     assert both() != second  # the kept head is no longer on the main line: logged afresh
+
+
+def _commit_order(root: Path, rel: str, text: str, when: str) -> None:
+    """Write an order file and commit it with both dates ``when`` (the time the record entered the repository)."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    _git(root, "add", rel)
+    _git(root, "-c", "core.quotepath=off", "commit", "-q", "-m", rel, f"--date={when}")
+    import subprocess
+
+    subprocess.run(  # the committer date too: that is the recorded time
+        ["git", "-C", str(root), "commit", "-q", "--amend", "--no-edit", f"--date={when}"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": when, "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@x"},
+    )
+
+
+def _order_text(oid: str, received: str, events: list[str]) -> str:
+    return (
+        f"id: {oid}\ntitle: 测试\ncategory: 咨询\nreceived_at: {received}\ncontent: 测试\nevents:\n"
+        + "".join(f"  - {{{e}}}\n" for e in events)
+    )
+
+
+def _dispatched(root: Path, period: str, unit: str, no_cache: bool = False) -> tuple[int, list[str], str]:
+    out = _run(root, ["score", "--period", period, "--format", "json"], no_cache)
+    u = next(u for u in json.loads(out)["units"] if u["unit"] == unit)
+    return u["dispatched"], [e["ref"] for e in u["evidence"].get("16", [])], out
+
+
+@pytest.mark.parametrize("measure_on", ["declared", "recorded"])
+def test_a_period_scored_from_the_orders_it_may_read_equals_no_cache(demo, measure_on):
+    """``score --period`` decodes only the orders whose span meets the period (from the cached facts); the
+    assessment is the one over every order: an order received before the period but dispatched in it, a
+    special supervision in November of an order dispatched in October, and — measured on recorded times — an
+    order declared dispatched in September but committed in October."""
+    from hotline.cli.score import period_orders
+    from hotline.scoring import parse_period
+
+    rules = demo / "scoring" / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("measure_on: declared", f"measure_on: {measure_on}"))
+    unit = "wenlv"
+    before = {p: _dispatched(demo, p, unit)[:2] for p in ("2026-10", "2026-11")}
+    send = f"type: 派单, unit: {unit}, role: 主办, by: 县热线办"
+    _commit_order(
+        demo,
+        "orders/2026/09/JC2026093000901.yaml",
+        _order_text("JC2026093000901", "2026-09-30 16:00", [f"at: 2026-10-08 09:00, {send}"]),
+        "2026-10-08T09:05:00+08:00",
+    )
+    b = _order_text("JC2026100900902", "2026-10-09 09:00", [f"at: 2026-10-09 09:30, {send}"])
+    _commit_order(demo, "orders/2026/10/JC2026100900902.yaml", b, "2026-10-09T09:35:00+08:00")
+    special = f"at: 2026-11-10 09:00, type: 督办, unit: {unit}, kind: 专项, level: 市, by: 县热线办, note: 专项督办"
+    _commit_order(demo, "orders/2026/10/JC2026100900902.yaml", b + f"  - {{{special}}}\n", "2026-11-10T09:05:00+08:00")
+    late = _order_text("JC2026092900903", "2026-09-29 09:00", [f"at: 2026-09-29 10:00, {send}"])
+    _commit_order(demo, "orders/2026/09/JC2026092900903.yaml", late, "2026-10-09T10:00:00+08:00")
+    _age(demo, 600)
+
+    october, october_refs, out = _dispatched(demo, "2026-10", unit)
+    assert october == before["2026-10"][0] + (3 if measure_on == "recorded" else 2)
+    november, november_refs, out_nov = _dispatched(demo, "2026-11", unit)
+    assert november == before["2026-11"][0] and "JC2026100900902" in november_refs
+    assert "JC2026100900902" not in before["2026-11"][1] + october_refs
+    for period, warm in (("2026-10", out), ("2026-11", out_nov)):
+        assert _run(demo, ["score", "--period", period, "--format", "json"]) == warm  # warm: from the cache
+        assert _dispatched(demo, period, unit, no_cache=True)[2] == warm
+    repo = load(demo)
+    assert repo._facts is not None
+    chosen = period_orders(repo, parse_period("2026-10"))
+    assert 0 < len(chosen) < len(repo._facts)  # the selection reads fewer orders than there are
