@@ -250,9 +250,8 @@ def _commit_order(root: Path, rel: str, text: str, when: str) -> None:
 
 
 def _order_text(oid: str, received: str, events: list[str]) -> str:
-    return (
-        f"id: {oid}\ntitle: 测试\ncategory: 咨询\nreceived_at: {received}\ncontent: 测试\nevents:\n"
-        + "".join(f"  - {{{e}}}\n" for e in events)
+    return f"id: {oid}\ntitle: 测试\ncategory: 咨询\nreceived_at: {received}\ncontent: 测试\nevents:\n" + "".join(
+        f"  - {{{e}}}\n" for e in events
     )
 
 

@@ -121,9 +121,7 @@ def facts_of(order: Order, state: OrderState | None, digest: str) -> OrderFacts:
     if state is None:
         return OrderFacts(data, [], [], [], False, last, first, order.path, digest)
     dispatches = [DispatchData(*_replayed(s)) for s in state.dispatches]
-    return OrderFacts(
-        data, dispatches, state.callbacks, state.findings, state.merged, last, first, order.path, digest
-    )
+    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last, first, order.path, digest)
 
 
 def _span(order: Order) -> tuple[datetime, datetime]:
