@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from gitrepo import commit_all
 
@@ -163,3 +164,25 @@ def test_status_open_and_overdue(records):
         ("JC1", "gaodu", True),
         ("JC2", "gaodu", True),
     ]
+
+
+@pytest.mark.parametrize(
+    "rows, headers",
+    [
+        ([], ["工单编号", "状态"]),
+        ([["JC2026110200001", "金村镇", "2026-11-02 09:00", "逾期"], ["JC2", "县公安局", "2026-11-03 10:00", ""]],
+         ["工单编号", "承办单位", "派单时间", "逾期"]),
+        ([["a", "", "é"], ["bb", "", "中文"]], ["x", "编号", "é"]),
+        ([["a", "b"]], ["x"]),  # a row of another length
+        ([[" a", "b"]], ["x", "y"]),  # spaces around a cell
+        ([[1, "b"]], ["x", "y"]),  # not text
+        ([[["a"], "b"]], ["x", "y"]),  # unhashable
+        ([["a\tb", "c"]], ["x", "y"]),  # not printable
+    ],
+)  # fmt: skip
+def test_simple_table_is_tabulate_s_simple_table(rows, headers):
+    from tabulate import tabulate
+
+    from hotline.cli.common import simple_table
+
+    assert simple_table(rows, headers) == tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)

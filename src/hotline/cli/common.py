@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import NoReturn, overload
 
 import click
-import tabulate as tabulate_module
 
 from hotline.records import paths
 from hotline.records.context import Context
@@ -125,36 +124,48 @@ def _plain(cell: object) -> bool:
     return isinstance(cell, str) and cell == cell.strip() and cell.isprintable()
 
 
+def _cell_width(cell: str) -> int:
+    """The display width of a cell as ``tabulate`` measures it (with ``wcwidth``: Chinese characters are wide)."""
+    if cell.isascii():
+        return len(cell)
+    from wcwidth import wcswidth  # imported when first needed: most commands print no table
+
+    return wcswidth(cell)
+
+
 def simple_table(rows: list[list], headers: list[str]) -> str:
     """``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)``, the same text, for tables of
-    tens of thousands of plain text cells (tabulate spends seconds guessing each cell's type)."""
+    tens of thousands of plain text cells (tabulate spends seconds guessing each cell's type): each column's
+    distinct cells are measured and padded once."""
+    by_column = list(zip(*rows)) if rows else [() for _ in headers]
+    try:
+        distinct = [set(column) for column in by_column]
+    except TypeError:  # an unhashable cell
+        distinct = []
     if (
-        not all(_plain(c) for row in rows for c in row)
+        any(len(row) != len(headers) for row in rows)
+        or len(distinct) != len(headers)
         or not all(_plain(h) for h in headers)
-        or any(len(row) != len(headers) for row in rows)
+        or not all(_plain(c) for cells in distinct for c in cells)
     ):
-        return tabulate_module.tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
-    known: dict[str, int] = {}
-    wide = tabulate_module.WIDE_CHARS_MODE
+        from tabulate import tabulate
 
-    def width(cell: str) -> int:
-        if cell.isascii() or not wide:
-            return len(cell)
-        if cell not in known:
-            known[cell] = tabulate_module.wcwidth.wcswidth(cell)
-        return known[cell]
-
-    widths = [width(h) + 2 for h in headers]
-    for row in rows:
-        for i, c in enumerate(row):
-            w = width(c)
-            if w > widths[i]:
-                widths[i] = w
-
-    def line(cells) -> str:
-        return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+        return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    widths, columns = [], []
+    for h, cells, column in zip(headers, distinct, by_column):
+        if "".join(cells).isascii():  # ids and times: as wide as they are long
+            w = max([_cell_width(h) + 2, *map(len, cells)])
+            columns.append(list(map(str.ljust, column, [w] * len(column))))
+        else:  # names and status words: few distinct cells, measured and padded once each
+            measured = {c: _cell_width(c) for c in cells}
+            w = max([_cell_width(h) + 2, *measured.values()])
+            padded = {c: c + " " * (w - n) for c, n in measured.items()}
+            columns.append(list(map(padded.__getitem__, column)))
+        widths.append(w)
+    head = "  ".join(h + " " * (w - _cell_width(h)) for h, w in zip(headers, widths)).rstrip()
+    lines = [head, "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(cells).rstrip() for cells in zip(*columns)]
+    return "\n".join(lines)
 
 
 def host_options(token_env: str):
