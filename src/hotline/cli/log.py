@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from tabulate import tabulate
 
 from hotline.cli.common import echo, echo_json, fail, order_hint, root_option
 from hotline.git.commands import GitError
@@ -38,6 +37,8 @@ def command(root, order_id, fmt):
     if fmt == "json":
         echo_json([e.as_dict() for e in entries])
         return
+    from tabulate import tabulate  # only the table needs it
+
     rows = []
     for e in entries:
         notes = []

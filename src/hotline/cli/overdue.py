@@ -6,7 +6,6 @@ import os
 import sys
 
 import click
-from tabulate import tabulate
 
 from hotline.cli.common import (
     as_of_option,
@@ -18,8 +17,6 @@ from hotline.cli.common import (
     resolve_as_of,
     root_option,
 )
-from hotline.host.client import HostError, open_host
-from hotline.host.reminder_sync import sync
 from hotline.host.reminders import reminders
 from hotline.load import load
 
@@ -59,6 +56,8 @@ def list_command(root, as_of, fmt, no_cache):
             ]
         )
         return
+    from tabulate import tabulate  # only the table needs it
+
     rows = [
         [
             r.order_id,
@@ -90,6 +89,9 @@ def list_command(root, as_of, fmt, no_cache):
 )
 def sync_command(root, as_of, flavour, api_url, repo_name, token_env, dry_run, force, pause):
     """为每个即将到期或逾期的派单维护一个议题：新建、更新、答复后关闭。重复运行不会重复修改。"""
+    from hotline.host.client import HostError, open_host  # httpx: only when talking to the host
+    from hotline.host.reminder_sync import sync
+
     repo = load(root)
     require_rules(repo.context)
     when = resolve_as_of(as_of)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import cast
 
 import click
-from tabulate import tabulate
 
 from hotline.cli.common import (
     as_of_option,
@@ -128,6 +127,8 @@ def _day(e: Evidence | None) -> str:
 
 
 def _table(result: Assessment, rules: AssessmentRules) -> str:
+    from tabulate import tabulate  # only the table needs it (not JSON or CSV)
+
     profile_name = rules.profiles[result.profile].name
     groups = _groups(result)
     headers = ["名次", "单位", "转办件数"] + [g for g, _ in groups] + ["基础分", "加分", "总分", "等次"]

@@ -17,14 +17,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from hotline.host.client import Issue, LabelSpec
 from hotline.lifecycle.state import DispatchState
 from hotline.lifecycle.status import DUE_SOON, FLAG_WORDS, OVERDUE, reminder
 from hotline.load import Repository
 from hotline.records.models import Unit
 from hotline.records.privacy import mask_text
 from hotline.times import format_date, format_time
+
+if TYPE_CHECKING:  # the Git host's client (and httpx) is imported only when syncing, not to list reminders
+    from hotline.host.client import Issue, LabelSpec
 
 STATE_LABELS = FLAG_WORDS
 STATE_COLORS = {DUE_SOON: "fbca04", OVERDUE: "d73a4a"}  # yellow and red, as on the site
@@ -165,6 +168,8 @@ def reminders(repo: Repository, as_of: datetime) -> list[Reminder]:
 
 
 def label_specs(reminders_: list[Reminder], repo: Repository) -> list[LabelSpec]:
+    from hotline.host.client import LabelSpec
+
     specs = [
         LabelSpec(STATE_LABELS[k], STATE_COLORS[k], f"热线工单{STATE_LABELS[k]}提醒（hotline overdue sync）")
         for k in (DUE_SOON, OVERDUE)
