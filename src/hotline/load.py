@@ -93,9 +93,10 @@ class OrderFacts(msgspec.Struct, array_like=True):
 
 def _replayed_state(d) -> DispatchState:
     s = DispatchState.__new__(DispatchState)
-    s.__dict__.update(zip(_REPLAYED, _replayed(d)))
-    s.__dict__.update(_SETTLED)
-    s.late_phases = []
+    fields = msgspec.structs.asdict(d)  # the replayed fields, by name, in order
+    fields.update(_SETTLED)
+    fields["late_phases"] = []
+    s.__dict__ = fields
     return s
 
 

@@ -44,6 +44,7 @@ class WorkCalendar:
         self._provisional: set[int] = set()
         self.is_workday = lru_cache(maxsize=None)(self._is_workday)
         self.add_workdays = lru_cache(maxsize=None)(self._add_workdays)
+        self.previous_workday = lru_cache(maxsize=None)(self._previous_workday)
 
     # -- which years are known --------------------------------------------------------------------
     def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]] | None:
@@ -91,7 +92,7 @@ class WorkCalendar:
     def next_workday(self, start: date) -> Deadline:
         return self.add_workdays(start, 1)
 
-    def previous_workday(self, start: date, n: int = 1) -> date:
+    def _previous_workday(self, start: date, n: int = 1) -> date:
         d, k = start, 0
         while k < n:
             d -= timedelta(days=1)

@@ -7,7 +7,7 @@ Across files: ``duplicate-id`` and ``unknown-unit``. Each returns findings; none
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
@@ -103,9 +103,11 @@ def refs_of(order: Order) -> OrderRefs:
 
 
 def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
+    refs = list(refs)
+    twice = {oid for oid, n in Counter(r.order_id for r in refs).items() if n > 1 and oid}
     by_id: dict[str, list[OrderRefs]] = defaultdict(list)
     for r in refs:
-        if r.order_id:
+        if r.order_id in twice:
             by_id[r.order_id].append(r)
     out = []
     for oid, rs in by_id.items():

@@ -43,9 +43,13 @@ def settle(s: DispatchState, as_of: datetime, calendar: WorkCalendar, due_soon_d
     elif s.completed:
         s.replied_on_time = True
     s.status = _status_word(s)
-    s.overdue = s.open and as_of >= end_of(s.current_due)
-    start = calendar.previous_workday(s.current_due, due_soon_days) if due_soon_days else s.current_due
-    s.due_soon = s.open and not s.overdue and as_of.date() >= start
+    still_open, due = s.open, s.current_due
+    s.overdue = still_open and as_of >= end_of(due)
+    if still_open and not s.overdue:
+        start = calendar.previous_workday(due, due_soon_days) if due_soon_days else due
+        s.due_soon = as_of.date() >= start
+    else:
+        s.due_soon = False
 
 
 def _late_phases(s: DispatchState, as_of: datetime) -> list[str]:
