@@ -10,6 +10,8 @@ worked out from the main line (``landed_times``).
 from __future__ import annotations
 
 from array import array
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 import msgspec
@@ -173,11 +175,11 @@ def _load(root: Path) -> Store | None:
         and len(s.f_items) == len(s.f_known) == 2 * files
         and len(s.fi_item) == len(s.fi_line)
         and len(s.fk_key) == len(s.fk_item)
-        and all(-1 <= p < n for p in s.parents)
-        and all(0 <= w < len(s.people) for w in s.who)
-        and all(-1 <= c < n for c in s.item_commit)
-        and all(0 <= i < items for i in s.fi_item)
-        and all(0 <= i < items for i in s.fk_item)
+        and _within(s.parents, -1, n)
+        and _within(s.who, 0, len(s.people))
+        and _within(s.item_commit, -1, n)
+        and _within(s.fi_item, 0, items)
+        and _within(s.fk_item, 0, items)
         and max(s.item_type, default=0) < len(s.names)
         and max(s.item_unit, default=0) < len(s.names)
         and all(0 <= r.commit < n and r.index >= 0 for r in s.removals)
@@ -190,8 +192,16 @@ def _load(root: Path) -> Store | None:
     return s
 
 
+def _within(values: array, low: int, high: int) -> bool:
+    """Every value in [low, high) (``min`` and ``max`` run in C: the arrays hold one entry per commit or item)."""
+    return not values or (min(values) >= low and max(values) < high)
+
+
 def _spans_ok(spans: array, total: int) -> bool:
-    return all(spans[i] >= 0 and spans[i] + max(spans[i + 1], 0) <= total for i in range(0, len(spans), 2))
+    """Each (start, count) pair within [0, total]: a negative count is none."""
+    starts, counts = spans[0::2], spans[1::2]
+    ends = map(add, starts, map(max, counts, repeat(0)))
+    return not starts or (min(starts) >= 0 and max(ends) <= total)
 
 
 def _invalid(root: Path) -> None:
