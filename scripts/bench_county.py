@@ -9,7 +9,8 @@ folder, then runs each command in a fresh process with its own cache folder (``H
 prints wall time and peak memory next to the target. Exits 1 when a figure misses its target.
 
 Figures (targets from the issue "Every command interactive at county scale"):
-- warm (nothing changed): check ≤ 1 s; status, overdue list, score --period <month>, log <id> ≤ 1.5 s each;
+- warm (nothing changed: the same command already ran once; the median of 3 runs): check ≤ 1 s;
+  status, overdue list, score --period <month>, log <id> ≤ 1.5 s each;
 - after one commit that touches one order: check ≤ 2 s, site build ≤ 20 s;
 - cold site build ≤ 40 s and ≤ 500 MB peak.
 """
@@ -50,6 +51,12 @@ def run(args: list[str], env: dict[str, str]) -> Figure:
     if rc not in (0, 1):
         raise SystemExit(f"{' '.join(args)} 退出码 {rc}")
     return took, peak, cpu, load
+
+
+def warm(args: list[str], env: dict[str, str]) -> Figure:
+    """Warm (nothing changed): the same command run once untimed, then the median of 3 timed runs (by wall time)."""
+    run(args, env)
+    return sorted((run(args, env) for _ in range(3)), key=lambda f: f[0])[1]
 
 
 def git(root: Path, *args: str) -> str:
@@ -120,11 +127,11 @@ def measure(root: Path, label: str) -> dict[str, Figure]:
     r: dict[str, Figure] = {}
     base = ["--root", str(root), "--as-of", AS_OF]
     r["check (cold)"] = run(HOTLINE + ["check", *base], env)
-    r["check (warm)"] = run(HOTLINE + ["check", *base], env)
-    r["status (warm)"] = run(HOTLINE + ["status", *base], env)
-    r["overdue list (warm)"] = run(HOTLINE + ["overdue", "list", *base], env)
-    r["score --period (warm)"] = run(HOTLINE + ["score", "--period", month, *base], env)
-    r["log <id> (warm)"] = run(HOTLINE + ["log", some_id, "--root", str(root)], env)
+    r["check (warm)"] = warm(HOTLINE + ["check", *base], env)
+    r["status (warm)"] = warm(HOTLINE + ["status", *base], env)
+    r["overdue list (warm)"] = warm(HOTLINE + ["overdue", "list", *base], env)
+    r["score --period (warm)"] = warm(HOTLINE + ["score", "--period", month, *base], env)
+    r["log <id> (warm)"] = warm(HOTLINE + ["log", some_id, "--root", str(root)], env)
     r["site build (cold)"] = run(HOTLINE + ["site", "build", *base, "--out", str(site)], env)
     touch_one_order(root, env)
     r["check (one commit)"] = run(HOTLINE + ["check", *base], env)
