@@ -100,7 +100,7 @@ def _replayed_state(d) -> DispatchState:
     return s
 
 
-CachedOrder = tuple[OrderFacts | None]
+CachedOrder = tuple[tuple[Finding, ...], OrderRefs, OrderFacts | None]  # what ``load`` needs: one cache entry
 
 
 class Scanned(msgspec.Struct, array_like=True):
@@ -368,46 +368,51 @@ class Scan:
     facts: list[OrderFacts]
 
 
+def _file_cache(ctx: Context, with_orders: bool) -> FileCache:
+    """The cache of ``load`` (findings, references and facts) or of ``hotline check`` (findings and references)."""
+    if with_orders:
+        return FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder)
+    return FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile)
+
+
 def scan_orders(ctx: Context, *, with_orders: bool = False, jobs: int | None = None) -> Scan:
     """Every order file's findings and references (and, ``with_orders``, its order and replayed dispatches):
-    from the caches where the file and the context are unchanged, read and checked otherwise."""
+    from the cache where the file and the context are unchanged, read and checked otherwise.
+
+    ``hotline check`` reads its cache (findings and references), the other commands theirs (the same and the
+    facts): a warm run decodes one. A run that reads files keeps the other cache in step when it is the one
+    with the facts or when most files were read (a cold check fills both)."""
     use = cache_store.enabled()
-    checked: FileCache[CachedFile] | None = (
-        FileCache(ctx.root, CACHE_NAME, ctx.fingerprint, CachedFile) if use else None
-    )
-    kept: FileCache[CachedOrder] | None = (
-        FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder) if use and with_orders else None
-    )
-    entries: list[tuple[str, str, Key, CachedFile | None, CachedOrder | None]] = []
+    own = _file_cache(ctx, with_orders) if use else None
+    entries: list[tuple[str, str, Key, tuple | None]] = []
     misses: list[tuple[str, str]] = []
     for path, rel in paths.order_files(ctx.root):
         key = stat_key(os.stat(path))
-        hit = checked.get(rel, key, path) if checked else None
-        facts = kept.get(rel, key, path) if kept and hit is not None else None
-        if hit is None or (with_orders and facts is None):
+        hit = own.get(rel, key, path) if own else None
+        if hit is None:
             misses.append((path, rel))
-            hit = facts = None
-        entries.append((path, rel, key, hit, facts))
+        entries.append((path, rel, key, hit))
     fresh = iter(_read_all(ctx, misses, default_jobs() if jobs is None else jobs))
-    if use and len(misses) > len(entries) // 2 and not with_orders:  # mostly cold: fill the orders' cache too
-        kept = FileCache(ctx.root, ORDERS_CACHE, ctx.fingerprint, CachedOrder)
-        for path, rel, key, hit, _ in entries:
-            if hit is not None:
-                kept.get(rel, key, path)
+    other = None
+    if use and misses and (with_orders or len(misses) > len(entries) // 2):
+        other = _file_cache(ctx, not with_orders)
     scan = Scan([], [], [])
-    for _, rel, key, hit, facts in entries:
+    for path, rel, key, hit in entries:
         if hit is None:
             s = next(fresh)
-            hit, facts = (s.findings, s.refs), (s.facts,)
-            if checked:
-                checked.put(rel, key, s.digest, hit)
-            if kept:
-                kept.put(rel, key, s.digest, facts)
+            checked, kept = (s.findings, s.refs), (s.findings, s.refs, s.facts)
+            hit = kept if with_orders else checked
+            if own:
+                own.put(rel, key, s.digest, hit)
+            if other:
+                other.put(rel, key, s.digest, checked if with_orders else kept)
+        elif other:
+            other.get(rel, key, path)  # still in step: kept
         scan.findings.extend(hit[0])
         scan.refs.append(hit[1])
-        if with_orders and facts is not None and facts[0] is not None:
-            scan.facts.append(facts[0])
-    for c in (checked, kept):
+        if with_orders and hit[2] is not None:
+            scan.facts.append(hit[2])
+    for c in (own, other):
         if c:
             c.save()  # best effort: a read-only cache folder still gets its findings
     return scan
