@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import multiprocessing
 import os
 import typing
 from collections.abc import Collection
@@ -35,7 +34,6 @@ from hotline.checks.orders import (
     refs_of,
     unknown_units,
 )
-from hotline.checks.suite import REPOSITORY_CHECKS, RepositoryCheck
 from hotline.findings import Finding, sort_key
 from hotline.lifecycle.derive import derive, settle_at
 from hotline.lifecycle.state import DispatchState, OrderState
@@ -51,6 +49,9 @@ from hotline.util import cache as cache_store
 from hotline.util.filecache import FileCache, Key, file_digest, stat_key
 from hotline.util.parallel import can_fork
 from hotline.workdays import WorkCalendar
+
+if typing.TYPE_CHECKING:  # the repository checks (and the history they read) are imported by ``run_check`` only
+    from hotline.checks.suite import RepositoryCheck
 
 __all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
 
@@ -350,6 +351,8 @@ def _read_all(ctx: Context, files: list[tuple[str, str]], jobs: int) -> list[Sca
     """Check the files that missed the cache: in a pool of forked workers when there are many."""
     if jobs <= 1 or len(files) < PARALLEL_MIN or not can_fork():
         return [_DECODER.decode(_check_file(ctx, p)) for p in files]
+    import multiprocessing
+
     global _worker_ctx
     _worker_ctx = ctx  # inherited by the forked workers; they send back MessagePack bytes
     size = max(64, min(1000, len(files) // (jobs * 8)))
@@ -437,6 +440,8 @@ def run_check(
     findings += cross_file(scan.refs, ctx)
     findings += events_in_future(scan.refs, as_of)
     if extra:
+        from hotline.checks.suite import REPOSITORY_CHECKS
+
         for check in REPOSITORY_CHECKS:
             if check not in skip:
                 findings += check(ctx.root, ctx, as_of)

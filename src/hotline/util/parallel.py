@@ -7,7 +7,6 @@ is a plain ``map`` in this process. Used by the site build (keywords per month, 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,6 +17,8 @@ _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 def can_fork() -> bool:
     """Whether work can go to forked processes: not where ``fork`` does not exist (Windows), nor when
     ``HOTLINE_NO_FORK`` is set (which runs everything in one process, as there; the tests compare both)."""
+    import multiprocessing  # imported when there is work to share out (a warm command has none)
+
     return "fork" in multiprocessing.get_all_start_methods() and not os.environ.get("HOTLINE_NO_FORK")
 
 
@@ -36,6 +37,8 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2)
     n = jobs()
     if n <= 1 or len(items) < min_items or not can_fork() or _JOB is not None:
         return [fn(x) for x in items]
+    import multiprocessing
+
     _JOB = (fn, items)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
