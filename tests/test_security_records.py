@@ -409,5 +409,7 @@ def test_recorded_times_read_incrementally_equal_a_full_read(records):
     inc = reader.read(records.root)
     full = reader.read(records.root, use_cache=False)
     assert not inc.cold and list(inc.store.landed) == list(full.store.landed)
+    # the parents the walk read from git log are those git rev-list --parents lists
+    assert list(reader.landed_times(records.root, full.store, full.head)) == list(full.store.landed)
     accept = next(o for _, o, _ in inc.items(ORDER) if o.type == "接收")
     assert f"{inc.commits[accept.commit].committed_at:%m-%d %H:%M}" == "11-27 09:00"

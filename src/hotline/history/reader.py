@@ -47,27 +47,37 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
     before = len(store.times)
     if store.head != head:
         old = store.head
-        Walk(root, store, prefix).run(f"{old}..{head}" if old else head)
+        walk = Walk(root, store, prefix)
+        walk.run(f"{old}..{head}" if old else head)
         store.head = head
-        store.landed = landed_times(root, store, head, old if len(store.landed) == before else "")
+        since = old if len(store.landed) == before else ""
+        # the walk listed the same commits with their parents as ``rev-list --parents since..head`` would
+        listed = walk.parent_lists if (since or "") == (old or "") else None
+        store.landed = landed_times(root, store, head, since, listed)
         if use_cache:
             cache.save(root, CACHE_NAME, _dump(store))  # best effort: a read-only cache still gets its answer
     return History(root, head, bool(boundary), store, cold, len(store.times) - before)
 
 
-def landed_times(root: Path, s: Store, head: str, since: str = "") -> array:
+def landed_times(
+    root: Path, s: Store, head: str, since: str | None = "", listed: dict[str, list[str]] | None = None
+) -> array:
     """For each commit, the committer time of the first-parent commit on ``head``'s line that brought it in.
 
     A commit's own dates are written by the client and prove nothing (``GIT_COMMITTER_DATE=… git commit``
     on a branch, then a merge): what counts is when the main line — protected, written by the host's
-    merges and the office — took it. One ``git rev-list --parents``; each commit is visited once. With
+    merges and the office — took it. Each commit is visited once. With
     ``since`` (the head of the previous read, whose times are kept) only the new commits are listed,
-    unless ``since`` is not on the new main line (then everything is worked out again)."""
+    unless ``since`` is not on the new main line (then everything is worked out again). ``listed``: the
+    commits of ``since..head`` with their parents, as the walk's ``git log`` read them (else one
+    ``git rev-list --parents`` lists them here)."""
     index = {bytes(s.shas[20 * i : 20 * i + 20]).hex(): i for i in range(len(s.times))}
-    parents: dict[str, list[str]] = {}
-    for line in gitcmd.run(root, "rev-list", "--parents", f"{since}..{head}" if since else head).decode().splitlines():
-        commit, *ps = line.split()
-        parents[commit] = ps
+    parents: dict[str, list[str]] = listed if listed is not None else {}
+    if listed is None:
+        revisions = f"{since}..{head}" if since else head
+        for line in gitcmd.run(root, "rev-list", "--parents", revisions).decode().splitlines():
+            commit, *ps = line.split()
+            parents[commit] = ps
     main = []
     sha: str | None = head
     while sha is not None and sha in parents:

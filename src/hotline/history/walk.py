@@ -73,6 +73,7 @@ class Walk:
         self.parent: dict[int, int] = {}  # joined items
         self.run_shas: list[bytes] = []
         self.run_parents: list[bytes] = []
+        self.parent_lists: dict[str, list[str]] = {}  # every parent of each commit walked (``reader.landed_times``)
         self.run_times: list[int] = []
         self.run_who: list[int] = []
         self.people = {p: i for i, p in enumerate(store.people)}
@@ -196,6 +197,7 @@ class Walk:
             c = len(self.run_times)
             self.run_shas.append(unhexlify(sha))
             self.run_parents.append(unhexlify(parents[:40]) if parents else b"")
+            self.parent_lists[sha.decode()] = parents.decode().split()
             if len(parents) > 40:
                 self.merges = True
             self.run_times.append(int(ctime or 0))
