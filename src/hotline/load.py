@@ -155,12 +155,25 @@ class Repository:
         orders: list[Order] | None = None,
         findings: list[Finding] | None = None,
         facts: list[OrderFacts] | None = None,
+        scan: Scan | None = None,
     ) -> None:
         self.context = context
-        self.findings = findings if findings is not None else []
+        self._findings = findings if findings is not None or scan is not None else []
+        self._scan = scan  # what ``findings`` is worked out from, when first asked for
         self._facts = facts
         self._orders = orders
         self._order_at: dict[int, Order] = {}
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, sorted by file and line (with the cross-file checks: only when asked for)."""
+        if self._findings is None:
+            assert self._scan is not None
+            scan, ctx = self._scan, self.context
+            self._findings = list(ctx.findings) + scan.findings + cross_file(scan.refs, ctx)
+            self._findings.sort(key=sort_key)
+            self._scan = None
+        return self._findings
 
     @property
     def orders(self) -> list[Order]:
@@ -316,9 +329,7 @@ def load(root: Path | str, *, use_cache: bool = True, jobs: int | None = None) -
             return load(root, jobs=jobs)
     ctx = load_context(root)
     scan = scan_orders(ctx, with_orders=True, jobs=jobs)
-    findings = list(ctx.findings) + scan.findings + cross_file(scan.refs, ctx)
-    findings.sort(key=sort_key)
-    return Repository(ctx, findings=findings, facts=scan.facts)
+    return Repository(ctx, facts=scan.facts, scan=scan)
 
 
 PARALLEL_MIN = 2000  # below this many files to read, a process pool costs more than it saves
