@@ -64,8 +64,9 @@ def history_inputs(
 
 def period_orders(repo: Repository, period: Period) -> list:
     """The orders an assessment of ``period`` may read (a superset; ``scoring.inputs.collect`` and the special
-    supervisions select exactly): those with an event in the period. Measured on recorded times, an event
-    can only move later, so there every order with an event before the period's end."""
+    supervisions select exactly): those whose span (receipt and events, earliest to latest) meets the period:
+    every order with a dispatch or a supervision in it. Measured on recorded times an event can only move later:
+    there, every order whose receipt or earliest event is before the period's end."""
     end = end_of(period.end)
     recorded = repo.rules.history.measure_on == "recorded"
     return repo.orders_during(None if recorded else datetime.combine(period.start, time(0, 0)), end)
