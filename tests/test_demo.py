@@ -85,3 +85,12 @@ def test_demo_command_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "x" / "f").write_text("x")
     res = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "x"), "--months", "1", "--orders-per-month", "5"])
     assert res.exit_code == 1 and "不是空的" in res.output
+
+
+def test_daily_commits_give_the_same_records_in_one_commit_a_day(tmp_path):
+    """``--daily-commits`` (benchmarks at 100,000 orders): the same files in the end, at most one commit a day."""
+    build(tmp_path / "each", CONFIG)
+    s = build(tmp_path / "daily", DemoConfig(**{**CONFIG.__dict__, "daily": True}))
+    assert git(tmp_path / "each", "rev-parse", "HEAD^{tree}") == git(tmp_path / "daily", "rev-parse", "HEAD^{tree}")
+    days = git(tmp_path / "daily", "log", "--format=%cd", "--date=format:%Y-%m-%d").split()
+    assert len(days) == len(set(days)) == s.commits

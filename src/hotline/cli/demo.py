@@ -34,9 +34,10 @@ from hotline.git.commands import GitError
     show_default=True,
     help="数据截止日（当天 18:00 之后的事件尚未发生）",
 )
-def command(out, months, orders_per_month, seed, end):
+@click.option("--daily-commits", is_flag=True, help="每天一次提交（十万件规模的性能测试用；缺省每条事件一次提交）")
+def command(out, months, orders_per_month, seed, end, daily_commits):
     """生成演示记录仓库：真实的 Git 历史，由各单位工作人员逐条提交。"""
-    cfg = DemoConfig(months=months, orders_per_month=orders_per_month, seed=seed, end=end.date())
+    cfg = DemoConfig(months=months, orders_per_month=orders_per_month, seed=seed, end=end.date(), daily=daily_commits)
     started = time.perf_counter()
     try:
         s = build(out, cfg)

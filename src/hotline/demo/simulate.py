@@ -37,6 +37,7 @@ class DemoConfig:
     orders_per_month: int = 800
     seed: int = 1
     end: date = date(2026, 11, 27)  # snapshot day: nothing is recorded after 18:00 that day
+    daily: bool = False  # one commit a day instead of one per recorded event (benchmarks at 100,000 orders)
 
     @property
     def start(self) -> date:
