@@ -3,16 +3,20 @@
 
     .venv/bin/python scripts/bench_county.py                 # one county-year: 12 months × 2,500 orders
     .venv/bin/python scripts/bench_county.py --scale 100000  # also 100,000 orders: each figure ≤ 3× the county-year one
+    .venv/bin/python scripts/bench_county.py --keep DIR --save county.json       # keep the demos, save the figures
+    .venv/bin/python scripts/bench_county.py --keep DIR --base county.json --scale 100000   # only the 100,000
 
-Builds the demo repository (``hotline demo``: real Git history, one commit per recorded event) in a temporary
-folder, then runs each command in a fresh process with its own cache folder (``HOTLINE_CACHE_DIR``), and
+Builds the demo repository (``hotline demo``: real Git history, one commit per recorded event; the 100,000-order
+one with one commit a day, ``--daily-commits``) in a temporary folder, then runs each command in a fresh process with its own cache folder (``HOTLINE_CACHE_DIR``), and
 prints wall time and peak memory next to the target. Exits 1 when a figure misses its target.
 
 Figures (targets from the issue "Every command interactive at county scale"):
 - warm (nothing changed: the same command already ran once; the median of 3 runs): check ≤ 1 s;
   status, overdue list, score --period <month>, log <id> ≤ 1.5 s each;
-- after one commit that touches one order: check ≤ 2 s, site build ≤ 20 s;
-- cold site build ≤ 40 s and ≤ 500 MB peak.
+- after one commit that touches one order: check ≤ 2 s, site build ≤ 20 s (also ten minutes later, as in CI,
+  where every build is "as of now");
+- cold site build (no earlier site, no kept documents; the records' cache as ``check`` left it) ≤ 40 s and
+  ≤ 500 MB peak; ``--from-nothing`` adds a site build with no cache at all (reported).
 """
 
 from __future__ import annotations
@@ -189,11 +193,15 @@ def report(label: str, r: dict[str, Figure], base: dict[str, Figure] | None) -> 
     return misses
 
 
-def build_demo(folder: Path, months: int, per_month: int) -> Path:
-    root = folder / f"demo-{months}x{per_month}"
+def build_demo(folder: Path, months: int, per_month: int, daily: bool = False) -> Path:
+    """The demo repository; ``daily``: one commit a day (at 100,000 orders one commit per event would be
+    half a million commits, hours to write)."""
+    root = folder / f"demo-{months}x{per_month}" + ("-daily" if daily else "")
     t = time.perf_counter()
     subprocess.run(
-        HOTLINE + ["demo", "--out", str(root), "--months", str(months), "--orders-per-month", str(per_month)],
+        HOTLINE
+        + ["demo", "--out", str(root), "--months", str(months), "--orders-per-month", str(per_month)]
+        + (["--daily-commits"] if daily else []),
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         check=True,
         capture_output=True,
@@ -229,9 +237,9 @@ def main() -> int:
             args.save.write_text(json.dumps(year, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.scale:
         per_month = args.scale // 12
-        big = folder / f"demo-12x{per_month}"
+        big = folder / f"demo-12x{per_month}-daily"
         if not big.is_dir():
-            big = build_demo(folder, 12, per_month)
+            big = build_demo(folder, 12, per_month, daily=True)
         misses += report(f"{args.scale:,} 件", measure(big, "scale", args.from_nothing), year)
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)
