@@ -181,6 +181,9 @@ class Repository:
             assert self._facts is not None
             with _no_gc():
                 self._orders = [self._order(i) for i in range(len(self._facts))]
+            for f in self._facts:
+                f.order = b""  # decoded once and for all: the encoded copy is no longer needed
+            self._order_at = {}
         return self._orders
 
     def orders_during(self, start: datetime | None, end: datetime) -> list[Order]:
