@@ -5,7 +5,8 @@ is a Git repository — the Git history (timelines, and the commit times behind 
 write every page, data file, register ``.xlsx`` and report ``.docx`` into the ignored build folder
 (``build/site-docs``) together with the hand-written pages of ``site_src/``; then build with MkDocs using
 the top-level ``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the build folder and the
-output). No MkDocs hooks or generating plugins: the generated folder is plain Markdown.
+output). No MkDocs hooks or generating plugins: the generated folder is plain Markdown. After MkDocs the
+builder puts the register tables and the time the data stand at into the built pages (``site.slots``).
 """
 
 from __future__ import annotations
