@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from operator import attrgetter
+from sys import intern
 from typing import Any
 
 import msgspec
@@ -65,6 +66,10 @@ class OrderData(msgspec.Struct, array_like=True):
 _NAMES: dict[type, tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in (Order, Citizen, *EVENT_TYPES.values())}
 _GET = {cls: attrgetter(*names) for cls, names in _NAMES.items()}
 _SETS: dict[tuple[type, int], frozenset[str]] = {}
+# short values that repeat across tens of thousands of events: one string object each (``sys.intern``), not one
+# per event — a county-year's orders take ~40 MB less
+_SHARED = {cls: tuple(n for n in names if n in ("type", "unit", "by", "office", "kind", "role", "result", "level"))
+           for cls, names in _NAMES.items()}  # fmt: skip
 
 
 def _mask(obj) -> int:
@@ -128,6 +133,10 @@ def to_order(d: OrderData) -> Order:
     for e in d.events:
         cls = EVENT_TYPES[e.type]
         values = dict(zip(_NAMES[cls], _GET[cls](e)))
+        for n in _SHARED[cls]:
+            v = values[n]
+            if v.__class__ is str:
+                values[n] = intern(v)
         values["path"], values["line"] = path, e.line  # ``Record.locate`` keeps them in the instance dict too
         events.append(_build(cls, values, _unmask(cls, e.fields_set)))
     citizen = None
