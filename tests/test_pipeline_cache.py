@@ -188,6 +188,26 @@ def test_orders_rebuilt_from_the_cache_equal_the_validated_ones(demo):
         assert a.model_dump_json() == b.model_dump_json()
 
 
+def test_cached_orders_share_their_field_sets_and_recorded_copies_leave_them_alone(demo):
+    """Orders from the cache share one ``model_fields_set`` per kind and fields given (memory); the only
+    assignment to such a model's fields — ``recorded_order``'s, on a deep copy — must not reach the shared set."""
+    from hotline.history import reader as history
+    from hotline.history.timeline import recorded_order
+
+    load(demo)
+    repo = load(demo)
+    orders = repo.orders
+    accepts = [e for o in orders for e in o.events if e.type == "接收"]
+    assert len({id(e.model_fields_set) for e in accepts}) < len(accepts)  # shared, not one set each
+    before = [sorted(e.model_fields_set) for o in orders for e in o.events]
+    hist = history.read(demo)
+    for o in orders:
+        copy = recorded_order(o, hist, repo.context)
+        for e in copy.events:
+            e.note = "改动副本"  # a field most events were not given
+    assert [sorted(e.model_fields_set) for o in orders for e in o.events] == before
+
+
 def test_one_process_gives_the_same_check_as_forked_workers(demo, monkeypatch):
     import hotline.load as pipeline
 

@@ -155,3 +155,18 @@ def test_knowledge_entries_front_matter_findings_with_lines(records):
         .output
     )
     assert "site_src/knowledge/jincun/bad.md:6: error invalid-value" in out
+
+
+def test_keyword_weights_are_jiebas_idf_read_without_its_table_in_memory():
+    """``hot_topics.weigh`` reads jieba's idf file itself (importing ``jieba.analyse`` costs ~100 MB): the same
+    weights, and the table's median for a word it lacks."""
+    import jieba.analyse
+
+    from hotline.reports import hot_topics
+
+    words = ["燃气", "服务", "噪音", "停水", "并不存在的词语甲乙丙"]
+    hot_topics._weights.clear()
+    hot_topics.weigh(words)
+    t = jieba.analyse.default_tfidf
+    assert [hot_topics.weight(w) for w in words] == [t.idf_freq.get(w, t.median_idf) for w in words]
+    assert hot_topics.weight("并不存在的词语甲乙丙") == t.median_idf

@@ -13,8 +13,12 @@ least ``reports.place_min_orders`` orders in the month is a cluster. Thresholds 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import os
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -108,20 +112,44 @@ def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     return set(hit)
 
 
-@lru_cache(maxsize=1)
-def _idf() -> tuple[dict[str, float], float]:
-    """jieba's inverse document frequencies: a rise in a rare word says more than one in a common word."""
-    import jieba.analyse
+def _idf_file() -> str:
+    """jieba's table of inverse document frequencies (``jieba/analyse/idf.txt``), found without importing
+    ``jieba.analyse``: that import loads the whole table and part-of-speech tagging, ~100 MB and seconds."""
+    spec = importlib.util.find_spec("jieba.analyse")
+    assert spec is not None and spec.submodule_search_locations is not None
+    return os.path.join(spec.submodule_search_locations[0], "idf.txt")
 
-    t = jieba.analyse.default_tfidf
-    return t.idf_freq, t.median_idf
+
+def weigh(words: Iterable[str]) -> None:
+    """Look up the weights of ``words`` not known yet in one pass over jieba's table, keeping only theirs: a
+    word's idf, or the table's median for a word it lacks (as ``jieba.analyse.TFIDF`` reads it)."""
+    wanted = {w for w in words if w not in _weights}
+    if not wanted:
+        return
+    with open(_idf_file(), "rb") as f:
+        text = f.read().decode("utf-8")
+    found: dict[str, float] = {}
+    values = array("d")
+    for line in text.splitlines():
+        word, freq = line.strip().split(" ")
+        values.append(float(freq))
+        if word in wanted:
+            found[word] = float(freq)
+    median = sorted(values)[len(values) // 2]  # jieba's words are distinct: its median over the same values
+    for w in wanted:
+        _weights[w] = found.get(w, median)
+
+
+def weigh_candidates(keyword_index: dict[str, dict[str, list[str]]], rules: ReportRules) -> None:
+    """``weigh`` every word that could be a month's hot keyword, at once (before ``hot_topics`` of each month)."""
+    weigh(w for month in keyword_index.values() for w, ids in month.items() if len(ids) >= rules.keyword_min_count)
 
 
 def weight(word: str) -> float:
-    w = _weights.get(word)
-    if w is None:
-        idf, median = _idf()
-        w = _weights[word] = idf.get(word, median)
+    """The word's weight: a rise in a rare word says more than one in a common word."""
+    if word not in _weights:
+        weigh([word])
+    w = _weights[word]
     _weights_used[word] = w
     return w
 

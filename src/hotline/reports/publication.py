@@ -19,7 +19,7 @@ from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
 from hotline.records.units import is_office
-from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords
+from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, weigh_candidates
 from hotline.reports.monthly import (
     Current,
     MonthStats,
@@ -198,6 +198,7 @@ def compute(
     hot: dict[str, HotTopics] = {}
     reports: dict[str, Report] = {}
     rankings: dict[str, list[RankEntry]] = {}
+    weigh_candidates(kw_index, rules.reports)  # one pass over jieba's word weights for every month
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, kw_index, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
