@@ -126,7 +126,7 @@ def _some_unit(path: Path) -> str:
 
 def test_a_later_build_time_alone_renders_few_pages_and_every_page_shows_it(demo, tmp_path):
     """In CI every build is "as of now": a page whose content does not depend on the time is not rendered
-    again, and yet every page's announcement bar says the new time (``site.slots.stamp``)."""
+    again, and yet every page's announcement bar says the new time (``site.slots.finish``)."""
     out = tmp_path / "site"
     build_site(demo, out, AS_OF)
     later = build_site(demo, out, parse_time("2026-11-27 18:20"))

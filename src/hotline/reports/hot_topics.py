@@ -97,19 +97,23 @@ def _key(order: Order, extra_words: tuple[str, ...]) -> str:
 
 def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     """The distinct keywords of one order (title, content and tags)."""
-    text = order.title + "。" + order.content
+    return set(_cut(order, extra_words)[1])
+
+
+def _cut(order: Order, extra_words: tuple[str, ...]) -> tuple[str, list[str]]:
+    """(the digest the keywords are kept under, the order's distinct keywords, sorted)."""
     key = _key(order, extra_words)
     hit = _memo.get(key)
     if hit is None:
         jieba = _jieba(extra_words)
         stop = stopwords()
-        words = set(jieba.lcut(text))
+        words = set(jieba.lcut(order.title + "。" + order.content))
         words.update(order.tags)
         hit = _memo[key] = sorted(
             w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w)
         )
     _used[key] = hit
-    return set(hit)
+    return key, hit
 
 
 def _idf_file() -> str:
@@ -202,10 +206,10 @@ def index_keywords(
         idx: dict[str, list[str]] = defaultdict(list)
         cut: dict[str, list[str]] = {}
         for o in orders_by_month[month]:
-            for w in keywords_of(o, extra_words):
+            key, words = _cut(o, extra_words)
+            for w in words:
                 idx[w].append(o.id)
-            key = _key(o, extra_words)
-            cut[key] = _memo[key]
+            cut[key] = words
         return dict(idx), cut
 
     months = list(orders_by_month)

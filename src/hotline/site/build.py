@@ -415,10 +415,9 @@ def build_site(
     search_before = incremental.read_search(out) if plan.dirty else None
     warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
     try:
-        slots.fill(docs, out)
+        slots.finish(docs, out, when)
     except slots.SlotError as e:
         raise SiteBuildError(str(e)) from None
-    slots.stamp(out, when)
     if search_before is not None:
         incremental.merge_search(out, search_before)
     (out / SITE_MARKER).write_text(

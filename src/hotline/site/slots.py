@@ -4,10 +4,10 @@ MkDocs and Python-Markdown read every tag of a page's raw HTML (MkDocs to collec
 to set the block aside), in pure Python: for a county-year the 528 register pages hold three quarters of all
 tags, and reading them was most of a full build. A register page's Markdown therefore holds an empty marker
 where its table goes; the table itself (the same escaped and masked HTML) is written under ``.slots/`` in
-the docs folder, which MkDocs leaves out, and after MkDocs ``fill`` puts each table into the built page —
+the docs folder, which MkDocs leaves out, and after MkDocs ``finish`` puts each table into the built page —
 replacing the table an earlier build put there when a dirty build did not render the page again.
 
-Likewise the announcement bar's 数据截至 time (``stamp``): written into every built page after MkDocs, so a
+Likewise the announcement bar's 数据截至 time (both in ``finish``): written into every built page after MkDocs, so a
 page whose content did not change need not be rendered again only because the build's time did.
 """
 
@@ -31,27 +31,39 @@ def marker(name: str) -> str:
 
 
 def write(docs: Path, page_src: str, name: str, html: str) -> None:
-    """Keep the table ``name`` of the page built from ``page_src`` for ``fill``."""
+    """Keep the table ``name`` of the page built from ``page_src`` for ``finish``."""
     path = docs / FOLDER / f"{page_src}.{name}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(mask_text(html), encoding="utf-8")
 
 
-def fill(docs: Path, out: Path) -> int:
-    """Put every kept table into its built page; the number of pages filled."""
+def finish(docs: Path, out: Path, as_of: datetime) -> None:
+    """One pass over the built pages: the time the data stand at into every page's announcement bar, and every
+    kept table into its page."""
+    tables = _tables(docs)
+    stamp = f'<span class="hl-as-of"> · 数据截至 {as_of:%Y-%m-%d %H:%M}</span>'
+    for path in out.rglob("*.html"):
+        if path.is_symlink():
+            continue
+        text = path.read_text(encoding="utf-8")
+        new = _AS_OF.sub(stamp, text, count=1)
+        for name, html in tables.pop(path.relative_to(out).as_posix(), {}).items():
+            new = _put(new, name, html, path)
+        if new != text:
+            write_bytes(path, new.encode("utf-8"))
+    if tables:
+        raise SlotError(f"{out / next(iter(tables))}：页面没有生成，放不进它的表格")
+
+
+def _tables(docs: Path) -> dict[str, dict[str, str]]:
+    """Built page (relative to the site) → table name → the kept table."""
     folder = docs / FOLDER
     by_page: dict[str, dict[str, str]] = {}
     for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
-        rel = path.relative_to(folder).as_posix()
-        page_src, _, rest = rel.partition(".md.")
-        by_page.setdefault(page_src + ".md", {})[rest[: -len(".html")]] = path.read_text(encoding="utf-8")
-    for page_src, tables in by_page.items():
-        built = out / url_of(page_src) / "index.html"
-        text = built.read_text(encoding="utf-8")
-        for name, html in tables.items():
-            text = _put(text, name, html, built)
-        write_bytes(built, text.encode("utf-8"))
-    return len(by_page)
+        page_src, _, rest = path.relative_to(folder).as_posix().partition(".md.")
+        built = f"{url_of(page_src + '.md')}index.html"
+        by_page.setdefault(built, {})[rest[: -len(".html")]] = path.read_text(encoding="utf-8")
+    return by_page
 
 
 def _put(text: str, name: str, html: str, built: Path) -> str:
@@ -68,21 +80,6 @@ def _put(text: str, name: str, html: str, built: Path) -> str:
 
 
 _AS_OF = re.compile(r'<span class="hl-as-of">[^<]*</span>')
-
-
-def stamp(out: Path, as_of: datetime) -> int:
-    """Write the time the data stand at into the announcement bar of every built page; the pages changed."""
-    filled = f'<span class="hl-as-of"> · 数据截至 {as_of:%Y-%m-%d %H:%M}</span>'
-    changed = 0
-    for path in out.rglob("*.html"):
-        if path.is_symlink():
-            continue
-        text = path.read_text(encoding="utf-8")
-        new = _AS_OF.sub(filled, text, count=1)
-        if new != text:
-            write_bytes(path, new.encode("utf-8"))
-            changed += 1
-    return changed
 
 
 class SlotError(Exception):
