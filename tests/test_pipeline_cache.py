@@ -176,6 +176,22 @@ def test_cached_replays_settled_at_any_moment_equal_a_fresh_derive(demo, moment)
         assert a.findings == b.findings
 
 
+def test_released_facts_leave_the_states_orders_and_digests_as_they_were(demo):
+    """The site build lets the cached replays go once its states are settled (memory): the states already
+    made still reach their orders, ``digests`` is unchanged, and a later ``states`` (derived afresh) is equal."""
+    load(demo)
+    repo = load(demo)
+    when = datetime(2026, 11, 20, 12)
+    states, digests = repo.states(when), repo.digests()
+    repo.release_facts()
+    assert repo._facts is None and repo.digests() == digests and len(digests) == len(states)
+    assert [s.order for s in states] == load(demo, use_cache=False).orders
+    again = repo.states(when)
+    assert [(s.order, s.dispatches, s.callbacks, s.findings, s.merged) for s in again] == [
+        (s.order, s.dispatches, s.callbacks, s.findings, s.merged) for s in states
+    ]
+
+
 def test_orders_rebuilt_from_the_cache_equal_the_validated_ones(demo):
     load(demo)
     cached, fresh = load(demo).orders, load(demo, use_cache=False).orders

@@ -19,6 +19,7 @@ import pytest
 
 from hotline.demo.repo import build
 from hotline.demo.simulate import DemoConfig
+from hotline.load import load
 from hotline.site.build import PROJECT_DIR, build_site
 from hotline.times import parse_time
 from hotline.util import cache
@@ -135,3 +136,28 @@ def test_a_later_build_time_alone_renders_few_pages_and_every_page_shows_it(demo
     pages = list(out.rglob("*.html"))
     assert pages and all("数据截至 2026-11-27 18:20" in p.read_text(encoding="utf-8") for p in pages)
     assert not any("数据截至 2026-11-27 18:00" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_the_search_keeps_unit_names_whole_when_no_keyword_is_cut_in_the_build(demo, tmp_path):
+    """MkDocs-Material's search cuts the pages with jieba in the build's own process; the unit names must be
+    in its dictionary even when that process cut no keyword itself (kept by an earlier build, or cut in
+    forked workers): ``hot_topics.prepare_search``. A fresh process, so no earlier test taught jieba anything."""
+    import subprocess
+    import sys
+
+    import jieba
+
+    build_site(demo, tmp_path / "first", AS_OF)  # every order's keywords kept in the cache
+    subprocess.run(
+        [sys.executable, "-m", "hotline", "site", "build", "--root", str(demo), "--out", str(tmp_path / "site"),
+         "--as-of", "2026-11-27 18:00", "-q"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    docs = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    units_page = next(d["text"] for d in docs if d["location"] == "units/")
+    plain = jieba.Tokenizer()  # jieba's own dictionary, without the unit names
+    listed = units_page.replace("\u200b", "")
+    names = [u.name for u in load(demo).units.values() if u.name in listed and len(plain.lcut(u.name)) > 1]
+    assert len(names) >= 10  # jieba alone would cut each of these names apart
+    for n in names:
+        assert f"\u200b{n}\u200b" in units_page, n

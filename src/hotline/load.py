@@ -163,6 +163,7 @@ class Repository:
         self._facts = facts
         self._orders = orders
         self._order_at: dict[int, Order] = {}
+        self._digests: dict[str, str] = {}
 
     @property
     def findings(self) -> list[Finding]:
@@ -208,7 +209,19 @@ class Repository:
 
     def digests(self) -> dict[str, str]:
         """Order file → digest of the content its order was read from (empty when not read through the cache)."""
-        return {f.path: f.digest for f in self._facts or ()}
+        return {f.path: f.digest for f in self._facts} if self._facts is not None else dict(self._digests)
+
+    def release_facts(self) -> None:
+        """Let the cached replays go, for a caller that has settled the one moment it needs (the site build:
+        ~25 MB at county scale, reused by what it builds next). The orders are decoded first and ``digests``
+        kept; a later ``states`` derives each order afresh (the same result, only slower)."""
+        if self._facts is None:
+            return
+        self.orders  # noqa: B018 — decoded now: the states already made read their orders from here
+        self._digests = self.digests()
+        self._facts = None
+        if self._scan is not None:
+            self._scan.facts = []
 
     @property
     def rules(self) -> Rules:

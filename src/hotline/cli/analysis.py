@@ -11,6 +11,7 @@ from hotline.load import load
 from hotline.records.units import office_units
 from hotline.reports.analysis import compose
 from hotline.reports.documents import report_docx
+from hotline.reports.hot_topics import unit_words
 
 
 @click.command("analysis")
@@ -27,9 +28,7 @@ def command(root, period, out, as_of):
     """编制一个季度的分析研判（热点问题、变化趋势、批示督办清单），输出 Word 文件。"""
     repo = load(root)
     require_rules(repo.context)
-    names = tuple(
-        sorted({u.name for u in repo.units.values()} | {u.short_name for u in repo.units.values() if u.short_name})
-    )
+    names = unit_words(repo.units.values())
     try:
         report = compose(
             repo.orders,

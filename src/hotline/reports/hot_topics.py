@@ -25,7 +25,7 @@ from importlib import resources
 
 import msgspec
 
-from hotline.records.models import Order
+from hotline.records.models import Order, Unit
 from hotline.records.rules import ReportRules
 from hotline.util import cache
 
@@ -40,6 +40,19 @@ def stopwords() -> frozenset[str]:
 
 
 _jieba_words: set[str] = set()
+
+
+def unit_words(units: Iterable[Unit]) -> tuple[str, ...]:
+    """The unit names and short names: jieba learns each as one word, and none is a keyword."""
+    return tuple(sorted({u.name for u in units} | {u.short_name for u in units if u.short_name}))
+
+
+def prepare_search(words: tuple[str, ...]) -> None:
+    """Load jieba's dictionary with ``words`` (``unit_words``) in this process: MkDocs-Material's search
+    cuts the pages with the same jieba, and the search index must not depend on whether this run cut
+    keywords itself (the cutting may all happen in forked workers, or not at all when every order's
+    keywords are kept)."""
+    _jieba(words)
 
 
 def _jieba(extra_words: tuple[str, ...]):
@@ -197,9 +210,7 @@ def index_keywords(
 ) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
     over processes (``parallel.fork_map``)."""
-    # load the dictionary once, before any fork; always, even when every order's keywords are kept: the unit
-    # names it learns here also cut the site's search index (MkDocs-Material's search uses jieba in this process)
-    _jieba(extra_words)
+    # jieba's dictionary (~60 MB) is loaded only where an order is cut: in the forked workers, not here
 
     def one(month: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """(keyword → order ids, the month's keywords by text digest: a forked worker's memo is its own)."""

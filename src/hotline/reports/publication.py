@@ -19,7 +19,7 @@ from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
 from hotline.records.units import is_office
-from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, weigh_candidates
+from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, unit_words, weigh_candidates
 from hotline.reports.monthly import (
     Current,
     MonthStats,
@@ -169,11 +169,15 @@ def compute(
     change_commits=None,
     scoring_orders: list[Order] | None = None,
     unit_versions=None,
+    states: list[OrderState] | None = None,
+    keywords: dict[str, dict[str, list[str]]] | None = None,
 ) -> Publication:
-    """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes."""
+    """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes;
+    ``states`` (``repo.states(as_of)``) and ``keywords`` (``keyword_index``), when the caller has them already."""
     rules = repo.rules
     units = repo.units
-    states = repo.states(as_of)
+    if states is None:
+        states = repo.states(as_of)
     stats = monthly(states, rules, units, rules.reports.repeated_delay_min)
     month_to_date(stats, states, as_of)
     months = sorted(stats)
@@ -184,8 +188,8 @@ def compute(
     by_month: dict[str, list[Order]] = defaultdict(list)
     for st in states:
         by_month[month_of(st.order.received_at)].append(st.order)
-    names = tuple(sorted({u.name for u in units.values()} | {u.short_name for u in units.values() if u.short_name}))
-    kw_index = index_keywords(by_month, names, mapper)
+    if keywords is None:
+        keywords = keyword_index([st.order for st in states], units, mapper)
     titles = {oid: o.title for oid, o in orders.items()}
     office_unit = next((u for u in units.values() if is_office(u)), None)
     office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
@@ -198,9 +202,9 @@ def compute(
     hot: dict[str, HotTopics] = {}
     reports: dict[str, Report] = {}
     rankings: dict[str, list[RankEntry]] = {}
-    weigh_candidates(kw_index, rules.reports)  # one pass over jieba's word weights for every month
+    weigh_candidates(keywords, rules.reports)  # one pass over jieba's word weights for every month
     for m in months:
-        hot[m] = hot_topics(m, previous_month(m), by_month, kw_index, rules.reports)
+        hot[m] = hot_topics(m, previous_month(m), by_month, keywords, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
         late = _late_records(notes, orders, m)
         reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
@@ -228,6 +232,14 @@ def compute(
         office=office,
         host=rules.host,
     )
+
+
+def keyword_index(orders: list[Order], units: dict[str, Unit], mapper=None) -> dict[str, dict[str, list[str]]]:
+    """month → keyword → ids of the orders received that month mentioning it (``hot_topics.index_keywords``)."""
+    by_month: dict[str, list[Order]] = defaultdict(list)
+    for o in orders:
+        by_month[month_of(o.received_at)].append(o)
+    return index_keywords(by_month, unit_words(units.values()), mapper)
 
 
 def today(model: Publication) -> date:

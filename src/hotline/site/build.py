@@ -31,7 +31,7 @@ from hotline.records.order_data import to_data
 from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
 from hotline.reports.documents import register_xlsx, report_docx
-from hotline.reports.publication import compute
+from hotline.reports.publication import compute, keyword_index
 from hotline.reports.sources import ADVICE_DIR, read_advice, read_history
 from hotline.site import assessment, data, incremental, office_pages, pages, reuse, slots
 from hotline.site.render import Page
@@ -117,6 +117,12 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
     if repo.context.rules is None:
         raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     progress(f"读取 {len(repo.orders)} 件工单")
+    # memory (the peak decides whether a county's runner copes): what is done with goes before the next is built
+    findings = repo.findings  # the cross-file checks now, and their references go
+    states = repo.states(as_of)
+    repo.release_facts()  # settled as of the build: the cached replays go
+    hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
+    keywords = keyword_index(repo.orders, repo.units, parallel.fork_map)  # jieba loads in the workers, if at all
     clock.mark("读取记录")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
@@ -126,13 +132,12 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
         + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间")
     )
     clock.mark("读取 Git 历史")
-    hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
     versions = read_versions(root) if read_git else None
     model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
-                    scoring_orders, versions)  # fmt: skip
+                    scoring_orders, versions, states, keywords)  # fmt: skip
     model.findings_count = {
-        "error": sum(f.severity == "error" for f in repo.findings + kfindings),
-        "warning": sum(f.severity == "warning" for f in repo.findings + kfindings),
+        "error": sum(f.severity == "error" for f in findings + kfindings),
+        "warning": sum(f.severity == "warning" for f in findings + kfindings),
     }
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
     clock.mark("计算")
@@ -216,9 +221,9 @@ def generate(
     progress: Callable[[str], None],
     read_git: bool = True,
     clock: _Clock | None = None,
-) -> tuple[int, list[Finding], str]:
+) -> tuple[int, list[Finding], str, tuple[str, ...]]:
     """Write the whole docs folder; returns (number of generated pages, findings about the inputs, the
-    build's key: ``site.reuse.build_key``)."""
+    build's key: ``site.reuse.build_key``, the words the search must know: ``hot_topics.prepare_search``)."""
     clock = clock or _Clock()
     repo, model, entries, kfindings, archives = _compute(root, as_of, progress, read_git, clock)
     _start_docs(docs, site_src)
@@ -240,7 +245,8 @@ def generate(
         _write_page(docs, p)
     _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
     progress(f"页面 {len(out_pages) + len(model.registers)} 个")
-    return len(out_pages) + len(model.registers), repo.findings + kfindings, key
+    words = hot_topics.unit_words(model.units.values())
+    return len(out_pages) + len(model.registers), repo.findings + kfindings, key, words
 
 
 # --- the many independent files, in forked workers --------------------------------------------------
@@ -404,7 +410,7 @@ def build_site(
     when = as_of or now_beijing()
     t0 = time.perf_counter()
     clock = _Clock()
-    n, findings, key = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
+    n, findings, key, words = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
     plan = incremental.plan(root, docs, out, key, SITE_MARKER)
     clock.mark("其余页面，比对上次构建")
     say(
@@ -413,6 +419,7 @@ def build_site(
     )
     t1 = time.perf_counter()
     search_before = incremental.read_search(out) if plan.dirty else None
+    hot_topics.prepare_search(words)  # once the model is gone: jieba's dictionary takes the memory it held
     warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
     try:
         slots.finish(docs, out, when)

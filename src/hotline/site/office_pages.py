@@ -9,6 +9,7 @@ from hotline.checks.office_timeliness import KINDS, awaiting_redispatch, by_mont
 from hotline.office.repeats import suggest
 from hotline.reports.analysis import compose as compose_analysis
 from hotline.reports.documents import report_docx
+from hotline.reports.hot_topics import unit_words
 from hotline.reports.monthly import month_label
 from hotline.reports.publication import Publication as SiteModel
 from hotline.site.pages import _blocks as blocks
@@ -119,9 +120,7 @@ def supervision_sections(model: SiteModel, repo) -> str:
     )
     months = model.months[-2:]
     start = datetime.strptime(months[0] + "-01", "%Y-%m-%d") if months else model.as_of
-    names = tuple(
-        sorted({u.name for u in model.units.values()} | {u.short_name for u in model.units.values() if u.short_name})
-    )
+    names = unit_words(model.units.values())
     groups = suggest(orders, rules.office, start, end_of(model.as_of.date()), names)
     lines.append(f"## 疑似重复诉求（{len(groups)}）\n")
     lines.append(
@@ -147,9 +146,7 @@ def quarters_of(months: list[str]) -> list[str]:
 
 def analysis_pages(model: SiteModel, repo) -> list[tuple[Page, str, bytes]]:
     """(page, .docx path, .docx bytes) per quarter, and the index page (with no document)."""
-    names = tuple(
-        sorted({u.name for u in model.units.values()} | {u.short_name for u in model.units.values() if u.short_name})
-    )
+    names = unit_words(model.units.values())
     orders = [st.order for st in model.states]
     out = []
     index_rows = []
