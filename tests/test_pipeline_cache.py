@@ -192,6 +192,66 @@ def test_released_facts_leave_the_states_orders_and_digests_as_they_were(demo):
     ]
 
 
+def test_dispatches_kept_settled_equal_a_fresh_derive_before_at_and_after_they_settle(demo):
+    """A dispatch is kept settled as of the moment its status stops changing (``derive.settled_from``) and reused
+    as it is from then on: a minute before that moment it is settled afresh, at and after it the kept one is the
+    fresh one — for moments where the demo's dispatches settle (every kind of event)."""
+    load(demo)
+    repo = load(demo)
+    assert repo._facts is not None
+    fresh_orders = load(demo, use_cache=False).orders
+    kept = sorted({d.settled_from for f in repo._facts for d in f.dispatches if d.settled_from is not None})
+    assert len(kept) > 20 and all(d.settled_from is not None for f in repo._facts for d in f.dispatches)
+    for moment in kept[:: len(kept) // 12] + [kept[-1]]:
+        for when in (moment - timedelta(minutes=1), moment, moment + timedelta(days=400)):
+            cached = repo.states(when)
+            fresh = [derive(o, repo.rules, repo.calendar, when) for o in fresh_orders]
+            assert [a.dispatches for a in cached] == [b.dispatches for b in fresh], when
+    after = kept[-1] + timedelta(days=1)
+    late = next(s for st in repo.states(after) for s in st.dispatches if s.late_phases)
+    expected = list(late.late_phases)
+    late.late_phases.append("改动")  # the caller's own list: the kept one is left alone
+    key = (late.order_id, late.unit, late.dispatched_at)
+    again = next(s for st in repo.states(after) for s in st.dispatches if (s.order_id, s.unit, s.dispatched_at) == key)
+    assert again.late_phases == expected
+
+
+_AS_PROGRAM = """
+import atexit, sys
+atexit.register(lambda: print("freed at the end", file=sys.stderr))
+from hotline.cli import run
+sys.argv[0] = "hotline"
+run()
+"""
+
+
+def _program(args: list[str]):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", _AS_PROGRAM, *args], capture_output=True, text=True)
+
+
+def test_run_as_the_program_the_reading_commands_leave_at_once_with_their_output_and_exit_code(demo):
+    """``hotline.cli.run`` (the ``hotline`` script, ``python -m hotline``): after ``status``, ``overdue list`` and
+    ``score`` it leaves with ``os._exit`` — no ``atexit`` handler runs, nothing is freed — with the output (through
+    a pipe, flushed) and the exit code of the same command run here; any other command ends as usual."""
+    for name in ("status table", "overdue", "score"):
+        args = [*COMMANDS[name], "--root", str(demo), "--as-of", AS_OF]
+        here = CliRunner().invoke(main, args)
+        there = _program(args)
+        assert (there.returncode, there.stdout) == (here.exit_code, here.stdout) and len(there.stdout) > 500
+        assert "freed at the end" not in there.stderr
+    wrong = _program(["status", "--unit", "不存在的单位", "--root", str(demo), "--as-of", AS_OF])
+    assert wrong.returncode == 2 and "不存在的单位" in wrong.stderr and "freed at the end" not in wrong.stderr
+    checked = _program(COMMANDS["check"] + ["--root", str(demo), "--as-of", AS_OF])
+    assert (
+        checked.returncode in (0, 1)
+        and "findings" in json.loads(checked.stdout)
+        and "freed at the end" in checked.stderr
+    )
+
+
 def test_orders_rebuilt_from_the_cache_equal_the_validated_ones(demo):
     load(demo)
     cached, fresh = load(demo).orders, load(demo, use_cache=False).orders

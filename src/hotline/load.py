@@ -17,7 +17,7 @@ import os
 import typing
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from hotline.checks.orders import (
     unknown_units,
 )
 from hotline.findings import Finding, sort_key
-from hotline.lifecycle.derive import derive, settle_at
+from hotline.lifecycle.derive import derive, settle_at, settled_from
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.records import paths
 from hotline.records.context import Context, load_context
@@ -69,12 +69,16 @@ _SETTLED = {
     "was_late": False,
     "late_phases": None,
     "unsettled": (),
-}  # what ``derive.settle_at`` sets; the rest is replayed
-_REPLAYED = tuple(f.name for f in dataclasses.fields(DispatchState) if f.name not in _SETTLED)
+}  # what ``derive.settle_at`` sets (before it: the defaults); the rest is replayed
+_FIELDS = tuple(f.name for f in dataclasses.fields(DispatchState))
 _HINTS = typing.get_type_hints(DispatchState)
-# a dispatch as replayed, before ``settle``: the fields of ``DispatchState`` as one array (no field names)
-DispatchData = msgspec.defstruct("DispatchData", [(n, _HINTS[n]) for n in _REPLAYED], array_like=True)
-_replayed = attrgetter(*_REPLAYED)
+# a dispatch replayed over every event and settled as of ``settled_from`` (None: settled afresh each time): the
+# fields of ``DispatchState``, then that moment, as one array (no field names)
+DispatchData = msgspec.defstruct(
+    "DispatchData", [(n, _HINTS[n]) for n in _FIELDS] + [("settled_from", datetime | None)], array_like=True
+)
+_fields = attrgetter(*_FIELDS)
+LATER = timedelta(days=1000)  # ``_dispatch_data`` checks that the status settled is still the same this much later
 
 
 class OrderFacts(msgspec.Struct, array_like=True):
@@ -92,12 +96,36 @@ class OrderFacts(msgspec.Struct, array_like=True):
     digest: str  # of the file's content: what the order was read from
 
 
-def _replayed_state(d) -> DispatchState:
+def _unsettled_copy(s: DispatchState) -> DispatchState:
+    """A copy of ``s`` with the fields ``settle_at`` sets at their defaults."""
+    copy = DispatchState.__new__(DispatchState)
+    copy.__dict__ = {**s.__dict__, **_SETTLED, "late_phases": []}
+    return copy
+
+
+def _dispatch_data(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> DispatchData:  # type: ignore[valid-type]
+    """``s`` as cached: settled as of ``derive.settled_from``, from when its status no longer changes — which it
+    checks once more on the spot (the same ``LATER``; otherwise nothing is kept settled)."""
+    since = settled_from(s, rules, calendar)
+    at, later = _unsettled_copy(s), _unsettled_copy(s)
+    settle_at(at, since, rules, calendar)
+    settle_at(later, since + LATER, rules, calendar)
+    return DispatchData(*_fields(at), since if at == later else None)  # (a dataclass: compared field by field)
+
+
+def _state(d, as_of: datetime, rules: Rules, calendar: WorkCalendar) -> DispatchState:
+    """The cached dispatch ``d`` as of ``as_of``: as settled when that is still the same, else settled afresh."""
     s = DispatchState.__new__(DispatchState)
-    fields = msgspec.structs.asdict(d)  # the replayed fields, by name, in order
+    fields = msgspec.structs.asdict(d)  # the fields by name, in order, then ``settled_from``
+    since = fields.pop("settled_from")
+    if since is not None and as_of >= since:
+        fields["late_phases"] = list(fields["late_phases"])  # the caller's own list, as from ``settle``
+        s.__dict__ = fields
+        return s
     fields.update(_SETTLED)
     fields["late_phases"] = []
     s.__dict__ = fields
+    settle_at(s, as_of, rules, calendar)
     return s
 
 
@@ -116,13 +144,13 @@ _DECODER = msgspec.msgpack.Decoder(Scanned)
 _ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
 
 
-def facts_of(order: Order, state: OrderState | None, digest: str) -> OrderFacts:
+def facts_of(order: Order, state: OrderState | None, digest: str, ctx: Context) -> OrderFacts:
     """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
     first, last = _span(order)
     data = _ENCODER.encode(to_data(order))
-    if state is None:
+    if state is None or ctx.rules is None:
         return OrderFacts(data, [], [], [], False, last, first, order.path, digest)
-    dispatches = [DispatchData(*_replayed(s)) for s in state.dispatches]
+    dispatches = [_dispatch_data(s, ctx.rules, ctx.calendar) for s in state.dispatches]
     return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last, first, order.path, digest)
 
 
@@ -246,9 +274,7 @@ class Repository:
                 if f.last_at > as_of:
                     out.append(derive(self._order(i), rules, calendar, as_of))
                     continue
-                dispatches = [_replayed_state(d) for d in f.dispatches]
-                for s in dispatches:
-                    settle_at(s, as_of, rules, calendar)
+                dispatches = [_state(d, as_of, rules, calendar) for d in f.dispatches]
                 out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged))
         return out
 
@@ -359,7 +385,7 @@ def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)
         found += lifecycle
-        facts = facts_of(of.order, state, digest)
+        facts = facts_of(of.order, state, digest, ctx)
     elif of.partial is not None:
         found += of.partial.keep(order_findings(of.partial.order, ctx))
     return _ENCODER.encode(Scanned(tuple(found), of.refs, digest, facts))

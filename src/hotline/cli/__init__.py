@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
+import sys
 
 import click
 
 from hotline import __version__
-from hotline.cli import zh
+from hotline.cli import common, zh
 
 zh.install()  # click's own messages in Chinese, before any command is declared
 
@@ -66,3 +68,24 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="hotline")
 def main() -> None:
     """泽州县12345政务服务热线 工单记录系统。"""
+
+
+def run() -> None:
+    """The program (the ``hotline`` script and ``python -m hotline``): ``main``; after a command that held its
+    records until the end (``common.load_records``), the output is flushed and the process leaves at once
+    (``os._exit``) instead of freeing them object by object (0.4 s for 100,000 orders). Such a command has
+    written every file it writes (caches are written before it prints) and leaves no thread, child process
+    or temporary file behind; no ``atexit`` handler of ours exists to be skipped."""
+    common.as_program()
+    try:
+        main()
+    except SystemExit as e:
+        code = e.code
+        if not common.held() or not (code is None or isinstance(code, int)):
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:  # e.g. a closed pipe: the ordinary exit reports it
+            raise e from None
+        os._exit(code or 0)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import sys
 from datetime import datetime, time
 from pathlib import Path
-from typing import NoReturn, overload
+from typing import TYPE_CHECKING, NoReturn, overload
 
 import click
 
@@ -18,6 +19,9 @@ from hotline.records.rules import Rules
 from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
 from hotline.times import now_beijing, parse_date, parse_time
 from hotline.util import cache
+
+if TYPE_CHECKING:  # ``load`` (and what it imports) only for the commands that read every record
+    from hotline.load import Repository
 
 
 class AsOf(click.ParamType):
@@ -72,6 +76,49 @@ def no_cache_option(f):
 def uncached(no_cache: bool):
     """A block without any cache (``--no-cache``), or an ordinary block."""
     return cache.disabled() if no_cache else contextlib.nullcontext()
+
+
+# --- the records of a read-only command, held until the process ends ----------------------------
+# ``status``, ``overdue list`` and ``score`` read every record, print, and end. Run as the program (``hotline.cli.run``,
+# not a test's ``CliRunner``), their records are held until the end and the process then leaves without freeing them
+# one by one (``_exit``), and the cyclic collector makes no full collection meanwhile: each one re-scans every object
+# alive — all the records — so their number grew with the repository's square. Young collections still run, so any
+# cyclic garbage is still freed.
+YOUNG_THRESHOLD = 50_000  # objects allocated between two young collections (Python's default: 700)
+NEVER = 1_000_000_000  # middle collections between two full ones: none in a command's life (0 would mean always)
+_as_program = False
+_held: list[object] = []
+
+
+def as_program() -> None:
+    """This process is the program itself (``hotline.cli.run``): ``load_records`` may hold the records."""
+    global _as_program
+    _as_program = True
+
+
+def held() -> bool:
+    """Whether a command holds its records until the process ends (``hotline.cli.run`` then leaves with ``_exit``)."""
+    return bool(_held)
+
+
+def load_records(root: Path, no_cache: bool = False) -> Repository:
+    """``load(root)`` for a read-only command that prints and ends; run as the program, the records are held
+    until the end and no full cyclic collection runs after this (see above)."""
+    from hotline.load import load  # not at the top: most commands never read every record
+
+    if _as_program:
+        gc.freeze()  # what is alive now (modules, the command line) is never scanned again
+        gc.set_threshold(YOUNG_THRESHOLD, 10, NEVER)
+    repo = load(root, use_cache=not no_cache)
+    if _as_program:
+        _held.append(repo)
+    return repo
+
+
+def hold(*objects: object) -> None:
+    """Hold what a command built from the records (its rows) until the end, as ``load_records`` holds them."""
+    if _as_program:
+        _held.extend(objects)
 
 
 def resolve_as_of(as_of: datetime | None) -> datetime:

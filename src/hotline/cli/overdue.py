@@ -12,6 +12,7 @@ from hotline.cli.common import (
     echo_json,
     fail,
     host_options,
+    load_records,
     no_cache_option,
     require_rules,
     resolve_as_of,
@@ -35,7 +36,7 @@ def command() -> None:
 @no_cache_option
 def list_command(root, as_of, fmt, no_cache):
     """列出即将到期（期限前 due_soon_days 个工作日起，见 scoring/rules.yaml）和逾期未答复的派单。"""
-    repo = load(root, use_cache=not no_cache)
+    repo = load_records(root, no_cache)
     require_rules(repo.context)
     when = resolve_as_of(as_of)
     items = reminders(repo, when)

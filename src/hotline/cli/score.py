@@ -18,6 +18,8 @@ from hotline.cli.common import (
     as_of_option,
     echo_json,
     fail,
+    hold,
+    load_records,
     no_cache_option,
     require_rules,
     resolve_as_of,
@@ -27,7 +29,7 @@ from hotline.cli.common import (
 )
 from hotline.findings import Finding, count
 from hotline.git.commands import GitError
-from hotline.load import Repository, load
+from hotline.load import Repository
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
 from hotline.scoring import (
     Assessment,
@@ -297,7 +299,7 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt, no_cac
 
 
 def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt):
-    repo = load(root)
+    repo = load_records(root)
     gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
     require_rules(repo.context)
     rules = repo.rules
@@ -315,6 +317,7 @@ def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt):
     commits, orders = history_inputs(root, repo, period)
     inputs = ScoringInputs.from_repository(repo, commits, orders)
     inputs.unit_versions = unit_versions(root)
+    hold(inputs, orders)
     profile = profile or a.default_profile
     if explain_unit:
         both = compare_profiles(inputs, period, as_of=when)  # every unit, so that the rank is the real one
@@ -327,6 +330,7 @@ def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt):
             click.echo(_explain(result, other, a, explain_unit))
         return
     result = score_units(inputs, period, profile, as_of=when)
+    hold(result)
     _warn(result.findings, repo.findings)
     if unit_filter:  # ranked among all units, shown alone
         result.units = [u for u in result.units if u.unit == unit_filter]

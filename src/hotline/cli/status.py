@@ -7,6 +7,8 @@ import click
 from hotline.cli.common import (
     as_of_option,
     echo_json,
+    hold,
+    load_records,
     no_cache_option,
     require_rules,
     resolve_as_of,
@@ -15,7 +17,6 @@ from hotline.cli.common import (
     unit_id,
 )
 from hotline.lifecycle.status import flag_word
-from hotline.load import load
 from hotline.times import format_date, format_time
 
 HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办理期限", "状态", "逾期"]
@@ -31,12 +32,14 @@ HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办
 @no_cache_option
 def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
     """列出每个派单的办理状态、期限和是否逾期。"""
-    repo = load(root, use_cache=not no_cache)
+    repo = load_records(root, no_cache)
     require_rules(repo.context)
     unit_filter = unit_id(repo.units, unit_filter)
     when = resolve_as_of(as_of)
-    rows = []
-    for state in repo.states(when):
+    rows: list = []
+    states = repo.states(when)
+    hold(states, rows)
+    for state in states:
         for s in state.dispatches:
             if unit_filter and s.unit != unit_filter:
                 continue
@@ -61,6 +64,7 @@ def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
         ]
         for s in rows
     ]
+    hold(table)
     click.echo(simple_table(table, HEADERS))
     click.echo(
         f"\n截至 {when:%Y-%m-%d %H:%M}，共 {len(rows)} 个派单，逾期未办结 {sum(s.overdue for s in rows)} 个，即将到期 {sum(s.due_soon for s in rows)} 个"

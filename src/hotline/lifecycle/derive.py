@@ -30,7 +30,7 @@ from hotline.records.rules import AssessmentRules, Rules
 from hotline.times import format_date, format_time
 from hotline.workdays import WorkCalendar, end_of
 
-__all__ = ["DispatchState", "OrderState", "derive", "settle_at"]
+__all__ = ["DispatchState", "OrderState", "derive", "settle_at", "settled_from"]
 
 # rules.yaml's default for assessment.callback_wait_days, for rules without an assessment part
 _DEFAULT_CALLBACK_WAIT: int = AssessmentRules.model_fields["callback_wait_days"].default
@@ -92,9 +92,23 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
 
 def settle_at(s: DispatchState, when: datetime, rules: Rules, calendar: WorkCalendar) -> None:
     """Every field of ``s`` that depends on the moment: its status (``status.settle``) and what is not yet settled."""
-    wait = rules.assessment.callback_wait_days if rules.assessment else _DEFAULT_CALLBACK_WAIT
     settle(s, when, calendar, rules.deadlines.due_soon_days)
-    s.unsettled = unsettled(s, when, calendar, wait)
+    s.unsettled = unsettled(s, when, calendar, _callback_wait(rules))
+
+
+def _callback_wait(rules: Rules) -> int:
+    return rules.assessment.callback_wait_days if rules.assessment else _DEFAULT_CALLBACK_WAIT
+
+
+def settled_from(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> datetime:
+    """A moment from which ``settle_at`` sets the same values in ``s`` whatever the moment (given its events): the
+    latest moment any of them can change at — the end of the acceptance window (``timely_receipt``), of the
+    deadline and of the redo deadline (the late phases, ``overdue``; ``due_soon`` ends with the deadline), and of
+    the wait for the callback after the reply, or after the deadline when there is none (``settlement.unsettled``)."""
+    base = (s.redo_reply_at or s.reply_at).date() if s.completed else s.current_due  # type: ignore[union-attr]
+    days = [s.due, s.current_due, calendar.add_workdays(base, _callback_wait(rules)).day]
+    days += [d for d in (s.accept_by, s.redo_due) if d is not None]
+    return end_of(max(days))
 
 
 def _dispatch_of(r: Replay, ev) -> DispatchState | None:
