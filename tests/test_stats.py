@@ -107,6 +107,21 @@ def test_rising_keywords_and_place_clusters(records):
     assert [(p.place, p.count, p.previous) for p in hot.places] == [("金村镇幸福小区", 4, 1)]
     assert place_of("北石店镇南关村5号") == "北石店镇南关村" and place_of(None) is None
 
+    # only the months with an order to cut go to the mapper (the forked workers); the rest is indexed here
+    given: list[list[str]] = []
+
+    def mapper(f, months):
+        given.append(list(months))
+        return [f(m) for m in months]
+
+    records.order("D2", order("D2", "咨询社保卡补办", "2026-11-13 09:00", "yibao", category="咨询"))
+    by_month["2026-11"] = [o for o in load(records.root).orders if not o.id.startswith("B")]
+    again = index_keywords(by_month, ("金村镇",), mapper)
+    assert given == [["2026-11"]]  # October's keywords are all kept already
+    assert again["2026-10"] == idx["2026-10"] and again["2026-11"]["社保卡"] == ["D2"]
+    assert {w: ids for w, ids in again["2026-11"].items() if "D2" not in ids} == idx["2026-11"]
+    assert index_keywords(by_month, ("金村镇",), mapper) == again and given == [["2026-11"], []]
+
 
 def test_knowledge_entries_front_matter_findings_with_lines(records):
     records.write(

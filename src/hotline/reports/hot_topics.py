@@ -113,9 +113,10 @@ def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
     return set(_cut(order, extra_words)[1])
 
 
-def _cut(order: Order, extra_words: tuple[str, ...]) -> tuple[str, list[str]]:
-    """(the digest the keywords are kept under, the order's distinct keywords, sorted)."""
-    key = _key(order, extra_words)
+def _cut(order: Order, extra_words: tuple[str, ...], key: str | None = None) -> tuple[str, list[str]]:
+    """(the digest the keywords are kept under — ``_key``, given or worked out here —, the order's distinct
+    keywords, sorted)."""
+    key = key or _key(order, extra_words)
     hit = _memo.get(key)
     if hit is None:
         jieba = _jieba(extra_words)
@@ -212,19 +213,24 @@ def index_keywords(
     over processes (``parallel.fork_map``)."""
     # jieba's dictionary (~60 MB) is loaded only where an order is cut: in the forked workers, not here
 
+    keys = {m: [_key(o, extra_words) for o in orders] for m, orders in orders_by_month.items()}
+
     def one(month: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """(keyword → order ids, the month's keywords by text digest: a forked worker's memo is its own)."""
         idx: dict[str, list[str]] = defaultdict(list)
         cut: dict[str, list[str]] = {}
-        for o in orders_by_month[month]:
-            key, words = _cut(o, extra_words)
+        for o, key in zip(orders_by_month[month], keys[month]):
+            words = _cut(o, extra_words, key)[1]
             for w in words:
                 idx[w].append(o.id)
             cut[key] = words
         return dict(idx), cut
 
+    # only the months with an order to cut go to the workers: the rest is quicker here than sent back
     months = list(orders_by_month)
-    results = (mapper or (lambda f, xs: [f(x) for x in xs]))(one, months)
+    todo = [m for m in months if any(k not in _memo for k in keys[m])]
+    done = dict(zip(todo, (mapper or (lambda f, xs: [f(x) for x in xs]))(one, todo)))
+    results = [done[m] if m in done else one(m) for m in months]
     for _, cut in results:
         _memo.update(cut)
         _used.update(cut)

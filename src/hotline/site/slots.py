@@ -50,7 +50,7 @@ def finish(docs: Path, out: Path, as_of: datetime) -> None:
         for name, html in tables.pop(path.relative_to(out).as_posix(), {}).items():
             new = _put(new, name, html, path)
         if new != text:
-            write_bytes(path, new.encode("utf-8"))
+            write_bytes(path, new.encode("utf-8"), durable=False)  # a reader never sees half a page
     if tables:
         raise SlotError(f"{out / next(iter(tables))}：页面没有生成，放不进它的表格")
 
