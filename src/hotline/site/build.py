@@ -123,7 +123,7 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
     repo.release_facts()  # settled as of the build: the cached replays go
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
     keywords = keyword_index(repo.orders, repo.units, parallel.fork_map)  # jieba loads in the workers, if at all
-    clock.mark("读取记录")
+    clock.mark("读取记录，关键词分词")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
     history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
