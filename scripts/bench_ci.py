@@ -132,7 +132,6 @@ class BenchRecords:
         import json
 
         hotline = [sys.executable, "-m", "hotline"]
-        at = time.strftime("%Y-%m-%d %H:%M")
         rows = json.loads(
             subprocess.run(
                 [*hotline, "status", "--root", str(self.work), "--format", "json"],
@@ -151,16 +150,16 @@ class BenchRecords:
         return row["id"]
 
 
-STEP = re.compile(r"^\[[^\]]*\]\s+\S+\s+(Success|Failure) - (Main|Pre|Post) (.*?) \[([0-9.]+)(ms|s|m[0-9.]*s)?\]", re.M)
+STEP = re.compile(r"^\[[^\]]*\]\s+\S+\s+(Success|Failure) - (Main|Pre|Post) (.*?) \[([0-9.hmsuµn]+)\]$", re.M)
+UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
-def seconds(value: str, unit: str | None) -> float:
-    if unit == "ms":
-        return float(value) / 1000
-    return float(value)
+def seconds(duration: str) -> float:
+    """A Go duration as act prints it (``2m20.07s``, ``523ms``) in seconds."""
+    return sum(float(n) * UNITS[u] for n, u in re.findall(r"([0-9.]+)(h|ms|us|µs|ns|m|s)", duration))
 
 
-def workflow_runs(work: Path, demo: Path) -> float:
+def workflow_runs(work: Path, demo: Path, source: Path | None) -> float:
     """Part 2: two pushes, the second timed; returns its push → published seconds."""
     from fake_githost import FakeHost
     from workflow_harness import Runner
@@ -181,7 +180,16 @@ def workflow_runs(work: Path, demo: Path) -> float:
                 print(f"第二次推送：一个提交，给工单 {order} 追加一条督办")
             event = {"ref": "refs/heads/main", "after": records.head()}
             before = load()
-            pending = runner.run("site.yml", "push", event, vars=publish, timeout=1800, background=True, workspace="hotline")
+            pending = runner.run(
+                "site.yml",
+                "push",
+                event,
+                vars=publish,
+                timeout=1800,
+                background=True,
+                workspace="hotline",
+                source=source,
+            )
             t = time.perf_counter()
             run = pending.wait()
             took = time.perf_counter() - t
@@ -189,8 +197,10 @@ def workflow_runs(work: Path, demo: Path) -> float:
             if not run.ok():
                 raise SystemExit(f"第 {n} 次运行失败：\n{run.log[-5000:]}")
             print(f"\n== 第 {n} 次推送 → 发布：{took:.1f} 秒（act 开始到结束；负载 {before:.2f} → {load():.2f}）==")
-            for status, phase, name, value, unit in STEP.findall(run.log):
-                print(f"  {phase:4} {name}: {seconds(value, unit):.1f} 秒{'' if status == 'Success' else '（失败）'}")
+            for status, phase, name, duration in STEP.findall(run.log):
+                if name.startswith(("bash ", "python3 -c")):  # the stand-ins' own inner steps
+                    continue
+                print(f"  {phase:4} {name}: {seconds(duration):.1f} 秒{'' if status == 'Success' else '（失败）'}")
             print("  作业摘要：")
             print("\n".join("    " + line for line in run.summary.strip().splitlines()))
         assert (target / "index.html").is_file()
@@ -205,6 +215,7 @@ def main() -> int:
     ap.add_argument("--install-only", action="store_true", help="只测全新安装")
     ap.add_argument("--no-install", action="store_true", help="不测全新安装")
     ap.add_argument("--python", default="python3", help="全新安装所用的 Python（默认 python3）")
+    ap.add_argument("--workflow", help="用某个提交里的 site.yml（如 main），默认用本检出的")
     ap.add_argument("--keep", type=Path, help="保留工作目录（act 日志 act1.log、act2.log 在其中）")
     args = ap.parse_args()
     if not args.install_only and not args.demo:
@@ -217,9 +228,22 @@ def main() -> int:
             fresh_install(work, args.python)
         if args.install_only:
             return 0
-        took = workflow_runs(work, args.demo.resolve())
+        source = None
+        if args.workflow:
+            source = work / "site.yml"
+            text = subprocess.run(
+                ["git", "-C", str(REPO), "show", f"{args.workflow}:.github/workflows/site.yml"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            source.write_text(text, encoding="utf-8")
+            print(f"工作流：{args.workflow} 的 site.yml")
+        took = workflow_runs(work, args.demo.resolve(), source)
         ok = took <= TARGET_SECONDS
-        print(f"\n推送 → 发布（第二次，测试环境的安装）：{took:.1f} 秒，目标 ≤ {TARGET_SECONDS:.0f} 秒：{'达到' if ok else '未达到'}")
+        print(
+            f"\n推送 → 发布（第二次，测试环境的安装）：{took:.1f} 秒，目标 ≤ {TARGET_SECONDS:.0f} 秒：{'达到' if ok else '未达到'}"
+        )
         return 0 if ok else 1
     finally:
         if not args.keep:

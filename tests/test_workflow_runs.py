@@ -202,7 +202,10 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert js == (REPO / "src" / "hotline" / "assets" / "vendor" / "echarts.min.js").read_bytes()
     assert "npm" not in run.log.split("安装 hotline", 1)[1].split("生成网站", 1)[0]
     assert "Cache not found" in run.log and "| mkdocs build（全部页面） |" in run.summary  # phases in the job summary
-    assert "安装 hotline：" in run.summary
+    # the Python environment: installed from the lock file, then saved (a push to main) for the next run
+    assert "Cache not found for input keys: hotline-venv-v1-" in run.log and "按锁定文件全新安装" in run.summary
+    assert "Requirement already satisfied: pyyaml" in run.log and "Successfully installed hotline-" in run.log
+    assert "Cache saved with key: hotline-venv-v1-" in run.log
 
     # the next push restores what the first one saved: only the changed pages are rendered again
     records.write(
@@ -220,6 +223,10 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     )
     assert again.ok(), again.log[-5000:]
     assert "Cache restored from key: hotline-site-v1-" in again.log
+    # the environment comes from the cache: the locked packages are not installed again, hotline itself is
+    assert "Cache restored from key: hotline-venv-v1-" in again.log and "只重新安装 hotline" in again.summary
+    assert "Requirement already satisfied: pyyaml" not in again.log and "Successfully installed hotline-" in again.log
+    assert "Cache saved with key: hotline-venv-v1-" not in again.log
     assert "只重新渲染改动的" in again.summary, again.summary
     assert "2026-11-20 10:30" in (target / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
 
