@@ -182,7 +182,7 @@ def test_permissions_refuse_another_units_change_and_pass_the_office(env):
 
 
 def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, tmp_path):
-    _host, records, runner = env
+    host, records, runner = env
     target = tmp_path / "www" / "hotline"
     target.mkdir(parents=True)
     (target / "stale.html").write_text("old", encoding="utf-8")
@@ -206,6 +206,7 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert "Cache not found for input keys: hotline-venv-v1-" in run.log and "按锁定文件全新安装" in run.summary
     assert "Requirement already satisfied: pyyaml" in run.log and "Successfully installed hotline-" in run.log
     assert "Cache saved with key: hotline-venv-v1-" in run.log
+    first_fetch = sum(host.fetched)
 
     # the next push restores what the first one saved: only the changed pages are rendered again
     records.write(
@@ -213,6 +214,7 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
         GOOD_ORDER + "  - {at: 2026-11-20 10:30, type: 接收, unit: jincun, by: 王丽}\n",
     )
     records.commit("JC2026112000778: 接收")
+    host.fetched.clear()
     again = runner.run(
         "site.yml",
         "push",
@@ -227,6 +229,9 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert "Cache restored from key: hotline-venv-v1-" in again.log and "只重新安装 hotline" in again.summary
     assert "Requirement already satisfied: pyyaml" not in again.log and "Successfully installed hotline-" in again.log
     assert "Cache saved with key: hotline-venv-v1-" not in again.log
+    # the .git saved by the first run: the checkout fetched only the new commit, not the whole history again
+    assert "Cache restored from key: hotline-git-v1-" in again.log and "reusing the existing repository" in again.log
+    assert sum(host.fetched) * 20 < first_fetch, (host.fetched, first_fetch)
     assert "只重新渲染改动的" in again.summary, again.summary
     assert "2026-11-20 10:30" in (target / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
 

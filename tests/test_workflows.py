@@ -238,12 +238,21 @@ def test_site_caches_are_restored_only_from_pushes_to_the_same_branch():
     wf = load(REPO / ".github" / "workflows" / "site.yml")
     assert "pull_request" not in wf["on"] and "pull_request_target" not in wf["on"]
     steps = wf["jobs"]["build"]["steps"]
-    restore = next(s for s in steps if "actions/cache/restore@" in s.get("uses", "") and "site" in s["with"]["key"])
-    save = next(s for s in steps if "actions/cache/save@" in s.get("uses", "") and "site" in s["with"]["key"])
-    for key in (restore["with"]["key"], *restore["with"]["restore-keys"].splitlines()):
-        assert "${{ github.event_name }}" in key and "${{ github.ref }}" in key
-    assert save["with"]["key"] == restore["with"]["key"] and save["with"]["path"] == restore["with"]["path"]
-    assert save["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    for cache in ("hotline-site-", "hotline-git-"):  # the records' cache, documents and site; the checkout's .git
+        restore = next(s for s in steps if "actions/cache/restore@" in s.get("uses", "") and cache in s["with"]["key"])
+        save = next(s for s in steps if "actions/cache/save@" in s.get("uses", "") and cache in s["with"]["key"])
+        for key in (restore["with"]["key"], *restore["with"]["restore-keys"].splitlines()):
+            assert "${{ github.event_name }}" in key and "${{ github.ref }}" in key
+        assert save["with"]["key"] == restore["with"]["key"] and save["with"]["path"] == restore["with"]["path"]
+        assert save["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    # the .git is restored before the checkout, which reuses it; the site's folders after (checkout cleans)
+    names = [s.get("name", s.get("uses")) for s in steps]
+    checkout = next(i for i, s in enumerate(steps) if "actions/checkout@" in s.get("uses", ""))
+    git_restore = next(i for i, s in enumerate(steps) if s.get("with", {}).get("path") == ".git")
+    site_restore = next(i for i, s in enumerate(steps) if "hotline-site-" in s.get("with", {}).get("key", ""))
+    assert git_restore < checkout < site_restore, names
+    assert steps[checkout]["with"]["persist-credentials"] is False  # the saved .git holds no token
+    assert "git update-ref refs/hotline/ci-base HEAD" in steps[checkout + 1]["run"]
     assert "permissions" not in wf["jobs"]["build"] and wf["permissions"] == {"contents": "read"}  # no write rights
 
 
