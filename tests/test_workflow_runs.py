@@ -8,8 +8,10 @@ the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` 
 
 from __future__ import annotations
 
+import base64
+
 import pytest
-from fake_githost import TOKEN, FakeHost
+from fake_githost import TOKEN, WORKFLOW_TOKEN, FakeHost
 from workflow_harness import REPO, Records, Runner, git
 
 pytestmark = [pytest.mark.workflows]
@@ -206,6 +208,10 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert "Cache not found for input keys: hotline-venv-v1-" in run.log and "按锁定文件全新安装" in run.summary
     assert "Requirement already satisfied: pyyaml" in run.log and "Successfully installed hotline-" in run.log
     assert "Cache saved with key: hotline-venv-v1-" in run.log
+    assert "Cache saved with key: hotline-git-v1-" in run.log  # the checkout's .git, no token in it:
+    header = base64.b64encode(f"x-access-token:{WORKFLOW_TOKEN}".encode())
+    for tar in (tmp_path / "actions-cache").rglob("*.tar"):
+        assert WORKFLOW_TOKEN.encode() not in tar.read_bytes() and header not in tar.read_bytes(), tar
     first_fetch = sum(host.fetched)
 
     # the next push restores what the first one saved: only the changed pages are rendered again
