@@ -83,6 +83,7 @@ class FakeHost:
     git_dir: str | None = None  # a bare repository served over smart HTTP
     tokens: dict[str, str] | None = None  # token → account
     pushes: list[tuple[str, dict[str, tuple[str | None, str | None]]]] = field(default_factory=list)
+    fetched: list[int] = field(default_factory=list)  # bytes of each git-upload-pack answer (a fetch's pack)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -314,6 +315,8 @@ class FakeHost:
                     with self.lock:
                         self.after_push(changed)
         head, _, data = done.stdout.partition(b"\r\n\r\n")
+        if method == "POST" and path.endswith("/git-upload-pack"):
+            self.fetched.append(len(data))
         status, out_headers = 200, {}
         for line in head.decode("latin-1").split("\r\n"):
             k, _, v = line.partition(":")

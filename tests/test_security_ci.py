@@ -24,7 +24,7 @@ def test_every_workflow_installs_from_the_hashed_lock_file():
         installs = [r for r in runs if "pip install" in r]
         assert installs, wf.name
         for r in installs:
-            for cmd in r.split("&&"):
+            for cmd in re.split(r"&&|\n", r):  # each command on its own
                 if "pip install" not in cmd:
                     continue
                 assert ("--require-hashes -r" in cmd and "requirements/lock.txt" in cmd) or "--no-deps" in cmd, (

@@ -8,8 +8,10 @@ the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` 
 
 from __future__ import annotations
 
+import base64
+
 import pytest
-from fake_githost import TOKEN, FakeHost
+from fake_githost import TOKEN, WORKFLOW_TOKEN, FakeHost
 from workflow_harness import REPO, Records, Runner, git
 
 pytestmark = [pytest.mark.workflows]
@@ -182,7 +184,7 @@ def test_permissions_refuse_another_units_change_and_pass_the_office(env):
 
 
 def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, tmp_path):
-    _host, records, runner = env
+    host, records, runner = env
     target = tmp_path / "www" / "hotline"
     target.mkdir(parents=True)
     (target / "stale.html").write_text("old", encoding="utf-8")
@@ -202,7 +204,15 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert js == (REPO / "src" / "hotline" / "assets" / "vendor" / "echarts.min.js").read_bytes()
     assert "npm" not in run.log.split("安装 hotline", 1)[1].split("生成网站", 1)[0]
     assert "Cache not found" in run.log and "| mkdocs build（全部页面） |" in run.summary  # phases in the job summary
-    assert "安装 hotline：" in run.summary
+    # the Python environment: installed from the lock file, then saved (a push to main) for the next run
+    assert "Cache not found for input keys: hotline-venv-v1-" in run.log and "按锁定文件全新安装" in run.summary
+    assert "Requirement already satisfied: pyyaml" in run.log and "Successfully installed hotline-" in run.log
+    assert "Cache saved with key: hotline-venv-v1-" in run.log
+    assert "Cache saved with key: hotline-git-v1-" in run.log  # the checkout's .git, no token in it:
+    header = base64.b64encode(f"x-access-token:{WORKFLOW_TOKEN}".encode())
+    for tar in (tmp_path / "actions-cache").rglob("*.tar"):
+        assert WORKFLOW_TOKEN.encode() not in tar.read_bytes() and header not in tar.read_bytes(), tar
+    first_fetch = sum(host.fetched)
 
     # the next push restores what the first one saved: only the changed pages are rendered again
     records.write(
@@ -210,6 +220,7 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
         GOOD_ORDER + "  - {at: 2026-11-20 10:30, type: 接收, unit: jincun, by: 王丽}\n",
     )
     records.commit("JC2026112000778: 接收")
+    host.fetched.clear()
     again = runner.run(
         "site.yml",
         "push",
@@ -220,6 +231,13 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     )
     assert again.ok(), again.log[-5000:]
     assert "Cache restored from key: hotline-site-v1-" in again.log
+    # the environment comes from the cache: the locked packages are not installed again, hotline itself is
+    assert "Cache restored from key: hotline-venv-v1-" in again.log and "只重新安装 hotline" in again.summary
+    assert "Requirement already satisfied: pyyaml" not in again.log and "Successfully installed hotline-" in again.log
+    assert "Cache saved with key: hotline-venv-v1-" not in again.log
+    # the .git saved by the first run: the checkout fetched only the new commit, not the whole history again
+    assert "Cache restored from key: hotline-git-v1-" in again.log and "reusing the existing repository" in again.log
+    assert sum(host.fetched) * 20 < first_fetch, (host.fetched, first_fetch)
     assert "只重新渲染改动的" in again.summary, again.summary
     assert "2026-11-20 10:30" in (target / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
 

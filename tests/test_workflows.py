@@ -238,10 +238,49 @@ def test_site_caches_are_restored_only_from_pushes_to_the_same_branch():
     wf = load(REPO / ".github" / "workflows" / "site.yml")
     assert "pull_request" not in wf["on"] and "pull_request_target" not in wf["on"]
     steps = wf["jobs"]["build"]["steps"]
-    restore = next(s for s in steps if "actions/cache/restore@" in s.get("uses", ""))
-    save = next(s for s in steps if "actions/cache/save@" in s.get("uses", ""))
-    for key in (restore["with"]["key"], *restore["with"]["restore-keys"].splitlines()):
-        assert "${{ github.event_name }}" in key and "${{ github.ref }}" in key
-    assert save["with"]["key"] == restore["with"]["key"] and save["with"]["path"] == restore["with"]["path"]
-    assert save["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    for cache in ("hotline-site-", "hotline-git-"):  # the records' cache, documents and site; the checkout's .git
+        restore = next(s for s in steps if "actions/cache/restore@" in s.get("uses", "") and cache in s["with"]["key"])
+        save = next(s for s in steps if "actions/cache/save@" in s.get("uses", "") and cache in s["with"]["key"])
+        for key in (restore["with"]["key"], *restore["with"]["restore-keys"].splitlines()):
+            assert "${{ github.event_name }}" in key and "${{ github.ref }}" in key
+        assert save["with"]["key"] == restore["with"]["key"] and save["with"]["path"] == restore["with"]["path"]
+        assert save["if"].startswith("github.event_name == 'push' && github.ref == 'refs/heads/main'")
+    assert save["if"].endswith(" && steps.git-cache.outputs.cache-hit != 'true'")  # the .git: once a week
+    # the .git is restored before the checkout, which reuses it; the site's folders after (checkout cleans)
+    names = [s.get("name", s.get("uses")) for s in steps]
+    checkout = next(i for i, s in enumerate(steps) if "actions/checkout@" in s.get("uses", ""))
+    git_restore = next(i for i, s in enumerate(steps) if s.get("with", {}).get("path") == ".git")
+    site_restore = next(i for i, s in enumerate(steps) if "hotline-site-" in s.get("with", {}).get("key", ""))
+    assert git_restore < checkout < site_restore, names
+    assert steps[checkout]["with"]["persist-credentials"] is False  # the saved .git holds no token
+    assert "git update-ref refs/hotline/ci-base HEAD" in steps[checkout + 1]["run"]
     assert "permissions" not in wf["jobs"]["build"] and wf["permissions"] == {"contents": "read"}  # no write rights
+
+
+def test_site_python_environment_is_cached_by_the_lock_and_saved_only_by_a_push_to_main():
+    """The installed environment (issue 13): keyed by the lock file's hash, the Python and the runner's OS;
+    restored only under the key a push to main saves (no prefix matches); hotline itself always reinstalled."""
+    wf = load(REPO / ".github" / "workflows" / "site.yml")
+    steps = wf["jobs"]["build"]["steps"]
+    (restore,) = [s for s in steps if "actions/cache/restore@" in s.get("uses", "") and "venv" in s["with"]["key"]]
+    (save,) = [s for s in steps if "actions/cache/save@" in s.get("uses", "") and "venv" in s["with"]["key"]]
+    key = restore["with"]["key"]
+    for part in ("${{ runner.os }}", "${{ steps.venv.outputs.python }}", "${{ hashFiles('requirements/lock.txt') }}"):
+        assert part in key, part
+    assert key.endswith("-push-refs/heads/main") and "restore-keys" not in restore["with"]
+    assert save["with"] == restore["with"]
+    assert save["if"].startswith("github.event_name == 'push' && github.ref == 'refs/heads/main' && ")
+    names = [s.get("name") for s in steps]
+    install = steps[names.index("安装 hotline（按锁定文件，校验哈希；环境从缓存恢复时只重新安装 hotline）")]
+    assert (
+        names.index(restore["name"])
+        < names.index(install["name"])
+        < names.index("生成网站")
+        < names.index(save["name"])
+    )
+    lines = [ln.strip() for ln in install["run"].splitlines()]
+    assert '"$VENV/bin/python" -m pip install --require-hashes -r requirements/lock.txt' in lines
+    # outside the if: installed on a cache hit too
+    assert lines.count('"$VENV/bin/python" -m pip install --no-deps --no-build-isolation .') == 1
+    assert lines.index('"$VENV/bin/python" -m pip install --no-deps --no-build-isolation .') > lines.index("fi")
+    assert '"$GITHUB_STEP_SUMMARY"' in install["run"]

@@ -10,8 +10,15 @@ repository served by the loopback fake host (``FakeHost`` with ``git_dir``):
   connection except to loopback, so it cannot reach the network either;
 - ``python3 -m pip install .`` in a workflow installs into a throwaway virtual environment that is first
   on PATH; it sees the test environment's packages (a ``.pth`` file) and no package index, so the
-  install is offline and the workflow runs the *installed* hotline, not this checkout's source;
-- HOME is an empty folder and ``GIT_CONFIG_NOSYSTEM=1``: no Git identity from the machine;
+  install is offline and the workflow runs the *installed* hotline, not this checkout's source; a virtual
+  environment the workflow creates itself (``python3 -m venv``, as ``site.yml`` does) sees the same packages
+  through ``PYTHONPATH`` (the test environment's site-packages folder, whose ``.pth`` files — this checkout's
+  editable install among them — are not read from there): ``pip install --require-hashes -r
+  requirements/lock.txt`` finds every locked package already there and installs nothing, while ``pip install .``
+  installs hotline into that environment. So in these tests an install step's time is not a fresh install's
+  (``scripts/bench_ci.py`` measures that);
+- HOME is an empty folder, the same path for every run of one ``workspace`` (as on a hosted runner);
+  ``GIT_CONFIG_NOSYSTEM=1``: no Git identity from the machine;
 - flavour ``github``: the GitHub context with the host's URLs (``vars.HOTLINE_HOST=github`` as on
   GitHub Enterprise); ``gitea``: what Gitea's runner gives a job — ``GITEA_ACTIONS=true``, the
   ``GITEA_TOKEN`` secret beside ``GITHUB_TOKEN``, ``api_url`` ending in ``/api/v1``.
@@ -167,14 +174,18 @@ class Runner:
         timeout: float = 240,
         background: bool = False,
         workspace: str | None = None,
+        source: Path | None = None,
     ):
         """``workspace``: the job's folder name, emptied first — a runner checks out each run of a repository
-        into the same path (``actions/cache`` entries keyed by that path then apply to the next run)."""
+        into the same path (``actions/cache`` entries keyed by that path then apply to the next run).
+        ``source``: run this file as the workflow instead of this checkout's (``scripts/bench_ci.py`` compares)."""
         self.runs += 1
         n = self.runs
-        wf = REPO / ".github" / "workflows" / workflow
+        wf = source or REPO / ".github" / "workflows" / workflow
         args = stand_in_args(wf)
-        home = self.tmp / f"home{n}"
+        # a runner's HOME: the same path for every run of a workspace (as on GitHub's runners), empty each time
+        home = self.tmp / (f"home-{workspace}" if workspace else f"home{n}")
+        shutil.rmtree(home, ignore_errors=True)
         home.mkdir()
         venv_bin = throwaway_venv(self.tmp / f"venv{n}")
         # act reads the workflow and the commit from a folder of its own
@@ -258,6 +269,8 @@ class Runner:
             "https_proxy": "http://127.0.0.1:9",
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
+            # a virtual environment the workflow makes itself (python3 -m venv) sees them too; see the module's docstring
+            "PYTHONPATH": sysconfig.get_paths()["purelib"],
             "PIP_NO_INDEX": "1",
             "PIP_NO_BUILD_ISOLATION": "0",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",

@@ -4,12 +4,26 @@ dest="$GITHUB_WORKSPACE${IN_PATH:+/$IN_PATH}"
 mkdir -p "$dest"
 cd "$dest"
 server="${GITHUB_SERVER_URL%/}"
+url="$server/$IN_REPOSITORY.git"
 key="http.$server/.extraheader"
+# an existing repository (a restored .git) with the same remote is reused as actions/checkout does
+# (prepareExistingDirectory): detach, delete refs/heads/* and refs/remotes/*, clean, reset; its other refs
+# stay. Anything else in the folder is deleted first.
+if [ -d .git ] && [ "$(git config --get remote.origin.url 2>/dev/null || true)" = "$url" ]; then
+  rm -f .git/index.lock .git/shallow.lock
+  git symbolic-ref -q HEAD >/dev/null && git checkout -q --detach
+  git for-each-ref --format='%(refname)' refs/heads refs/remotes | while IFS= read -r r; do git update-ref -d "$r"; done
+  git clean -ffdxq
+  git reset -q --hard HEAD
+  echo "reusing the existing repository in ${IN_PATH:-.}"
+else
+  find . -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+fi
 git init -q .
 git config --local --unset-all "$key" 2>/dev/null || true
 git config --local "$key" "AUTHORIZATION: basic $(printf 'x-access-token:%s' "$IN_TOKEN" | base64 -w0)"
 git remote remove origin 2>/dev/null || true
-git remote add origin "$server/$IN_REPOSITORY.git"
+git remote add origin "$url"
 depth=()
 [ "$IN_DEPTH" = "0" ] || depth=(--depth "$IN_DEPTH")
 ref="${IN_REF:-$GITHUB_REF}"
