@@ -50,6 +50,10 @@ def test_filling_the_unit_file_later_does_not_rewrite_november(records):
     assert setup_points(records.root, "2026-11", "2026-12-10 12:00") == [0, 0, 0, 0, 0]
     assert "按 2026-11-30 24:00 时的单位文件" in explain_text(records.root, "2026-11", "2026-12-10 12:00")
     assert setup_points(records.root, "2026-12", "2026-12-31 18:00") == [2, 2, 2, 2, 2]
+    # a period not over yet: the file as the data stand, in words that do not change with the time asked
+    december = explain_text(records.root, "2026-12", "2026-12-31 18:00")
+    assert "按数据截至时的单位文件（提交 " in december and "18:00 时的单位文件" not in december
+    assert "截至 2026-12-31 18:00" in december  # the time itself is in the heading
     # the whole year: as the file stood at the end of the year
     assert setup_points(records.root, "2026", "2026-12-31 18:00") == [2, 2, 2, 2, 2]
     # asked before the change was committed, December does not see it either

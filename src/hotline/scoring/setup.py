@@ -43,18 +43,18 @@ def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None]:
     if versions is None:
         return unit, None
     when = min(end_of(collected.period.end), collected.as_of)
-    shown_when = (
-        format_time(when) if when != end_of(collected.period.end) else f"{format_date(collected.period.end)} 24:00"
-    )
+    # a period not over yet: "as the data stand" (the time itself is beside every figure: 截至 …, 数据截至 …), so the
+    # text does not change with every build and a page whose figures did not change is not rendered again
+    at = f" {format_date(collected.period.end)} 24:00 时" if when == end_of(collected.period.end) else "数据截至时"
     v = versions.at(unit.id, when)
     if v is None or v.unit is None:
         empty = Unit(id=unit.id, name=unit.name, type=unit.type)
         empty.locate(unit.path, unit.line)
-        return empty, f"{shown_when} 时单位文件尚未入库"
+        return empty, f"{at.strip()}单位文件尚未入库"
     dated = v.unit
     dated.locate(unit.path, unit.line)
     dated.hotline.locate(unit.path, unit.hotline.line)
-    return dated, f"按 {shown_when} 时的单位文件（提交 {v.sha[:9]}）计"
+    return dated, f"按{at}的单位文件（提交 {v.sha[:9]}）计"
 
 
 def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: str | None = None) -> ItemScore:
