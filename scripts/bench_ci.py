@@ -128,26 +128,12 @@ class BenchRecords:
         return self.host.refs()[ref]
 
     def touch_one_order(self, env: dict[str, str]) -> str:
-        """One commit that appends a 督办 event to one open order (as the office would), pushed."""
-        import json
+        """One commit that appends a 督办 event to one open order (``bench_county.touch_one_order``), pushed."""
+        from bench_county import touch_one_order  # this script's folder is on the path
 
-        hotline = [sys.executable, "-m", "hotline"]
-        rows = json.loads(
-            subprocess.run(
-                [*hotline, "status", "--root", str(self.work), "--format", "json"],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        row = next(r for r in rows if r["status"] in ("办理中", "待接收"))
-        add = ["order", "add", row["id"], "督办", f"unit={row['unit']}", "by=县热线办", "kind=电话"]
-        add += [f"note=性能基准 {time.strftime('%Y%m%d%H%M%S')}", "--root", str(self.work)]
-        subprocess.run([*hotline, *add], env=env, check=True, capture_output=True)
-        self.git(self.work, "commit", "-qam", f"{row['id']}: 督办")
+        order = touch_one_order(self.work, env)
         self.git(self.work, "push", "-q", "origin", "HEAD:refs/heads/main")
-        return row["id"]
+        return order
 
 
 STEP = re.compile(r"^\[[^\]]*\]\s+\S+\s+(Success|Failure) - (Main|Pre|Post) (.*?) \[([0-9.hmsuµn]+)\]$", re.M)

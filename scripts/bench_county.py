@@ -75,8 +75,8 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
-def touch_one_order(root: Path, env: dict[str, str]) -> None:
-    """One commit that appends a 督办 event to one open order (as the office would)."""
+def touch_one_order(root: Path, env: dict[str, str]) -> str:
+    """One commit that appends a 督办 event to one open order (as the office would); returns the order's id."""
     status = json.loads(
         subprocess.run(
             HOTLINE + ["status", "--root", str(root), "--as-of", AS_OF, "--format", "json"],
@@ -111,6 +111,7 @@ def touch_one_order(root: Path, env: dict[str, str]) -> None:
         capture_output=True,
     )
     git(root, "commit", "-qam", f"{row['id']}: 督办")
+    return row["id"]
 
 
 def measure(root: Path, label: str, from_nothing: bool = False) -> dict[str, Figure]:
