@@ -96,10 +96,17 @@ class OrderFacts(msgspec.Struct, array_like=True):
     digest: str  # of the file's content: what the order was read from
 
 
+def _unsettled(fields: dict) -> dict:
+    """``fields`` (a dispatch's, by name) with those ``settle_at`` sets back at their defaults."""
+    fields.update(_SETTLED)
+    fields["late_phases"] = []
+    return fields
+
+
 def _unsettled_copy(s: DispatchState) -> DispatchState:
     """A copy of ``s`` with the fields ``settle_at`` sets at their defaults."""
     copy = DispatchState.__new__(DispatchState)
-    copy.__dict__ = {**s.__dict__, **_SETTLED, "late_phases": []}
+    copy.__dict__ = _unsettled(dict(s.__dict__))
     return copy
 
 
@@ -122,9 +129,7 @@ def _state(d, as_of: datetime, rules: Rules, calendar: WorkCalendar) -> Dispatch
         fields["late_phases"] = list(fields["late_phases"])  # the caller's own list, as from ``settle``
         s.__dict__ = fields
         return s
-    fields.update(_SETTLED)
-    fields["late_phases"] = []
-    s.__dict__ = fields
+    s.__dict__ = _unsettled(fields)
     settle_at(s, as_of, rules, calendar)
     return s
 
