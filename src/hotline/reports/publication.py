@@ -19,7 +19,7 @@ from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
 from hotline.records.units import is_office
-from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, unit_words, weigh_candidates
+from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, learn_candidates, unit_words
 from hotline.reports.monthly import (
     Current,
     MonthStats,
@@ -202,7 +202,7 @@ def compute(
     hot: dict[str, HotTopics] = {}
     reports: dict[str, Report] = {}
     rankings: dict[str, list[RankEntry]] = {}
-    weigh_candidates(keywords, rules.reports)  # one pass over jieba's word weights for every month
+    learn_candidates(keywords, rules.reports)  # one pass over jieba's dictionary for every month's candidates
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, keywords, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
