@@ -38,6 +38,7 @@ from hotline.load import load
 from hotline.records import paths
 from hotline.records.models import Unit
 from hotline.reports import archive
+from hotline.reports.file_names import marked
 from hotline.reports.monthly import month_label, month_of, previous_month
 from hotline.times import format_date, format_time
 from hotline.workdays import WorkCalendar
@@ -47,7 +48,6 @@ STATE_FILE = "状态.json"
 README = "README.md"
 CORRECTIONS = "更正记录.md"
 OPEN_FILE = "未办结.txt"
-PROVISIONAL = "（暂定）"
 
 
 class MonthEndError(Exception):
@@ -171,12 +171,8 @@ def _md(value: str) -> str:
 
 
 def published_name(name: str, final: bool) -> str:
-    """``月报/x.docx`` → ``x（暂定）.docx`` while the month is not final."""
-    base = name.split("/")[-1]
-    if final:
-        return base
-    stem, dot, ext = base.rpartition(".")
-    return f"{stem}{PROVISIONAL}{dot}{ext}"
+    """``月报/x.docx`` → ``x（暂定）.docx`` while the month is not final (``file_names.marked``)."""
+    return marked(name.split("/")[-1], final)
 
 
 def open_text(status: MonthStatus, as_of: datetime) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 
 from hotline.records import privacy as pii
 from hotline.records.models import Unit
+from hotline.reports.file_names import document_file
 from hotline.reports.hot_topics import HotTopics
 from hotline.reports.monthly import (
     CATEGORIES,
@@ -69,6 +70,7 @@ class Report:
     provisional: bool
     period_title: str | None = None  # e.g. 2026年第四季度 (分析研判); None: the month
     unsettled: int = 0  # dispatches whose outcome is not known yet: the report is 暂定 while > 0
+    final: bool = True  # the period is final (``MonthStats.final``): else 暂定, by title and file name
 
     @property
     def provisional_note(self) -> str:
@@ -82,7 +84,18 @@ class Report:
 
     @property
     def file_stem(self) -> str:
-        return f"{self.title}-{self.month}"
+        """泽州县12345政务服务热线月报-2026-11; a quarter by its name: …分析研判-2026年第四季度."""
+        return f"{self.title}-{self.period_title or self.month}"
+
+    @property
+    def file_name(self) -> str:
+        """The ``.docx`` file's name, the same on the site and in the month-end's folder (``file_names``)."""
+        return document_file(self.file_stem, self.final)
+
+    @property
+    def tentative(self) -> bool:
+        """暂定: results not all known yet."""
+        return bool(self.unsettled) or not self.final
 
 
 def unit_name(units: dict[str, Unit], uid: str) -> str:
@@ -162,6 +175,7 @@ def compose(
         sections,
         ms.provisional,
         unsettled=ms.unsettled,
+        final=ms.final,
     )
 
 

@@ -154,7 +154,7 @@ def analysis_pages(model: SiteModel, repo) -> list[tuple[Page, str, bytes]]:
     index_rows = []
     for q in quarters_of(model.months):
         report = compose_analysis(orders, model.units, repo.rules, q, model.as_of, model.office, names)
-        src, docx = f"analysis/{q}.md", f"analysis/{report.file_stem}.docx"
+        src, docx = f"analysis/{q}.md", f"analysis/{report.file_name}"
         lines = [
             f"# {report.title}（{report.period_title}）\n",
             f"{report.issue} · {report.office} · {a(src, docx, '下载 Word 文件（.docx）')}\n",

@@ -252,7 +252,7 @@ def _head(doc, report: Report) -> None:
     when = report.period_title or f"{report.month[:4]}年{int(report.month[5:7])}月"
     title = _para(doc, report.title, TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
     title.runs[0].add_break()  # the period on a line of its own: the whole does not fit one line of 2号
-    _font(title.add_run(f"（{when}{'，暂定' if report.unsettled else ''}）"), TITLE_FONT, TITLE_PT)
+    _font(title.add_run(f"（{when}{'，暂定' if report.tentative else ''}）"), TITLE_FONT, TITLE_PT)
     _para(doc)
     if report.unsettled:
         _para(doc, report.provisional_note, H2_FONT, BODY_PT, indent=True)
