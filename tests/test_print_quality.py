@@ -68,8 +68,8 @@ def p_words(page, line):
 def test_report_tables_keep_unit_names_and_percentages_whole(printed):
     _model, _report, _, docx, _, pages, _ = printed
     doc = Document(str(docx))
-    unit_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "单位")
-    names = [r.cells[0].text for r in unit_table.rows[1:]]
+    unit_tables = [t for t in doc.tables if t.rows[0].cells[0].text == "单位" and len(t.rows) > 40]
+    names = [r.cells[0].text for r in unit_tables[0].rows[1:]]
     assert len(names) >= 40  # the units with dispatches that month
     rows_text = ["".join(w.text for w in row) for p in pages for row in p.rows()]
     broken = [n for n in names if not any(n in t for t in rows_text)]
@@ -79,13 +79,35 @@ def test_report_tables_keep_unit_names_and_percentages_whole(printed):
     in_doc += sum(len(PERCENT.findall(p.text)) for p in doc.paragraphs)
     in_pdf = sum(len(PERCENT.findall(w.text)) for p in pages for w in p.words)
     assert in_doc >= len(names) * 5 and in_pdf == in_doc
-    # the per-unit table sits on landscape pages, its header repeated; the body pages are portrait
-    table_pages = [p for p in pages if any("".join(w.text for w in row).startswith("单位转办") for row in p.rows())]
-    assert len(table_pages) >= 2 and all(p.landscape for p in table_pages)
-    assert not pages[0].landscape and not pages[-1].landscape
-    # the columns are sized from their content: the name column is narrower than the rate columns together
-    head = next(row for row in table_pages[0].rows() if "".join(w.text for w in row).startswith("单位转办"))
-    assert head[-1].x1 - head[0].x0 < table_pages[0].width
+    # the per-unit figures: two narrower tables on the portrait pages (the unit repeated), every rate in one
+    # of them; no landscape section (whose page break left page 2 nearly blank)
+    assert [[c.text for c in t.rows[0].cells][0] for t in unit_tables[:2]] == ["单位", "单位"]
+    heads = [c.text for t in unit_tables[:2] for c in t.rows[0].cells[1:]]
+    assert {"及时接收率", "按时办结率", "逾期率", "回访满意率", "投诉举报率"} <= set(heads)
+    assert not any(p.landscape for p in pages)
+
+
+def test_report_has_no_blank_page_and_sums_up_the_problems_per_unit(printed):
+    """Issue 21, point 12: the report listed all overdue dispatches (7 of 16 pages) and page 2 was nearly
+    blank before a landscape section. Now 存在问题 gives each unit's count and worst cases; every page but
+    the last is filled down to the foot of the text block."""
+    model, report, _, docx, _, pages, _ = printed
+    ms = model.stats["2026-11"]
+    units_late = {s.unit for s in ms.overdue}
+    assert len(ms.overdue) > len(units_late) * 2  # many more late dispatches than units
+    doc = Document(str(docx))
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["单位", "逾期件次"])
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert len(rows) == len(units_late)
+    assert sum(int(r[1]) for r in rows) == len(ms.overdue)
+    assert [int(r[1]) for r in rows] == sorted((int(r[1]) for r in rows), reverse=True)
+    ids = re.findall(r"[A-Z]{2}\d{13}", "".join(c.text for r in table.rows for c in r.cells))
+    assert len(ids) <= 2 * len(units_late) < len(ms.overdue)
+    block_top, block_bottom = 37 / 25.4 * 72, (297 - 35) / 25.4 * 72  # the text block, in points from the top
+    for i, p in enumerate(pages[:-1]):
+        text = [w for w in p.words if w.y1 < block_bottom + 2]
+        assert max(w.y1 for w in text) > block_top + (block_bottom - block_top) * 0.8, f"page {i + 1} is half empty"
+    assert len(pages) <= 10
 
 
 def columns(page, top: float, bottom: float) -> list[list]:
