@@ -81,7 +81,7 @@ def test_report_tables_keep_unit_names_and_percentages_whole(printed):
     assert in_doc >= len(names) * 5 and in_pdf == in_doc
     # the per-unit figures: two narrower tables on the portrait pages (the unit repeated), every rate in one
     # of them; no landscape section (whose page break left page 2 nearly blank)
-    assert [[c.text for c in t.rows[0].cells][0] for t in unit_tables[:2]] == ["单位", "单位"]
+    assert [t.rows[0].cells[0].text for t in unit_tables[:2]] == ["单位", "单位"]
     heads = [c.text for t in unit_tables[:2] for c in t.rows[0].cells[1:]]
     assert {"及时接收率", "按时办结率", "逾期率", "回访满意率", "投诉举报率"} <= set(heads)
     assert not any(p.landscape for p in pages)
@@ -91,7 +91,7 @@ def test_report_has_no_blank_page_and_sums_up_the_problems_per_unit(printed):
     """Issue 21, point 12: the report listed all overdue dispatches (7 of 16 pages) and page 2 was nearly
     blank before a landscape section. Now 存在问题 gives each unit's count and worst cases; every page but
     the last is filled down to the foot of the text block."""
-    model, report, _, docx, _, pages, _ = printed
+    model, _report, _, docx, _, pages, _ = printed
     ms = model.stats["2026-11"]
     units_late = {s.unit for s in ms.overdue}
     assert len(ms.overdue) > len(units_late) * 2  # many more late dispatches than units
