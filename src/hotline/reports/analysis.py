@@ -84,7 +84,7 @@ def compose(
             str(len(words[w])),
             str(prev_count[w]),
             f"{len(words[w]) - prev_count[w]:+d}",
-            "、".join(o.id for o in words[w][: rules.reports.examples]),
+            "\n".join(o.id for o in words[w][: rules.reports.examples]),  # an id a line: never broken
         ]
         for w in top
     ]

@@ -312,10 +312,10 @@ def document(report: Report):
         if isinstance(content, Table):  # kind "table"
             assert widths is not None  # _items gives every table its column widths
             _table(doc, content, widths)
-        elif kind == "h1":
-            _para(doc, content, H1_FONT, BODY_PT, indent=True)
-        elif kind == "h2":
-            _para(doc, content, H2_FONT, BODY_PT, indent=True)
+        elif kind in ("h1", "h2"):  # a heading stays with what follows it (never alone at a page's foot)
+            _para(
+                doc, content, H1_FONT if kind == "h1" else H2_FONT, BODY_PT, indent=True
+            ).paragraph_format.keep_with_next = True
         else:
             _para(doc, content, indent=True)
     return doc
