@@ -40,8 +40,10 @@ from hotline.util import cache, nofollow, parallel
 
 BUILD_DIR = Path("build") / "site-docs"
 PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)
-VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+VENDOR = ASSETS / "vendor"
 VENDOR_FILES = ("echarts.min.js", "ECHARTS-LICENSE.txt", "ECHARTS-NOTICE.txt")
+SCRIPTS = ("orders.js",)  # the order lookup's script, shipped in the package: the site works offline with it
 
 
 class SiteBuildError(Exception):
@@ -145,7 +147,7 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
 
 
 def _start_docs(docs: Path, site_src: Path) -> None:
-    """A fresh docs folder with the hand-written pages and the chart library."""
+    """A fresh docs folder with the hand-written pages, the chart library and the package's scripts."""
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
@@ -157,6 +159,8 @@ def _start_docs(docs: Path, site_src: Path) -> None:
         )
     for f in VENDOR_FILES:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
+    for f in SCRIPTS:
+        _write(docs / "assets" / f, (ASSETS / f).read_bytes())
 
 
 def _main_pages(model, repo, root: Path, docs: Path) -> list:

@@ -301,7 +301,7 @@ def register_page(model: Publication, reg: Register) -> Page:
                 _short(r.dispatched_at),
                 r.category,
                 r.role,
-                r.citizen,
+                Markup("<br>").join(r.citizen.split("\n")),
                 r.summary,
                 r.office or "—",
                 short_date(r.due) + ("*" if r.provisional else ""),
@@ -430,11 +430,10 @@ def unit_page(model: Publication, uid: str) -> Page:
         last = months[-12:]
         lines.append(
             chart(
-                charts.line(
+                charts.rates(
                     last,
                     {name: [model.stats[m].units[uid].rates.rate(k) for m in last] for k, name in RATE_NAMES.items()},
-                    "%",
-                    percent=True,
+                    _not_final(model, last),
                 ),
                 label="本单位五率趋势",
             )
@@ -709,6 +708,10 @@ def _home_charts(model: Publication, month: str, ms) -> list[str]:
 
 
 def _rates_chart(model: Publication, months: list[str], label: str) -> str:
-    """The county's five rates month by month."""
+    """The county's five rates month by month, over the settled dispatches; a month not final drawn as 暂定."""
     rates = {name: [model.stats[m].county.rate(k) for m in months] for k, name in RATE_NAMES.items()}
-    return chart(charts.line(months, rates, "%", percent=True), label=label)
+    return chart(charts.rates(months, rates, _not_final(model, months)), label=label)
+
+
+def _not_final(model: Publication, months: list[str]) -> set[str]:
+    return {m for m in months if not model.stats[m].final or model.stats[m].unsettled}
