@@ -23,6 +23,7 @@ from hotline.site.render import Page, a, admonition, chart, md_text, table, tag
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"
 PROFILE_NAMES = {"consistent": "按满分一致的公式（现行）", "literal": "按通知印发的公式"}
+SHORT_NAMES = {"consistent": "现行", "literal": "按原文"}  # in a column header: 按原文总分, 按原文等次
 
 
 def period_path(label: str) -> str:
@@ -108,7 +109,8 @@ def _ranking_table(src: str, p: PeriodScores, limit: int | None = None) -> str:
         rows.append(row)
     headers = ["名次", "单位", "转办件数", "基础分", "加分", "总分", "等次", "否决"]
     for q in other:
-        headers += [f"总分（{PROFILE_NAMES.get(q, q)}）", "差", "等次"]
+        short = SHORT_NAMES.get(q, q)
+        headers += [f"{short}总分", f"{short}总分与现行之差", f"{short}等次"]  # each figure named once
     return table(headers, rows, numeric=(0, 2, 3, 4, 5))
 
 
@@ -317,7 +319,17 @@ def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores])
             )
         lines.append(
             table(
-                ["单位", "转办件数", "现行总分", "等次", "名次", "按原文总分", "等次", "名次", "差"],
+                [
+                    "单位",
+                    "转办件数",
+                    "现行总分",
+                    "现行等次",
+                    "现行名次",
+                    "按原文总分",
+                    "按原文等次",
+                    "按原文名次",
+                    "总分之差",
+                ],
                 rows,
                 numeric=(1, 2, 4, 5, 7, 8),
             )
