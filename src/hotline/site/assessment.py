@@ -295,43 +295,44 @@ def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores])
     lines.append(table(["等次", "总分不低于"], [[g.name, _pts(g.min)] for g in a_.grades]))
     years = [p for p in scored if len(p.label) == 4]
     if years:
-        p = years[0]
-        lines.append(f"## 两种读法对各单位的影响（{p.title}）\n")
-        rows = []
-        for r in p.comparison.rows():
-            qs = p.profiles
-            first, second = r[qs[0]], r[qs[1]] if len(qs) > 1 else None
-            if second is None:
-                continue
-            diff = r[f"{qs[1]}_minus_{qs[0]}"]
-            rows.append(
-                [
-                    a(src, unit_path(p.label, r["unit"]), r["name"]),
-                    r["dispatched"],
-                    _pts(first["total"]),
-                    first["grade"],
-                    first["rank"],
-                    _pts(second["total"]),
-                    second["grade"],
-                    second["rank"],
-                    f"{'+' if diff > 0 else ''}{_pts(diff)}",
-                ]
-            )
-        lines.append(
-            table(
-                [
-                    "单位",
-                    "转办件数",
-                    "现行总分",
-                    "现行等次",
-                    "现行名次",
-                    "按原文总分",
-                    "按原文等次",
-                    "按原文名次",
-                    "总分之差",
-                ],
-                rows,
-                numeric=(1, 2, 4, 5, 7, 8),
-            )
-        )
+        lines.append(f"## 两种读法对各单位的影响（{years[0].title}）\n")
+        lines.append(_readings_table(src, years[0]))
     return Page(src, "考核规则", "\n".join(lines), {"hide": ["navigation"]})
+
+
+COMPARED = [
+    "单位",
+    "转办件数",
+    "现行总分",
+    "现行等次",
+    "现行名次",
+    "按原文总分",
+    "按原文等次",
+    "按原文名次",
+    "总分之差",
+]
+
+
+def _readings_table(src: str, p: PeriodScores) -> str:
+    """Each unit under both readings of the notice (each figure named once: 现行等次, 按原文等次, …)."""
+    rows = []
+    for r in p.comparison.rows():
+        qs = p.profiles
+        first, second = r[qs[0]], r[qs[1]] if len(qs) > 1 else None
+        if second is None:
+            continue
+        diff = r[f"{qs[1]}_minus_{qs[0]}"]
+        rows.append(
+            [
+                a(src, unit_path(p.label, r["unit"]), r["name"]),
+                r["dispatched"],
+                _pts(first["total"]),
+                first["grade"],
+                first["rank"],
+                _pts(second["total"]),
+                second["grade"],
+                second["rank"],
+                f"{'+' if diff > 0 else ''}{_pts(diff)}",
+            ]
+        )
+    return table(COMPARED, rows, numeric=(1, 2, 4, 5, 7, 8))
