@@ -225,7 +225,7 @@ def _wecom(d: Digest) -> list[Message]:
         return len(m.payload["markdown"]["content"].encode()) <= WECOM_MARKDOWN_BYTES
 
     out = _split(d.rows, render, fits)
-    units = [(uid, next(r.unit_name for r in d.rows if r.unit == uid)) for uid in d.mentions]
+    units = [(uid, n) for uid, n in {r.unit: r.unit_name for r in d.rows}.items() if d.mentions.get(uid)]
 
     def mention(chunk: list[tuple[str, str]], label: str) -> Message:
         who = "、".join(n for _, n in chunk)
