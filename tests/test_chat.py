@@ -126,6 +126,7 @@ def test_digest_lists_overdue_latest_first_then_due_soon_with_how_late(records):
     assert d.rows[0].url == f"{SITE}/orders/?id=JC2026111000001"
     assert d.rows[2].unit_name == "县住房和城乡建设局"
     assert d.heading() == "【督办提醒】2026-11-18（周三） 逾期 3 件、即将到期 1 件"
+    assert day_digest(records, send=["overdue"]).heading() == "【督办提醒】2026-11-18（周三） 逾期 3 件"
     assert dict(d.mentions) == {"jincun": ("13912345678",), "zhujian": ("13800001111",)}
 
 

@@ -80,7 +80,7 @@ class Row:
         return f"还剩 {self.days_left} 个工作日" if self.days_left else "今天到期"
 
     def detail(self) -> str:
-        return f"{self.unit_name}（{self.role}）{self.title}；期限 {self.due}，{self.when()}"
+        return f"{self.unit_name}（{self.role}）：{self.title}；期限 {self.due}，{self.when()}"
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,14 @@ class Digest:
     def count(self, state: str) -> int:
         return sum(r.state == state for r in self.rows)
 
+    def counts(self) -> str:
+        """逾期 2 件、即将到期 1 件 (a kind with none left out)."""
+        found = [(FLAG_WORDS[k], self.count(k)) for k in (OVERDUE, DUE_SOON)]
+        return "、".join(f"{word} {n} 件" for word, n in found if n)
+
     def heading(self) -> str:
         day = f"{self.day:%Y-%m-%d}（周{WEEKDAYS[self.day.weekday()]}）"
-        counts = f"逾期 {self.count(OVERDUE)} 件、即将到期 {self.count(DUE_SOON)} 件"
-        return with_keyword(f"{HEADING}{day} {counts}", self.channel.keyword)
+        return with_keyword(f"{HEADING}{day} {self.counts()}", self.channel.keyword)
 
 
 def with_keyword(text: str, keyword: str | None) -> str:
@@ -253,9 +257,7 @@ def _dingtalk(d: Digest) -> list[Message]:
         if mobiles:
             lines.append("请承办人员及时办理：" + " ".join(f"@{m}" for m in mobiles))
         text = "\n\n".join(lines)  # 钉钉's markdown needs a blank line between lines
-        title = with_keyword(
-            f"督办提醒：逾期 {d.count(OVERDUE)} 件、即将到期 {d.count(DUE_SOON)} 件", d.channel.keyword
-        )
+        title = with_keyword(f"督办提醒：{d.counts()}", d.channel.keyword)
         payload = {
             "msgtype": "markdown",
             "markdown": {"title": title, "text": text},
@@ -268,9 +270,7 @@ def _dingtalk(d: Digest) -> list[Message]:
 
 def _feishu(d: Digest) -> list[Message]:
     def render(chunk: list[Row], label: str) -> Message:
-        first = with_keyword(
-            f"{HEADING}逾期 {d.count(OVERDUE)} 件、即将到期 {d.count(DUE_SOON)} 件{label}", d.channel.keyword
-        )
+        first = with_keyword(f"{HEADING}请以下承办单位及时办理答复{label}", d.channel.keyword)
         paragraphs: list[list[dict[str, str]]] = [[{"tag": "text", "text": first}]]
         lines = [first]
         state = None
