@@ -21,7 +21,9 @@ LOCK = REPO / "requirements" / "lock.txt"
 RUNTIME = REPO / "requirements" / "runtime.txt"
 PROJECT = "hotline"  # installed from the checkout itself, never locked
 
-_ENTRY = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)\s*(?:;\s*(?P<marker>[^\\]+?))?\s*\\?$")
+_ENTRY = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)\s*(?:;\s*(?P<marker>[^\\]+?))?\s*\\?$"
+)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def test_the_test_environment_is_the_lock_package_for_package():
 def test_the_lock_holds_every_dependency_and_tool_with_hashes():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = [*project["dependencies"], *(r for extra in project["optional-dependencies"].values() for r in extra)]
-    wanted += [ln for ln in (REPO / "requirements" / "lock.in").read_text(encoding="utf-8").splitlines()]
+    wanted += (REPO / "requirements" / "lock.in").read_text(encoding="utf-8").splitlines()
     wanted = [w for w in wanted if w.strip() and not w.startswith("#")]
     pins = lockfile.read(lockfile.LOCK, all_environments=True)
     names = {p.name for p in pins.values()}
@@ -78,8 +78,11 @@ def _locked_copy(tmp: Path) -> Path:
     for rel in ("pyproject.toml", "README.md", "requirements", "scripts/setup.sh", "src"):
         src, dst = REPO / rel, work / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__")) if src.is_dir() else
-         shutil.copy2(src, dst))
+        (
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+            if src.is_dir()
+            else shutil.copy2(src, dst)
+        )
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(work / ".venv")], check=True)
     return work
 
@@ -95,8 +98,9 @@ def test_setup_puts_a_drifted_package_back_and_removes_an_unlocked_one(tmp_path)
     subprocess.run([uv, "pip", "sync", "-q", "--require-hashes", "--python", venv_python, lock], check=True, env=env)
     locked = lockfile.read()["filelock"].version
     other = "3.13.1" if locked != "3.13.1" else "3.13.0"
-    subprocess.run([uv, "pip", "install", "-q", "--python", venv_python, f"filelock=={other}", "toml==0.10.2"],
-                   check=True, env=env)
+    subprocess.run(
+        [uv, "pip", "install", "-q", "--python", venv_python, f"filelock=={other}", "toml==0.10.2"], check=True, env=env
+    )
 
     def versions() -> dict[str, str]:
         out = subprocess.run([uv, "pip", "freeze", "--python", venv_python], capture_output=True, text=True, check=True)

@@ -265,7 +265,11 @@ def test_site_python_environment_is_cached_by_the_lock_and_saved_only_by_a_push_
     (restore,) = [s for s in steps if "actions/cache/restore@" in s.get("uses", "") and "venv" in s["with"]["key"]]
     (save,) = [s for s in steps if "actions/cache/save@" in s.get("uses", "") and "venv" in s["with"]["key"]]
     key = restore["with"]["key"]
-    for part in ("${{ runner.os }}", "${{ steps.venv.outputs.python }}", "${{ hashFiles('requirements/runtime.txt') }}"):
+    for part in (
+        "${{ runner.os }}",
+        "${{ steps.venv.outputs.python }}",
+        "${{ hashFiles('requirements/runtime.txt') }}",
+    ):
         assert part in key, part
     assert key.endswith("-push-refs/heads/main") and "restore-keys" not in restore["with"]
     assert save["with"] == restore["with"]
