@@ -1,6 +1,6 @@
 """The lock, read back (test helper): ``requirements/lock.txt`` and its runtime part ``requirements/runtime.txt``.
 
-Both are written by ``scripts/lock.sh`` (uv, universal markers, hashes). ``locked()`` gives the pins that apply to
+Both are written by ``scripts/lock.sh`` (uv, universal markers, hashes). ``read()`` gives the pins that apply to
 this interpreter; ``drift()`` compares them with what an environment has installed, so the act harness can refuse a
 test environment that is not the lock before a workflow installs from it offline (it would fail there with pip's
 "No matching distribution", far from the cause).
@@ -8,7 +8,6 @@ test environment that is not the lock before a workflow installs from it offline
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -16,14 +15,12 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
+from hotline.host import lock_update
+
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements" / "lock.txt"
 RUNTIME = REPO / "requirements" / "runtime.txt"
 PROJECT = "hotline"  # installed from the checkout itself, never locked
-
-_ENTRY = re.compile(
-    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)\s*(?:;\s*(?P<marker>[^\\]+?))?\s*\\?$"
-)
 
 
 @dataclass(frozen=True)
@@ -36,27 +33,12 @@ class Pin:
 def read(path: Path = LOCK, *, all_environments: bool = False) -> dict[str, Pin]:
     """The pins of a lock file that apply to this interpreter (or every entry, keyed ``name;marker``)."""
     pins: dict[str, Pin] = {}
-    current: tuple[str, str, str | None] | None = None
-    hashes: set[str] = set()
-
-    def close() -> None:
-        if current is None:
-            return
-        name, version, marker = current
+    for p in lock_update.parse(path.read_text(encoding="utf-8")):
+        pin = Pin(canonicalize_name(p.name), p.version, p.hashes)
         if all_environments:
-            pins[f"{name};{marker or ''}"] = Pin(name, version, frozenset(hashes))
-        elif marker is None or Marker(marker).evaluate():
-            pins[name] = Pin(name, version, frozenset(hashes))
-
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = _ENTRY.match(line)
-        if m:
-            close()
-            current = (canonicalize_name(m["name"]), m["version"], m["marker"])
-            hashes = set()
-        elif line.strip().startswith("--hash="):
-            hashes.add(line.strip().removeprefix("--hash=").rstrip(" \\"))
-    close()
+            pins[f"{pin.name};{p.marker or ''}"] = pin
+        elif p.marker is None or Marker(p.marker).evaluate():
+            pins[pin.name] = pin
     return pins
 
 

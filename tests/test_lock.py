@@ -16,6 +16,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from hotline.host import lock_update
+
 REPO = lockfile.REPO
 
 
@@ -117,3 +119,43 @@ def test_setup_puts_a_drifted_package_back_and_removes_an_unlocked_one(tmp_path)
     after = {canonicalize_name(k): v for k, v in versions().items()}
     assert after["filelock"] == locked and "toml" not in after
     assert lockfile.drift(lockfile.read(), after, exact=True) == []
+
+
+OLD = """\
+filelock==4.3.1 \\
+    --hash=sha256:aaa \\
+    --hash=sha256:bbb
+    # via hotline
+pymdown-extensions==12.3 ; python_full_version < '3.11.5' \\
+    --hash=sha256:ccc
+    # via mkdocs-material
+pymdown-extensions==13.1.2 ; python_full_version >= '3.11.5' \\
+    --hash=sha256:ddd
+toml==0.10.2 \\
+    --hash=sha256:eee
+"""
+NEW = OLD.replace("filelock==4.3.1", "filelock==4.3.2").replace("toml==0.10.2", "tomli==2.4.0")
+
+
+def test_the_lock_reader_keeps_markers_and_hashes():
+    pins = lock_update.parse(OLD)
+    assert [(p.name, p.version, p.marker) for p in pins] == [
+        ("filelock", "4.3.1", None),
+        ("pymdown-extensions", "12.3", "python_full_version < '3.11.5'"),
+        ("pymdown-extensions", "13.1.2", "python_full_version >= '3.11.5'"),
+        ("toml", "0.10.2", None),
+    ]
+    assert pins[0].hashes == {"sha256:aaa", "sha256:bbb"} and pins[3].hashes == {"sha256:eee"}
+
+
+def test_the_update_lists_each_changed_package_once():
+    found = lock_update.changes(lock_update.parse(OLD), lock_update.parse(NEW))
+    assert [(c.name, c.old, c.new) for c in found] == [
+        ("filelock", "4.3.1", "4.3.2"),
+        ("toml", "0.10.2", None),
+        ("tomli", None, "2.4.0"),
+    ]
+    text = lock_update.body(found)
+    assert "| filelock | 4.3.1 | 4.3.2 |" in text and "| toml | 0.10.2 | （移除） |" in text
+    assert "| tomli | （新增） | 2.4.0 |" in text and text.startswith(lock_update.MARKER)
+    assert lock_update.changes(lock_update.parse(OLD), lock_update.parse(OLD)) == []

@@ -31,7 +31,8 @@ def schema_check(schema: str, files: list[Path]) -> subprocess.CompletedProcess:
 
 
 def test_the_expected_workflows_exist():
-    assert {p.stem for p in WORKFLOWS} == {"check", "permissions", "site", "overdue", "intake", "month-end", "import"}
+    expected = {"check", "permissions", "site", "overdue", "intake", "month-end", "import", "lock"}
+    assert {p.stem for p in WORKFLOWS} == expected
 
 
 def test_workflows_and_forms_pass_the_github_schemas_offline():
