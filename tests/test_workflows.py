@@ -83,6 +83,7 @@ def test_least_privilege_and_no_expressions_in_shell(path):
         "intake": {"contents", "issues", "pull-requests"},
         "month-end": {"contents"},
         "import": {"contents", "pull-requests"},
+        "lock": {"pull-requests"},
     }[path.stem]
     assert writes == allowed
     for job_id, step in all_steps(wf):
