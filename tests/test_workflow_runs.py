@@ -194,6 +194,8 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     (target / "stale.html").write_text("old", encoding="utf-8")
     records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER)
     records.commit("JC2026112000778: 派单")
+    # a records repository without a site configuration of its own: the installed package brings it
+    assert not (records.work / "mkdocs.yml").exists() and not (records.work / "site_src" / "overrides").exists()
     run = runner.run(
         "site.yml",
         "push",
