@@ -89,7 +89,9 @@ def config_path(root: Path) -> Path:
     for d in (root, THEME):
         if (d / "mkdocs.yml").is_file() and (d / "site_src" / "overrides").is_dir():
             return d / "mkdocs.yml"
-    raise SiteBuildError(f"找不到网站配置 {THEME / 'mkdocs.yml'}：hotline 安装不完整，请重新安装（网站配置随程序包发布）")
+    raise SiteBuildError(
+        f"找不到网站配置 {THEME / 'mkdocs.yml'}：hotline 安装不完整，请重新安装（网站配置随程序包发布）"
+    )
 
 
 def _write(path: Path, content: str | bytes) -> None:
