@@ -172,6 +172,15 @@ def test_no_citizen_identity_no_markup_from_the_records_and_the_heading_everywhe
         assert not re.search(r"1[3-9]\d{9}", text)
 
 
+def test_plain_masks_numbers_however_spaced_and_leaves_no_markup():
+    from hotline.host.chat_message import plain
+    from hotline.records.privacy import find
+
+    text = plain("电话 138\t1234\t5678，身份证 110101199003074512 [链接](http://x) <@all> `code`")
+    assert not list(find(text)) and "138" in text and "[" not in text and "<@" not in text and "`" not in text
+    assert plain("很长的标题" * 10, 12) == "很长的标题很长的标题很…"
+
+
 def test_wecom_markdown_then_one_text_message_that_mentions_by_mobile(records):
     msgs = messages(day_digest(records, kind="wecom"))
     assert [m.payload["msgtype"] for m in msgs] == ["markdown", "text"]

@@ -184,6 +184,24 @@ def test_a_digest_cut_short_is_completed_not_repeated(records, host, chat):
     assert "已发送 1 条；1 条今天已发送过，不再发送" in again.output
 
 
+def test_json_says_what_happened_to_each_group(records, host, chat):
+    env = configure(records, chat)
+    out = CliRunner().invoke(
+        main,
+        ["overdue", "notify", "--root", str(records.root), "--as-of", WHEN, "--format", "json", "--host", host.flavour,
+         "--api-url", host.api_url, "--repo", host.repo, "--token-env", "HOTLINE_TOKEN"],
+        env=env,
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)  # the progress lines went to stderr
+    assert [(r["channel"], r["sent"], r["skipped"] is not None) for r in report] == [
+        ("乡镇工作群", 2, False),
+        ("县直单位群", 1, False),
+        ("热线办督办群", 1, False),
+        ("备用群", 0, True),
+    ]
+
+
 def test_rest_days_send_nothing_unless_forced(records, host, chat):
     env = configure(records, chat)
     out = notify(records, host, env, when="2026-11-21 09:00")  # a Saturday

@@ -26,7 +26,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hotline.lifecycle.status import DUE_SOON, FLAG_WORDS, OVERDUE
 from hotline.records.models import Unit
@@ -34,6 +34,9 @@ from hotline.records.paths import site_order_url
 from hotline.records.privacy import mask_text
 from hotline.records.rules import ChatChannel
 from hotline.records.unit_names import resolve_unit
+
+if TYPE_CHECKING:
+    from hotline.host.reminders import Reminder
 
 # the services' limits (their documentation; README 督办提醒)
 WECOM_MARKDOWN_BYTES = 4096
@@ -52,8 +55,9 @@ _PLAIN = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "[]()<>*_`#|~@\\!"} | {
 
 
 def plain(text: str, limit: int | None = None) -> str:
-    """Untrusted text as plain text in every service's markup, shortened to ``limit`` characters."""
-    text = " ".join(str(text).translate(_PLAIN).split())
+    """Untrusted text as plain text in every service's markup, masked (``privacy.mask_text``, after the spaces
+    are made plain: a number written with tabs is one the masking knows), shortened to ``limit`` characters."""
+    text = mask_text(" ".join(str(text).split())).translate(_PLAIN)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
@@ -116,7 +120,9 @@ def channel_units(channel: ChatChannel, units: Mapping[str, Unit]) -> set[str]:
     return {u for u in (resolve_unit(units, name) for name in channel.units) if u is not None}
 
 
-def digest(channel: ChatChannel, reminders: Sequence, units: Mapping[str, Unit], day: date, site_url: str | None):
+def digest(
+    channel: ChatChannel, reminders: Sequence[Reminder], units: Mapping[str, Unit], day: date, site_url: str | None
+) -> Digest:
     """The rows of ``reminders`` (``host.reminders.Reminder``) for ``channel``: overdue ones first, latest first."""
     covered = channel_units(channel, units)
     rows = [
@@ -125,7 +131,7 @@ def digest(channel: ChatChannel, reminders: Sequence, units: Mapping[str, Unit],
             unit=r.unit,
             unit_name=plain(r.unit_name, UNIT_CHARS),
             role=r.role,
-            title=plain(mask_text(r.order_title), TITLE_CHARS),
+            title=plain(r.order_title, TITLE_CHARS),
             due=r.due,
             state=r.state,
             days_late=r.days_late,
