@@ -110,7 +110,8 @@ class Digest:
 
 
 def with_keyword(text: str, keyword: str | None) -> str:
-    return text if not keyword or keyword in text else f"【{plain(keyword)}】{text}"
+    """``text`` with the robot's keyword (as the office wrote it in rules.yaml: the service compares it as is)."""
+    return text if not keyword or keyword in text else f"【{keyword}】{text}"
 
 
 def channel_units(channel: ChatChannel, units: Mapping[str, Unit]) -> set[str]:
