@@ -80,9 +80,10 @@ class Problem:
     item: str  # "第二项（春节）", or "" for the notice as a whole
     message: str
 
-    def __str__(self) -> str:
-        where = f"第 {self.line} 行" if self.line else "通知"
-        return f"{where}{'，' + self.item if self.item else ''}：{self.message}"
+    def at(self, path: str) -> str:
+        """``path:line: 第二项（春节）：message``, as the command prints it."""
+        where = f"{path}:{self.line}: " if self.line else f"{path}: "
+        return where + (f"{self.item}：" if self.item else "") + self.message
 
 
 class _Text:
@@ -256,6 +257,8 @@ def parse_notice(text: str, year: int) -> tuple[Notice | None, list[Problem]]:
     if not marks:
         return None, [Problem(0, "", "没有找到通知的条目（如“一、元旦：1月1日放假…”）：请粘贴通知全文")]
     problems, number, issued = _heading(t, year, marks[0].start())
+    if problems:  # another year's notice: its every date would be wrong too
+        return None, problems
     items: list[NoticeItem] = []
     for k, m in enumerate(marks):
         names = tuple(n for n in re.split(r"[、和及]", m.group(2)) if n)
