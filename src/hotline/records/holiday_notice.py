@@ -41,6 +41,14 @@ _NUMBER = re.compile(r"(国办发(?:明电)?)[〔\[(【](\d{4})[〕\])】](\d+)�
 _ISSUED = re.compile(r"国务院办公厅(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
+def import_hint(year: int) -> str:
+    """What the office does once the notice for ``year`` is out (the check, the site and month-end say it)."""
+    return (
+        f"国务院办公厅关于{year}年部分节假日安排的通知发布后，把通知全文存为文本文件，"
+        f"运行 hotline holidays import 通知.txt --year {year}，核对后提交 scoring/holidays/{year}.yaml"
+    )
+
+
 @dataclass(frozen=True)
 class NoticeItem:
     """One numbered item of the notice: a holiday (or two taken together) and its days."""

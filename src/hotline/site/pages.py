@@ -2,7 +2,8 @@
 
 Pages grow with units × months, never with orders: orders are found through the lookup page and its
 data files (``site.data``). Every page that shows a date resting on a year without holiday data carries
-``provisional: true`` in its front matter, and the theme override prints the 临时日历 banner.
+``provisional: true`` in its front matter, and the theme override prints the 临时日历 banner; it prints it on
+every page too while a year's holidays are due and missing (``calendar_due``: from 1 December, the next year).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def _meta(model: Publication, provisional: bool = False, **extra) -> dict:
     if provisional:
         meta["provisional"] = True
         meta["provisional_years"] = "、".join(str(y) for y in model.provisional_years) or "见说明"
+    if model.calendar_due is not None:  # the banner also says that year's notice is to be imported
+        meta["calendar_due"] = model.calendar_due
     meta.update(extra)
     return meta
 
