@@ -12,7 +12,7 @@ from hotline.cli import main
 from hotline.load import load_context
 from hotline.records.models import HolidayYear
 from hotline.times import parse_time
-from hotline.workdays import WorkCalendar
+from hotline.workdays import ChineseCalendar, WorkCalendar
 
 
 @pytest.mark.parametrize(
@@ -51,12 +51,14 @@ def test_spring_festival_detail():
 
 
 def test_year_without_data_is_provisional_weekends_only():
-    # 2026-12-30 + 10 working days crosses into 2027, which chinese-calendar 1.11 does not know:
-    # Jan 1 2027 (a Friday) is counted as a working day, and the result is marked provisional
-    d = WorkCalendar().due(parse_time("2026-12-30 10:00"), 10)
+    # 2026-12-30 + 10 working days crosses into 2027, which chinese-calendar 1.11 does not know (and, whatever
+    # release is installed, this calendar's package does not): Jan 1 2027 (a Friday) is counted as a working
+    # day, and the result is marked provisional
+    package = ChineseCalendar(last_year=2026)
+    d = WorkCalendar(package=package).due(parse_time("2026-12-30 10:00"), 10)
     assert (d.day, d.provisional) == (date(2027, 1, 13), True)
     # a deadline that stays inside a known year is not provisional even if computed late in the year
-    assert WorkCalendar().due(parse_time("2026-12-21 10:00"), 3).provisional is False
+    assert WorkCalendar(package=package).due(parse_time("2026-12-21 10:00"), 3).provisional is False
 
 
 def test_override_file_supplies_the_missing_year():
@@ -102,7 +104,7 @@ def test_override_file_is_read_from_the_repository(records):
     assert ctx.findings == []
 
 
-def test_deadline_command_without_override_is_provisional(records):
+def test_deadline_command_without_override_is_provisional(records, package_through_2026):
     runner = CliRunner()
     out = runner.invoke(
         main,

@@ -160,7 +160,7 @@ def test_cli_formats_and_exit_codes(records):
     assert runner.invoke(main, ["check", "--as-of", "yesterday"]).exit_code == 2
 
 
-def test_strict_turns_warnings_into_failure(records):
+def test_strict_turns_warnings_into_failure(records, package_through_2026):
     records.order(
         "JC1",
         good("JC1").replace("2026-11-2", "2026-12-2").replace("2026-11-20 09:40", "2026-12-20 09:40"),
@@ -173,7 +173,8 @@ def test_strict_turns_warnings_into_failure(records):
     args = ["check", "--root", str(records.root), "--as-of", "2027-01-10 12:00"]
     plain = runner.invoke(main, args + ["--format", "json"])
     data = json.loads(plain.stdout)
-    assert [f["code"] for f in data["findings"]] == ["provisional-calendar"], data
+    # the order's deadline, and (once for the run) the year itself: 2027 is due and missing
+    assert [f["code"] for f in data["findings"]] == ["provisional-calendar", "calendar-next-year"], data
     assert plain.exit_code == 0
     assert runner.invoke(main, args + ["--strict"]).exit_code == 1
 
