@@ -65,3 +65,25 @@ def simulated_release(folder: Path) -> str:
     assert n == 1, "chinese_calendar/__init__.py no longer sets __version__ in one line: update this simulation"
     init.write_text(text, encoding="utf-8")
     return version
+
+
+class PackageWith2027:
+    """In-process stand-in for a release that knows 2027 (``workdays.HolidayPackage``): the installed package for
+    the years it knows, and the days above for 2027."""
+
+    name = "chinese-calendar（模拟，含 2027 年）"
+
+    def __init__(self) -> None:
+        from hotline.workdays import ChineseCalendar
+
+        self.installed = ChineseCalendar()
+        self.off = {d for ds in DAYS_OFF_2027.values() for d in ds}
+        self.on = {d for ds in WORKDAYS_2027.values() for d in ds}
+
+    def knows(self, year: int) -> bool:
+        return year == 2027 or self.installed.knows(year)
+
+    def is_workday(self, d: date) -> bool:
+        if d.year != 2027:
+            return self.installed.is_workday(d)
+        return d in self.on or (d.weekday() < 5 and d not in self.off)
