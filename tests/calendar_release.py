@@ -14,6 +14,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+
 def _span(first: str, last: str) -> list[date]:
     a, b = date.fromisoformat(first), date.fromisoformat(last)
     return [a + timedelta(days=i) for i in range((b - a).days + 1)]
@@ -38,7 +39,9 @@ WORKDAYS_2027 = {
 def _entries(name: str, days: dict[str, list[date]]) -> str:
     lines = [f"{name}.update({{"]
     for holiday, ds in days.items():
-        lines += [f"    datetime.date(year={d.year}, month={d.month}, day={d.day}): Holiday.{holiday}.value," for d in ds]
+        lines += [
+            f"    datetime.date(year={d.year}, month={d.month}, day={d.day}): Holiday.{holiday}.value," for d in ds
+        ]
     return "\n".join(lines + ["})", ""])
 
 

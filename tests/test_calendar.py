@@ -174,15 +174,18 @@ def test_the_year_due_depends_on_the_day_asked(today, due):
     cal = WorkCalendar(package=ChineseCalendar(last_year=2026))
     assert cal.missing_year(date.fromisoformat(today)) == due
     y2027 = HolidayYear(source="测试", holidays=[date(2027, 1, 1)], workdays=[])
-    assert WorkCalendar({2027: y2027}, package=ChineseCalendar(last_year=2026)).missing_year(
-        date.fromisoformat(today)
-    ) is None
+    assert (
+        WorkCalendar({2027: y2027}, package=ChineseCalendar(last_year=2026)).missing_year(date.fromisoformat(today))
+        is None
+    )
 
 
 def _year_file(records, year: int, text: str) -> None:
     notice = records.root / f"{year}.txt"
     notice.write_text(text, encoding="utf-8")
-    out = CliRunner().invoke(main, ["holidays", "import", str(notice), "--year", str(year), "--root", str(records.root)])
+    out = CliRunner().invoke(
+        main, ["holidays", "import", str(notice), "--year", str(year), "--root", str(records.root)]
+    )
     assert out.exit_code == 0, out.output
     notice.unlink()
 

@@ -256,7 +256,9 @@ def test_next_years_calendar_is_asked_for_once_per_run_from_1_december(records, 
         records.order(f"JC{i}", good(f"JC{i}"))
 
     def next_year(as_of: str):
-        return [f for f in run_check(records.root, parse_time(as_of), use_cache=False) if f.code == "calendar-next-year"]
+        return [
+            f for f in run_check(records.root, parse_time(as_of), use_cache=False) if f.code == "calendar-next-year"
+        ]
 
     assert next_year("2026-11-30 23:59") == []
     found = next_year("2026-12-01 00:00")

@@ -126,7 +126,9 @@ VARIANTS = [as_published, half_width, xingqi, without_lunar, one_line, wrapped, 
 def import_(root, text: str, year: int, *args: str):
     notice = root / "通知.txt"
     notice.write_text(text, encoding="utf-8")
-    return CliRunner().invoke(main, ["holidays", "import", str(notice), "--year", str(year), "--root", str(root), *args])
+    return CliRunner().invoke(
+        main, ["holidays", "import", str(notice), "--year", str(year), "--root", str(root), *args]
+    )
 
 
 def days(year: int):
@@ -170,7 +172,14 @@ def test_the_file_written_and_the_table_printed(records):
     )
     assert lines[1].split() == ["节日", "放假", "天数", "调休上班"]
     spring = next(row for row in lines if row.startswith("春节"))
-    assert spring.split() == ["春节", "2025-01-28（二）", "至", "2025-02-04（二）", "8", "2025-01-26（日）、2025-02-08（六）"]
+    assert spring.split() == [
+        "春节",
+        "2025-01-28（二）",
+        "至",
+        "2025-02-04（二）",
+        "8",
+        "2025-01-26（日）、2025-02-08（六）",
+    ]
     assert next(row for row in lines if row.startswith("元旦")).split() == ["元旦", "2025-01-01（三）", "1", "—"]
     assert "共放假 28 天（含周末），调休上班 5 天" in out.stdout
     again = import_(records.root, one_line(NOTICE_2025), 2025)  # the same days, pasted otherwise: nothing changes
@@ -182,7 +191,9 @@ def test_new_years_day_starting_in_the_december_before(records):
     """The 2023 notice: 元旦 2022-12-31 to 2023-01-02, dates in 星期, none on the days off."""
     out = import_(records.root, NOTICE_2023, 2023)
     assert out.exit_code == 0, out.output
-    assert "  - {date: 2022-12-31, name: 元旦}" in (records.root / "scoring/holidays/2023.yaml").read_text(encoding="utf-8")
+    assert "  - {date: 2022-12-31, name: 元旦}" in (records.root / "scoring/holidays/2023.yaml").read_text(
+        encoding="utf-8"
+    )
     ctx = load_context(records.root)
     assert ctx.findings == []
     for d in [date(2022, 12, 31), *days(2023)]:

@@ -106,7 +106,7 @@ class WorkCalendar:
         self._stated: dict[int, dict[date, bool]] = {}  # file year → each day it states: a working day?
         for year in sorted(self.overrides):
             y = self.overrides[year]
-            days = {d: False for d in y.holiday_dates} | {d: True for d in y.workday_dates}
+            days = dict.fromkeys(y.holiday_dates, False) | dict.fromkeys(y.workday_dates, True)
             self._stated[year] = days
         self._days: dict[date, bool] = {}  # every stated day, of its own year or (元旦) of the year before
         for days in self._stated.values():

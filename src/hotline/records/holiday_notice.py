@@ -305,5 +305,7 @@ def _across_items(items: list[NoticeItem], last_line: int) -> list[Problem]:
             other = seen.setdefault(d, it)
             if other is not it:
                 label = f"第{_chinese(it.number)}项（{it.name}）"
-                problems.append(Problem(it.line, label, f"{_md(d)} 已出现在第{_chinese(other.number)}项（{other.name}）中"))
+                problems.append(
+                    Problem(it.line, label, f"{_md(d)} 已出现在第{_chinese(other.number)}项（{other.name}）中")
+                )
     return problems
