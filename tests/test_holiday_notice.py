@@ -1,8 +1,9 @@
 """``hotline holidays import``: the State Council's notices as published, read into ``scoring/holidays/YYYY.yaml``.
 
 The notices below are the published texts (public documents, 著作权法 第五条), as on www.gov.cn: the 2025 notice
-(国办发明电〔2024〕12号, 2024-11-12), the 2026 notice (国办发明电〔2025〕7号, 2025-11-04) and, for a 元旦 that
-starts in the December before, the 2023 notice (国办发明电〔2022〕16号, 2022-12-08). Each import is compared, day by
+(国办发明电〔2024〕12号, 2024-11-12), the 2026 notice (国办发明电〔2025〕7号, 2025-11-04), and for a 元旦 that
+starts in the December before the 2023 notice (国办发明电〔2022〕16号, 2022-12-08), for days without a count
+and advice that is not a day off the 2024 notice (国办发明电〔2023〕7号, 2023-10-25). Each import is compared, day by
 day, with ``chinese-calendar``, which knows those years.
 """
 
@@ -76,7 +77,26 @@ NOTICE_2023 = """\
 2022年12月8日
 """
 
-NOTICES = {2023: NOTICE_2023, 2025: NOTICE_2025, 2026: NOTICE_2026}
+NOTICE_2024 = """\
+国务院办公厅关于2024年部分节假日安排的通知
+国办发明电〔2023〕7号
+
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+　　经国务院批准，现将2024年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。
+　　一、元旦：1月1日放假，与周末连休。
+　　二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）、2月18日（星期日）上班。鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。
+　　三、清明节：4月4日至6日放假调休，共3天。4月7日（星期日）上班。
+　　四、劳动节：5月1日至5日放假调休，共5天。4月28日（星期日）、5月11日（星期六）上班。
+　　五、端午节：6月10日放假，与周末连休。
+　　六、中秋节：9月15日至17日放假调休，共3天。9月14日（星期六）上班。
+　　七、国庆节：10月1日至7日放假调休，共7天。9月29日（星期日）、10月12日（星期六）上班。
+　　节假日期间，各地区、各部门要妥善安排好值班和安全、保卫、疫情防控等工作，遇有重大突发事件，要按规定及时报告并妥善处置，确保人民群众祥和平安度过节日假期。
+
+国务院办公厅
+2023年10月25日
+"""
+
+NOTICES = {2023: NOTICE_2023, 2024: NOTICE_2024, 2025: NOTICE_2025, 2026: NOTICE_2026}
 
 
 # --- the ways the office may paste a notice ---------------------------------------------------------------
@@ -157,6 +177,17 @@ def test_the_notice_gives_every_day_of_the_year_as_chinese_calendar_does(records
             assert any(n.startswith(chinese) for n in named[d].split("、")), (d, named[d], chinese)
     found = run_check(records.root, parse_time(f"{year}-06-01 12:00"), use_cache=False)
     assert [f.code for f in found] == []  # the file and the package agree: no calendar-conflict
+
+
+@pytest.mark.parametrize("variant", [as_published, everything_at_once], ids=lambda v: v.__name__)
+def test_days_without_a_count_and_advice_that_is_not_a_day_off(records, variant):
+    """The 2024 notice: 1月1日放假，与周末连休 (no 共N天), and 鼓励……在除夕（2月9日）休息 (a working day)."""
+    out = import_(records.root, variant(NOTICE_2024), 2024)
+    assert out.exit_code == 0, out.output
+    ctx = load_context(records.root)
+    for d in days(2024):
+        assert ctx.calendar.is_workday(d) == chinese_calendar.is_workday(d), d
+    assert ctx.calendar.is_workday(date(2024, 2, 9))
 
 
 def test_the_file_written_and_the_table_printed(records):
@@ -283,3 +314,15 @@ def test_a_notice_that_is_not_one():
     truncated = NOTICE_2026[: NOTICE_2026.index("　　六、")]
     notice, problems = parse_notice(truncated, 2026)
     assert notice is None and [p.message for p in problems] == ["通知中没有找到 中秋节、国庆节 的安排：是否粘贴不全？"]
+
+
+def test_a_notice_saved_by_notepad_on_chinese_windows(records):
+    """GB18030 (ANSI on Chinese Windows), as well as UTF-8 with a BOM."""
+    gbk = records.root / "gbk.txt"
+    gbk.write_bytes(NOTICE_2026.replace("\n", "\r\n").encode("gb18030"))
+    out = CliRunner().invoke(main, ["holidays", "import", str(gbk), "--year", "2026", "--root", str(records.root)])
+    assert out.exit_code == 0, out.output
+    bom = records.root / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + NOTICE_2026.encode("utf-8"))
+    again = CliRunner().invoke(main, ["holidays", "import", str(bom), "--year", "2026", "--root", str(records.root)])
+    assert again.exit_code == 0 and "未改动" in again.stdout
