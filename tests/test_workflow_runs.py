@@ -9,6 +9,10 @@ the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` 
 from __future__ import annotations
 
 import base64
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from fake_githost import TOKEN, WORKFLOW_TOKEN, FakeHost
@@ -190,6 +194,8 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     (target / "stale.html").write_text("old", encoding="utf-8")
     records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER)
     records.commit("JC2026112000778: 派单")
+    # a records repository without a site configuration of its own: the installed package brings it
+    assert not (records.work / "mkdocs.yml").exists() and not (records.work / "site_src" / "overrides").exists()
     run = runner.run(
         "site.yml",
         "push",
@@ -520,3 +526,30 @@ def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_create
     assert twice.ok(), twice.log[-3000:]
     assert len(host.pulls) == 1 and len(host.pushes) == pushes
     assert "已存在而跳过（2 件）" in twice.summary and "没有新工单" in twice.summary
+
+
+def test_lock_update_proposes_one_pull_request_and_a_second_run_pushes_nothing(env):
+    """The weekly lock workflow: scripts/lock.sh rewrites the lock (here offline, from this machine's uv cache: the
+    committed lock lost its notes, so the same versions come back with them), hotline lock-update pushes the branch
+    with the bot token and opens one pull request; the same run again pushes nothing and opens nothing."""
+    host, records, runner = env
+    locked = (REPO / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    records.write("requirements/lock.txt", re.sub(r"(?m)^    #.*\n", "", locked))
+    records.commit("requirements: lock without its notes")
+    uv = Path(sys.executable).with_name("uv")
+    cache = subprocess.run([str(uv), "cache", "dir"], capture_output=True, text=True, check=True).stdout.strip()
+    offline = {"UV_OFFLINE": "1", "UV_CACHE_DIR": cache}
+    bot = {"HOTLINE_TOKEN": TOKEN}
+    event = {"inputs": {"upgrade": "false"}}
+    run = runner.run("lock.yml", "workflow_dispatch", event, secrets=bot, env=offline)
+    assert run.ok(), run.log[-5000:]
+    (pr,) = host.pulls.values()
+    assert pr["head"]["ref"] == "hotline/lock-update" and pr["base"]["ref"] == "main"
+    assert "<!-- hotline:lock-update -->" in pr["body"] and "只有哈希或注释变化" in pr["body"]
+    assert host.git("show", "refs/heads/hotline/lock-update:requirements/lock.txt") == locked
+    assert [who for who, refs in host.pushes if "refs/heads/hotline/lock-update" in refs] == ["hotline-bot"]
+    assert "已在分支 hotline/lock-update 上生成拉取请求" in run.summary
+    pushes = len(host.pushes)
+    again = runner.run("lock.yml", "workflow_dispatch", event, secrets=bot, env=offline)
+    assert again.ok(), again.log[-3000:]
+    assert len(host.pulls) == 1 and len(host.pushes) == pushes and "已是这些改动" in again.summary

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "month-end": "month_end",
     "pr-comment": "pr_comment",
     "holidays": "holidays",
+    "lock-update": "lock_update",
 }
 
 

@@ -1,6 +1,6 @@
 """The record formats, version 1 (记录格式): work orders, units, holiday files, assessment events.
 
-These pydantic models *are* ``RECORDS.md`` in code: unknown keys are refused (``extra='forbid'``), times
+These pydantic models *are* the record format (README 记录格式, ``schemas/``) in code: unknown keys are refused (``extra='forbid'``), times
 are Beijing local time, and each model knows the file and line it came from (private attributes set
 by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
 """

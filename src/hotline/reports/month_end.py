@@ -1,6 +1,6 @@
 """Month-end without hands (月末处理): publish last month's documents, seal the month, record corrections.
 
-REQUIREMENTS.md "Month-end without hands". ``hotline month-end`` runs every day (the ``month-end``
+README "八、月末处理". ``hotline month-end`` runs every day (the ``month-end``
 workflow); what it does depends only on the records, the rules and ``as_of``:
 
 - from the first working day after the month, once: publish the month's monthly report (.docx) and
