@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
@@ -235,3 +235,12 @@ def test_a_date_outside_the_files_year_and_the_december_before_is_reported_with_
     ctx = load_context(records.root)
     assert [(f.code, f.line) for f in ctx.findings] == [("id-mismatch", 5)]
     assert "2026-11-30 不属于 2027 年" in ctx.findings[0].message
+
+
+def test_the_package_answers_as_chinese_calendar_itself_for_every_day_it_knows():
+    package = ChineseCalendar()
+    d = date(2004, 1, 1)
+    while package.knows(d.year):
+        assert package.is_workday(d) == chinese_calendar.is_workday(d), d
+        d += timedelta(days=1)
+    assert d == date(max(chinese_calendar.holidays).year + 1, 1, 1)  # every year up to the last it has
