@@ -9,7 +9,9 @@ the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` 
 from __future__ import annotations
 
 import base64
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -592,16 +594,26 @@ def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_create
     assert "已存在而跳过（2 件）" in twice.summary and "没有新工单" in twice.summary
 
 
-def test_lock_update_proposes_one_pull_request_and_a_second_run_pushes_nothing(env):
-    """The weekly lock workflow: scripts/lock.sh rewrites the lock (here offline, from this machine's uv cache: the
-    committed lock lost its notes, so the same versions come back with them), hotline lock-update pushes the branch
-    with the bot token and opens one pull request; the same run again pushes nothing and opens nothing."""
+def test_lock_update_proposes_one_pull_request_and_a_second_run_pushes_nothing(env, tmp_path):
+    """The weekly lock workflow: scripts/lock.sh rewrites the lock, hotline lock-update pushes the branch with the
+    bot token and opens one pull request; the same run again pushes nothing and opens nothing. The job runs offline
+    (as every workflow test): the resolution lock.sh makes is read from uv's cache, filled here first by the same
+    command online (the index's pages and every platform's metadata a universal resolution needs). The committed
+    lock lost its notes, so lock.sh writes the same versions back with them."""
     host, records, runner = env
     locked = (REPO / "requirements" / "lock.txt").read_text(encoding="utf-8")
     records.write("requirements/lock.txt", re.sub(r"(?m)^    #.*\n", "", locked))
     records.commit("requirements: lock without its notes")
-    uv = Path(sys.executable).with_name("uv")
-    cache = subprocess.run([str(uv), "cache", "dir"], capture_output=True, text=True, check=True).stdout.strip()
+    uv = str(Path(sys.executable).with_name("uv"))
+    cache = subprocess.run([uv, "cache", "dir"], capture_output=True, text=True, check=True).stdout.strip()
+    expected = tmp_path / "lock.txt"
+    shutil.copy(REPO / "requirements" / "lock.txt", expected)  # uv's preferences: the pins stay
+    primed = subprocess.run(
+        [uv, "pip", "compile", "pyproject.toml", "--all-extras", "requirements/lock.in", "--generate-hashes",
+         "--universal", "--python-version", "3.11", "--no-header", "--quiet", "-o", str(expected)],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "UV_SYSTEM_CERTS": "1", "UV_CACHE_DIR": cache},
+    )  # fmt: skip
+    assert primed.returncode == 0, primed.stderr
     offline = {"UV_OFFLINE": "1", "UV_CACHE_DIR": cache}
     bot = {"HOTLINE_TOKEN": TOKEN}
     event = {"inputs": {"upgrade": "false"}}
@@ -609,8 +621,9 @@ def test_lock_update_proposes_one_pull_request_and_a_second_run_pushes_nothing(e
     assert run.ok(), run.log[-5000:]
     (pr,) = host.pulls.values()
     assert pr["head"]["ref"] == "hotline/lock-update" and pr["base"]["ref"] == "main"
-    assert "<!-- hotline:lock-update -->" in pr["body"] and "只有哈希或注释变化" in pr["body"]
-    assert host.git("show", "refs/heads/hotline/lock-update:requirements/lock.txt") == locked
+    assert "<!-- hotline:lock-update -->" in pr["body"]
+    pushed = host.git("show", "refs/heads/hotline/lock-update:requirements/lock.txt")
+    assert pushed.strip() == expected.read_text(encoding="utf-8").strip() and "    # via" in pushed
     assert [who for who, refs in host.pushes if "refs/heads/hotline/lock-update" in refs] == ["hotline-bot"]
     assert "已在分支 hotline/lock-update 上生成拉取请求" in run.summary
     pushes = len(host.pushes)

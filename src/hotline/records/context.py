@@ -20,7 +20,7 @@ from hotline.records.rules import Rules
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.yaml_reader import read
-from hotline.workdays import WorkCalendar
+from hotline.workdays import WorkCalendar, package_signature
 
 
 def _rel(root: Path, p: Path) -> str:
@@ -76,7 +76,7 @@ class _Reader:
     def holidays(self) -> dict[int, HolidayYear]:
         overrides: dict[int, HolidayYear] = {}
         for p in paths.yaml_files(self.root / paths.HOLIDAYS):
-            year_file, _ = self.model_of(p, HolidayYear)
+            year_file, doc = self.model_of(p, HolidayYear)
             if year_file is None:
                 continue
             if not p.stem.isdigit():
@@ -85,11 +85,12 @@ class _Reader:
                 )
                 continue
             year = int(p.stem)
-            wrong = [d for d in year_file.holidays + year_file.workdays if d.year != year]
-            if wrong:
-                self.findings.append(
-                    Finding(year_file.path, 1, "id-mismatch", f"{p.name} 中的日期 {wrong[0]} 不属于 {year} 年")
-                )
+            for key in ("holidays", "workdays"):
+                for i, day in enumerate(getattr(year_file, key)):
+                    day.locate(year_file.path, doc.line_of((key, i)))
+                    if day.date.year != year and (day.date.year, day.date.month) != (year - 1, 12):
+                        msg = f"{p.name} 中的日期 {day.date} 不属于 {year} 年（只有元旦可以从上一年 12 月开始）"
+                        self.findings.append(Finding(year_file.path, day.line, "id-mismatch", msg))
             overrides[year] = year_file
         return overrides
 
@@ -153,4 +154,6 @@ def load_context(root: Path | str) -> Context:
     r.chat_units(rules, units)
     r.digest.update(",".join(sorted(units)).encode())
     r.digest.update(attachments.fingerprint(r.root))  # order findings name missing attachment files
-    return Context(r.root, rules, WorkCalendar(overrides), units, events, r.findings, r.digest.hexdigest())
+    calendar = WorkCalendar(overrides)
+    r.digest.update(package_signature(calendar.package).encode())  # a release with a new year changes deadlines
+    return Context(r.root, rules, calendar, units, events, r.findings, r.digest.hexdigest())

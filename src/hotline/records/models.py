@@ -344,12 +344,59 @@ class Unit(Record):
 # --- calendar and assessment data (日历与考核) -----------------------------------------------------
 
 
+HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")  # 全国年节及纪念日放假办法 第二条
+
+
+class HolidayDay(Record):
+    """One day of a year file: the date and, as the notice names it, the holiday it belongs to."""
+
+    date: Day
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\n<>]+$")] | None = None
+
+
+def _holiday_day(value: object) -> object:
+    return value if isinstance(value, dict | HolidayDay) else {"date": value}
+
+
+HolidayItem = Annotated[
+    HolidayDay,
+    BeforeValidator(_holiday_day),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"},
+                        "name": {"type": "string", "description": "节日名称，如 春节"},
+                    },
+                    "required": ["date"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class HolidayYear(Record):
-    """``scoring/holidays/YYYY.yaml``: a year's calendar where ``chinese-calendar`` has none."""
+    """``scoring/holidays/YYYY.yaml``: a year's calendar as the State Council's notice sets it (it wins over
+    ``chinese-calendar``). ``holidays``: the days off (days off on a weekend change nothing); ``workdays``:
+    the make-up working days on a weekend; each a date, or ``{date: …, name: 春节}``. Besides its own
+    year's days, the file may name days of the December before (元旦 sometimes starts there)."""
 
     source: Text
-    holidays: list[Day] = []
-    workdays: list[Day] = []
+    holidays: list[HolidayItem] = []
+    workdays: list[HolidayItem] = []
+
+    @property
+    def holiday_dates(self) -> list[date]:
+        return [h.date for h in self.holidays]
+
+    @property
+    def workday_dates(self) -> list[date]:
+        return [w.date for w in self.workdays]
 
 
 BonusName = Literal["国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定"]
