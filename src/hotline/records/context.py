@@ -17,6 +17,7 @@ from hotline.findings import Finding
 from hotline.records import attachments, paths
 from hotline.records.models import HolidayYear, ScoringEvent, Unit
 from hotline.records.rules import Rules
+from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.yaml_reader import read
 from hotline.workdays import WorkCalendar, package_signature
@@ -64,7 +65,10 @@ class _Reader:
     def rules(self) -> Rules | None:
         rules_path = self.root / paths.RULES
         if rules_path.exists():
-            return self.model_of(rules_path, Rules)[0]
+            rules, doc = self.model_of(rules_path, Rules)
+            for i, channel in enumerate(rules.chat if rules else []):
+                channel.locate(doc.path, doc.line_of(("chat", i)))
+            return rules
         msg = "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取"
         self.findings.append(Finding("scoring/rules.yaml", 0, "missing-field", msg))
         return None
@@ -111,6 +115,14 @@ class _Reader:
             units[unit.id] = unit
         return units
 
+    def chat_units(self, rules: Rules | None, units: dict[str, Unit]) -> None:
+        """Every unit a group reminder (``chat``) names exists (``unknown-unit``)."""
+        for channel in rules.chat if rules else []:
+            for name in [] if channel.units == "all" else channel.units:
+                if resolve_unit(units, name) is None:
+                    msg = f"群消息提醒“{channel.name}”：" + unknown_unit_message(units, name)
+                    self.findings.append(Finding(channel.path, channel.line, "unknown-unit", msg))
+
     def scoring_events(self, units: dict[str, Unit]) -> list[ScoringEvent]:
         events: list[ScoringEvent] = []
         for p in paths.yaml_files(self.root / paths.SCORING_EVENTS):
@@ -139,6 +151,7 @@ def load_context(root: Path | str) -> Context:
     overrides = r.holidays()
     units = r.units()
     events = r.scoring_events(units)
+    r.chat_units(rules, units)
     r.digest.update(",".join(sorted(units)).encode())
     r.digest.update(attachments.fingerprint(r.root))  # order findings name missing attachment files
     calendar = WorkCalendar(overrides)

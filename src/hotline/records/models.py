@@ -78,6 +78,17 @@ StaffName = Annotated[
 ]
 Account = Annotated[str, Field(json_schema_extra={"pattern": ACCOUNT.pattern}), AfterValidator(_account)]
 MaskedName = Annotated[str, Field(json_schema_extra={"pattern": r"^[^\s*0-9]\*{1,3}$"}), AfterValidator(_masked_name)]
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def _mobile(value: str) -> str:
+    if not MOBILE.match(value):
+        raise ValueError("应为 11 位手机号码（如 13912345678），不加空格、横线或 +86")
+    return value
+
+
+# a staff member's mobile (承办人员手机号): only for @-mentions in the group reminders (``overdue notify``)
+StaffMobile = Annotated[str, Field(json_schema_extra={"pattern": MOBILE.pattern}), AfterValidator(_mobile)]
 
 
 class Record(BaseModel):
@@ -295,8 +306,11 @@ class Leader(Record):
 
 
 class Handler(Record):
+    """具体承办人员: ``mobile`` (optional) is used only to @ them in the group reminders, never shown."""
+
     name: Text
     phone: str | None = None
+    mobile: StaffMobile | None = Field(None, description="手机号：群消息督办提醒中 @ 本人（企业微信、钉钉）")
 
 
 class HotlineSetup(Record):

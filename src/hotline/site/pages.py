@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from hotline.host import form_links
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import flag_word
+from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
 from hotline.records.units import is_office
@@ -27,7 +28,7 @@ from hotline.reports.register import COLUMNS, Register
 from hotline.site import charts, safe_markdown, slots
 from hotline.site.render import Page, a, admonition, cards, chart, md_text, span, table, tag
 
-ORDERS_PAGE = "orders/index.md"
+ORDERS_PAGE = paths.SITE_ORDERS_PAGE
 SUPERVISION_PAGE = "supervision.md"
 
 
