@@ -1,5 +1,5 @@
 /* 工单查询：在浏览器中按编号、标题文字或单位查找工单，并显示其办理时间线。
-   数据来自本站自带的 JSON 文件（assets/data/），不联网。随 hotline 程序包发布（hotline/assets/orders.js）。
+   数据来自本站自带的 JSON 文件（assets/data/），不联网。随 hotline 程序包发布（hotline/site/theme/site_src/assets/orders.js）。
    查询词不必用空格分开：先认出单位名称，其余按工单中出现过的词切开（“金村镇垃圾”即“金村镇 垃圾”）。
    本页自己的查询与网站右上角的全站搜索分开：链接 ?q=… 只填入本页的查询框。 */
 (function () {
