@@ -12,8 +12,9 @@ REPORTS_DIR = "月报"
 
 
 def safe_file_name(name: str, fallback: str) -> str:
-    """A unit's name as one file name (a unit file is untrusted: no folders, no hidden files, no controls)."""
-    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", name).strip(" .")[:60]
+    """A unit's name as one file name (a unit file is untrusted): letters (Chinese too), digits and a few marks
+    (-_.·()（）) only — no folders, no hidden files, no controls, nothing a link or a shell reads specially."""
+    cleaned = re.sub(r"[^\w\-.·()（）]+", "_", name).strip(" ._")[:60]
     return cleaned or fallback
 
 

@@ -13,6 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import quote
 
 import yaml
 from markupsafe import Markup, escape
@@ -50,8 +51,10 @@ def url_of(src: str) -> str:
 
 
 def href(from_src: str, to_src: str, query: str = "") -> str:
-    """Relative link from the page built from ``from_src`` to the file or page ``to_src``."""
-    return _relative(from_src, to_src) + query
+    """Relative link from the page built from ``from_src`` to the file or page ``to_src`` (a file's name, which
+    may carry a unit's name, percent-encoded)."""
+    rel = _relative(from_src, to_src)
+    return (rel if to_src.endswith(".md") else quote(rel, safe="/")) + query
 
 
 @lru_cache(maxsize=1 << 16)
