@@ -215,8 +215,8 @@ def keywords_of_each(
 ) -> dict[str, set[str]]:
     """Order id → its keywords (``words_of`` that the vocabulary keeps), the tags looked up in one pass."""
     cut = {o.id: words_of(o, extra_words) for o in orders}
-    learn_tags(w for ws in cut.values() for w in ws if w not in vocabulary.stop)
-    return {oid: vocabulary.keywords(ws) for oid, ws in cut.items()}
+    kept = vocabulary.keywords({w for ws in cut.values() for w in ws})  # each distinct word judged once
+    return {oid: {w for w in ws if w in kept} for oid, ws in cut.items()}
 
 
 def place_of(address: str | None) -> str | None:
