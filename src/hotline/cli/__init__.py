@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "month-end": "month_end",
     "pr-comment": "pr_comment",
     "lock-update": "lock_update",
+    "cache": "cache",
 }
 
 
