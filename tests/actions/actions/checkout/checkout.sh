@@ -32,6 +32,10 @@ case "$ref" in
   refs/*) ;;
   *) ref="refs/heads/$ref" ;;
 esac
+if [ -n "$IN_SPARSE" ]; then  # only the listed files in the work tree (the real action also fetches no blobs)
+  if [ "$IN_CONE" = "true" ]; then cone=--cone; else cone=--no-cone; fi
+  printf '%s\n' "$IN_SPARSE" | sed -e 's/^[[:space:]]*//' -e '/^$/d' | git sparse-checkout set "$cone" --stdin
+fi
 if [ "$IN_DEPTH" = "0" ]; then
   git fetch -q --prune origin "+refs/heads/*:refs/remotes/origin/*" "+refs/tags/*:refs/tags/*"
 fi
