@@ -29,6 +29,7 @@ from hotline.entry.order_edit import Refused, new_order
 from hotline.load import Context
 from hotline.records import paths
 from hotline.records.models import Category
+from hotline.records.unit_names import resolve_unit, unit_hint
 from hotline.times import format_time, parse_time
 
 CATEGORIES = set(get_args(Category))
@@ -182,13 +183,6 @@ def parse_cell_time(v) -> datetime:
     return parse_time(s).replace(second=0)
 
 
-def _unit_id(name: str, ctx: Context) -> str | None:
-    for u in ctx.units.values():
-        if name in (u.id, u.name, u.short_name):
-            return u.id
-    return None
-
-
 def _header(rows: list, cols: dict, name: str) -> tuple[int, dict[str, int]]:
     """The header row (within the first 10) and the column of each field."""
     for rno, cells in rows[:10]:
@@ -243,9 +237,9 @@ def _order_fields(
     unit = None
     unit_name = _text(cell("unit"))
     if unit_name:
-        unit = _unit_id(unit_name, ctx)
+        unit = resolve_unit(ctx.units, unit_name)
         if unit is None:
-            problems.append(f"承办单位“{unit_name}”不在 units/ 中")
+            problems.append(f"承办单位“{unit_name}”不在 units/ 中{unit_hint(ctx.units, unit_name)}")
     dispatched = None
     if unit and _text(cell("dispatched_at")):
         try:

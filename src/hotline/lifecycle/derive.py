@@ -48,7 +48,8 @@ class Replay:
     current: dict[str, DispatchState] = field(default_factory=dict)
     callbacks: list[tuple[datetime, str]] = field(default_factory=list)
     redone: set[str] = field(default_factory=set)
-    merged: bool = False
+    merged_into: str | None = None
+    merged_at: datetime | None = None
 
     @property
     def limit(self) -> int:
@@ -85,9 +86,9 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
             HANDLERS[ev.type](r, s, ev)
     when = as_of if as_of is not None else max([order.received_at] + [e.at for e in order.events])
     for s in r.dispatches:
-        s.merged = r.merged
+        s.merged_into, s.merged_at = r.merged_into, r.merged_at
         settle_at(s, when, rules, calendar)
-    return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged)
+    return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged_into)
 
 
 def settle_at(s: DispatchState, when: datetime, rules: Rules, calendar: WorkCalendar) -> None:
@@ -266,8 +267,10 @@ def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar):
 
 
 def _merge(r: Replay, ev) -> None:
-    """并单: the office merged this repeated demand into an earlier order: it counts once, as that order."""
-    r.merged = True
+    """并单: the office merged this repeated demand into an earlier order: it counts once, as that order, and its
+    open dispatches end (``status``: 已并单). Only the first counts (a second is ``merge-invalid``, ``checks.merges``)."""
+    if r.merged_into is None:
+        r.merged_into, r.merged_at = ev.into, ev.at
 
 
 ORDER_HANDLERS: dict[str, OrderHandler] = {"派单": _dispatch, "回访": _callback, "并单": _merge}

@@ -258,11 +258,6 @@ def unit_of(ev: _Event) -> str | None:
     return ev.unit if isinstance(ev, _UnitEvent) else None
 
 
-def merge_target(ev: _Event) -> str | None:
-    """The order a 并单 event merges into; None for every other event."""
-    return ev.into if isinstance(ev, Merge) else None
-
-
 class Citizen(Record):
     """诉求人, masked only: 张**, 138****1234."""
 

@@ -149,6 +149,8 @@ def summary(state: OrderState) -> str:
 
 def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
     out = []
+    if s.merged_into is not None:
+        out.append(f"工单已并入 {s.merged_into}（并单）")
     if s.return_requested_at is not None:
         out.append({True: "同意退回", False: "不同意退回", None: "申请退回，待审核"}[s.return_approved])
     if s.extension_days:
