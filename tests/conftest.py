@@ -26,6 +26,30 @@ os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
 
 
 @pytest.fixture(autouse=True)
+def not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts on a person's machine, whether the suite itself runs in a workflow or not: the tools commit
+    as the bot only in a workflow (``git.identity.in_ci``); a test of a workflow's command says so (``in_ci``)."""
+    for k in ("GITHUB_ACTIONS", "GITEA_ACTIONS", "CI"):
+        monkeypatch.delenv(k, raising=False)
+
+
+@pytest.fixture
+def in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test runs a workflow's command: as on a runner, where the tools may commit as the records' bot."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+
+
+@pytest.fixture
+def clerk(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """A member of staff with their own Git identity (what ``--commit`` needs outside a workflow)."""
+    name, email = "王丽", "wangli@zezhou.gov.cn"
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", name)
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
+    return name, email
+
+
+@pytest.fixture(autouse=True)
 def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test keeps the tools' cache (util.cache) in a folder of its own, never in the user's."""
     folder = tmp_path_factory.mktemp("cache")

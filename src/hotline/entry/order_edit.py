@@ -293,8 +293,10 @@ def new_order(
     by: str,
     now: datetime,
     comment: str | None = None,
+    write: bool = True,
 ) -> Result:
-    """Create ``orders/YYYY/MM/<id>.yaml`` from ``fields`` (masked on the way in), with optional 派单 events."""
+    """Create ``orders/YYYY/MM/<id>.yaml`` from ``fields`` (masked on the way in), with optional 派单 events;
+    ``write=False`` checks it the same way and writes nothing."""
     root = Path(ctx.root)
     oid = str(fields.get("id", ""))
     if oid and paths.find_order(root, oid):
@@ -326,7 +328,8 @@ def new_order(
             problems.append("时间晚于当前时间：不能记录尚未发生的事")
     if problems:
         raise Refused(problems)
-    write_text(root / rel, text)
+    if write:
+        write_text(root / rel, text)
     return Result(rel, text)
 
 

@@ -26,6 +26,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 ORDER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
 
+def is_records_root(root: Path | str) -> bool:
+    """Whether ``root`` is a records folder: it has ``scoring/rules.yaml``, ``units/`` or ``orders/``."""
+    r = Path(root)
+    return (r / RULES).is_file() or (r / UNITS).is_dir() or (r / ORDERS).is_dir()
+
+
 def is_order_id(text: str) -> bool:
     return bool(ORDER_ID.fullmatch(text))
 
