@@ -295,14 +295,21 @@ class Handler(Record):
 
 
 class HotlineSetup(Record):
-    """Assessment items 1–4 and 6: what the unit has in place for hotline work."""
+    """Assessment items 1–4 and 6: what the unit has in place for hotline work. Each field's description is its
+    name as the assessment says it (``setup_field_name``)."""
 
-    office: str | None = None
-    leader: Leader | None = None
-    handlers: list[Handler] = []
-    network: str | None = None
-    equipment: bool | None = None
-    time_limit_rule: str | None = None
+    office: str | None = Field(None, description="热线工作办理机构")
+    leader: Leader | None = Field(None, description="分管领导")
+    handlers: list[Handler] = Field([], description="具体承办人员")
+    network: str | None = Field(None, description="办理工作网络")
+    equipment: bool | None = Field(None, description="设施设备和接入网络")
+    time_limit_rule: str | None = Field(None, description="限时办结制度")
+
+
+def setup_field_name(name: str) -> str:
+    """热线工作办理机构 for ``office``: a field of ``hotline`` in a unit file as people say it."""
+    field = HotlineSetup.model_fields.get(name)
+    return field.description if field is not None and field.description else name
 
 
 class UnitChange(Record):
