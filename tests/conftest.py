@@ -23,14 +23,12 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), os.env
 # commits sets its own, and the tools fall back to the records' configured bot identity
 os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
 os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
-
-
-@pytest.fixture(autouse=True)
-def not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test starts on a person's machine, whether the suite itself runs in a workflow or not: the tools commit
-    as the bot only in a workflow (``git.identity.in_ci``); a test of a workflow's command says so (``in_ci``)."""
-    for k in ("GITHUB_ACTIONS", "GITEA_ACTIONS", "CI"):
-        monkeypatch.delenv(k, raising=False)
+# every test starts on a person's machine, whether the suite itself runs in a workflow or not: the tools commit as
+# the bot only in a workflow (``git.identity.in_ci``); a test of a workflow's command says so (the ``in_ci`` fixture,
+# or ``env=IN_CI`` for a command a module-scoped fixture runs)
+for _variable in ("GITHUB_ACTIONS", "GITEA_ACTIONS", "CI"):
+    os.environ.pop(_variable, None)
+IN_CI = {"GITHUB_ACTIONS": "true"}
 
 
 @pytest.fixture

@@ -75,7 +75,9 @@ def test_the_score_table_says_which_unit_files_counted_in_one_line(records):
     commit_all(records.root, "单位文件", when="2026-10-08 09:00:00 +0800")
     records.write("units/jincun.yaml", FILLED)
     commit_all(records.root, "金村镇补充热线机构和人员", when="2026-11-03 10:00:00 +0800")
-    r = CliRunner().invoke(main, ["score", "--root", str(records.root), "--period", "2026-11", "--as-of", "2026-12-10 12:00"])
+    r = CliRunner().invoke(
+        main, ["score", "--root", str(records.root), "--period", "2026-11", "--as-of", "2026-12-10 12:00"]
+    )
     assert r.exit_code == 0, r.output
     notes = [line for line in r.stdout.splitlines() if "单位文件" in line]
     assert len(notes) == 1, notes

@@ -433,7 +433,9 @@ def test_setup_items_from_the_unit_file(records):
         D("0.00"),
     ]
     assert [e.reason for e in u.items[2].evidence] == ["单位文件未填写具体承办人员（hotline.handlers）"]
-    assert [e.reason for e in u.items[4].evidence] == ["单位文件写明未配备设施设备和接入网络（hotline.equipment: false）"]
+    assert [e.reason for e in u.items[4].evidence] == [
+        "单位文件写明未配备设施设备和接入网络（hotline.equipment: false）"
+    ]
     # the formula names the fields as people say them (issue 21, point 8), never by their keys
     assert u.items[2].formula == "单位文件未写明具体承办人员 → 0"
     assert u.items[3].formula == "单位文件已写明办理工作网络 → 2.00"

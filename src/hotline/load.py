@@ -157,7 +157,9 @@ def facts_of(order: Order, state: OrderState | None, digest: str, ctx: Context) 
     if state is None or ctx.rules is None:
         return OrderFacts(data, [], [], [], None, last, first, order.path, digest)
     dispatches = [_dispatch_data(s, ctx.rules, ctx.calendar) for s in state.dispatches]
-    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged_into, last, first, order.path, digest)
+    return OrderFacts(
+        data, dispatches, state.callbacks, state.findings, state.merged_into, last, first, order.path, digest
+    )
 
 
 def _span(order: Order) -> tuple[datetime, datetime]:

@@ -58,7 +58,7 @@ def merge_problems(order_id: str, into: str, orders: Mapping[str, MergeRefs], re
         out.append(f"{into} 已并入 {order_id}：两件工单不能互相并入")
     elif further is not None:
         out.append(f"{into} 已并入 {further}：不能并入已并单的工单，请直接并入 {further}")
-    earlier = [o.order_id for o in orders.values() if _target(o) == order_id and o.order_id != into]
+    earlier = [o.order_id for o in orders.values() if o.order_id and _target(o) == order_id and o.order_id != into]
     if earlier:
         out.append(f"已有工单 {'、'.join(sorted(earlier))} 并入 {order_id}：被并入的工单不能再并入其他工单")
     return out

@@ -46,7 +46,9 @@ def _summary(report: Report, file: Path, dry_run: bool) -> None:
 @root_option
 @click.argument("file", metavar="文件", type=click.Path(path_type=Path))
 @click.option("--mapping", type=click.Path(path_type=Path), help="列名映射文件（YAML），默认适用于市平台导出的常见列名")
-@click.option("--commit", "do_commit", is_flag=True, help="写入新建的工单并作为一次提交（不加则只检查，不写入任何文件）")
+@click.option(
+    "--commit", "do_commit", is_flag=True, help="写入新建的工单并作为一次提交（不加则只检查，不写入任何文件）"
+)
 @as_of_option
 def command(root, file, mapping, do_commit, as_of):
     """从市平台导出的 .xlsx 或 .csv 文件新建工单：诉求人信息脱敏后保存，已有的工单跳过。
@@ -79,9 +81,7 @@ def _commit(root: Path, file: Path, report: Report) -> None:
             click.echo(f"另有 {len(left)} 件工单的文件已在目录中但尚未提交（可能是之前的导入留下的）：一并提交")
         if not created + left:
             return
-        sha = identity.commit(
-            root, created + left, f"导入 {file.name}：新建工单 {len(created) + len(left)} 件"
-        )
+        sha = identity.commit(root, created + left, f"导入 {file.name}：新建工单 {len(created) + len(left)} 件")
     except gitcmd.GitError as e:
         fail(f"已写入文件，但提交失败：{e}", 1)
     click.echo(f"已提交 {sha[:9]}")

@@ -86,7 +86,9 @@ def checklist_events(lst: SpotCheckList, rules: Rules, units: Mapping[str, Unit]
                 per_item[rules.spot_checks.item_of[q]].append(QUESTION_NAMES[q])
         unit = resolve_unit(units, entry.unit)
         if unit is None:
-            raise ValueError(f"{checklist_path(lst.period).as_posix()}:{entry.line}: {unknown_unit_message(units, entry.unit)}")
+            raise ValueError(
+                f"{checklist_path(lst.period).as_posix()}:{entry.line}: {unknown_unit_message(units, entry.unit)}"
+            )
         for item, what in per_item.items():
             failures[(unit, item)].append(f"{entry.id}（{'、'.join(what)}）")
     source = checklist_path(lst.period).as_posix()

@@ -404,7 +404,9 @@ def _yes_no(value: object) -> object:
 YesNo = Annotated[
     bool | None,
     BeforeValidator(_yes_no),
-    WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}, {"type": "null"}], "description": "是 或 否"}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}, {"type": "null"}], "description": "是 或 否"}
+    ),
 ]
 
 
@@ -427,8 +429,6 @@ class SpotCheckList(Record):
     period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
     seed: int
     per_unit: Annotated[int, Field(ge=1)]
-    checked_on: Day | None = Field(
-        None, description="抽查日期（考核事件记在所抽查的考核期的最后一天，不论哪天抽查）"
-    )
+    checked_on: Day | None = Field(None, description="抽查日期（考核事件记在所抽查的考核期的最后一天，不论哪天抽查）")
     by: str | None = Field(None, description="抽查人")
     checks: list[SpotCheckEntry] = []
