@@ -70,14 +70,16 @@ def _records_root(ctx, param, value: Path) -> Path:
     fail(f"{where}不是记录仓库（没有 scoring/rules.yaml、units/ 或 orders/）：请在记录仓库中运行，或用 --root 指定", 2)
 
 
-def root_option(f):
+def root_option(f, records: bool = True):
+    """``--root``: the records folder (default: the current one); ``records=False`` for a command that only writes
+    into the folder it is given (``schema``)."""
     return click.option(
         "--root",
         type=click.Path(file_okay=False, path_type=Path),
         default=".",
         envvar="HOTLINE_ROOT",
         show_default=True,
-        callback=_records_root,
+        callback=_records_root if records else None,
         help="记录仓库的目录",
     )(f)
 

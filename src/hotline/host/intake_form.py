@@ -150,6 +150,10 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
+def _unknown_unit(value: str, ctx: Context) -> str:
+    return f"承办单位“{value}”不存在：请填写单位名称（如 金村镇）或编号（如 jincun）{unit_hint(ctx.units, value)}"
+
+
 def find_order(root: Path, order_id: str) -> Path | None:
     if len(order_id) > 64:
         return None
@@ -177,9 +181,7 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
 
     unit = resolve_unit(ctx.units, f["unit"])
     if unit is None:
-        errors.append(
-            f"承办单位“{f['unit']}”不存在：请填写单位名称（如 金村镇）或编号（如 jincun）{unit_hint(ctx.units, f['unit'])}"
-        )
+        errors.append(_unknown_unit(f["unit"], ctx))
     event: dict = {"at": f["at"], "type": etype, "unit": unit or f["unit"], "by": f["by"]}
     for key in ("office", "text", "reason", "basis", "note"):
         if f.get(key):
