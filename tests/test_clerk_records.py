@@ -166,14 +166,17 @@ def test_a_merged_order_is_never_overdue_and_its_reminder_closes(three, fake):
 
 def test_a_merged_order_in_the_register_and_the_lookup_data(three):
     from hotline.lifecycle.status import on_time_word
-    from hotline.reports.register import remarks
+    from hotline.reports.register import registers, remarks
 
     records = three
     assert merge(records, "A2", "A1").exit_code == 0
-    states = {st.order.id: st for st in load(records.root).states(parse_time(NOW))}
+    repo = load(records.root)
+    states = {st.order.id: st for st in repo.states(parse_time(NOW))}
     (a2,) = states["A2"].dispatches
     assert (a2.status, a2.was_late, a2.unsettled, on_time_word(a2)) == ("已并单", False, (), "已并单")
     assert remarks(a2) == "工单已并入 A1（并单）"
+    register = registers(list(states.values()), repo.units)[("jincun", "2026-11")]
+    assert (register.totals()["逾期"], register.totals()["已并单"]) == (2, 1)
     # before the merge it was as late as the others
     (earlier,) = load(records.root).states(parse_time("2026-11-25 09:00"))[1].dispatches
     assert earlier.status == "待接收" and earlier.merged_into is None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from hotline.lifecycle.state import DispatchState, OrderState
-from hotline.lifecycle.status import on_time_word
+from hotline.lifecycle.status import MERGED, on_time_word
 from hotline.records import privacy as pii
 from hotline.records.models import Unit
 from hotline.reports.monthly import month_label, month_of
@@ -124,6 +124,7 @@ class Register:
             "逾期": sum(r.on_time == "否" for r in self.rows),
             "办理中": sum(r.on_time == "办理中" for r in self.rows),
             "已退回": sum(r.on_time == "已退回" for r in self.rows),
+            **({"已并单": merged} if (merged := sum(r.on_time == MERGED for r in self.rows)) else {}),
             "满意": sum(r.callback in self.satisfied for r in self.rows),
             "重办": sum(r.redo == "是" for r in self.rows),
         }
