@@ -111,3 +111,15 @@ def demo(tmp_path_factory) -> Demo:
     root = tmp_path_factory.mktemp("demo") / "records"
     summary = build(root, DemoConfig(months=2, orders_per_month=800, seed=1, end=date(2026, 11, 27)))
     return Demo(root, summary)
+
+
+@pytest.fixture
+def package_through_2026(monkeypatch: pytest.MonkeyPatch):
+    """``chinese-calendar`` as a test that needs an unknown year sees it: the installed release, but knowing no
+    year after 2026 (as 1.11.0), so that the test means the same the day a release knows 2027. In-process only:
+    every calendar made during the test (``workdays.PACKAGE``) asks this one."""
+    from hotline import workdays
+
+    package = workdays.ChineseCalendar(last_year=2026)
+    monkeypatch.setattr(workdays, "PACKAGE", package)
+    return package

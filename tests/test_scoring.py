@@ -686,7 +686,7 @@ def test_rectification_events_need_a_period(records):
 
 
 def test_records_md_examples_still_validate():
-    """The four example lines of RECORDS.md."""
+    """Four example lines of assessment events, as the office writes them."""
     for line in (
         {"date": "2026-11-12", "unit": "jincun", "item": 14, "note": "未参加11月热线工作例会", "evidence": "签到表"},
         {"date": "2026-11-18", "unit": "jiaoyu", "item": 12, "count": 2, "note": "抽查发现两件回复不规范"},

@@ -47,6 +47,8 @@ CODES: dict[str, Code] = _codes(
     ("symlink", "error", "记录目录中有符号链接"),
     # calendar
     ("provisional-calendar", "warning", "日历数据缺失，期限为临时推算"),
+    ("calendar-next-year", "warning", "下一年的节假日安排尚未导入"),
+    ("calendar-conflict", "warning", "节假日文件与 chinese-calendar 不一致"),
     # lifecycle
     ("event-order", "error", "事件顺序不符合办理流程"),
     ("no-dispatch", "error", "事件所属单位未被派单"),

@@ -94,7 +94,8 @@ def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding
                     s.line,
                     "provisional-calendar",
                     f"{s.unit} 的办理期限 {s.current_due} 涉及没有节假日数据的年份（{ys}），只按周末推算，仅供参考："
-                    f"请按国务院办公厅通知添加 scoring/holidays/{years[0] if years else s.current_due.year}.yaml",
+                    f"请用 hotline holidays import 导入国务院办公厅通知，生成 scoring/holidays/"
+                    f"{years[0] if years else s.current_due.year}.yaml",
                 )
             )
     return out

@@ -244,15 +244,16 @@ def simple_table(rows: list[list], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def host_options(token_env: str):
+def host_options(token_env: str, required: bool = True):
     """The Git host's options shared by every command that talks to it (``--host``, ``--api-url``, ``--repo``,
-    ``--token-env``, each also from the workflow's environment); ``token_env`` is the default variable."""
+    ``--token-env``, each also from the workflow's environment); ``token_env`` is the default variable.
+    ``required=False``: a command that needs the host only for some of its work checks them itself."""
     options = [
-        click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True,
+        click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=required,
                      envvar="HOTLINE_HOST", help="代码托管平台"),
-        click.option("--api-url", required=True, envvar="HOTLINE_API_URL",
+        click.option("--api-url", required=required, envvar="HOTLINE_API_URL",
                      help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1"),
-        click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名"),
+        click.option("--repo", "repo_name", required=required, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名"),
         click.option("--token-env", default=token_env, show_default=True, help="存放访问令牌的环境变量名"),
     ]  # fmt: skip
 

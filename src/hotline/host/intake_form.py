@@ -133,7 +133,7 @@ class IntakeRequest:
 
     order_id: str
     order_path: str
-    event: dict  # keys as in RECORDS.md, values as strings/ints
+    event: dict  # keys as in the record format (records/models.py), values as strings/ints
     unit_name: str
 
     @property

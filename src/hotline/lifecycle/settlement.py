@@ -1,7 +1,6 @@
 """When a dispatch's outcome is known (结果已确定), measure by measure: the settlement rule of the rates.
 
-A rate item counts a dispatch only once its outcome for that item is known (REQUIREMENTS.md, "Settled
-dispatches and provisional periods"):
+A rate item counts a dispatch only once its outcome for that item is known (README 计分口径, 结果已确定与暂定):
 - ``timely_receipt`` (item 7): accepted, or its acceptance window closed;
 - ``on_time`` and ``overdue`` (items 9, 10): answered (redo included), or its current deadline passed;
 - ``satisfied`` (item 11): its final callback recorded, or ``callback_wait_days`` working days passed

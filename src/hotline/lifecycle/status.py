@@ -10,7 +10,8 @@ For a dispatch as of one moment:
 - ``was_late`` — some phase (the reply, the redo reply) finished after its deadline or is past it: what
   the assessment's 按时办结率 and 逾期率 count;
 - ``timely_receipt`` and ``replied_on_time``: None while not yet known.
-``reminder`` gives the reminder kind (the Git host's due-soon/overdue issues) from the same two flags.
+``reminder`` gives the reminder kind (the Git host's due-soon/overdue issues) from the same two flags;
+``workdays_late`` and ``workdays_left`` say how late or how near (the group reminders show them).
 """
 
 from __future__ import annotations
@@ -80,6 +81,17 @@ def reminder(s: DispatchState) -> str | None:
 def status_text(s: DispatchState) -> str:
     """The status as shown beside a dispatch: the word, and for 已并单 the order it went into."""
     return f"{s.status}（并入 {s.merged_into}）" if s.status == MERGED and s.merged_into else s.status
+
+
+def workdays_late(s: DispatchState, as_of: datetime, calendar: WorkCalendar) -> int:
+    """How late an overdue dispatch is (逾期工作日数): the first working day after its deadline counts 1;
+    0 when it is not overdue (or only a rest day has passed since)."""
+    return calendar.workdays_between(s.current_due, as_of.date()) if s.overdue else 0
+
+
+def workdays_left(s: DispatchState, as_of: datetime, calendar: WorkCalendar) -> int:
+    """Working days left before a due-soon dispatch's deadline (剩余工作日数): 0 when it falls due today."""
+    return calendar.workdays_between(as_of.date(), s.current_due) if s.due_soon else 0
 
 
 def flag_word(s: DispatchState) -> str:

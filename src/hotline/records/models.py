@@ -1,6 +1,6 @@
 """The record formats, version 1 (记录格式): work orders, units, holiday files, assessment events.
 
-These pydantic models *are* ``RECORDS.md`` in code: unknown keys are refused (``extra='forbid'``), times
+These pydantic models *are* the record format (README 记录格式, ``schemas/``) in code: unknown keys are refused (``extra='forbid'``), times
 are Beijing local time, and each model knows the file and line it came from (private attributes set
 by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
 """
@@ -78,6 +78,17 @@ StaffName = Annotated[
 ]
 Account = Annotated[str, Field(json_schema_extra={"pattern": ACCOUNT.pattern}), AfterValidator(_account)]
 MaskedName = Annotated[str, Field(json_schema_extra={"pattern": r"^[^\s*0-9]\*{1,3}$"}), AfterValidator(_masked_name)]
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def _mobile(value: str) -> str:
+    if not MOBILE.match(value):
+        raise ValueError("应为 11 位手机号码（如 13912345678），不加空格、横线或 +86")
+    return value
+
+
+# a staff member's mobile (承办人员手机号): only for @-mentions in the group reminders (``overdue notify``)
+StaffMobile = Annotated[str, Field(json_schema_extra={"pattern": MOBILE.pattern}), AfterValidator(_mobile)]
 
 
 class Record(BaseModel):
@@ -290,8 +301,11 @@ class Leader(Record):
 
 
 class Handler(Record):
+    """具体承办人员: ``mobile`` (optional) is used only to @ them in the group reminders, never shown."""
+
     name: Text
     phone: str | None = None
+    mobile: StaffMobile | None = Field(None, description="手机号：群消息督办提醒中 @ 本人（企业微信、钉钉）")
 
 
 class HotlineSetup(Record):
@@ -332,12 +346,59 @@ class Unit(Record):
 # --- calendar and assessment data (日历与考核) -----------------------------------------------------
 
 
+HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")  # 全国年节及纪念日放假办法 第二条
+
+
+class HolidayDay(Record):
+    """One day of a year file: the date and, as the notice names it, the holiday it belongs to."""
+
+    date: Day
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\n<>]+$")] | None = None
+
+
+def _holiday_day(value: object) -> object:
+    return value if isinstance(value, dict | HolidayDay) else {"date": value}
+
+
+HolidayItem = Annotated[
+    HolidayDay,
+    BeforeValidator(_holiday_day),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"},
+                        "name": {"type": "string", "description": "节日名称，如 春节"},
+                    },
+                    "required": ["date"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class HolidayYear(Record):
-    """``scoring/holidays/YYYY.yaml``: a year's calendar where ``chinese-calendar`` has none."""
+    """``scoring/holidays/YYYY.yaml``: a year's calendar as the State Council's notice sets it (it wins over
+    ``chinese-calendar``). ``holidays``: the days off (days off on a weekend change nothing); ``workdays``:
+    the make-up working days on a weekend; each a date, or ``{date: …, name: 春节}``. Besides its own
+    year's days, the file may name days of the December before (元旦 sometimes starts there)."""
 
     source: Text
-    holidays: list[Day] = []
-    workdays: list[Day] = []
+    holidays: list[HolidayItem] = []
+    workdays: list[HolidayItem] = []
+
+    @property
+    def holiday_dates(self) -> list[date]:
+        return [h.date for h in self.holidays]
+
+    @property
+    def workday_dates(self) -> list[date]:
+        return [w.date for w in self.workdays]
 
 
 BonusName = Literal["国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定"]

@@ -1,6 +1,6 @@
 """The monthly register table (《12345政务服务热线情况X月登记表》): one row per dispatch of a unit in a month.
 
-Pure: from order states (derived as of the build's ``as_of``) to rows in the column order of REPORTS.md.
+Pure: from order states (derived as of the build's ``as_of``) to rows in the column order of ``COLUMNS``.
 Writers (``documents.register_xlsx``, the site's register pages) only lay the rows out.
 """
 
