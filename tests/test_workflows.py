@@ -231,7 +231,7 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     refused = git("commit", "-m", "bad", check=False)
     assert refused.returncode != 0
     assert (
-        "orders/2026/11/JC2026112000123.yaml:8: error unknown-unit 单位 jinchun 不存在"
+        "orders/2026/11/JC2026112000123.yaml:8: 错误 unknown-unit 单位 jinchun 不存在"
         in refused.stdout + refused.stderr
     )
     path.write_text(good + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n", encoding="utf-8")
