@@ -152,7 +152,7 @@ def test_cli_formats_and_exit_codes(records):
     args = ["check", "--root", str(records.root), "--as-of", "2026-11-28 12:00"]
     text = runner.invoke(main, args)
     assert text.exit_code == 1
-    assert "orders/2026/11/JC1.yaml:7: error unknown-unit 单位 nosuch 不存在" in text.output
+    assert "orders/2026/11/JC1.yaml:7: 错误 unknown-unit 单位 nosuch 不存在" in text.output
     js = runner.invoke(main, args + ["--format", "json"])
     data = json.loads(js.stdout)
     assert data["counts"] == {"error": len(data["findings"]), "warning": 0}
@@ -163,7 +163,7 @@ def test_cli_formats_and_exit_codes(records):
     assert runner.invoke(main, ["check", "--as-of", "yesterday"]).exit_code == 2
 
 
-def test_strict_turns_warnings_into_failure(records):
+def test_strict_turns_warnings_into_failure(records, package_through_2026):
     records.order(
         "JC1",
         good("JC1").replace("2026-11-2", "2026-12-2").replace("2026-11-20 09:40", "2026-12-20 09:40"),
@@ -176,7 +176,8 @@ def test_strict_turns_warnings_into_failure(records):
     args = ["check", "--root", str(records.root), "--as-of", "2027-01-10 12:00"]
     plain = runner.invoke(main, args + ["--format", "json"])
     data = json.loads(plain.stdout)
-    assert [f["code"] for f in data["findings"]] == ["provisional-calendar"], data
+    # the order's deadline, and (once for the run) the year itself: 2027 is due and missing
+    assert [f["code"] for f in data["findings"]] == ["provisional-calendar", "calendar-next-year"], data
     assert plain.exit_code == 0
     assert runner.invoke(main, args + ["--strict"]).exit_code == 1
 
@@ -251,3 +252,30 @@ def test_anchor_or_alias_anywhere_is_refused_but_masked_values_are_not(records):
         ),
     )
     assert codes(run_check(records.root, AS_OF)) == [("yaml-alias", 5)]
+
+
+def test_next_years_calendar_is_asked_for_once_per_run_from_1_december(records, package_through_2026, monkeypatch):
+    for i in range(1, 4):
+        records.order(f"JC{i}", good(f"JC{i}"))
+
+    def next_year(as_of: str):
+        return [
+            f for f in run_check(records.root, parse_time(as_of), use_cache=False) if f.code == "calendar-next-year"
+        ]
+
+    assert next_year("2026-11-30 23:59") == []
+    found = next_year("2026-12-01 00:00")
+    assert len(found) == 1  # once for the run, not once per order
+    f = found[0]
+    assert (f.path, f.line, f.severity) == ("scoring/holidays/2027.yaml", 0, "warning")
+    assert "明年（2027 年）的节假日安排还没有" in f.message
+    assert "hotline holidays import 通知.txt --year 2027" in f.message
+    records.write("scoring/holidays/2027.yaml", "source: 测试\nholidays: [2027-01-01]\n")
+    assert next_year("2026-12-01 00:00") == []  # the office imported it
+    (records.root / "scoring/holidays/2027.yaml").unlink()
+    from calendar_release import PackageWith2027
+
+    from hotline import workdays
+
+    monkeypatch.setattr(workdays, "PACKAGE", PackageWith2027())
+    assert next_year("2026-12-01 00:00") == []  # or a release of the package knows it

@@ -102,6 +102,8 @@ def test_secrets_are_used_only_where_the_default_branch_runs():
         for name in re.findall(r"secrets\.([A-Za-z0-9_]+)", path.read_text(encoding="utf-8")):
             where.setdefault(name, set()).add(path.stem)
     assert where.pop("GITHUB_TOKEN") <= {"overdue", "permissions"}
+    chats = {n for n in where if re.fullmatch(r"HOTLINE_CHAT_\d+(_SECRET)?", n)}
+    assert chats and all(where.pop(n) == {"overdue"} for n in chats)  # the group robots' webhooks
     assert where == {
         "HOTLINE_TOKEN": {"overdue", "intake", "month-end", "import", "lock", "permissions"},
         "HOTLINE_CACHE_KEY": {"site"},
@@ -110,5 +112,5 @@ def test_secrets_are_used_only_where_the_default_branch_runs():
     }
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## 安全") : readme.index("## 开发")]
-    for name in (*where, "GITHUB_TOKEN"):
+    for name in (*where, "GITHUB_TOKEN", "HOTLINE_CHAT_1"):
         assert name in section, name

@@ -156,9 +156,15 @@ def test_overdue_runs_daily_at_nine_beijing_and_by_hand():
     assert wf["on"]["schedule"] == [{"cron": "0 1 * * *"}]
     assert wf["on"]["workflow_dispatch"]["inputs"]["force"]["type"] == "boolean"
     (job,) = wf["jobs"].values()
-    run = job["steps"][-1]["run"]
-    assert "hotline overdue sync --token-env HOTLINE_TOKEN" in run
-    assert job["steps"][-1]["env"]["HOTLINE_API_URL"] == "${{ github.api_url }}"
+    sync, notify = job["steps"][-2:]
+    assert "hotline overdue sync --token-env HOTLINE_TOKEN" in sync["run"]
+    assert sync["env"]["HOTLINE_API_URL"] == "${{ github.api_url }}"
+    # then the group reminders, even when the sync failed, with the groups' secrets (and only that step has them)
+    assert "hotline overdue notify --token-env HOTLINE_TOKEN" in notify["run"] and "!cancelled()" in notify["if"]
+    assert {k: v for k, v in notify["env"].items() if k not in sync["env"]} == {
+        f"HOTLINE_CHAT_{n}{s}": f"${{{{ secrets.HOTLINE_CHAT_{n}{s} }}}}" for n in range(1, 7) for s in ("", "_SECRET")
+    }
+    assert not any("HOTLINE_CHAT" in str(step.get("env")) for step in job["steps"][:-1])
 
 
 def test_site_publishes_only_where_configured():
@@ -236,7 +242,7 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     refused = git("commit", "-m", "bad", check=False)
     assert refused.returncode != 0
     assert (
-        "orders/2026/11/JC2026112000123.yaml:8: error unknown-unit 单位 jinchun 不存在"
+        "orders/2026/11/JC2026112000123.yaml:8: 错误 unknown-unit 单位 jinchun 不存在"
         in refused.stdout + refused.stderr
     )
     path.write_text(good + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n", encoding="utf-8")
