@@ -148,7 +148,10 @@ def remove(path: Path) -> None:
         os.chmod(os.path.dirname(p), 0o700)
         func(p)
 
-    shutil.rmtree(aside, onerror=writable)
+    if sys.version_info >= (3, 12):  # the runner's own Python, whatever its version
+        shutil.rmtree(aside, onexc=writable)
+    else:
+        shutil.rmtree(aside, onerror=writable)
 
 
 def _reject(label: str, name: str, why: str) -> tuple[str, bool]:
