@@ -13,8 +13,8 @@ when it gives the same site as a full one:
   digests are kept with the state): a file added, changed or replaced by a link since then — say in a restored
   CI cache — means a full build.
 Otherwise MkDocs builds everything, into an output folder emptied first, dot files too (MkDocs' own cleaning keeps
-them): nothing the build did not write is ever published. The search index of a dirty build holds only the rendered pages;
-``merge_search`` puts back the entries of the others from the last index.
+them): nothing the build did not write is ever published. The search index of a dirty build holds only the
+rendered pages; ``merge_search`` puts back the entries of the others from the last index.
 """
 
 from __future__ import annotations
