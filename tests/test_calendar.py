@@ -201,7 +201,7 @@ def test_a_year_file_that_disagrees_with_the_package_is_reported_naming_the_date
     args = ["check", "--root", str(records.root), "--as-of", "2026-10-09 12:00", "--no-history"]
     out = CliRunner().invoke(main, args)
     assert out.stdout.splitlines() == [
-        f"scoring/holidays/2026.yaml:{line}: warning calendar-conflict scoring/holidays/2026.yaml 与 "
+        f"scoring/holidays/2026.yaml:{line}: 警告 calendar-conflict scoring/holidays/2026.yaml 与 "
         f"chinese-calendar {chinese_calendar.__version__} 在 2026-10-07（文件：上班；软件包：休息）、"
         "2026-10-08（文件：国庆节 休息；软件包：上班） 共 2 天说法不同：办理期限以本文件为准；请核对国务院办公厅通知，改正有误的一方"
     ]

@@ -152,7 +152,7 @@ def test_cli_formats_and_exit_codes(records):
     args = ["check", "--root", str(records.root), "--as-of", "2026-11-28 12:00"]
     text = runner.invoke(main, args)
     assert text.exit_code == 1
-    assert "orders/2026/11/JC1.yaml:7: error unknown-unit 单位 nosuch 不存在" in text.output
+    assert "orders/2026/11/JC1.yaml:7: 错误 unknown-unit 单位 nosuch 不存在" in text.output
     js = runner.invoke(main, args + ["--format", "json"])
     data = json.loads(js.stdout)
     assert data["counts"] == {"error": len(data["findings"]), "warning": 0}

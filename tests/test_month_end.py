@@ -18,6 +18,8 @@ from hotline.cli import main
 from hotline.reports.month_end import last_day, month_status, plan
 from hotline.workdays import WorkCalendar
 
+pytestmark = pytest.mark.usefixtures("in_ci")  # month-end runs in its workflow, committing as the records' bot
+
 SETTLED = """
 id: JC2026111600001
 title: 金村镇幸福小区供暖温度不达标

@@ -110,6 +110,20 @@ class Finding:
         return cls(d["path"], d["line"], d["code"], d["message"], d["severity"])
 
 
+SEVERITY_WORDS: dict[Severity, str] = {"error": "错误", "warning": "警告"}  # as people read them (the codes stay)
+
+
+def severity_word(f: Finding) -> str:
+    """错误 or 警告: the finding's severity as printed for people."""
+    return SEVERITY_WORDS[severity_of(f)]
+
+
+def text_line(f: Finding) -> str:
+    """``path:line: 错误 code message``: a finding as ``hotline check`` and the other commands print it."""
+    where = f"{f.path}:{f.line}" if f.line else f.path
+    return f"{where}: {severity_word(f)} {f.code} {f.message}"
+
+
 def severity_of(f: Finding) -> Severity:
     """``f.severity`` as never None (``__post_init__`` fills it in; None is only the constructor's default)."""
     return f.severity or CODES[f.code].severity

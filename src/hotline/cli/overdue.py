@@ -18,6 +18,7 @@ from hotline.cli.common import (
     require_rules,
     resolve_as_of,
     root_option,
+    unit_id,
 )
 from hotline.host.reminders import reminders
 from hotline.load import load
@@ -34,13 +35,15 @@ def command() -> None:
 @root_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号、全称、简称或名称的开头，如 金村）")
 @no_cache_option
-def list_command(root, as_of, fmt, no_cache):
+def list_command(root, as_of, fmt, unit_filter, no_cache):
     """列出即将到期（期限前 due_soon_days 个工作日起，见 scoring/rules.yaml）和逾期未答复的派单。"""
     repo = load_records(root, no_cache)
     require_rules(repo.context)
+    unit_filter = unit_id(repo.units, unit_filter)
     when = resolve_as_of(as_of)
-    items = reminders(repo, when)
+    items = [r for r in reminders(repo, when) if unit_filter is None or r.unit == unit_filter]
     if fmt == "json":
         echo_json(
             [

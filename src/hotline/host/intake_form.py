@@ -26,6 +26,7 @@ from hotline.load import Context, load_order
 from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES
+from hotline.records.unit_names import resolve_unit, unit_hint
 from hotline.times import format_time
 from hotline.workdays import WorkCalendar
 
@@ -149,14 +150,8 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
-def _resolve_unit(value: str, ctx: Context) -> str | None:
-    v = value.strip()
-    if v in ctx.units:
-        return v
-    for u in ctx.units.values():
-        if v in (u.name, u.short_name):
-            return u.id
-    return None
+def _unknown_unit(value: str, ctx: Context) -> str:
+    return f"承办单位“{value}”不存在：请填写单位名称（如 金村镇）或编号（如 jincun）{unit_hint(ctx.units, value)}"
 
 
 def find_order(root: Path, order_id: str) -> Path | None:
@@ -184,9 +179,9 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
     if errors:
         return Outcome(errors=errors)
 
-    unit = _resolve_unit(f["unit"], ctx)
+    unit = resolve_unit(ctx.units, f["unit"])
     if unit is None:
-        errors.append(f"承办单位“{f['unit']}”不存在：请填写单位名称（如 金村镇）或编号（如 jincun）")
+        errors.append(_unknown_unit(f["unit"], ctx))
     event: dict = {"at": f["at"], "type": etype, "unit": unit or f["unit"], "by": f["by"]}
     for key in ("office", "text", "reason", "basis", "note"):
         if f.get(key):

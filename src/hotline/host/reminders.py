@@ -247,6 +247,8 @@ def close_reason(key: Key, states: dict[Key, DispatchState], units: dict[str, Un
         return f"记录中已找不到工单 {key[0]} 对{name}的派单，本提醒关闭。"
     if s.returned:
         return f"{name}的退回申请已获同意，该派单结束，本提醒关闭。"
+    if s.ended_by_merge:
+        return f"工单已并入 {s.merged_into}（并单），{name}的这次派单随之结束，本提醒关闭。"
     if s.completed:
         when = format_time(s.redo_reply_at or s.reply_at)
         late = "（超过期限）" if s.was_late else ""

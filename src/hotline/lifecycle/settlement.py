@@ -7,7 +7,8 @@ A rate item counts a dispatch only once its outcome for that item is known (READ
   after the (final) reply — after the current deadline when there is no reply — without one (it then
   counts as not satisfied);
 - ``complaints`` (item 8): known at dispatch.
-An approved return is settled (it leaves 转办总件数). A period whose dispatches are not all settled is
+An approved return is settled (it leaves 转办总件数), and so is a dispatch of an order merged into an earlier
+one (并单: it counts once, as that order). A period whose dispatches are not all settled is
 暂定 (provisional). Pure: reads the dispatch's status as set by ``status.settle`` as of the same moment.
 """
 
@@ -35,7 +36,7 @@ def _callback_settled(s: DispatchState, as_of: datetime, calendar: WorkCalendar,
 
 def unsettled(s: DispatchState, as_of: datetime, calendar: WorkCalendar, callback_wait_days: int) -> tuple[str, ...]:
     """The rate measures whose outcome for ``s`` is not known as of ``as_of`` (empty: settled)."""
-    if s.returned:
+    if s.returned or s.merged:
         return ()
     out = []
     if s.timely_receipt is None:

@@ -269,11 +269,6 @@ def unit_of(ev: _Event) -> str | None:
     return ev.unit if isinstance(ev, _UnitEvent) else None
 
 
-def merge_target(ev: _Event) -> str | None:
-    """The order a 并单 event merges into; None for every other event."""
-    return ev.into if isinstance(ev, Merge) else None
-
-
 class Citizen(Record):
     """诉求人, masked only: 张**, 138****1234."""
 
@@ -314,14 +309,21 @@ class Handler(Record):
 
 
 class HotlineSetup(Record):
-    """Assessment items 1–4 and 6: what the unit has in place for hotline work."""
+    """Assessment items 1–4 and 6: what the unit has in place for hotline work. Each field's description is its
+    name as the assessment says it (``setup_field_name``)."""
 
-    office: str | None = None
-    leader: Leader | None = None
-    handlers: list[Handler] = []
-    network: str | None = None
-    equipment: bool | None = None
-    time_limit_rule: str | None = None
+    office: str | None = Field(None, description="热线工作办理机构")
+    leader: Leader | None = Field(None, description="分管领导")
+    handlers: list[Handler] = Field([], description="具体承办人员")
+    network: str | None = Field(None, description="办理工作网络")
+    equipment: bool | None = Field(None, description="设施设备和接入网络")
+    time_limit_rule: str | None = Field(None, description="限时办结制度")
+
+
+def setup_field_name(name: str) -> str:
+    """热线工作办理机构 for ``office``: a field of ``hotline`` in a unit file as people say it."""
+    field = HotlineSetup.model_fields.get(name)
+    return field.description if field is not None and field.description else name
 
 
 class UnitChange(Record):
@@ -445,15 +447,39 @@ class ScoringEvent(Record):
 # --- spot checks (随机抽查, §三(三)) -------------------------------------------------------------------
 
 
-class SpotCheckEntry(Record):
-    """One drawn order of a checklist, as the office fills it in: each question true (yes), false (no)
-    or empty (not checked yet)."""
+YES_NO_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False}
 
-    unit: UnitId
+
+def _yes_no(value: object) -> object:
+    """是/否 (and true/false, yes/no) as written in a checklist → True/False; empty → None."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if not word:
+            return None
+        if word in YES_NO_WORDS:
+            return YES_NO_WORDS[word]
+        raise ValueError(f"应填 是 或 否（也可写 true 或 false），不是“{value.strip()[:20]}”")
+    return value
+
+
+YesNo = Annotated[
+    bool | None,
+    BeforeValidator(_yes_no),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}, {"type": "null"}], "description": "是 或 否"}
+    ),
+]
+
+
+class SpotCheckEntry(Record):
+    """One drawn order of a checklist, as the office fills it in: each question 是 (true), 否 (false) or empty
+    (not checked yet). ``unit``: the unit's name (or id, as ``records.unit_names`` resolves it)."""
+
+    unit: Text
     id: OrderId
-    reply_standard: bool | None = Field(None, description="答复符合工单规范要求（第 12 项）")
-    contacted: bool | None = Field(None, description="已联系诉求人（第 13 项）")
-    result_told: bool | None = Field(None, description="已将处理结果告知诉求人（第 13 项）")
+    reply_standard: YesNo = Field(None, description="答复符合工单规范要求（第 12 项）")
+    contacted: YesNo = Field(None, description="已联系诉求人（第 13 项）")
+    result_told: YesNo = Field(None, description="已将处理结果告知诉求人（第 13 项）")
     note: str | None = None
 
 
@@ -464,6 +490,6 @@ class SpotCheckList(Record):
     period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
     seed: int
     per_unit: Annotated[int, Field(ge=1)]
-    checked_on: Day | None = Field(None, description="抽查日期：考核事件记在这一天")
+    checked_on: Day | None = Field(None, description="抽查日期（考核事件记在所抽查的考核期的最后一天，不论哪天抽查）")
     by: str | None = Field(None, description="抽查人")
     checks: list[SpotCheckEntry] = []

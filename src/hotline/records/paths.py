@@ -34,6 +34,12 @@ def site_order_url(site_url: str, order_id: str) -> str:
     return f"{site_url.rstrip('/')}/{SITE_ORDERS_PAGE.removesuffix('index.md')}?id={order_id}"
 
 
+def is_records_root(root: Path | str) -> bool:
+    """Whether ``root`` is a records folder: it has ``scoring/rules.yaml``, ``units/`` or ``orders/``."""
+    r = Path(root)
+    return (r / RULES).is_file() or (r / UNITS).is_dir() or (r / ORDERS).is_dir()
+
+
 def is_order_id(text: str) -> bool:
     return bool(ORDER_ID.fullmatch(text))
 
