@@ -72,8 +72,8 @@ def late_everywhere(records, audit_from: str) -> dict[str, bool]:
         "check": any(f.code == "late-record" for f in run_check(records.root, as_of, use_cache=False)),
         "log": any(e["late"] for e in json.loads(log.output)),
         "timeline": any(h.late for h in events["JC2026111000001"] if h),
-        "register": "补录过晚" in reg.rows[0].remarks,
-        "report": "补录过晚" in report_text,
+        "register": "登记晚于规定" in reg.rows[0].remarks,
+        "report": "登记晚于规定" in report_text,
         "measured": recorded.events[-1].at != repo.orders[0].events[-1].at,
     }
 
@@ -102,3 +102,13 @@ def test_late_records_show_everywhere_without_a_cut_over(late_repo):
     assert late_everywhere(late_repo, "") == dict.fromkeys(
         ["check", "log", "timeline", "register", "report", "measured"], True
     )
+
+
+def test_a_register_says_plainly_which_entry_was_late(late_repo):
+    """备注 in plain words (issue 21, point 11): "联系登记晚于规定", not "联系补录过晚（入库 2026-11-26 10:00）" —
+    the order's timeline has the times and commits."""
+    late_everywhere(late_repo, "")
+    repo = load(late_repo.root)
+    events, changes, measured = read_history(late_repo.root, repo)
+    (reg,) = compute(repo, parse_time(AS_OF), [], [], events, None, None, changes, measured).registers.values()
+    assert reg.rows[0].remarks == "派单登记晚于规定；接收登记晚于规定；联系登记晚于规定；答复登记晚于规定"

@@ -94,3 +94,31 @@ def test_daily_commits_give_the_same_records_in_one_commit_a_day(tmp_path):
     assert git(tmp_path / "each", "rev-parse", "HEAD^{tree}") == git(tmp_path / "daily", "rev-parse", "HEAD^{tree}")
     days = git(tmp_path / "daily", "log", "--format=%cd", "--date=format:%Y-%m-%d").split()
     assert len(days) == len(set(days)) == s.commits
+
+
+def test_demo_shows_repeats_a_knowledge_base_and_titles_that_match_their_category(demo):
+    """Issue 21, point 18: ``repeats`` found nothing in the demo, the knowledge base was empty, and some titles
+    contradicted the category (a 咨询… filed as 投诉, a reported problem as 建议)."""
+    from hotline.load import load
+    from hotline.office.repeats import suggest
+    from hotline.records.knowledge import load_entries
+    from hotline.reports.hot_topics import Vocabulary, unit_words
+
+    repo = load(demo.root)
+    groups = suggest(
+        repo.orders,
+        repo.rules.office,
+        extra_words=unit_words(repo.units.values()),
+        vocabulary=Vocabulary.of(repo.rules.reports),
+    )
+    assert len(groups) >= 3, groups
+    entries, findings = load_entries(demo.root, set(repo.units))
+    assert not findings and len(entries) >= 10 and len({e.meta.unit for e in entries}) >= 10
+    assert sum(e.stale(demo.summary.snapshot.date()) for e in entries) == 1  # one for the site to flag 已过期
+    for o in repo.orders:
+        for word, category in (("咨询", "咨询"), ("建议", "建议"), ("举报", "举报"), ("申请", "求助")):
+            if o.title.startswith(word):
+                assert o.category == category, (o.id, o.title, o.category)
+                break
+        else:
+            assert o.category not in ("咨询", "建议"), (o.id, o.title, o.category)

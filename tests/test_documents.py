@@ -73,14 +73,14 @@ def test_register_xlsx_rows_match_the_records(records):
     reg = model.registers[("jincun", "2026-11")]
     wb = openpyxl.load_workbook(io.BytesIO(register_xlsx.to_bytes(reg)))
     ws = wb.active
-    assert ws["A1"].value == "金村镇12345政务服务热线情况11月登记表（2026年11月）"
+    assert ws["A1"].value == "金村镇12345政务服务热线情况2026年11月登记表"  # the month named once
     assert "分管领导：未明确" in ws["A2"].value
     assert [c.value for c in ws[3]] == list(COLUMNS)
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4, max_row=ws.max_row - 1)]
     assert [r[1] for r in rows] == ["JC2026111600001", "JC2026111700002", "JC2026112000003"]
     first, late, assist = rows
     assert first[2] == datetime(2026, 11, 16, 9, 30) and first[3] == "投诉" and first[4] == "主办"
-    assert first[5] == "张** 138****1234" and first[7] == "社会事务办"
+    assert first[5] == "张**\n138****1234" and first[7] == "社会事务办"
     assert first[8] == datetime(2026, 11, 30)  # 10 working days after 11-16
     assert first[9] == datetime(2026, 11, 16, 10, 0) and first[10] == datetime(2026, 11, 20, 16, 0)
     assert first[11:14] == ["是", "满意", "否"]
@@ -94,9 +94,9 @@ def test_register_xlsx_rows_match_the_records(records):
     assert ws.freeze_panes == "C4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$1:$3"
-    assert ws.column_dimensions["G"].width == 40
+    assert ws.column_dimensions["G"].width == 22
     assert ws.cell(4, 7).alignment.wrap_text
-    assert ws.cell(4, 3).number_format == "yyyy-mm-dd hh:mm"
+    assert ws.cell(4, 3).number_format == "mm-dd hh:mm"  # real date-times, shown without the year
 
 
 def _text(doc) -> str:
@@ -136,11 +136,13 @@ def test_report_docx_layout_and_figures(records):
     h2 = next(p for p in paras if p.text == "（一）各单位办理情况")
     assert h2.runs[0].font.name == "楷体_GB2312"
     text = _text(doc)
-    # per-unit table: jincun has 3 dispatches: 1 on time, 1 replied late, 1 past due; 2 of 3 accepted in time
-    assert "金村镇 | 3 | 66.67% | 33.33% | 66.67% | 33.33% | 33.33% | 0 | 0 | 0" in text
-    assert "县医保局 | 1 | 100.00% | 0.00% | 100.00% | 0.00% | 0.00% | 0 | 0 | 0" in text
+    # per-unit table: jincun has 3 dispatches: 1 on time, 1 replied late, 1 past due; 2 of 3 accepted in time.
+    # Too wide for the portrait page, it is printed as two tables, the unit's name in both
+    assert "金村镇 | 3 | 66.67% | 33.33% | 66.67%\n" in text and "金村镇 | 33.33% | 33.33% | 0 | 0 | 0" in text
+    assert "县医保局 | 1 | 100.00% | 0.00% | 100.00%\n" in text and "县医保局 | 0.00% | 0.00% | 0 | 0 | 0" in text
     assert "五、下步工作建议" in text and "加强供暖季督办。" in text
-    assert "JC2026111700002 | 金村镇道路破损 | 金村镇" in text  # the overdue order under 存在问题
+    # 存在问题, per unit: late dispatches, still open, the worst cases (12-10: B replied 5 days late, C is 15 late)
+    assert "金村镇 | 2 | 1 | JC2026112000003 逾期 15 天；JC2026111700002 逾期 5 天" in text
     footer = sec.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "—" in sec.footer.paragraphs[0].text
     assert doc.settings.odd_and_even_pages_header_footer
@@ -157,7 +159,7 @@ def test_report_without_advice_has_four_sections(records):
 
 HOSTILE = """
 id: JC2026112100004
-title: '=HYPERLINK("http://evil.example/","点此查看")'
+title: '=HYPERLINK("http://e.x/","看")'
 category: 咨询
 received_at: 2026-11-21 09:00
 content: "+cmd|' /C calc'!A0 -2+3 诉求人咨询事项。"
@@ -180,7 +182,7 @@ def test_register_xlsx_text_is_never_a_formula(records):
     hostile = ws[5]
     assert hostile[1].value == "JC2026112100004"
     summary = hostile[6].value
-    assert summary.startswith('=HYPERLINK("http://evil.example/","点此查看")：+cmd') and "-2+3" in summary
+    assert summary.startswith('=HYPERLINK("http://e.x/","看")：+cmd|')
     assert hostile[7].value == "@SUM(A1:A9)"
     assert hostile[6].data_type == "s" and hostile[7].data_type == "s"
     dates = {*register_xlsx.TIMES, *register_xlsx.DATES}  # 1-based columns
@@ -209,16 +211,16 @@ def test_register_xlsx_styles_print_setup_and_row_heights(records):
     for c in (head, body, ws["K5"], ws.cell(ws.max_row, 1), total):  # K5: an empty reply time
         assert c.border.left.style == c.border.bottom.style == "thin", c.coordinate
     assert ws["A4"].alignment.horizontal == "center" and body.alignment.wrap_text
-    assert ws["I4"].number_format == "yyyy-mm-dd" and ws["J4"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["I4"].number_format == "mm-dd" and ws["J4"].number_format == "mm-dd hh:mm"
     assert {str(r) for r in ws.merged_cells.ranges} == {"A1:O1", "A2:O2", f"B{ws.max_row}:O{ws.max_row}"}
     assert ws.print_title_rows == "$1:$3" and ws.print_title_cols == "$A:$B"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
-    assert [ws.column_dimensions[c].width for c in "ABG"] == [6, 18, 40]
+    assert [ws.column_dimensions[c].width for c in "ABG"] == [3.5, 14, 22]
     # the long summary (row 5, column G) wraps over several lines: its row is that many lines tall
     assert ws["B5"].value == "JC2026112000003" and ws["K5"].value is None
-    lines = register_xlsx.lines_needed(ws["G5"].value, 40)
+    lines = register_xlsx.lines_needed(ws["G5"].value, 22)
     assert lines >= 3 and ws.row_dimensions[5].height >= lines * register_xlsx.LINE_PT
-    assert ws.row_dimensions[4].height < ws.row_dimensions[5].height
+    assert ws.row_dimensions[4].height >= register_xlsx.lines_needed(ws["G4"].value, 22) * register_xlsx.LINE_PT
 
 
 def test_register_xlsx_is_the_same_file_every_time(records):

@@ -269,3 +269,17 @@ def test_the_summary_says_when_next_years_holidays_are_due(repo, package_through
     git(repo, "commit", "-q", "-m", "2027")
     after = month_end(repo, f"{first} 17:00")
     assert after.exit_code == 0 and due not in after.output
+
+
+def test_the_site_names_the_documents_as_the_month_end_publishes_them(repo, tmp_path):
+    """Issue 21, point 11: the site offered jincun-2026-11.xlsx and 月报-2026-11.docx while month-end published
+    登记表/金村镇-2026-11（暂定）.xlsx and 月报-2026-11（暂定）.docx: now one name for each, on both sides."""
+    when = f"{working_days_after('2026-11', 1)} 09:00"
+    assert month_end(repo, when).exit_code == 0
+    out = tmp_path / "site"
+    built = CliRunner().invoke(main, ["site", "build", "--root", str(repo), "--out", str(out), "--as-of", when])
+    assert built.exit_code == 0, built.output
+    on_site = {p.name for p in (out / "registers" / "2026-11").glob("*.xlsx")}
+    on_site |= {p.name for p in (out / "reports").glob("*-2026-11*.docx")}
+    assert on_site == {f.rsplit("/", 1)[-1] for f in published(repo) if f.endswith((".xlsx", ".docx"))}
+    assert "金村镇-2026-11（暂定）.xlsx" in on_site

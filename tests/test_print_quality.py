@@ -14,6 +14,7 @@ from pdf_read import read, to_pdf
 from hotline.load import load
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import compute
+from hotline.reports.register import COLUMNS
 from hotline.times import parse_time
 
 AS_OF = parse_time("2026-11-27 18:00")
@@ -67,8 +68,8 @@ def p_words(page, line):
 def test_report_tables_keep_unit_names_and_percentages_whole(printed):
     _model, _report, _, docx, _, pages, _ = printed
     doc = Document(str(docx))
-    unit_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "单位")
-    names = [r.cells[0].text for r in unit_table.rows[1:]]
+    unit_tables = [t for t in doc.tables if t.rows[0].cells[0].text == "单位" and len(t.rows) > 40]
+    names = [r.cells[0].text for r in unit_tables[0].rows[1:]]
     assert len(names) >= 40  # the units with dispatches that month
     rows_text = ["".join(w.text for w in row) for p in pages for row in p.rows()]
     broken = [n for n in names if not any(n in t for t in rows_text)]
@@ -78,26 +79,81 @@ def test_report_tables_keep_unit_names_and_percentages_whole(printed):
     in_doc += sum(len(PERCENT.findall(p.text)) for p in doc.paragraphs)
     in_pdf = sum(len(PERCENT.findall(w.text)) for p in pages for w in p.words)
     assert in_doc >= len(names) * 5 and in_pdf == in_doc
-    # the per-unit table sits on landscape pages, its header repeated; the body pages are portrait
-    table_pages = [p for p in pages if any("".join(w.text for w in row).startswith("单位转办") for row in p.rows())]
-    assert len(table_pages) >= 2 and all(p.landscape for p in table_pages)
-    assert not pages[0].landscape and not pages[-1].landscape
-    # the columns are sized from their content: the name column is narrower than the rate columns together
-    head = next(row for row in table_pages[0].rows() if "".join(w.text for w in row).startswith("单位转办"))
-    assert head[-1].x1 - head[0].x0 < table_pages[0].width
+    # the per-unit figures: two narrower tables on the portrait pages (the unit repeated), every rate in one
+    # of them; no landscape section (whose page break left page 2 nearly blank)
+    assert [t.rows[0].cells[0].text for t in unit_tables[:2]] == ["单位", "单位"]
+    heads = [c.text for t in unit_tables[:2] for c in t.rows[0].cells[1:]]
+    assert {"及时接收率", "按时办结率", "逾期率", "回访满意率", "投诉举报率"} <= set(heads)
+    assert not any(p.landscape for p in pages)
+
+
+def test_report_has_no_blank_page_and_sums_up_the_problems_per_unit(printed):
+    """Issue 21, point 12: the report listed all overdue dispatches (7 of 16 pages) and page 2 was nearly
+    blank before a landscape section. Now 存在问题 gives each unit's count and worst cases; every page but
+    the last is filled down to the foot of the text block."""
+    model, _report, _, docx, _, pages, _ = printed
+    ms = model.stats["2026-11"]
+    units_late = {s.unit for s in ms.overdue}
+    per_unit = [sum(s.unit == u for s in ms.overdue) for u in units_late]
+    assert len(ms.overdue) > len(units_late) and max(per_unit) > 2  # more late dispatches than units
+    doc = Document(str(docx))
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["单位", "逾期件次"])
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert len(rows) == len(units_late)
+    assert sum(int(r[1]) for r in rows) == len(ms.overdue)
+    assert [int(r[1]) for r in rows] == sorted((int(r[1]) for r in rows), reverse=True)
+    ids = re.findall(r"[A-Z]{2}\d{13}", "".join(c.text for r in table.rows for c in r.cells))
+    assert len(ids) == sum(min(n, 2) for n in per_unit) < len(ms.overdue)  # the two worst of each unit
+    block_top, block_bottom = 37 / 25.4 * 72, (297 - 35) / 25.4 * 72  # the text block, in points from the top
+    for i, p in enumerate(pages[:-1]):
+        text = [w for w in p.words if w.y1 < block_bottom + 2]
+        assert max(w.y1 for w in text) > block_top + (block_bottom - block_top) * 0.8, f"page {i + 1} is half empty"
+    assert len(pages) <= 10
+
+
+def columns(page, top: float, bottom: float) -> list[list]:
+    """The words between ``top`` and ``bottom`` grouped into the table's columns (words whose x-ranges overlap
+    are one column), left to right; each column's words top to bottom."""
+    words = sorted((w for w in page.words if top <= w.y0 and w.y1 <= bottom), key=lambda w: w.x0)
+    cols: list[list] = []
+    for w in words:
+        if cols and w.x0 < max(x.x1 for x in cols[-1]) - 0.5:
+            cols[-1].append(w)
+        else:
+            cols.append([w])
+    return [sorted(c, key=lambda w: (w.ymid, w.x0)) for c in cols]
+
+
+def table_band(page) -> tuple[float, float, float]:
+    """(top of the header row, where the header row ends and the body begins, end of the body) on a printed
+    register page. The header's lines (one to three in a cell) and the first row's lines each form one run
+    down the page; between them is the widest gap (the cells' padding and border)."""
+    head = next(w for w in page.words if w.text == "序号")
+    first = min((w for w in page.words if re.fullmatch(r"[A-Z]{2}\d{13}", w.text)), key=lambda w: w.y0)
+    footer = min(w.y0 for w in page.words if w.text in ("第", "合计"))  # the page's foot, or the totals row
+    top = head.y0 - 20
+    spans = sorted((w.y0, w.y1) for w in page.words if top <= w.y0 and w.y1 <= first.y1)
+    runs = [list(spans[0])]
+    for y0, y1 in spans[1:]:
+        if y0 <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], y1)
+        else:
+            runs.append([y0, y1])
+    gaps = [(b[0] - a[1], (a[1] + b[0]) / 2) for a, b in itertools.pairwise(runs)]
+    return top, max(gaps)[1], footer
 
 
 def test_register_prints_one_page_wide_with_the_ids_on_every_page(printed):
     _, _, reg, _, xlsx, _, pages = printed
     assert len(reg.rows) >= 40
-    assert len(pages) <= len(reg.rows) // 10 + 1
+    assert len(pages) <= len(reg.rows) // 8 + 1
     ids = {r.order_id for r in reg.rows}
     seen = set()
     for p in pages:
         assert p.landscape and round(p.width) == 842  # A4 landscape
-        row_texts = ["".join(w.text for w in row) for row in p.rows()]
-        header = next(t for t in row_texts if t.startswith("序号工单编号"))
-        assert header.endswith("是否重办备注"), header  # all 15 columns on every page
+        top, body, _ = table_band(p)
+        # all 15 columns on every page, in order (a header may wrap onto two or three lines in its cell)
+        assert ["".join(w.text for w in c) for c in columns(p, top, body)] == list(COLUMNS)
         seen |= {w.text for w in p.words} & ids
     assert seen == ids
     ws = openpyxl.load_workbook(xlsx).active
@@ -107,29 +163,41 @@ def test_register_prints_one_page_wide_with_the_ids_on_every_page(printed):
     assert ws.print_title_rows == "$1:$3" and ws.print_title_cols == "$A:$B"
 
 
+def test_register_prints_at_nine_points_or_more(printed):
+    """Issue 21, point 11: 15 columns fitted to A4 landscape shrank the type to 5–6 pt. The size is measured as
+    the advance of CJK characters (a CJK glyph is one em wide) in every word of three or more of them."""
+    _, _, reg, _, _, _, pages = printed
+    sizes = [
+        (w.x1 - w.x0) / len(w.text)
+        for p in pages
+        for w in p.words
+        if len(w.text) >= 3 and all(ord(ch) > 0x2E7F for ch in w.text)
+    ]
+    assert len(sizes) > 100
+    assert min(sizes) >= 9.0, sorted(sizes)[:5]
+    # the title names the month once; no 暂定 for a month whose dispatches are all settled
+    title = "".join(w.text for w in sorted(pages[0].rows()[0], key=lambda w: w.x0))
+    assert title == f"{reg.unit.name}12345政务服务热线情况2026年11月登记表" + ("" if reg.final else "（暂定）"), title
+
+
 def test_register_summaries_stay_inside_their_rows(printed):
     """Each row's 诉求内容摘要 is printed whole and in row order, no line over another."""
     _, _, reg, _, _, _, pages = printed
     summaries = {r.order_id: r.summary for r in reg.rows}
     for p in pages:
-        head = next(w for w in p.words if w.text == "诉求内容摘要")
-        nxt = min((w for w in p.words if abs(w.ymid - head.ymid) < 3 and w.x0 > head.x1), key=lambda w: w.x0)
-        prev = max((w for w in p.words if abs(w.ymid - head.ymid) < 3 and w.x1 < head.x0), key=lambda w: w.x1)
-        footer = min(w.y0 for w in p.words if w.text == "第")
-        words = sorted(
-            (w for w in p.words if w.x0 > prev.x1 and w.x1 < nxt.x0 and head.y1 < w.y0 and w.y1 < footer),
-            key=lambda b: (b.ymid, b.x0),
-        )
-        col: list[list] = []
+        top, body, footer = table_band(p)
+        col = next(c for c in columns(p, top, footer) if "诉求内容摘要" in "".join(w.text for w in c))
+        words = [w for w in col if w.y0 >= body]
+        lines: list[list] = []
         for w in words:
-            if col and abs(col[-1][0].ymid - w.ymid) < 1.0:
-                col[-1].append(w)
+            if lines and abs(lines[-1][0].ymid - w.ymid) < 1.0:
+                lines[-1].append(w)
             else:
-                col.append([w])
-        for a, b in itertools.pairwise(col):
+                lines.append([w])
+        for a, b in itertools.pairwise(lines):
             assert min(w.y0 for w in b) >= max(w.y1 for w in a) - 0.5, (a[0].text, b[0].text)
         # the column read top to bottom is the page's summaries in row order, nothing clipped or hidden
         ids = [w.text for w in sorted((w for w in p.words if w.text in summaries), key=lambda w: w.ymid)]
         assert ids
-        printed_text = "".join(w.text for ln in col for w in ln)
+        printed_text = "".join(w.text for ln in lines for w in sorted(ln, key=lambda w: w.x0))
         assert printed_text == "".join(summaries[i] for i in ids).replace(" ", "")

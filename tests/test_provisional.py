@@ -122,7 +122,7 @@ def test_provisional_month_is_marked_everywhere_and_final_once_settled(records):
     head = "\n".join(p.text for p in doc.paragraphs[:8])
     assert "（2026年11月，暂定）" in head and "尚有 2 件次派单" in head
     ws = openpyxl.load_workbook(io.BytesIO(register_xlsx.to_bytes(reg))).active
-    assert ws["A1"].value.endswith("（2026年11月，暂定）") and "尚有 2 件派单" in ws["A2"].value
+    assert ws["A1"].value.endswith("2026年11月登记表（暂定）") and "尚有 2 件派单" in ws["A2"].value
 
     late = _score(root, FINAL)
     assert late["final"] is True and late["unsettled"] == 0
@@ -138,7 +138,7 @@ def test_provisional_month_is_marked_everywhere_and_final_once_settled(records):
     doc = Document(io.BytesIO(report_docx.to_bytes(model.reports["2026-11"])))
     assert "暂定" not in "\n".join(p.text for p in doc.paragraphs)
     ws = openpyxl.load_workbook(io.BytesIO(register_xlsx.to_bytes(reg))).active
-    assert ws["A1"].value.endswith("（2026年11月）") and "暂定" not in ws["A2"].value
+    assert ws["A1"].value.endswith("2026年11月登记表") and "暂定" not in ws["A2"].value
     # both open dispatches ended late and without a callback: counted as such
     assert str(model.stats["2026-11"].county.rate("on_time")) == "33.33"
 

@@ -95,14 +95,15 @@ def test_literal_profile_and_unit_filter(records):
 
 def test_table_is_chinese_and_ranked(records):
     setup_records(records)
-    r = run(records, "--period", "2026-11", *AS_OF)
+    r = run(records, "--period", "2026-11", "--wide", *AS_OF)
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("2026年11月热线工作考核得分（2026-11-01至2026-11-30，读法：按满分一致计算（默认）")
-    header = lines[2].split()
+    assert lines[0] == "2026年11月热线工作考核得分"
+    assert lines[1].startswith("考核期 2026-11-01 至 2026-11-30；读法：按满分一致计算（默认）")
+    header = lines[3].split()
     assert header[:3] == ["名次", "单位", "转办件数"] and header[-4:] == ["基础分", "加分", "总分", "等次"]
     assert "按时办结率" in header
-    rows = [ln.split() for ln in lines[4:48]]
+    rows = [ln.split() for ln in lines[5:49]]
     assert rows[0][0] == "1" and rows[-2][1] == "金村镇" and rows[-2][0] == "43"
     assert rows[-1][1] == "县公安局" and rows[-1][-1] == "较差（否决）"
     assert "第7、8、9、10、11项：43 个单位无转办工单" in r.stdout  # one line for the items a note is on
@@ -130,7 +131,7 @@ def test_explain_lists_every_item_with_formula_and_evidence(records):
     for n in range(1, 17):
         assert f"第{n}项 " in out
     assert "第9项 按时办结率  10.00/20.00  20 × 1 ÷ 2 = 10.00" in out
-    assert "    数据：按时办结事项件数 1，转办总件数 2" in out
+    assert "    数据：按时办结事项件数 1，已确定件数 2" in out
     assert "    数据：发现 0 次（考核事件 0，工单 0），每次扣 0.1 分，最多扣 3 分，实扣 0 分" in out
     assert "依据：A2（orders/2026/11/A2.yaml:7） 逾期（答复，期限 2026-11-05）" in out
     assert "按另一读法（按印发公式计算）：10 × 1 ÷ 2 = 5.00，得 5.00（相差 -5.00）" in out
@@ -177,3 +178,24 @@ def test_ignored_events_and_broken_records_are_reported(records):
     assert r.exit_code == 0
     assert "scoring/events/2026/b.yaml:1: 警告 scoring-event-ignored" in r.stderr
     assert "记录中有 1 个错误" in r.stderr
+
+
+def test_tables_fit_a_terminal_and_name_each_figure_once(records):
+    """Issue 21, point 17: ``score`` and ``status`` were 212 characters wide; now 100 columns by default, every
+    item's column with ``--wide``. 转办总件数 means all dispatches; a rate's denominator is 已确定件数."""
+    from wcwidth import wcswidth
+
+    setup_records(records)
+    narrow = run(records, "--period", "2026-11", *AS_OF).stdout
+    wide = run(records, "--period", "2026-11", "--wide", *AS_OF).stdout
+    assert max(wcswidth(line) for line in narrow.splitlines()) <= 100
+    assert max(wcswidth(line) for line in wide.splitlines()) > 100
+    head = next(line for line in narrow.splitlines() if line.startswith("名次"))
+    assert head.split() == ["名次", "单位", "转办件数", "基础分", "加分", "总分", "等次"]
+    assert "按时办结率" in next(line for line in wide.splitlines() if line.startswith("名次"))
+    status = CliRunner().invoke(main, ["status", "--root", str(records.root), *AS_OF])
+    assert status.exit_code == 0 and max(wcswidth(line) for line in status.stdout.splitlines()) <= 100
+    explain = run(records, "--explain", "jincun", "--period", "2026-11", *AS_OF).stdout
+    data = [line for line in explain.splitlines() if line.strip().startswith("数据：")]
+    assert data and not any("转办总件数" in line for line in data) and "已确定件数 2" in explain
+    assert explain.splitlines()[1].startswith("转办总件数：2")  # all dispatches, said once

@@ -98,7 +98,7 @@ def test_site_shows_the_office_pages(records, tmp_path):
     assert "2026年第四季度" in quarter and "供暖" in quarter
     assert "县长批示：限期解决供暖问题" in quarter and "市级专项督办" in quarter
     assert "2026年第四季度" in text(out, "analysis")
-    docx = out / "analysis" / "泽州县12345政务服务热线分析研判-2026-Q4.docx"
+    docx = out / "analysis" / "泽州县12345政务服务热线分析研判-2026年第四季度.docx"
     paragraphs = [p.text for p in python_docx.Document(str(docx)).paragraphs]
     assert "泽州县12345政务服务热线分析研判\n（2026年第四季度）" in paragraphs  # the period on its own line
     cells = [c.text for t in python_docx.Document(str(docx)).tables for row in t.rows for c in row.cells]

@@ -19,7 +19,9 @@ from hotline.reports.publication import compute
 from hotline.site import data
 from hotline.times import parse_time
 
-CONFIG = DemoConfig(months=2, orders_per_month=220, seed=5, end=date(2026, 11, 27))
+# a seed whose demo has dispatches overdue and due soon at every moment below (seed 5 stopped having an overdue one
+# at the last moment when the demo's categories came to match their titles)
+CONFIG = DemoConfig(months=2, orders_per_month=220, seed=7, end=date(2026, 11, 27))
 MOMENTS = ["2026-11-03 08:00", "2026-11-20 12:00", "2026-11-27 18:00"]
 
 

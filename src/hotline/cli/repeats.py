@@ -23,7 +23,7 @@ from hotline.git import identity
 from hotline.load import load, load_context
 from hotline.office.repeats import suggest
 from hotline.records.paths import find_order
-from hotline.reports.hot_topics import unit_words
+from hotline.reports.hot_topics import Vocabulary, unit_words
 from hotline.scoring.period import parse_period
 from hotline.workdays import end_of
 
@@ -58,7 +58,7 @@ def command(root, period, fmt, merge_id, into_id, by, at, do_commit, as_of):
     require_rules(repo.context)
     start, end = datetime.combine(period.start, time(0, 0)), end_of(period.end)
     names = unit_words(repo.units.values())
-    groups = suggest(repo.orders, repo.rules.office, start, end, names)
+    groups = suggest(repo.orders, repo.rules.office, start, end, names, vocabulary=Vocabulary.of(repo.rules.reports))
     if fmt == "json":
         echo_json([g.as_dict() for g in groups])
         return

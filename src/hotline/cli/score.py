@@ -129,11 +129,28 @@ def _day(e: Evidence | None) -> str:
     return e.date.isoformat() if e is not None and e.date is not None else ""
 
 
-def _table(result: Assessment, rules: AssessmentRules) -> str:
+WIDTH = 100  # the table and its text fit a terminal this wide; --wide shows every item's column
+
+
+def wrap(text: str, width: int = WIDTH) -> str:
+    """``text`` broken into lines of at most ``width`` terminal columns (a Chinese character takes two)."""
+    from wcwidth import wcwidth
+
+    lines, line, used = [], "", 0
+    for ch in text:
+        w = max(wcwidth(ch), 0)
+        if used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = line + ch, used + w
+    return "\n".join([*lines, line])
+
+
+def _table(result: Assessment, rules: AssessmentRules, wide: bool = False) -> str:
     from tabulate import tabulate  # only the table needs it (not JSON or CSV)
 
     profile_name = rules.profiles[result.profile].name
-    groups = _groups(result)
+    groups = _groups(result) if wide else []
     headers = ["名次", "单位", "转办件数"] + [g for g, _ in groups] + ["基础分", "加分", "总分", "等次"]
     rows = []
     for u in result.units:
@@ -141,11 +158,15 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
         rows.append([u.rank, u.name, u.dispatched, *cells, shown(u.base), shown(u.bonus), shown(u.total), _grade(u)])
     p = result.period
     lines = [
-        f"{p.title}热线工作考核得分（{p.start.isoformat()}至{p.end.isoformat()}，读法：{profile_name}，截至 {result.as_of:%Y-%m-%d %H:%M}）",
+        f"{p.title}热线工作考核得分",
+        f"考核期 {p.start.isoformat()} 至 {p.end.isoformat()}；读法：{profile_name}；截至 {result.as_of:%Y-%m-%d %H:%M}",
         "",
         tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True),
         "",
     ]
+    tables = {3}  # the tables' lines are as wide as their columns; the text around them is wrapped
+    if not wide:
+        lines.append("各项得分：hotline score --wide（全部列）或 --explain 单位（逐项公式和依据）")
     if not result.final:
         lines.append(
             f"暂定：本期尚有 {result.unsettled} 件派单的办理结果未确定，比率项按结果已确定的派单计算，"
@@ -165,12 +186,13 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
                 [c.name, c.grade, c.status, _day(c.notice), c.due.isoformat() if c.due else "", _day(c.report)]
                 for c in result.rectification
             ]
+            tables.add(len(lines))
             lines.append(
                 tabulate(rect, headers=["单位", "等次", "状态", "通报日期", "报送期限", "报送日期"], tablefmt="simple")
             )
         else:
             lines.append("无")
-    return "\n".join(lines)
+    return "\n".join(line if i in tables or wide else wrap(line) for i, line in enumerate(lines))
 
 
 def _note_lines(result: Assessment) -> list[str]:
@@ -209,7 +231,7 @@ def _item_lines(it: ItemScore, other: ItemScore | None, other_name: str, numerat
     out = [line]
     if it.kind == "rate":
         i = it.inputs
-        out.append(f"    数据：{numerators[it.no]} {i['numerator']}，转办总件数 {i['denominator']}")
+        out.append(f"    数据：{numerators[it.no]} {i['numerator']}，已确定件数 {i['denominator']}")
         out.append(f"    印发公式：{it.printed}")
         if it.contradiction:
             out.append(f"    矛盾：{it.contradiction}")
@@ -250,7 +272,7 @@ def _explain(result: Assessment, other: Assessment, rules: AssessmentRules, unit
     p = result.period
     lines = [
         f"{u.name}（{u.unit}）{p.title}考核得分明细（读法：{profiles[result.profile].name}，截至 {result.as_of:%Y-%m-%d %H:%M}）",
-        f"转办总件数：{u.dispatched}",
+        f"转办总件数：{u.dispatched}（各比率项只计其中结果已确定的派单：已确定件数）",
     ]
     numerators = {i.number: i.numerator for i in rules.items if isinstance(i, RateItem)}
     for no, it in u.items.items():
@@ -299,14 +321,15 @@ def _explain_json(result: Assessment, unit_id: str) -> dict:
 @click.option("--explain", "explain_unit", default=None, metavar="单位编号", help="逐项列出该单位的公式、数据和依据")
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--wide", is_flag=True, help="表格列出各项得分（较宽）；缺省只列总分和等次，宽度不超过 100 列")
 @no_cache_option
-def command(root, period, profile, unit_filter, explain_unit, as_of, fmt, no_cache):
+def command(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide, no_cache):
     """按泽政办发〔2020〕29号 §三 计算各承办单位的考核得分、加分、否决和等次。"""
     with uncached(no_cache):
-        _score(root, period, profile, unit_filter, explain_unit, as_of, fmt)
+        _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide)
 
 
-def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt):
+def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide=False):
     repo = load_records(root)
     gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
     require_rules(repo.context)
@@ -348,4 +371,4 @@ def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt):
     elif fmt == "csv":
         sys.stdout.write(_csv(result))
     else:
-        click.echo(_table(result, a))
+        click.echo(_table(result, a, wide))

@@ -29,8 +29,9 @@ HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办
 @click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号或名称，如 jincun 或 金村镇）")
 @click.option("--open", "only_open", is_flag=True, help="只看未办结的派单（待接收、办理中、重办中；不含已并单的）")
 @click.option("--overdue", "only_overdue", is_flag=True, help="只看逾期的派单")
+@click.option("--wide", is_flag=True, help="单位写全称（表格较宽）；缺省用简称，宽度不超过 100 列")
 @no_cache_option
-def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
+def command(root, as_of, fmt, unit_filter, only_open, only_overdue, wide, no_cache):
     """列出每个派单的办理状态、期限和是否逾期。"""
     repo = load_records(root, no_cache)
     require_rules(repo.context)
@@ -51,7 +52,7 @@ def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
     if fmt == "json":
         echo_json([s.row() for s in rows])
         return
-    names = {u.id: u.name for u in repo.units.values()}
+    names = {u.id: u.name if wide else (u.short_name or u.name) for u in repo.units.values()}
     table = [
         [
             s.order_id,

@@ -282,6 +282,7 @@ def build(out: Path | str, config: DemoConfig = DemoConfig()) -> Summary:
         files[f"schemas/{p.name}"] = p.read_text(encoding="utf-8")
     for uid, u in units.items():
         files[f"units/{uid}.yaml"] = unit_text(u)
+    files.update(_knowledge(units, config))
     boss = office[-1]
     commits.append(Commit(start, boss, "初始化演示记录仓库：考核规则、承办单位", files, 0))
     for uid, ch in changes.items():
@@ -454,6 +455,42 @@ def _scoring_events(rng, clock: Clock, cfg: DemoConfig, units: dict, author: Per
         if m > 12:
             y, m = y + 1, 1
     return commits
+
+
+def _knowledge(units: dict, cfg: DemoConfig) -> dict[str, str]:
+    """The knowledge base of the units that answer questions (热线知识库, ``site_src/knowledge/<unit>/``): for each
+    topic led by one county department, an entry on the question its 咨询 orders ask, answered as the demo's
+    replies answer it. The oldest entry is past its ``valid_until`` (the site flags it 已过期)."""
+    files: dict[str, str] = {}
+    topics = [
+        t
+        for t in material()["topics"]
+        if len(t["lead"]) == 1 and t["lead"][0] in units and any(x.startswith("咨询") for x in t["titles"])
+    ]
+    for i, t in enumerate(topics):
+        unit = t["lead"][0]
+        case = next(k for k, x in enumerate(t["titles"]) if x.startswith("咨询"))
+        stale = i == 0
+        updated = cfg.start - timedelta(days=400 if stale else 20 + i)
+        until = cfg.start - timedelta(days=1) if stale else date(cfg.end.year + 1, 12, 31)
+        meta = {
+            "title": t["titles"][case].removeprefix("咨询"),
+            "unit": unit,
+            "category": t["key"],
+            "keywords": list(t["tags"]),
+            "source": f"{units[unit]['name']}（演示）",
+            "updated": updated,
+            "valid_until": until,
+            "sample": True,
+        }
+        body = t["replies"][case] + "\n\n" + t["duty"] + "\n"
+        head = "".join(f"{k}: {_yaml_value(v)}\n" for k, v in meta.items())
+        files[f"site_src/knowledge/{unit}/{t['key']}.md"] = f"---\n{head}---\n\n{body}"
+    return files
+
+
+def _yaml_value(v) -> str:
+    return "[" + ", ".join(scalar(x) for x in v) + "]" if isinstance(v, list) else scalar(v)
 
 
 def _readme(cfg: DemoConfig) -> str:

@@ -148,6 +148,30 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
+TITLE_SAYS = (("咨询", "咨询"), ("建议", "建议"), ("举报", "举报"), ("申请", "求助"))
+
+
+def fitting(title: str, categories: dict[str, int]) -> dict[str, int]:
+    """The categories (with their weights) an order with ``title`` may have: a title that begins 咨询, 建议, 举报
+    or 申请 says its category itself; any other reports a problem (投诉, 求助 or 举报 — not 咨询 or 建议)."""
+    for word, category in TITLE_SAYS:
+        if title.startswith(word):
+            return {category: 1}
+    return {k: w for k, w in categories.items() if k not in ("咨询", "建议")} or categories
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A citizen asking the same thing again (重复诉求): the earlier order's case, place and citizen."""
+
+    case: int
+    category: str
+    township: str
+    place: str
+    surname: str
+    phone: str
+
+
 class Simulation:
     def __init__(self, config: DemoConfig, calendar: WorkCalendar, rules: Rules, units: dict[str, dict]) -> None:
         self.cfg = config
@@ -159,6 +183,7 @@ class Simulation:
         self.units = units  # id -> {name, type, handlers: [(from_date, Person)], offices}
         self.townships = sorted(u for u, v in units.items() if v["type"] == "乡镇")
         self.seq = 0
+        self.origins: dict[str, tuple[dict, Repeat]] = {}  # order id → its topic and what a repeat of it copies
 
     # --- helpers -----------------------------------------------------------------------------------
     def ev(self, actor: str, **data) -> Ev:
@@ -196,20 +221,43 @@ class Simulation:
             n = per_day[received.date()] = per_day.get(received.date(), self.rng.randint(100, 300)) + 1
             oid = f"JC{received:%Y%m%d}{n:05d}"
             plans.append(self.order(oid, received, self.rng.choice(topics)))
-        return plans
+        plans += self.repeats(plans, per_day)
+        return sorted(plans, key=lambda p: (p.header["received_at"], p.id))
 
-    def order(self, oid: str, received: datetime, topic: dict) -> OrderPlan:
+    def repeats(self, plans: list[OrderPlan], per_day: dict[date, int]) -> list[OrderPlan]:
+        """A few citizens call again about the same thing 3–10 days later (``hotline repeats`` finds them)."""
+        rng, out = self.rng, []
+        last = self.cfg.snapshot - timedelta(days=14)
+        sources = [p for p in plans if p.header["address"] and p.header["received_at"] <= last]
+        for src in rng.sample(sources, min(len(sources), max(3, len(plans) // 400))):
+            received = self.clock.moment(rng, (src.header["received_at"] + timedelta(days=rng.randint(3, 10))).date())
+            n = per_day[received.date()] = per_day.get(received.date(), rng.randint(100, 300)) + 1
+            topic, like = self.origins[src.id]
+            out.append(self.order(f"JC{received:%Y%m%d}{n:05d}", received, topic, like))
+        return out
+
+    def order(self, oid: str, received: datetime, topic: dict, like: Repeat | None = None) -> OrderPlan:
         rng, m = self.rng, self.m
-        # the shipped demo material weighs the five categories by their record names (Category)
-        category = cast(Category, _weighted(rng, topic["categories"]))
-        township = rng.choice(self.townships)
-        tname = self.units[township]["name"]
-        place = tname + (
-            rng.choice(m["estates"]) if topic["place"] == "estate" and rng.random() < 0.5 else rng.choice(m["villages"])
-        )
-        surname = rng.choice(m["surnames"])[0]
-        phone = rng.choice(["13", "15", "18", "17"]) + str(rng.randint(0, 9)) + "****" + f"{rng.randint(0, 9999):04d}"
-        case = rng.randrange(len(topic["titles"]))  # title, content and reply belong together
+        if like is None:
+            case = rng.randrange(len(topic["titles"]))  # title, content and reply belong together
+            # the shipped demo material weighs the five categories by their record names (Category), as the title
+            # reads: a 咨询… title is a 咨询, a reported problem is not a 建议
+            category = cast(Category, _weighted(rng, fitting(topic["titles"][case], topic["categories"])))
+            township = rng.choice(self.townships)
+            tname = self.units[township]["name"]
+            place = tname + (
+                rng.choice(m["estates"])
+                if topic["place"] == "estate" and rng.random() < 0.5
+                else rng.choice(m["villages"])
+            )
+            surname = rng.choice(m["surnames"])[0]
+            phone = (
+                rng.choice(["13", "15", "18", "17"]) + str(rng.randint(0, 9)) + "****" + f"{rng.randint(0, 9999):04d}"
+            )
+        else:
+            case, category, township, place = like.case, cast(Category, like.category), like.township, like.place
+            surname, phone = like.surname, like.phone
+        self.origins[oid] = (topic, Repeat(case, category, township, place, surname, phone))
         header = {
             "id": oid,
             "title": topic["titles"][case].format(place=place),
@@ -218,7 +266,7 @@ class Simulation:
             "received_at": received,
             "sample": True,
             "citizen": {"name": surname + "**", "phone": phone},
-            "address": place if rng.random() < 0.8 else None,
+            "address": place if like is not None or rng.random() < 0.8 else None,
             "content": topic["contents"][case].format(place=place),
             "tags": list(topic["tags"]),
             "events": [],

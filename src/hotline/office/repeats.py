@@ -3,8 +3,8 @@
 Two orders are suggested as repeats when, within ``office.repeat_window_days`` days of each other, they
 have the same citizen — masked name and the last four digits of the phone, both present — and the same
 place (the address without house numbers, ``hot_topics.place_of``; or one address contains the other)
-and the same subject: at least ``office.repeat_min_shared_keywords`` keywords in common (jieba, as in
-the monthly report's hot topics). Suggestions are grouped (connected orders form one group, oldest
+and the same subject: at least ``office.repeat_min_shared_keywords`` keywords in common (jieba and the
+keyword vocabulary of ``reports`` in ``rules.yaml``, as in the monthly report's hot topics). Suggestions are grouped (connected orders form one group, oldest
 first). The office confirms a merge with a 并单 event on the later order (``into`` the earlier one);
 merged orders are left out of the suggestions and count once in the rates. Pure.
 """
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from hotline.checks.merges import merges_of
 from hotline.records.models import Order
 from hotline.records.rules import OfficeRules
-from hotline.reports.hot_topics import keywords_of, place_of
+from hotline.reports.hot_topics import Vocabulary, keywords_of_each, place_of
 
 
 @dataclass
@@ -67,6 +67,8 @@ def suggest(
     start: datetime | None = None,
     end: datetime | None = None,
     extra_words: tuple[str, ...] = (),
+    *,
+    vocabulary: Vocabulary,
 ) -> list[RepeatGroup]:
     """Groups of suggested repeats with at least one order received in [start, end)."""
     window = timedelta(days=rules.repeat_window_days)
@@ -76,11 +78,11 @@ def suggest(
         if key is not None and merged_into(o) is None:
             by_citizen[key].append(o)
     groups = []
+    words = keywords_of_each((o for os_ in by_citizen.values() if len(os_) >= 2 for o in os_), vocabulary, extra_words)
     for (name, tail), os_ in sorted(by_citizen.items()):
         if len(os_) < 2:
             continue
         os_.sort(key=lambda o: (o.received_at, o.id))
-        words = {o.id: keywords_of(o, extra_words) for o in os_}
         parent = {o.id: o.id for o in os_}
         shared: dict[str, set[str]] = defaultdict(set)
 

@@ -72,6 +72,9 @@ class HostSettings(Record):
     forms_dir: str = ".github/ISSUE_TEMPLATE"
 
 
+PosTag = Annotated[str, Field(pattern=r"^[a-z]{1,4}$")]  # a jieba part-of-speech tag: n, ns, vn, v, …
+
+
 class ReportRules(Record):
     """月报 thresholds: 热点问题分析 (rising keywords, places) and 存在问题 (repeated delays)."""
 
@@ -80,6 +83,12 @@ class ReportRules(Record):
     place_min_orders: Annotated[int, Field(ge=2)] = 3
     examples: Annotated[int, Field(ge=1, le=20)] = 3
     repeated_delay_min: Annotated[int, Field(ge=1)] = 2
+    # Keywords (热点问题, 分析研判, 重复诉求): words that say nothing about a subject are never keywords; of the
+    # rest, words whose part of speech (jieba's tags, as ``jieba.posseg`` gives a dictionary word) is in
+    # ``keyword_tags`` come first, and ``keyword_fill_tags`` only fill the list when those are too few.
+    keyword_stopwords: list[str] = []
+    keyword_tags: list[PosTag] = ["n", "ns", "nt", "nz", "nl", "ng", "vn", "an", "j", "i", "l"]
+    keyword_fill_tags: list[PosTag] = ["v"]
 
 
 EventType = Literal[

@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 from hotline.records.models import Order, Unit
 from hotline.records.rules import Rules
-from hotline.reports.hot_topics import keywords_of
+from hotline.reports.hot_topics import Vocabulary, keywords_of_each
 from hotline.reports.monthly import CATEGORIES, month_label
 from hotline.reports.monthly_report import Block, Paragraph, Report, Section, Table
 from hotline.scoring.period import Period, parse_period
@@ -69,19 +69,22 @@ def compose(
     now, before = _in(orders, p, as_of), _in(orders, prev, as_of)
     months = _months(p)
     overview = _overview(now, before, months)
+    vocabulary = Vocabulary.of(rules.reports)
+    kw = keywords_of_each([*now, *before], vocabulary, extra_words)
     words: dict[str, list[Order]] = defaultdict(list)
     for o in now:
-        for w in keywords_of(o, extra_words):
+        for w in kw[o.id]:
             words[w].append(o)
-    prev_count = Counter(w for o in before for w in keywords_of(o, extra_words))
-    top = sorted(words, key=lambda w: (-len(words[w]), w))[: rules.office.analysis_hot_topics]
+    prev_count = Counter(w for o in before for w in kw[o.id])
+    ranked = sorted(words, key=lambda w: (-len(words[w]), w))  # 反映最多的
+    top = vocabulary.choose(ranked, rules.office.analysis_hot_topics, str)
     hot_rows = [
         [
             w,
             str(len(words[w])),
             str(prev_count[w]),
             f"{len(words[w]) - prev_count[w]:+d}",
-            "、".join(o.id for o in words[w][: rules.reports.examples]),
+            "\n".join(o.id for o in words[w][: rules.reports.examples]),  # an id a line: never broken
         ]
         for w in top
     ]

@@ -23,6 +23,7 @@ from hotline.checks.attachments import publishable
 from hotline.git import refs as gitrefs
 from hotline.load import Repository, load
 from hotline.records import paths
+from hotline.reports.file_names import REGISTERS_DIR, REPORTS_DIR, document_file, register_file
 from hotline.util.atomic import write_bytes
 
 ARCHIVE_DIR = "archives"
@@ -82,12 +83,6 @@ def _zip(files: dict[str, bytes], stamp: datetime) -> bytes:
     return buf.getvalue()
 
 
-def safe_file_name(name: str, fallback: str) -> str:
-    """A unit's name as one file name (a unit file is untrusted: no folders, no hidden files, no controls)."""
-    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", name).strip(" .")[:60]
-    return cleaned or fallback
-
-
 def month_documents(root: Path, month: str, as_of: datetime, repo: Repository | None = None) -> dict[str, bytes]:
     """The month's documents as of ``as_of``: ``登记表/<unit>-<month>.xlsx`` per unit and ``月报/<stem>.docx``."""
     from hotline.records.knowledge import load_entries
@@ -104,10 +99,10 @@ def month_documents(root: Path, month: str, as_of: datetime, repo: Repository | 
     files: dict[str, bytes] = {}
     for (_uid, m), reg in sorted(model.registers.items()):
         if m == month:
-            files[f"登记表/{safe_file_name(reg.unit.name, reg.unit.id)}-{month}.xlsx"] = register_xlsx.to_bytes(reg)
+            files[f"{REGISTERS_DIR}/{register_file(reg.unit.name, reg.unit.id, month)}"] = register_xlsx.to_bytes(reg)
     if month in model.reports:
         report = model.reports[month]
-        files[f"月报/{report.file_stem}.docx"] = report_docx.to_bytes(report)
+        files[f"{REPORTS_DIR}/{document_file(report.file_stem)}"] = report_docx.to_bytes(report)
     return files
 
 

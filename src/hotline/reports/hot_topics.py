@@ -1,13 +1,16 @@
 """Hot topics of a month (分析研判 / 热点问题分析): rising keywords and places where orders cluster.
 
 Keywords: each order's title and content are cut into words with jieba (unit names added to its
-dictionary); a word counts once per order. A keyword is *hot* in a month when at least
-``reports.keyword_min_count`` orders mention it; it is listed by its rise against the month before,
-weighted by jieba's inverse document frequency (a rise in 燃气 says more than one in 服务). Unit and
-township names are left to the places.
+dictionary); a word counts once per order. Which words are keywords is the vocabulary's rule
+(``Vocabulary``, from ``reports`` in ``scoring/rules.yaml``): never a stop word (套话, time, manner, people
+in general), and nouns and place or subject terms first — jieba's part-of-speech tag of each dictionary
+word, the tag ``jieba.posseg`` gives it, read for the candidate words only from jieba's dictionary file
+(running ``jieba.posseg`` over every order would cost its HMM tables and about twice the cutting time);
+verbs only fill the list when those are too few. A keyword is *hot* in a month when at least
+``reports.keyword_min_count`` orders mention it; the month's hot keywords are listed by their rise in
+orders against the month before. Unit and township names are left to the places.
 Places: the address without its house number (3号楼, 2单元, …) is the place; a place with at
-least ``reports.place_min_orders`` orders in the month is a cluster. Thresholds live in
-``scoring/rules.yaml``; the stop words in ``data/stopwords.txt``. Pure apart from jieba's dictionary.
+least ``reports.place_min_orders`` orders in the month is a cluster. Pure apart from jieba's dictionary.
 """
 
 from __future__ import annotations
@@ -16,12 +19,10 @@ import hashlib
 import importlib.util
 import os
 import re
-from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from typing import TypeVar
 
 import msgspec
 
@@ -31,13 +32,7 @@ from hotline.util import cache
 
 _HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+\s*(?:号楼|号院|号|栋|幢|单元|楼|层|室|组).*$|[（(].*$")
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]+$")
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    text = resources.files("hotline").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.split() if w.strip() and not w.startswith("#"))
-
+UNKNOWN_TAG = "x"  # a word jieba's dictionary lacks (found by its HMM), tagged as ``jieba.posseg`` tags it without HMM
 
 _jieba_words: set[str] = set()
 
@@ -66,39 +61,39 @@ def _jieba(extra_words: tuple[str, ...]):
     return jieba
 
 
-# keywords already cut, by a digest of the text they were cut from (``recall``/``keep``: kept in the tools' cache)
+# words already cut, by a digest of the text they were cut from (``recall``/``keep``: kept in the tools' cache)
 _memo: dict[str, list[str]] = {}
 _used: dict[str, list[str]] = {}
-_weights: dict[str, float] = {}  # each keyword's weight (``weight``), kept too: jieba's tables take seconds to load
-_weights_used: dict[str, float] = {}
+_tags: dict[str, str] = {}  # each candidate word's part of speech (``learn_tags``), kept too
+_tags_used: dict[str, str] = {}
 MEMO = "keywords"
 
 
 class _Memo(msgspec.Struct):
-    version: str  # jieba's version and the stop words: another version may cut differently
+    version: str  # jieba's version and the cutting rule: another version may cut differently
     words: dict[str, list[str]]
-    weights: dict[str, float] = {}
+    tags: dict[str, str] = {}
 
 
 def _memo_version() -> str:
     import jieba
 
-    return hashlib.blake2b(f"{jieba.__version__}\0{sorted(stopwords())}".encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b(f"{jieba.__version__}\0cut-2".encode(), digest_size=12).hexdigest()
 
 
 def recall(root) -> None:
-    """Load the keywords cut by earlier runs for the records at ``root`` (``util.cache``; none when it is off)."""
+    """Load the words cut by earlier runs for the records at ``root`` (``util.cache``; none when it is off)."""
     _used.clear()
-    _weights_used.clear()
+    _tags_used.clear()
     kept = cache.load(root, MEMO, _Memo)
     if kept is not None and kept.version == _memo_version():
         _memo.update(kept.words)
-        _weights.update(kept.weights)
+        _tags.update(kept.tags)
 
 
 def keep(root) -> None:
-    """Keep the keywords this run used (and their weights) for the next one."""
-    cache.save(root, MEMO, _Memo(_memo_version(), dict(_used), dict(_weights_used)))
+    """Keep the words this run used (and their tags) for the next one."""
+    cache.save(root, MEMO, _Memo(_memo_version(), dict(_used), dict(_tags_used)))
 
 
 def _key(order: Order, extra_words: tuple[str, ...]) -> str:
@@ -108,68 +103,120 @@ def _key(order: Order, extra_words: tuple[str, ...]) -> str:
     ).hexdigest()
 
 
-def keywords_of(order: Order, extra_words: tuple[str, ...] = ()) -> set[str]:
-    """The distinct keywords of one order (title, content and tags)."""
-    return set(_cut(order, extra_words)[1])
+def words_of(order: Order, extra_words: tuple[str, ...] = ()) -> list[str]:
+    """The distinct words of one order (title, content and tags) that could be keywords, sorted: two or more
+    characters, not a unit's name. Which of them are keywords is the ``Vocabulary``'s rule."""
+    return _cut(order, extra_words)[1]
 
 
 def _cut(order: Order, extra_words: tuple[str, ...], key: str | None = None) -> tuple[str, list[str]]:
-    """(the digest the keywords are kept under — ``_key``, given or worked out here —, the order's distinct
-    keywords, sorted)."""
+    """(the digest the words are kept under — ``_key``, given or worked out here —, the order's distinct
+    candidate words, sorted)."""
     key = key or _key(order, extra_words)
     hit = _memo.get(key)
     if hit is None:
         jieba = _jieba(extra_words)
-        stop = stopwords()
         words = set(jieba.lcut(order.title + "。" + order.content))
         words.update(order.tags)
-        hit = _memo[key] = sorted(
-            w for w in words if len(w) >= 2 and w not in stop and w not in extra_words and _WORDLIKE.match(w)
-        )
+        hit = _memo[key] = sorted(w for w in words if len(w) >= 2 and w not in extra_words and _WORDLIKE.match(w))
     _used[key] = hit
     return key, hit
 
 
-def _idf_file() -> str:
-    """jieba's table of inverse document frequencies (``jieba/analyse/idf.txt``), found without importing
-    ``jieba.analyse``: that import loads the whole table and part-of-speech tagging, ~100 MB and seconds."""
-    spec = importlib.util.find_spec("jieba.analyse")
+def _dict_file() -> str:
+    """jieba's dictionary (``jieba/dict.txt``: word, frequency, part of speech — the table ``jieba.posseg``
+    tags dictionary words from), found without loading it."""
+    spec = importlib.util.find_spec("jieba")
     assert spec is not None and spec.submodule_search_locations is not None
-    return os.path.join(spec.submodule_search_locations[0], "idf.txt")
+    return os.path.join(spec.submodule_search_locations[0], "dict.txt")
 
 
-def weigh(words: Iterable[str]) -> None:
-    """Look up the weights of ``words`` not known yet in one pass over jieba's table, keeping only theirs: a
-    word's idf, or the table's median for a word it lacks (as ``jieba.analyse.TFIDF`` reads it)."""
-    wanted = {w for w in words if w not in _weights}
+def learn_tags(words: Iterable[str]) -> None:
+    """Look up the parts of speech of ``words`` not known yet in one pass over jieba's dictionary, keeping
+    only theirs (the whole table would take ~40 MB); a word it lacks is ``UNKNOWN_TAG``."""
+    wanted = {w for w in words if w not in _tags}
     if not wanted:
         return
-    with open(_idf_file(), "rb") as f:
+    with open(_dict_file(), "rb") as f:
         text = f.read().decode("utf-8")
-    found: dict[str, float] = {}
-    values = array("d")
     for line in text.splitlines():
-        word, freq = line.strip().split(" ")
-        values.append(float(freq))
+        word, _, rest = line.partition(" ")
         if word in wanted:
-            found[word] = float(freq)
-    median = sorted(values)[len(values) // 2]  # jieba's words are distinct: its median over the same values
+            _tags[word] = rest.rpartition(" ")[2].strip() or UNKNOWN_TAG
+            wanted.discard(word)
     for w in wanted:
-        _weights[w] = found.get(w, median)
+        _tags[w] = UNKNOWN_TAG
 
 
-def weigh_candidates(keyword_index: dict[str, dict[str, list[str]]], rules: ReportRules) -> None:
-    """``weigh`` every word that could be a month's hot keyword, at once (before ``hot_topics`` of each month)."""
-    weigh(w for month in keyword_index.values() for w, ids in month.items() if len(ids) >= rules.keyword_min_count)
+def learn_candidates(keyword_index: dict[str, dict[str, list[str]]], rules: ReportRules) -> None:
+    """``learn_tags`` of every word that could be a month's hot keyword, at once (before ``hot_topics`` of
+    each month): one pass over jieba's dictionary instead of one a month."""
+    stop = set(rules.keyword_stopwords)
+    learn_tags(
+        w
+        for month in keyword_index.values()
+        for w, ids in month.items()
+        if len(ids) >= rules.keyword_min_count and w not in stop
+    )
 
 
-def weight(word: str) -> float:
-    """The word's weight: a rise in a rare word says more than one in a common word."""
-    if word not in _weights:
-        weigh([word])
-    w = _weights[word]
-    _weights_used[word] = w
-    return w
+def tag(word: str) -> str:
+    """The word's part of speech (jieba's tag; ``learn_tags`` first for many words at once)."""
+    if word not in _tags:
+        learn_tags([word])
+    t = _tags[word]
+    _tags_used[word] = t
+    return t
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Which words are keywords (``reports`` in ``rules.yaml``): no stop word; words tagged ``prefer`` first,
+    ``fill`` only when those are too few; any other part of speech never."""
+
+    stop: frozenset[str]
+    prefer: frozenset[str]
+    fill: frozenset[str]
+
+    @classmethod
+    def of(cls, rules: ReportRules) -> Vocabulary:
+        return cls(
+            frozenset(rules.keyword_stopwords), frozenset(rules.keyword_tags), frozenset(rules.keyword_fill_tags)
+        )
+
+    def tier(self, word: str) -> int | None:
+        """0: a preferred keyword, 1: a filler, None: never a keyword."""
+        if word in self.stop:
+            return None
+        t = tag(word)
+        return 0 if t in self.prefer else 1 if t in self.fill else None
+
+    def keywords(self, words: Iterable[str]) -> set[str]:
+        """The keywords among ``words`` (either tier)."""
+        words = [w for w in words if w not in self.stop]
+        learn_tags(words)
+        return {w for w in words if self.tier(w) is not None}
+
+    def choose(self, ranked: Sequence[T], n: int, word: Callable[[T], str]) -> list[T]:
+        """The first ``n`` of ``ranked`` (already in the order to show), preferred words first: fillers only
+        when fewer than ``n`` preferred words are there. The order of ``ranked`` is kept."""
+        learn_tags(word(x) for x in ranked if word(x) not in self.stop)
+        tiers = [self.tier(word(x)) for x in ranked]
+        chosen = [i for i, t in enumerate(tiers) if t == 0][:n]
+        chosen += [i for i, t in enumerate(tiers) if t == 1][: n - len(chosen)]
+        return [ranked[i] for i in sorted(chosen)]
+
+
+def keywords_of_each(
+    orders: Iterable[Order], vocabulary: Vocabulary, extra_words: tuple[str, ...] = ()
+) -> dict[str, set[str]]:
+    """Order id → its keywords (``words_of`` that the vocabulary keeps), the tags looked up in one pass."""
+    cut = {o.id: words_of(o, extra_words) for o in orders}
+    kept = vocabulary.keywords({w for ws in cut.values() for w in ws})  # each distinct word judged once
+    return {oid: {w for w in ws if w in kept} for oid, ws in cut.items()}
 
 
 def place_of(address: str | None) -> str | None:
@@ -252,7 +299,8 @@ def hot_topics(
         if len(ids) >= rules.keyword_min_count
     ]
     rising = [k for k in kws if k.change > 0]
-    rising.sort(key=lambda k: (-k.change * weight(k.word), -k.count, k.word))
+    rising.sort(key=lambda k: (-k.change, -k.count, k.word))  # 按涉及工单数的增加排列
+    rising = Vocabulary.of(rules).choose(rising, rules.hot_keywords, lambda k: k.word)
 
     def places(orders: list[Order]) -> dict[str, list[Order]]:
         by: dict[str, list[Order]] = defaultdict(list)
@@ -276,4 +324,4 @@ def hot_topics(
         if len(os) >= rules.place_min_orders
     ]
     clusters.sort(key=lambda c: (-c.count, -(c.count - c.previous), c.place))
-    return HotTopics(rising[: rules.hot_keywords], clusters[: rules.hot_keywords])
+    return HotTopics(rising, clusters[: rules.hot_keywords])

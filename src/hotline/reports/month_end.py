@@ -41,6 +41,7 @@ from hotline.records import paths
 from hotline.records.holiday_notice import import_hint
 from hotline.records.models import Unit
 from hotline.reports import archive
+from hotline.reports.file_names import marked
 from hotline.reports.monthly import month_label, month_of, previous_month
 from hotline.times import format_date, format_time
 from hotline.workdays import WorkCalendar
@@ -50,7 +51,6 @@ STATE_FILE = "状态.json"
 README = "README.md"
 CORRECTIONS = "更正记录.md"
 OPEN_FILE = "未办结.txt"
-PROVISIONAL = "（暂定）"
 
 
 class MonthEndError(Exception):
@@ -174,12 +174,8 @@ def _md(value: str) -> str:
 
 
 def published_name(name: str, final: bool) -> str:
-    """``月报/x.docx`` → ``x（暂定）.docx`` while the month is not final."""
-    base = name.split("/")[-1]
-    if final:
-        return base
-    stem, dot, ext = base.rpartition(".")
-    return f"{stem}{PROVISIONAL}{dot}{ext}"
+    """``月报/x.docx`` → ``x（暂定）.docx`` while the month is not final (``file_names.marked``)."""
+    return marked(name.split("/")[-1], final)
 
 
 def open_text(status: MonthStatus, as_of: datetime) -> str:

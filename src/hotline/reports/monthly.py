@@ -128,6 +128,7 @@ class MonthStats:
     provisional: bool  # some date this month rests on a year without holiday data
     repeated_delay_units: list[tuple[str, int]]  # units with several overdue dispatches
     through: date | None = None  # the month is not over: figures up to this day, compared with the same days
+    final: bool = True  # every dispatch of the month settled: its documents are no longer 暂定 (file names too)
 
     @property
     def unsettled(self) -> int:
@@ -194,6 +195,7 @@ def monthly(
             overdue=[s for s in ds if s.was_late],
             provisional=any(s.provisional for s in ds),
             repeated_delay_units=repeated,
+            final=not any(s.unsettled for s in ds),
         )
     return out
 

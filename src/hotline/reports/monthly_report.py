@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from hotline.lifecycle.state import DispatchState
 from hotline.records import privacy as pii
 from hotline.records.models import Unit
+from hotline.reports.file_names import document_file
 from hotline.reports.hot_topics import HotTopics
 from hotline.reports.monthly import (
     CATEGORIES,
@@ -69,6 +71,7 @@ class Report:
     provisional: bool
     period_title: str | None = None  # e.g. 2026年第四季度 (分析研判); None: the month
     unsettled: int = 0  # dispatches whose outcome is not known yet: the report is 暂定 while > 0
+    final: bool = True  # the period is final (``MonthStats.final``): else 暂定, by title and file name
 
     @property
     def provisional_note(self) -> str:
@@ -82,7 +85,18 @@ class Report:
 
     @property
     def file_stem(self) -> str:
-        return f"{self.title}-{self.month}"
+        """泽州县12345政务服务热线月报-2026-11; a quarter by its name: …分析研判-2026年第四季度."""
+        return f"{self.title}-{self.period_title or self.month}"
+
+    @property
+    def file_name(self) -> str:
+        """The ``.docx`` file's name, the same on the site and in the month-end's folder (``file_names``)."""
+        return document_file(self.file_stem, self.final)
+
+    @property
+    def tentative(self) -> bool:
+        """暂定: results not all known yet."""
+        return bool(self.unsettled) or not self.final
 
 
 def unit_name(units: dict[str, Unit], uid: str) -> str:
@@ -140,7 +154,7 @@ def compose(
     sections.append(Section("办理情况", _handling_blocks(ms, ranking, ranking_basis, units)))
 
     sections.append(Section("热点问题分析", _hot_blocks(hot, titles)))
-    sections.append(Section("存在问题", _problem_blocks(ms, units, titles, late_records)))
+    sections.append(Section("存在问题", _problem_blocks(ms, units, late_records, compiled_on)))
 
     # 五、下步工作建议 (hand-written, optional)
     if advice and advice.strip():
@@ -162,6 +176,7 @@ def compose(
         sections,
         ms.provisional,
         unsettled=ms.unsettled,
+        final=ms.final,
     )
 
 
@@ -208,42 +223,67 @@ def _hot_blocks(hot: HotTopics, titles: dict[str, str]) -> list[Block]:
     return blocks
 
 
+WORST_CASES = 2  # per unit, the dispatches longest overdue named in 存在问题
+
+
+def days_late(s: DispatchState, today: date) -> int:
+    """Calendar days the dispatch's reply (or redo reply) came after its deadline, or is overdue by ``today``."""
+    first = (s.reply_at.date() if s.reply_at else today) - s.due
+    days = first.days
+    if s.redo_at is not None and s.redo_due is not None:
+        days = max(days, ((s.redo_reply_at.date() if s.redo_reply_at else today) - s.redo_due).days)
+    return max(days, 0)
+
+
 def _problem_blocks(
-    ms: MonthStats, units: dict[str, Unit], titles: dict[str, str], late_records: list[tuple[str, str, str]] | None
+    ms: MonthStats,
+    units: dict[str, Unit],
+    late_records: list[tuple[str, str, str]] | None,
+    today: date,
 ) -> list[Block]:
-    """四、存在问题: late dispatches, units late again and again, events recorded late."""
+    """四、存在问题, per unit: how many dispatches were late, how many are still open, the worst cases; entries
+    recorded late. Each dispatch is in the units' registers (登记表): the report does not list them all."""
     problems: list[Block] = []
     if ms.overdue:
-        problems.append(Paragraph(f"本月派单中逾期 {len(ms.overdue)} 件次，明细如下。"))
-        problems.append(
-            Table(
-                ["工单编号", "标题", "单位", "派单时间", "办理期限", "逾期环节"],
-                [
-                    [
-                        s.order_id,
-                        pii.mask_text(titles.get(s.order_id, "")),
-                        unit_name(units, s.unit),
-                        f"{s.dispatched_at:%Y-%m-%d %H:%M}",
-                        str(s.current_due),
-                        "、".join(s.late_phases),
-                    ]
-                    for s in ms.overdue
-                ],
-            )
-        )
-    else:
-        problems.append(Paragraph("本月派单没有逾期。"))
-    if ms.repeated_delay_units:
+        by_unit: dict[str, list[DispatchState]] = {}
+        for s in ms.overdue:
+            by_unit.setdefault(s.unit, []).append(s)
+        order = sorted(by_unit, key=lambda u: (-len(by_unit[u]), -max(days_late(s, today) for s in by_unit[u]), u))
+        again = len(ms.repeated_delay_units)  # reports.repeated_delay_min or more
         problems.append(
             Paragraph(
-                "多次逾期的单位："
-                + "，".join(f"{unit_name(units, u)}（{n} 件次）" for u, n in ms.repeated_delay_units)
-                + "。"
+                f"本月派单中逾期 {len(ms.overdue)} 件次，涉及 {len(by_unit)} 个单位"
+                + (f"，其中 {again} 个单位多次逾期" if again else "")
+                + "。按单位汇总如下，逐件情况见各单位登记表。"
             )
         )
+        rows = []
+        for u in order:
+            worst = sorted(by_unit[u], key=lambda s: (-days_late(s, today), s.order_id))[:WORST_CASES]
+            rows.append(
+                [
+                    unit_name(units, u),
+                    str(len(by_unit[u])),
+                    str(sum(s.open for s in by_unit[u])),
+                    "；".join(f"{s.order_id} 逾期 {days_late(s, today)} 天" for s in worst),
+                ]
+            )
+        problems.append(Table(["单位", "逾期件次", "仍未办结", "逾期最久的工单"], rows, "各单位逾期情况"))
+    else:
+        problems.append(Paragraph("本月派单没有逾期。"))
     if late_records:
-        problems.append(Paragraph(f"补录过晚的事件 {len(late_records)} 条（事件时间早于入库时间超过允许天数）。"))
-        problems.append(Table(["工单编号", "单位", "情况"], [[o, unit_name(units, u), t] for o, u, t in late_records]))
+        per_unit: dict[str, int] = {}
+        for _, u, _ in late_records:
+            per_unit[u] = per_unit.get(u, 0) + 1
+        problems.append(
+            Paragraph(
+                f"登记晚于规定或登记后被改动的事件涉及 {len(late_records)} 件工单："
+                + "、".join(
+                    f"{unit_name(units, u)} {n} 件" for u, n in sorted(per_unit.items(), key=lambda kv: (-kv[1], kv[0]))
+                )
+                + "（见各单位登记表备注）。"
+            )
+        )
     return problems
 
 

@@ -19,7 +19,7 @@ from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
 from hotline.records.units import is_office
-from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, unit_words, weigh_candidates
+from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, learn_candidates, unit_words
 from hotline.reports.monthly import (
     Current,
     MonthStats,
@@ -148,14 +148,10 @@ def late_record_notes(
             unit = getattr(ev, "unit", None)
             if h is None or unit is None:
                 continue
-            if h.rewritten:
-                notes[(oid, unit)].append(f"{ev.type}记录入库后被改写")
+            if h.rewritten:  # plain words for a register's 备注; the order's timeline has the times and commits
+                notes[(oid, unit)].append(f"{ev.type}记录登记后被改动")
             elif h.late:
-                notes[(oid, unit)].append(
-                    f"{ev.type}补录过晚（入库 {h.recorded_at:%Y-%m-%d %H:%M}）"
-                    if h.recorded_at
-                    else f"{ev.type}补录过晚"
-                )
+                notes[(oid, unit)].append(f"{ev.type}登记晚于规定")
     return notes
 
 
@@ -184,7 +180,8 @@ def compute(
     months = sorted(stats)
     orders = {st.order.id: st.order for st in states}
     notes = late_record_notes(history, orders)
-    regs = registers(states, units, Policy.of(rules).satisfied, notes=notes)
+    not_final = {m for m, ms in stats.items() if not ms.final}
+    regs = registers(states, units, Policy.of(rules).satisfied, notes=notes, not_final=not_final)
 
     by_month: dict[str, list[Order]] = defaultdict(list)
     for st in states:
@@ -203,7 +200,7 @@ def compute(
     hot: dict[str, HotTopics] = {}
     reports: dict[str, Report] = {}
     rankings: dict[str, list[RankEntry]] = {}
-    weigh_candidates(keywords, rules.reports)  # one pass over jieba's word weights for every month
+    learn_candidates(keywords, rules.reports)  # one pass over jieba's dictionary for every month's candidates
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, keywords, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])

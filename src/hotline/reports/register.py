@@ -32,7 +32,7 @@ COLUMNS = (
     "是否重办",
     "备注",
 )
-SUMMARY_CHARS = 60
+SUMMARY_CHARS = 40  # 诉求内容摘要: title and content together, cut to fit three printed lines of the register
 
 
 @dataclass
@@ -81,10 +81,12 @@ class Register:
     month: str
     rows: list[RegisterRow] = field(default_factory=list)
     satisfied: frozenset[str] = frozenset()  # callback results counted as satisfied (assessment.satisfied)
+    final: bool = True  # the month is final (``MonthStats.final``): else the register is 暂定, by name and title
 
     @property
     def title(self) -> str:
-        return f"{self.unit.name}12345政务服务热线情况{int(self.month[5:7])}月登记表"
+        """The unit and the month, named once: 金村镇12345政务服务热线情况2026年11月登记表."""
+        return f"{self.unit.name}12345政务服务热线情况{month_label(self.month)}登记表"
 
     @property
     def period(self) -> str:
@@ -110,12 +112,17 @@ class Register:
 
     @property
     def provisional_note(self) -> str:
-        """The 暂定 line of the title block, or empty when every row is settled."""
-        return (
-            f"暂定：尚有 {self.unsettled} 件派单的办理结果未确定（接收、办结或回访），本表数据截至编制之时，月末后更新。"
-            if self.unsettled
-            else ""
-        )
+        """The 暂定 line of the title block, or empty when the month is final."""
+        if self.unsettled:
+            return f"暂定：尚有 {self.unsettled} 件派单的办理结果未确定（接收、办结或回访），本表数据截至编制之时，月末后更新。"
+        if not self.final:
+            return "暂定：本表各件结果已确定；本月其他单位尚有派单结果未确定，全部确定后月报和登记表一并定稿。"
+        return ""
+
+    @property
+    def heading(self) -> str:
+        """The title as printed: 暂定 while the month is not final."""
+        return self.title + ("" if self.final and not self.unsettled else "（暂定）")
 
     def totals(self) -> dict[str, int]:
         return {
@@ -135,17 +142,24 @@ class Register:
 
 
 def citizen_text(state: OrderState) -> str:
+    """The masked name and phone, on two lines (a printed register's narrow column)."""
     c = state.order.citizen
     if c is None:
         return ""
     parts = [pii.mask_name(c.name) if c.name else "", pii.mask_text(c.phone) if c.phone else ""]
-    return " ".join(p for p in parts if p)
+    return "\n".join(p for p in parts if p)
 
 
 def summary(state: OrderState) -> str:
-    text = " ".join(state.order.content.split())
+    """The title and the content, at most ``SUMMARY_CHARS`` characters (the order itself has the rest)."""
+    text = f"{state.order.title}：{' '.join(state.order.content.split())}"
     text = text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
-    return pii.mask_text(f"{state.order.title}：{text}")
+    return pii.mask_text(text)
+
+
+def short_date(d: date) -> str:
+    """A date within the register's month or the next ones: 11-27 (the title gives the year)."""
+    return f"{d:%m-%d}"
 
 
 def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
@@ -162,7 +176,8 @@ def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
         out.append("延期申请未获批准")
     if s.redo_at is not None:
         out.append(
-            f"重办期限 {s.redo_due}" + (f"，重办答复 {s.redo_reply_at:%Y-%m-%d %H:%M}" if s.redo_reply_at else "")
+            (f"重办期限 {short_date(s.redo_due)}" if s.redo_due else "重办")
+            + (f"，{short_date(s.redo_reply_at)} 答复" if s.redo_reply_at else "")
         )
     if s.replies_without_contact:
         out.append("答复前未联系诉求人")
@@ -179,10 +194,12 @@ def registers(
     units: dict[str, Unit],
     satisfied: frozenset[str] = frozenset(),
     notes: dict[tuple[str, str], list[str]] | None = None,
+    not_final: frozenset[str] | set[str] = frozenset(),
 ) -> dict[tuple[str, str], Register]:
     """(unit id, month) → register, for every unit and month with dispatches.
 
-    ``notes`` adds remarks per (order id, unit), e.g. late records found in Git history.
+    ``notes`` adds remarks per (order id, unit), e.g. late records found in Git history; ``not_final``: the
+    months not final yet (``MonthStats.final``).
     """
     out: dict[tuple[str, str], Register] = {}
     pairs = sorted(
@@ -193,7 +210,7 @@ def registers(
         if unit is None:
             continue
         key = (s.unit, month_of(s.dispatched_at))
-        reg = out.setdefault(key, Register(unit, key[1], satisfied=satisfied))
+        reg = out.setdefault(key, Register(unit, key[1], satisfied=satisfied, final=key[1] not in not_final))
         reg.rows.append(
             RegisterRow(
                 no=len(reg.rows) + 1,

@@ -23,6 +23,7 @@ from hotline.site.render import Page, a, admonition, chart, md_text, table, tag
 INDEX = "assessment/index.md"
 RULES = "assessment/rules.md"
 PROFILE_NAMES = {"consistent": "按满分一致的公式（现行）", "literal": "按通知印发的公式"}
+SHORT_NAMES = {"consistent": "现行", "literal": "按原文"}  # in a column header: 按原文总分, 按原文等次
 
 
 def period_path(label: str) -> str:
@@ -108,7 +109,8 @@ def _ranking_table(src: str, p: PeriodScores, limit: int | None = None) -> str:
         rows.append(row)
     headers = ["名次", "单位", "转办件数", "基础分", "加分", "总分", "等次", "否决"]
     for q in other:
-        headers += [f"总分（{PROFILE_NAMES.get(q, q)}）", "差", "等次"]
+        short = SHORT_NAMES.get(q, q)
+        headers += [f"{short}总分", f"{short}总分与现行之差", f"{short}等次"]  # each figure named once
     return table(headers, rows, numeric=(0, 2, 3, 4, 5))
 
 
@@ -293,33 +295,44 @@ def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores])
     lines.append(table(["等次", "总分不低于"], [[g.name, _pts(g.min)] for g in a_.grades]))
     years = [p for p in scored if len(p.label) == 4]
     if years:
-        p = years[0]
-        lines.append(f"## 两种读法对各单位的影响（{p.title}）\n")
-        rows = []
-        for r in p.comparison.rows():
-            qs = p.profiles
-            first, second = r[qs[0]], r[qs[1]] if len(qs) > 1 else None
-            if second is None:
-                continue
-            diff = r[f"{qs[1]}_minus_{qs[0]}"]
-            rows.append(
-                [
-                    a(src, unit_path(p.label, r["unit"]), r["name"]),
-                    r["dispatched"],
-                    _pts(first["total"]),
-                    first["grade"],
-                    first["rank"],
-                    _pts(second["total"]),
-                    second["grade"],
-                    second["rank"],
-                    f"{'+' if diff > 0 else ''}{_pts(diff)}",
-                ]
-            )
-        lines.append(
-            table(
-                ["单位", "转办件数", "现行总分", "等次", "名次", "按原文总分", "等次", "名次", "差"],
-                rows,
-                numeric=(1, 2, 4, 5, 7, 8),
-            )
-        )
+        lines.append(f"## 两种读法对各单位的影响（{years[0].title}）\n")
+        lines.append(_readings_table(src, years[0]))
     return Page(src, "考核规则", "\n".join(lines), {"hide": ["navigation"]})
+
+
+COMPARED = [
+    "单位",
+    "转办件数",
+    "现行总分",
+    "现行等次",
+    "现行名次",
+    "按原文总分",
+    "按原文等次",
+    "按原文名次",
+    "总分之差",
+]
+
+
+def _readings_table(src: str, p: PeriodScores) -> str:
+    """Each unit under both readings of the notice (each figure named once: 现行等次, 按原文等次, …)."""
+    rows = []
+    for r in p.comparison.rows():
+        qs = p.profiles
+        first, second = r[qs[0]], r[qs[1]] if len(qs) > 1 else None
+        if second is None:
+            continue
+        diff = r[f"{qs[1]}_minus_{qs[0]}"]
+        rows.append(
+            [
+                a(src, unit_path(p.label, r["unit"]), r["name"]),
+                r["dispatched"],
+                _pts(first["total"]),
+                first["grade"],
+                first["rank"],
+                _pts(second["total"]),
+                second["grade"],
+                second["rank"],
+                f"{'+' if diff > 0 else ''}{_pts(diff)}",
+            ]
+        )
+    return table(COMPARED, rows, numeric=(1, 2, 4, 5, 7, 8))

@@ -37,6 +37,41 @@ def line(x: list[str], series: dict[str, list], y_name: str = "", percent: bool 
     }
 
 
+PROVISIONAL = "（暂定）"
+
+
+def rates(x: list[str], series: dict[str, list], provisional: set[str] | frozenset[str] = frozenset()) -> dict:
+    """Rates (percent) period by period. A rate is a point only where some dispatch is settled for it (None:
+    no point, and no line drawn across the gap). A period not final (``provisional``: dispatches whose outcome
+    is not known yet) is labelled 暂定 and drawn apart: a hollow point on a dashed line, the line into it dashed
+    too; final periods are solid points on a solid line. The two parts of a rate share its name and colour (one
+    legend entry)."""
+    option = line([f"{m}{PROVISIONAL}" if m in provisional else m for m in x], {}, "%", percent=True)
+    for i, (name, values) in enumerate(series.items()):
+        color = PALETTE[i % len(PALETTE)]
+        vals = [_num(v) for v in values]
+        style = {"itemStyle": {"color": color}, "connectNulls": False, "name": name, "type": "line"}
+        final = [None if m in provisional else v for m, v in zip(x, vals)]
+        option["series"].append({**style, "data": final, "symbol": "circle", "lineStyle": {"color": color}})
+        tentative: list = [None] * len(x)
+        for j, m in enumerate(x):
+            if m in provisional:
+                tentative[j] = vals[j]
+                if j and x[j - 1] not in provisional and vals[j - 1] is not None:  # the dashed line starts there
+                    tentative[j - 1] = {"value": vals[j - 1], "symbol": "none"}
+        if any(v is not None for v in tentative):
+            option["series"].append(
+                {
+                    **style,
+                    "data": tentative,
+                    "symbol": "emptyCircle",
+                    "symbolSize": 9,
+                    "lineStyle": {"color": color, "type": "dashed"},
+                }
+            )
+    return option
+
+
 def bar(x: list[str], series: dict[str, list], horizontal: bool = False, stack: bool = False, y_name: str = "") -> dict:
     cat = {
         "type": "category",

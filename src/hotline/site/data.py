@@ -47,6 +47,8 @@ def index(model: Publication) -> str:
         {
             "as_of": f"{model.as_of:%Y-%m-%d %H:%M}",
             "units": {u: model.unit_name(u) for u in model.units},
+            # full names where the short one differs: a query may use either (金村镇, 县人社局 or 县人力资源和…)
+            "names": {u: v.name for u, v in model.units.items() if v.name != model.unit_name(u)},
             "orders": rows,
         }
     )

@@ -9,7 +9,7 @@ from hotline.checks.office_timeliness import KINDS, awaiting_redispatch, by_mont
 from hotline.office.repeats import suggest
 from hotline.reports.analysis import compose as compose_analysis
 from hotline.reports.documents import report_docx
-from hotline.reports.hot_topics import unit_words
+from hotline.reports.hot_topics import Vocabulary, unit_words
 from hotline.reports.monthly import month_label
 from hotline.reports.publication import Publication as SiteModel
 from hotline.site.pages import _blocks as blocks
@@ -121,7 +121,9 @@ def supervision_sections(model: SiteModel, repo) -> str:
     months = model.months[-2:]
     start = datetime.strptime(months[0] + "-01", "%Y-%m-%d") if months else model.as_of
     names = unit_words(model.units.values())
-    groups = suggest(orders, rules.office, start, end_of(model.as_of.date()), names)
+    groups = suggest(
+        orders, rules.office, start, end_of(model.as_of.date()), names, vocabulary=Vocabulary.of(rules.reports)
+    )
     lines.append(f"## 疑似重复诉求（{len(groups)}）\n")
     lines.append(
         f"近两个月同一诉求人（脱敏姓名和电话尾号）在 {rules.office.repeat_window_days} 天内就同一地点、同一事项再次反映的工单。"
@@ -152,7 +154,7 @@ def analysis_pages(model: SiteModel, repo) -> list[tuple[Page, str, bytes]]:
     index_rows = []
     for q in quarters_of(model.months):
         report = compose_analysis(orders, model.units, repo.rules, q, model.as_of, model.office, names)
-        src, docx = f"analysis/{q}.md", f"analysis/{report.file_stem}.docx"
+        src, docx = f"analysis/{q}.md", f"analysis/{report.file_name}"
         lines = [
             f"# {report.title}（{report.period_title}）\n",
             f"{report.issue} · {report.office} · {a(src, docx, '下载 Word 文件（.docx）')}\n",

@@ -21,10 +21,11 @@ from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
 from hotline.records.units import is_office
+from hotline.reports.file_names import register_file
 from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_label
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
 from hotline.reports.publication import Publication
-from hotline.reports.register import COLUMNS, Register
+from hotline.reports.register import COLUMNS, Register, short_date
 from hotline.site import charts, safe_markdown, slots
 from hotline.site.render import Page, a, admonition, cards, chart, md_text, span, table, tag
 
@@ -54,7 +55,7 @@ def report_path(month: str) -> str:
 
 
 def docx_path(report: Report) -> str:
-    return f"reports/{report.file_stem}.docx"
+    return f"reports/{report.file_name}"
 
 
 def register_path(unit: str, month: str) -> str:
@@ -62,7 +63,8 @@ def register_path(unit: str, month: str) -> str:
 
 
 def xlsx_path(reg: Register) -> str:
-    return f"registers/{reg.month}/{reg.unit.id}-{reg.month}.xlsx"
+    """The same name as in the month-end's folder: registers/2026-11/金村镇-2026-11（暂定）.xlsx."""
+    return f"registers/{reg.month}/{register_file(reg.unit.name, reg.unit.id, reg.month, reg.final)}"
 
 
 def unit_path(unit: str) -> str:
@@ -293,6 +295,11 @@ def registers_index(model: Publication) -> Page:
     return Page(src, "登记表", body, _meta(model, hide=["toc"]))
 
 
+def _short(t) -> str:
+    """A time in a register: without the year (the title names the month)."""
+    return f"{t:%m-%d %H:%M}" if t else "—"
+
+
 def register_page(model: Publication, reg: Register) -> Page:
     src = register_path(reg.unit.id, reg.month)
     rows = []
@@ -302,15 +309,15 @@ def register_page(model: Publication, reg: Register) -> Page:
             [
                 r.no,
                 order_link(src, r.order_id),
-                _fmt(r.dispatched_at),
+                _short(r.dispatched_at),
                 r.category,
                 r.role,
-                r.citizen,
+                Markup("<br>").join(r.citizen.split("\n")),
                 r.summary,
                 r.office or "—",
-                f"{r.due}" + ("*" if r.provisional else ""),
-                _fmt(r.accepted_at),
-                _fmt(r.replied_at),
+                short_date(r.due) + ("*" if r.provisional else ""),
+                _short(r.accepted_at),
+                _short(r.replied_at),
                 span(r.on_time, cls),
                 r.callback or "—",
                 r.redo,
@@ -318,10 +325,10 @@ def register_page(model: Publication, reg: Register) -> Page:
             ]
         )
     body = (
-        f"# {md_text(reg.title)}\n\n"
-        f"{reg.period} · 分管领导：{md_text(reg.leader)} · 承办人员：{md_text(reg.handlers)} · "
+        f"# {md_text(reg.heading)}\n\n"
+        f"分管领导：{md_text(reg.leader)} · 承办人员：{md_text(reg.handlers)} · "
         f"{a(src, xlsx_path(reg), '下载 Excel 文件（.xlsx）')} · {a(src, unit_path(reg.unit.id), '单位页面')}\n\n"
-        + (admonition("warning", "暂定", reg.provisional_note) + "\n" if reg.unsettled else "")
+        + (admonition("warning", "暂定", reg.provisional_note) + "\n" if reg.provisional_note else "")
         + f"**合计**：{reg.totals_text()}。\n\n"
         + slots.marker("table")
     )
@@ -434,11 +441,10 @@ def unit_page(model: Publication, uid: str) -> Page:
         last = months[-12:]
         lines.append(
             chart(
-                charts.line(
+                charts.rates(
                     last,
                     {name: [model.stats[m].units[uid].rates.rate(k) for m in last] for k, name in RATE_NAMES.items()},
-                    "%",
-                    percent=True,
+                    _not_final(model, last),
                 ),
                 label="本单位五率趋势",
             )
@@ -713,6 +719,10 @@ def _home_charts(model: Publication, month: str, ms) -> list[str]:
 
 
 def _rates_chart(model: Publication, months: list[str], label: str) -> str:
-    """The county's five rates month by month."""
+    """The county's five rates month by month, over the settled dispatches; a month not final drawn as 暂定."""
     rates = {name: [model.stats[m].county.rate(k) for m in months] for k, name in RATE_NAMES.items()}
-    return chart(charts.line(months, rates, "%", percent=True), label=label)
+    return chart(charts.rates(months, rates, _not_final(model, months)), label=label)
+
+
+def _not_final(model: Publication, months: list[str]) -> set[str]:
+    return {m for m in months if not model.stats[m].final or model.stats[m].unsettled}

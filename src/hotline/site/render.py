@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import quote
 
 import yaml
 from markupsafe import Markup, escape
@@ -49,8 +51,10 @@ def url_of(src: str) -> str:
 
 
 def href(from_src: str, to_src: str, query: str = "") -> str:
-    """Relative link from the page built from ``from_src`` to the file or page ``to_src``."""
-    return _relative(from_src, to_src) + query
+    """Relative link from the page built from ``from_src`` to the file or page ``to_src`` (a file's name, which
+    may carry a unit's name, percent-encoded)."""
+    rel = _relative(from_src, to_src)
+    return (rel if to_src.endswith(".md") else quote(rel, safe="/")) + query
 
 
 @lru_cache(maxsize=1 << 16)
@@ -88,6 +92,21 @@ def cell(value) -> Markup:
     return escape(str(value))
 
 
+LONG_ROWS = 20  # a longer table scrolls in a box no taller than the window: its sideways scroll bar in view
+TEXT_CHARS = 14  # a column whose longest cell is longer is running text: it wraps; the others never do
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _text_columns(headers: list[str], rows: list[list]) -> tuple[int, ...]:
+    """The columns of running text: a cell longer than ``TEXT_CHARS`` characters (as shown, without markup)."""
+    longest = [0] * len(headers)
+    for row in rows:
+        for i, v in enumerate(row[: len(headers)]):
+            n = len(_TAGS.sub("", str(v))) if v is not None else 0
+            longest[i] = max(longest[i], n)
+    return tuple(i for i, n in enumerate(longest) if n > TEXT_CHARS)
+
+
 def table(
     headers: list[str],
     rows: list[list],
@@ -96,12 +115,14 @@ def table(
     text: tuple[int, ...] | None = None,
 ) -> str:
     """An HTML table on one line per row (no blank lines: the Markdown parser keeps it as one block), in a box
-    that scrolls sideways by itself when the table is wider than the page. With ``text`` (the columns of
-    running text) the other columns keep their content on one line and the table is as wide as it needs."""
-    if text is not None:
-        cls += " hl-wide"
+    that scrolls sideways by itself when the table is wider than the page (on a phone, say). Ids, dates,
+    names and figures keep their cell on one line; only the columns of running text (``text``, by default
+    those with a cell longer than ``TEXT_CHARS``) wrap, never narrower than a few words."""
+    if text is None:
+        text = _text_columns(headers, rows)
+    cls += " hl-wide"
     out = [
-        '<div class="hl-scroll">',
+        '<div class="hl-scroll hl-long">' if len(rows) > LONG_ROWS else '<div class="hl-scroll">',
         f'<table class="{cls}">',
         "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead>",
         "<tbody>",

@@ -30,9 +30,17 @@ from hotline.reports.register import COLUMNS, Register
 from hotline.times import BEIJING
 from hotline.util.atomic import write_bytes
 
-WIDTHS = (6, 18, 17, 9, 9, 16, 40, 14, 12, 17, 17, 10, 10, 8, 28)
-TIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
+# Column widths (Excel's units, the width of a digit of the default font), set so that the 15 columns print
+# one page wide on A4 landscape at ≥ 9 pt: LibreOffice lays a unit out as ~7 pt, and the 799 pt between the
+# margins then take 122.5 units at a scale of about 0.92 (the 10 pt body prints at about 9.2 pt). Short headers wrap onto
+# two lines, times go without the year (the title names the month), the summary is cut to three lines
+# (``register.SUMMARY_CHARS``), the citizen's name and phone take a line each.
+WIDTHS = (3.5, 14, 9.5, 3.5, 3.5, 10.5, 22, 7, 5.5, 9.5, 9.5, 5.5, 4, 4, 11)
+CJK_UNITS = 1.45  # a 10 pt CJK character, in column units (as LibreOffice, WPS and Excel lay it out)
+LATIN_UNITS = 0.95  # a digit or letter (DejaVu Sans, LibreOffice's stand-in for 宋体's Latin, is the widest)
+CELL_PAD_UNITS = 1.0
+TIME_FORMAT = "mm-dd hh:mm"
+DATE_FORMAT = "mm-dd"
 FONT = "宋体"
 CENTERED = (1, 4, 5, 12, 13, 14)  # columns shown centred (1-based)
 TIMES = (3, 10, 11)
@@ -54,7 +62,7 @@ _BODY = {"font_name": FONT, "font_size": BODY_PT, "valign": "vcenter", "text_wra
 _TITLE_FONT = {"font_name": "黑体", "font_size": 16, "bold": True}
 STYLES: dict[str, dict] = {
     "title": {**_TITLE_FONT, "align": "center", "valign": "vcenter", "text_wrap": True},
-    "sub": {"font_name": FONT, "font_size": 11, "valign": "vcenter"},
+    "sub": {"font_name": FONT, "font_size": BODY_PT, "valign": "vcenter", "text_wrap": True},
     "head": {**_BODY, "bold": True, "align": "center", "pattern": 1, "bg_color": "#DDEBF7"},
     "text": _BODY,
     "center": {**_BODY, "align": "center"},
@@ -72,20 +80,20 @@ def _column_styles() -> list[str]:
 
 
 def text_width(text: str) -> float:
-    """Width in column-width units (the width of a digit): a CJK or full-width character takes about two."""
+    """Width in column-width units of 10 pt text: a CJK or full-width character ``CJK_UNITS``, others less."""
     wide = len(_WIDE.findall(text))
-    return wide * 2.0 + (len(text) - wide) * 1.1
+    return wide * CJK_UNITS + (len(text) - wide) * LATIN_UNITS
 
 
 @lru_cache(maxsize=4096)
 def lines_needed(text: str, width: float) -> int:
     """Lines a wrapped cell of ``width`` units needs for ``text`` (greedy, character by character, as CJK wraps)."""
-    usable = max(width - 1.5, 2.0)  # cell padding
+    usable = max(width - CELL_PAD_UNITS, CJK_UNITS)
     if "\n" not in text and text_width(text) <= usable:
         return 1
     lines, used = 1, 0.0
     for ch in text:
-        w = 2.0 if ch > "\u2e7f" else 1.1
+        w = CJK_UNITS if ch > "\u2e7f" else LATIN_UNITS
         if ch == "\n" or used + w > usable:
             lines, used = lines + 1, (0.0 if ch == "\n" else w)
         else:
@@ -94,8 +102,8 @@ def lines_needed(text: str, width: float) -> int:
 
 
 def _may_wrap(text: str, width: float) -> bool:
-    """False for a text that surely fits on one line: at most (width - padding) / 2 characters, no line break."""
-    return 2 * len(text) > width - 1.5 or "\n" in text
+    """False for a text that surely fits on one line: no line break and short enough even if all CJK."""
+    return CJK_UNITS * len(text) > width - CELL_PAD_UNITS or "\n" in text
 
 
 def row_height(values: list, widths=WIDTHS) -> float:
@@ -121,7 +129,7 @@ def _print_setup(ws: Worksheet) -> None:
     ws.repeat_rows(0, 2)
     ws.repeat_columns(0, 1)
     ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
     ws.set_header("", {"margin": 0.5})
     ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.5})
 
@@ -157,10 +165,13 @@ def _sheet(wb: Workbook, reg: Register) -> None:
     ws.freeze_panes(3, 2)
     _print_setup(ws)
     ws.set_row(0, 30)
-    _merged_text(ws, 0, 0, last, f"{reg.title}（{reg.period}{'，暂定' if reg.unsettled else ''}）", fmt["title"])
+    _merged_text(ws, 0, 0, last, reg.heading, fmt["title"])
     sub = f"单位：{reg.unit.name}    分管领导：{reg.leader}    承办人员：{reg.handlers}"
-    _merged_text(ws, 1, 0, last, f"{sub}    {reg.provisional_note}" if reg.unsettled else sub, fmt["sub"])
-    ws.set_row(2, 30)
+    note = reg.provisional_note
+    sub = f"{sub}    {note}" if note else sub
+    ws.set_row(1, row_height([sub], (sum(WIDTHS),)))
+    _merged_text(ws, 1, 0, last, sub, fmt["sub"])
+    ws.set_row(2, row_height(list(COLUMNS)))
     for c, h in enumerate(COLUMNS):
         ws.write_string(2, c, h, fmt["head"])
     styles = [fmt[s] for s in _column_styles()]

@@ -9,8 +9,9 @@ title, the issue line, the compiling office and date, a red rule. A machine with
 substitutes its own.
 
 Tables are 5号 with columns sized from their content (``table_layout``): names, counts, percentages,
-ids and times never wrap; running text takes the rest. A table too wide for the portrait text block sits
-in a landscape section (the same text block turned), together with its heading.
+ids and times never wrap; running text takes the rest. A table too wide for the portrait text block is split
+into two narrower ones (the first column repeated) when they fit it; else it sits in a landscape section (the
+same text block turned), together with its heading.
 """
 
 from __future__ import annotations
@@ -210,6 +211,10 @@ def _items(report: Report) -> list[tuple[str, str | Table, bool, list[float] | N
         for block in section.blocks:
             if isinstance(block, Table):
                 lay = table_layout.layout(block.headers, block.rows, TABLE_PT, PORTRAIT_PT, LANDSCAPE_PT)
+                halves = _split(block) if lay.landscape else None
+                if halves:  # two portrait tables rather than a landscape page (and the near-blank page before it)
+                    items.extend(("table", half, False, widths) for half, widths in halves)
+                    continue
                 items.append(("table", block, lay.landscape, lay.widths_pt))
                 if lay.landscape:
                     i = len(items) - 2
@@ -226,6 +231,23 @@ def _items(report: Report) -> list[tuple[str, str | Table, bool, list[float] | N
             else:
                 items.append(("p", block.text, False, None))
     return items
+
+
+def _split(t: Table) -> list[tuple[Table, list[float]]] | None:
+    """A table too wide for the portrait text block as two narrower ones, each with the first column (the unit)
+    again, when both fit it: the split nearest the middle. None when no split fits."""
+    n = len(t.headers)
+    for k in sorted(range(2, n), key=lambda k: abs(2 * k - n - 1)):
+        halves = []
+        for cols in ([0, *range(1, k)], [0, *range(k, n)]):
+            part = Table([t.headers[c] for c in cols], [[r[c] for c in cols] for r in t.rows], t.caption)
+            lay = table_layout.layout(part.headers, part.rows, TABLE_PT, PORTRAIT_PT, LANDSCAPE_PT)
+            if lay.landscape:
+                break
+            halves.append((part, lay.widths_pt))
+        else:
+            return halves
+    return None
 
 
 def _text_of(item) -> str:
@@ -252,7 +274,7 @@ def _head(doc, report: Report) -> None:
     when = report.period_title or f"{report.month[:4]}年{int(report.month[5:7])}月"
     title = _para(doc, report.title, TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER)
     title.runs[0].add_break()  # the period on a line of its own: the whole does not fit one line of 2号
-    _font(title.add_run(f"（{when}{'，暂定' if report.unsettled else ''}）"), TITLE_FONT, TITLE_PT)
+    _font(title.add_run(f"（{when}{'，暂定' if report.tentative else ''}）"), TITLE_FONT, TITLE_PT)
     _para(doc)
     if report.unsettled:
         _para(doc, report.provisional_note, H2_FONT, BODY_PT, indent=True)
@@ -290,10 +312,10 @@ def document(report: Report):
         if isinstance(content, Table):  # kind "table"
             assert widths is not None  # _items gives every table its column widths
             _table(doc, content, widths)
-        elif kind == "h1":
-            _para(doc, content, H1_FONT, BODY_PT, indent=True)
-        elif kind == "h2":
-            _para(doc, content, H2_FONT, BODY_PT, indent=True)
+        elif kind in ("h1", "h2"):  # a heading stays with what follows it (never alone at a page's foot)
+            _para(
+                doc, content, H1_FONT if kind == "h1" else H2_FONT, BODY_PT, indent=True
+            ).paragraph_format.keep_with_next = True
         else:
             _para(doc, content, indent=True)
     return doc

@@ -1,5 +1,7 @@
 /* 工单查询：在浏览器中按编号、标题文字或单位查找工单，并显示其办理时间线。
-   数据来自本站自带的 JSON 文件（assets/data/），不联网。 */
+   数据来自本站自带的 JSON 文件（assets/data/），不联网。随 hotline 程序包发布（hotline/site/theme/site_src/assets/orders.js）。
+   查询词不必用空格分开：先认出单位名称，其余按工单中出现过的词切开（“金村镇垃圾”即“金村镇 垃圾”）。
+   本页自己的查询与网站右上角的全站搜索分开：链接 ?q=… 只填入本页的查询框。 */
 (function () {
   "use strict";
   var root = document.getElementById("hl-orders");
@@ -9,8 +11,17 @@
   var info = root.querySelector(".hl-count");
   var results = root.querySelector(".hl-results");
   var detail = document.getElementById("hl-order");
-  var index = null, byId = {}, shards = {};
+  var index = null, byId = {}, shards = {}, corpus = "", names = [];
   var LIMIT = 100;
+  /* ?q= is this page's query: taken out of the address before the theme's script runs (it would open the
+     site-wide search with it too); kept as ?find= so that reloading the page keeps it */
+  var params = new URLSearchParams(window.location.search);
+  var initial = params.get("q") || params.get("find");
+  if (params.has("q")) {
+    params.delete("q");
+    params.set("find", initial);
+    history.replaceState(history.state, "", window.location.pathname + "?" + params.toString() + window.location.hash);
+  }
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -26,19 +37,53 @@
   function unitNames(ids) { return ids.map(function (u) { return index.units[u] || u; }).join("、"); }
   function tag(text, cls) { return el("span", { "class": "hl-tag " + (cls || ""), text: text }); }
 
+  function hayOf(row) {
+    return (row[0] + " " + row[1] + " " + unitNames(row[3]) + " " + row[3].map(function (u) { return (index.names || {})[u] || ""; }).join(" ") + " " + row[3].join(" ")).toLowerCase();
+  }
   function matches(row, terms) {
-    var hay = (row[0] + " " + row[1] + " " + unitNames(row[3]) + " " + row[3].join(" ")).toLowerCase();
+    var hay = row.hay || (row.hay = hayOf(row));
     return terms.every(function (t) { return hay.indexOf(t) >= 0; });
+  }
+  /* a piece of the query without unit names: whole if some order has it, else the longest beginnings that
+     some order has, one after the other (供暖不热 → 供暖 不热) */
+  function words(piece) {
+    if (corpus.indexOf(piece) >= 0) { return [piece]; }
+    var out = [], rest = piece;
+    while (rest) {
+      var n = rest.length;
+      while (n > 1 && corpus.indexOf(rest.slice(0, n)) < 0) { n--; }
+      out.push(rest.slice(0, n));
+      rest = rest.slice(n);
+    }
+    return out;
+  }
+  /* the query's terms: unit names first (longest first), then the words of what is left */
+  function segment(q) {
+    var terms = [];
+    q.split(/\s+/).forEach(function (part) {
+      if (!part) { return; }
+      names.forEach(function (name) {
+        var at = part.indexOf(name);
+        while (at >= 0) {
+          terms.push(name);
+          part = part.slice(0, at) + " " + part.slice(at + name.length);
+          at = part.indexOf(name);
+        }
+      });
+      part.split(/\s+/).forEach(function (piece) { if (piece) { terms = terms.concat(words(piece)); } });
+    });
+    return terms;
   }
   function search() {
     var q = input.value.trim().toLowerCase();
     results.textContent = "";
     if (!q) { info.textContent = "共 " + index.orders.length + " 件工单。输入工单编号、标题中的文字或单位名称查找。"; return; }
-    var terms = q.split(/\s+/), found = [];
+    var terms = segment(q), found = [];
     for (var i = 0; i < index.orders.length && found.length <= LIMIT; i++) {
       if (matches(index.orders[i], terms)) { found.push(index.orders[i]); }
     }
-    info.textContent = found.length > LIMIT ? "找到超过 " + LIMIT + " 件，只显示前 " + LIMIT + " 件：请输入更多文字缩小范围。" : "找到 " + found.length + " 件。";
+    var how = terms.length > 1 ? "（按“" + terms.join(" + ") + "”查找）" : "";
+    info.textContent = (found.length > LIMIT ? "找到超过 " + LIMIT + " 件，只显示前 " + LIMIT + " 件：请输入更多文字缩小范围。" : "找到 " + found.length + " 件。") + how;
     if (!found.length) { return; }
     var tbody = el("tbody");
     found.slice(0, LIMIT).forEach(function (r) {
@@ -46,11 +91,11 @@
       var flags = [];
       if (r[5].indexOf("o") >= 0) { flags.push(tag("逾期", "hl-bad")); }
       if (r[5].indexOf("s") >= 0) { flags.push(tag("即将到期", "hl-warn")); }
-      tbody.appendChild(el("tr", {}, [el("td", {}, [a]), el("td", { text: r[1] }), el("td", { text: r[2] }),
+      tbody.appendChild(el("tr", {}, [el("td", {}, [a]), el("td", { "class": "hl-text", text: r[1] }), el("td", { text: r[2] }),
         el("td", { text: unitNames(r[3]) }), el("td", {}, [r[4]].concat(flags.length ? [" "] : []).concat(flags))]));
     });
     var head = el("tr", {}, ["工单编号", "标题", "受理月份", "承办单位", "状态"].map(function (h) { return el("th", { text: h }); }));
-    results.appendChild(el("div", { "class": "hl-scroll" }, [el("table", { "class": "hl-table" }, [el("thead", {}, [head]), tbody])]));
+    results.appendChild(el("div", { "class": "hl-scroll" }, [el("table", { "class": "hl-table hl-wide" }, [el("thead", {}, [head]), tbody])]));
   }
 
   function row(label, value) { return el("tr", {}, [el("th", { text: label }), el("td", {}, [value])]); }
@@ -147,9 +192,14 @@
   getJSON(base + "orders-index.json").then(function (data) {
     index = data;
     index.orders.forEach(function (r) { byId[r[0]] = r; });
+    corpus = index.orders.map(hayOf).join("\u0001");
+    var seen = {};
+    Object.keys(index.units).forEach(function (u) {
+      [index.units[u], (index.names || {})[u]].forEach(function (n) { if (n && n.length > 1) { seen[n.toLowerCase()] = 1; } });
+    });
+    names = Object.keys(seen).sort(function (a, b) { return b.length - a.length; });
     input.disabled = false;
-    var q = new URLSearchParams(window.location.search).get("q");
-    if (q) { input.value = q; }
+    if (initial) { input.value = initial; }
     search();
     fromURL();
   }).catch(function (err) { info.textContent = "工单索引读取失败：" + err.message; });
