@@ -22,8 +22,10 @@ commands) so a whole number is never stored.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterator
+from importlib import resources
 
 from hotline.records.numerals import FULL_WIDTH, digits_of, is_hidden, normalise, stand_ins, tables
 
@@ -172,62 +174,66 @@ def find(text: str, keep: Collection[str] = ()) -> Iterator[tuple[str, int, str,
 # --- names ------------------------------------------------------------------------------------------
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# 姓名 / 本人叫 / 联系人 (and 我叫, 名叫), optional 是/为/叫/：/spaces, then Chinese characters
-NAME = re.compile(rf"(?:姓名|本人叫|联系人|我叫|名叫)(?:[是为叫：:\s]|&nbsp;){{0,3}}(?P<name>[{_CJK}]+)")
-# what may follow a surname in a masked or polite form, and what is not a name at all
-_MASKED = re.compile(
-    r"^.(?:某|先生|女士|小姐|师傅|老师|同志|大爷|大妈|阿姨|老人|女|男)|^(?:不详|未知|匿名|保密|本人|未留|不愿|无|略)"
-)
+# 姓名 / 本人叫 / 联系人, then perhaps 是/为/叫/：/spaces, then Chinese characters
+NAME = re.compile(rf"(?:姓名|本人叫|联系人)(?:[是为叫：:\s]|&nbsp;){{0,3}}(?P<name>[{_CJK}]{{2,}})")
+# a masked or polite form after the surname (张**, 张某, 张先生): the name is not written in full
+_POLITE = re.compile(r"某|先生|女士|小姐|师傅|老师|同志|大爷|大妈|大娘|阿姨|老人|姓")
 # words that usually follow a name: the name ends before them
-_AFTER = re.compile(
-    r"电话|手机|联系|身份|反映|来电|称|说|表示|要求|住|家|的|在|是|于|向|从|因|对|和|与|及|等|先生|女士"
-)
+_AFTER = re.compile(r"电话|手机|联系|身份|反映|来电|称|说|表示|要求|住|家住|的|在|是|于|向|从|因|对|和|与|及|等")
 
 
-def _name_span(text: str, m: re.Match) -> tuple[int, int] | None:
-    """Where the unmasked name after a keyword is (None: masked, polite or not a name)."""
-    start = m.start("name")
+@functools.cache
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(single, compound) surnames (``data/surnames.txt``)."""
+    text = resources.files("hotline").joinpath("data/surnames.txt").read_text(encoding="utf-8")
+    words = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) > 1)
+
+
+def _name_span(m: re.Match) -> tuple[int, int] | None:
+    """Where the caller's name written in full after a keyword is: a surname and one or two characters,
+    up to a word that usually follows a name (None: masked, polite, or not a surname)."""
+    single, compound = surnames()
     name = m.group("name")
-    if cut := _AFTER.search(name, 2):  # a name has two characters at least
-        name = name[: cut.start()]
-    name = name[:3]
-    if len(name) < 2 or _MASKED.match(m.group("name")):
+    surname = name[:2] if name[:2] in compound else name[:1] if name[0] in single else ""
+    if not surname:
         return None
-    return start, start + len(name)
+    given = name[len(surname) :]
+    if cut := _AFTER.search(given, 1):
+        given = given[: cut.start()]
+    given = given[:2]
+    if not given or _POLITE.match(given):
+        return None
+    start = m.start("name")
+    return start, start + len(surname) + len(given)
 
 
 def find_names(text: str) -> Iterator[tuple[int, str]]:
     """(line, masked form) of every caller's name written in full after 姓名/本人叫/联系人."""
-    for m in NAME.finditer(text):
-        span = _name_span(text, m)
-        if span:
-            yield text.count("\n", 0, span[0]) + 1, text[span[0]] + "**"
+    if "姓名" in text or "本人叫" in text or "联系人" in text:
+        for m in NAME.finditer(text):
+            if span := _name_span(m):
+                yield text.count("\n", 0, span[0]) + 1, text[span[0]] + "**"
 
 
-# --- hidden characters -----------------------------------------------------------------------------
-
-
-def hidden_characters(text: str) -> Iterator[tuple[int, str]]:
-    """(line, character) of the first format, bidi or control character on each line that has one."""
-    last = 0
-    for m in tables().hidden.finditer(text):
-        if m.group() > "\uffff" and not is_hidden(m.group()):
-            continue
-        line = text.count("\n", 0, m.start()) + 1
-        if line != last:
-            last = line
-            yield line, m.group()
+def _hidden_gone(text: str) -> str:
+    """``text`` without the characters that show nothing (``numerals``: format, bidi, control, fillers)."""
+    hidden = tables().hidden
+    if not hidden.search(text):
+        return text
+    return hidden.sub(lambda m: "" if m.group() <= "\uffff" or is_hidden(m.group()) else m.group(), text)
 
 
 def mask_text(text: str) -> str:
-    """Replace every full number, and every full name after 姓名/本人叫/联系人, with its masked form (the
-    one masking function)."""
+    """Every full number, and every full name after 姓名/本人叫/联系人, replaced with its masked form;
+    format, bidi and control characters left out (the one masking function of every output)."""
     if not text:
         return text
-    spans = [(s, e, masked) for s, e, _, masked in _spans(text)]
-    if "姓名" in text or "叫" in text or "联系人" in text:
+    text = _hidden_gone(text)
+    spans = [(s, e, masked) for s, e, _, masked in _spans(text)] if len(text) >= 11 else []
+    if "姓名" in text or "本人叫" in text or "联系人" in text:
         for m in NAME.finditer(text):
-            span = _name_span(text, m)
+            span = _name_span(m)
             if span and not any(s < span[1] and span[0] < e for s, e, _ in spans):
                 spans.append((span[0], span[1], text[span[0]] + "**"))
         spans.sort()
