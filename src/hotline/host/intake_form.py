@@ -249,7 +249,7 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
 
 
 def _lifecycle_errors(ctx: Context, path: Path, event) -> list[str]:
-    of, _ = load_order(str(path), path.relative_to(ctx.root).as_posix())
+    of, _ = load_order(str(path), path.relative_to(ctx.root).as_posix(), ctx.public)
     if of.order is None or ctx.rules is None:
         return [f"工单文件 {of.path} 目前有错误，无法追加事件：请联系热线管理机构"]
     order = of.order

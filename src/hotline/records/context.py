@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from hotline import __version__
 from hotline.findings import Finding
-from hotline.records import attachments, paths
+from hotline.records import attachments, hidden, paths, privacy
 from hotline.records.models import HolidayYear, ScoringEvent, Unit
 from hotline.records.rules import Rules
 from hotline.records.validate import errors_to_findings, to_model
@@ -37,6 +37,7 @@ class Context:
     scoring_events: list[ScoringEvent]
     findings: list[Finding]
     fingerprint: str  # changes whenever something that order checks depend on changes
+    public: frozenset[str] = frozenset()  # the hotline's own numbers (digits): never a person's (privacy)
 
 
 class _Reader:
@@ -51,6 +52,7 @@ class _Reader:
         doc = read(str(p), _rel(self.root, p))
         self.digest.update(doc.path.encode() + b"\0" + doc.text.encode())
         self.findings.extend(doc.findings)
+        self.findings.extend(hidden.findings(doc.path, doc.text, doc))  # the file is still read
         return doc
 
     def model_of(self, p: Path, model):
@@ -140,4 +142,6 @@ def load_context(root: Path | str) -> Context:
     events = r.scoring_events(units)
     r.digest.update(",".join(sorted(units)).encode())
     r.digest.update(attachments.fingerprint(r.root))  # order findings name missing attachment files
-    return Context(r.root, rules, WorkCalendar(overrides), units, events, r.findings, r.digest.hexdigest())
+    public = privacy.public_numbers(rules.office.public_numbers if rules else ())
+    ctx = Context(r.root, rules, WorkCalendar(overrides), units, events, r.findings, r.digest.hexdigest(), public)
+    return ctx

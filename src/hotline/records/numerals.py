@@ -169,6 +169,11 @@ def normalise(text: str, start: int = 0, end: int | None = None) -> tuple[str, l
     return "".join(out), where
 
 
+def has_digit(text: str) -> bool:
+    """Whether ``text`` holds a digit of any script or width (a Chinese numeral is not one: 张三 is a name)."""
+    return any("0" <= c <= "9" for c in normalise(text)[0])
+
+
 def digits_of(text: str) -> str:
     """The digits a span of text is written with, as ASCII (an ID's check letter as ``X``)."""
     norm, _ = normalise(text)
