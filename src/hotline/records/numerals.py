@@ -12,8 +12,8 @@ variation selectors) and the invisible fillers.
 
 ``normalise`` reads a stretch of text as a short alphabet, one character for each character kept
 (positions map back): digits ``0``–``9``, a Chinese numeral as the full-width digit ``０``–``９`` (``１`` for
-一 and 幺, which may also be a dash), ``-`` for a separator, a space for a space, ``\\n`` for a line
-break, ``+``, ``X`` for an ID's check letter, ``a`` for another letter and ``#`` for anything else; dropped
+一 and 幺, which may also be a dash), ``.`` for a dot (it may be a decimal point), ``-`` for another
+separator, a space for a space, ``\\n`` for a line break, ``+``, ``X`` for an ID's check letter, ``a`` for another letter and ``#`` for anything else; dropped
 characters are left out. ``Tables.scan`` finds, in the text as written, the stretches that may hold a
 number: eleven digits (every number has that many) with only separators and invisible characters, of any
 number, between them. The
@@ -99,7 +99,7 @@ def tables() -> Tables:
     gap = f"[{char_class(set(dropped) | set(seps) | {chr(10)})}]*+"  # any number of them: more than a number allows
     normal: dict[str, str] = dict.fromkeys(dropped, "")
     normal |= dict.fromkeys(seps, "-")
-    normal |= dict.fromkeys(SPACES, " ") | {"\n": "\n"}
+    normal |= dict.fromkeys(SPACES, " ") | {"\n": "\n", ".": ".", "．": "."}  # a dot may be a decimal point
     normal |= dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "a")
     normal |= {chr(c): "a" for c in range(0xFF21, 0xFF3B)} | {chr(c): "a" for c in range(0xFF41, 0xFF5B)}
     normal |= dict.fromkeys(CHECK_LETTERS, "X") | dict.fromkeys(PLUS, "+")
@@ -146,7 +146,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 def stand_ins(text: str) -> str:
     """``text`` with each character beyond the BMP that is a digit or shows nothing replaced by one of the
-    BMP that is read the same way (``0``, a zero-width space): ``RUN`` then finds every run, and every
+    BMP that is read the same way (``0``, a zero-width space): ``Tables.scan`` then finds every run, and every
     position stays where it was."""
     if not _ASTRAL.search(text):
         return text

@@ -45,7 +45,7 @@ def _d(values: str) -> str:
 def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
     """The numbers, over the normalised alphabet (``numerals.normalise``): kind and pattern, in the order
     they are looked for (a later match that overlaps an earlier one is not a second number)."""
-    gap = "(?:[-１ ]|\n[ ]*+){0,3}"  # a separator run (one 一 or 幺 may be a dash)
+    gap = "(?:[-.１ ]|\n[ ]*+){0,3}"  # a separator run (one 一 or 幺 may be a dash)
     any_d = "[0-9０-９]"
 
     def run(*parts: str) -> str:
@@ -68,11 +68,15 @@ def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
     area4 = f"{_d('0')}{_d('3-9')}{any_d}{any_d}{gap}{local}(?:{gap}{any_d})?"
     landline = f"{start}(?:{area3}|{area4}){end}"
     return tuple(
-        (kind, re.compile(rx)) for kind, rx in (("id", id18), ("phone", mobile), ("phone", landline), ("id15", id15))
+        (kind, re.compile(rx)) for kind, rx in (("id", id18), ("id15", id15), ("phone", mobile), ("phone", landline))
     )
 
 
 PATTERNS = _patterns()
+# a decimal point: a dot between digits with one or two more after it that end the run (130000000.00 元)
+DECIMAL = re.compile(r"(?<=[0-9０-９])\.(?=[0-9０-９]{1,2}(?![0-9０-９X]|(?:[-.１ ]|\n)+[0-9０-９X]))")
+UNITS = "元万亿块圆"  # after an amount
+CURRENCY = "¥￥$"  # before one
 
 
 def _reach(plain: str, i: int, step: int) -> int:
@@ -119,6 +123,8 @@ def _spans(text: str, keep: Collection[str] = (), whole: bool = False) -> list[t
     found: list[tuple[int, int, str, str]] = []
     for a, b in [(0, len(text))] if whole else _windows(text):
         norm, where = normalise(text, a, b)
+        if "." in norm:
+            norm = DECIMAL.sub("#", norm)  # an amount's decimals are not digits of a number
         spans: list[tuple[int, int, str]] = []
         for kind, rx in PATTERNS:
             for m in rx.finditer(norm):
@@ -129,11 +135,20 @@ def _spans(text: str, keep: Collection[str] = (), whole: bool = False) -> list[t
                     continue
                 spans.append((m.start(), m.end(), kind))
                 start, end = where[m.start()], where[m.end() - 1] + 1
+                if _amount(text, start, end):
+                    continue
                 if kind == "phone":
                     found.append((start, end, kind, mask_phone(number)))
                 else:
                     found.append((start, end, "id", mask_id_number(number)))
     return sorted(found)
+
+
+def _amount(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is an amount of money: ¥ before it or 元/万 after it."""
+    after = text[end : end + 3].lstrip()[:1]
+    before = text[max(0, start - 3) : start].rstrip()[-1:]
+    return (after != "" and after in UNITS) or (before != "" and before in CURRENCY)
 
 
 def public_numbers(numbers: Collection[str]) -> frozenset[str]:
