@@ -173,7 +173,7 @@ def mask_id_number(number: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    name = name.strip()
+    name = _hidden_gone(name).strip()
     if not name or CITIZEN_NAME.match(name):
         return name
     return name[0] + "**"
