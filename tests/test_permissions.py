@@ -205,6 +205,19 @@ def test_rules_workflows_and_knowledge_base(repo, records):
     ]
 
 
+def test_a_units_own_knowledge_folder_publishes_markdown_and_pictures_only(repo, records):
+    """The unit may change its folder, but a page, a drawing or a script there fails its pull request."""
+    records.write("site_src/knowledge/jincun/evil.html", "<script>alert(1)</script>")
+    records.write("site_src/knowledge/jincun/photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    repo.commit("knowledge")
+    assert denied(repo, "wangli") == []
+    args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--no-history"]
+    res = CliRunner().invoke(main, [*args, "--base", "main", "--changed-by", "wangli", "--format", "json"])
+    assert res.exit_code == 1, res.output
+    found = json.loads(res.output)["findings"]
+    assert [(f["code"], f["path"]) for f in found] == [("knowledge-file", "site_src/knowledge/jincun/evil.html")]
+
+
 def test_office_maintainer_may_change_everything(repo, records):
     repo.replace(ORDER_PATH, "category: 投诉", "category: 举报")
     repo.replace("units/jincun.yaml", "type: 乡镇", "type: 县直单位")

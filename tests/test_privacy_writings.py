@@ -275,14 +275,16 @@ def writings(draw) -> tuple[str, str, str]:
     kind, digits = draw(numbers())
     script = draw(st.sampled_from(SCRIPTS))
     per_digit = draw(st.booleans())
+    area = (3 if digits[1] in "12" else 4) if kind == "landline" else 1
+    cuts = sorted({i for i in range(area, len(digits)) if draw(st.integers(0, 3)) == 0})
     out = []
     for i, c in enumerate(digits):
+        if i in cuts:
+            sep = draw(st.sampled_from(SEPARATORS))
+            group = min([j for j in cuts if j > i] + [len(digits)]) - i
+            if sep not in ".．" or group > 2:  # a dot before a group of one or two digits is a decimal point
+                out.append(sep)
         if i:
-            in_area = kind == "landline" and i < (3 if digits[1] in "12" else 4)
-            if not in_area and draw(st.integers(0, 3)) == 0:
-                sep = draw(st.sampled_from(SEPARATORS))
-                if sep not in ".．" or len(digits) - i > 2:  # a dot before the last digit or two: decimals
-                    out.append(sep)
             if draw(st.integers(0, 6)) == 0:
                 out.append(draw(st.sampled_from(INVISIBLE)))
         if c == "X":

@@ -47,6 +47,7 @@ CODES: dict[str, Code] = _codes(
     ("hidden-character", "error", "记录中有看不见的格式字符、双向控制字符或控制字符"),
     ("markup", "error", "单位填写的文字中含有网页标记或脚本链接"),
     ("symlink", "error", "记录目录中有符号链接"),
+    ("knowledge-file", "error", "知识库目录中有 Markdown 条目和图片以外的文件"),
     # calendar
     ("provisional-calendar", "warning", "日历数据缺失，期限为临时推算"),
     # lifecycle

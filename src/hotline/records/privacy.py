@@ -73,8 +73,9 @@ def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 PATTERNS = _patterns()
-# a decimal point: a dot between digits with one or two more after it that end the run (130000000.00 元)
-DECIMAL = re.compile(r"(?<=[0-9０-９])\.(?=[0-9０-９]{1,2}(?![0-9０-９X]|(?:[-.１ ]|\n)+[0-9０-９X]))")
+# a decimal point: a dot between digits with one or two more after it, and then no digit, nor a dot (or a dash
+# between dots) before one — 130000000.00 元, 1.35 9 (a drawing's coordinates); not 138.1234.5678
+DECIMAL = re.compile(r"(?<=[0-9０-９])\.(?=[0-9０-９]{1,2}(?![0-9０-９X]|[-１]?\.[-１]?[0-9０-９X]))")
 UNITS = "元万亿块圆"  # after an amount
 CURRENCY = "¥￥$"  # before one
 
