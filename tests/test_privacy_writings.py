@@ -284,9 +284,8 @@ def writings(draw) -> tuple[str, str, str]:
             group = min([j for j in cuts if j > i] + [len(digits)]) - i
             if sep not in ".．" or group > 2:  # a dot before a group of one or two digits is a decimal point
                 out.append(sep)
-        if i:
-            if draw(st.integers(0, 6)) == 0:
-                out.append(draw(st.sampled_from(INVISIBLE)))
+        if i and draw(st.integers(0, 6)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE)))
         if c == "X":
             out.append(draw(st.sampled_from("XxＸ")))
         else:
