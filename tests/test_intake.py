@@ -391,7 +391,7 @@ def test_comments_quote_nothing_from_the_issue(checkout, fake):
     name fields, units and event types only (finding 5)."""
     root, _ = checkout
     fake.add_issue("x")
-    fields = {k: HOSTILE for k in ("order_id", "unit", "at", "by", "office")}
+    fields = dict.fromkeys(("order_id", "unit", "at", "by", "office"), HOSTILE)
     bodies = [
         submission("接收", **fields),
         submission("接收", at=HOSTILE, by=HOSTILE, office=HOSTILE),
