@@ -171,7 +171,9 @@ def normalise(text: str, start: int = 0, end: int | None = None) -> tuple[str, l
 
 def has_digit(text: str) -> bool:
     """Whether ``text`` holds a digit of any script or width (a Chinese numeral is not one: 张三 is a name)."""
-    return any("0" <= c <= "9" for c in normalise(text)[0])
+    if not tables().true_digits.isdisjoint(text):
+        return True
+    return _ASTRAL.search(text) is not None and any(_astral(c).isdigit() for c in text if c > "\uffff")
 
 
 def digits_of(text: str) -> str:
