@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline.load import run_check
+from hotline.records import hidden, numerals
 from hotline.records import privacy as pii
 from hotline.records.numerals import digits_of
 from hotline.times import parse_time
@@ -357,3 +359,14 @@ def test_the_check_letter_and_the_prefix_are_masked_with_the_number():
     assert pii.mask_text("身份证 14052519900101123x 号") == "身份证 140525********123X 号"
     assert pii.mask_text("电话 +86 138 1234 5678。") == "电话 138****5678。"
     assert re.fullmatch(r"\(?138\*{4}5678", pii.mask_text("(138)1234-5678"))
+
+
+def test_the_tables_know_every_dash_and_every_format_character():
+    """``numerals`` lists the dashes by hand (Pd has no regular-expression class): none is missing, and every
+    format character of the first planes is hidden — as Python's Unicode database says, whatever its version."""
+    bmp = [chr(c) for c in range(0x10000)]
+    assert {c for c in bmp if unicodedata.category(c) == "Pd"} <= set(numerals.DASHES)
+    format_chars = [chr(c) for c in range(0x20000) if unicodedata.category(chr(c)) == "Cf"]
+    assert all(numerals.is_hidden(c) for c in format_chars)
+    assert all(list(hidden.characters(f"王{c}丽")) for c in format_chars)
+    assert pii.mask_text("县热线\u202e办\u200b") == "县热线办"

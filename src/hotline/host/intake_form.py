@@ -258,14 +258,14 @@ def _text_errors(event: dict, ctx: Context) -> list[str]:
             continue
         name = FIELD_NAMES.get(key, key)
         for _line, c in hidden.characters(value):
-            errors.append(f"“{name}”中有看不见的字符 {hidden.describe(c)}：不能填写格式字符、双向控制字符或控制字符，请删除")
+            errors.append(
+                f"“{name}”中有看不见的字符 {hidden.describe(c)}：不能填写格式字符、双向控制字符或控制字符，请删除"
+            )
             break
         for kind, _line, _number, _masked in pii.find(value, ctx.public):
             what = "手机号码" if kind == "phone" else "身份证号码"
             example = "138****1234" if kind == "phone" else "140525********1234"
-            errors.append(
-                f"“{name}”中有未脱敏的{what}：只能写脱敏形式（如 {example}）；请同时修改本议题，删除完整号码"
-            )
+            errors.append(f"“{name}”中有未脱敏的{what}：只能写脱敏形式（如 {example}）；请同时修改本议题，删除完整号码")
     return errors
 
 

@@ -8,8 +8,10 @@ separator run of up to three spaces, dashes, dots, slashes, brackets or line bre
 its indentation), with invisible characters anywhere. What is *not* a person's number is left alone: a
 number starts and ends where a run of digits does (an order id, an amount, an article number or a date
 is not a phone because some digits of it would be), an area code is written in one piece (so dates are
-not landlines), a 15-digit ID starts with a province code and has a birth date, and the hotline's own
-numbers (12345, ``office.public_numbers`` of the rules) are kept by the checks.
+not landlines), a 15-digit ID starts with a province code and has a birth date, a dot before one or two
+last digits is a decimal point and a number after ¥ or before 元/万 an amount, and the hotline's own
+numbers (12345, ``office.public_numbers`` of the rules) are kept by the checks. The patterns are tried
+only around runs of eleven digits or more (``_windows``): most texts have none.
 
 ``find_names`` reports a caller's name written after 姓名/本人叫/联系人 and not masked (张**, 张某,
 张先生 are masked). A name in free text cannot be cut exactly: it is the Chinese characters after the
