@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Sets up everything on a fresh Debian/Python machine: a virtualenv in .venv with the hotline package
-# (and, with --test, the test tools plus Debian's chromium and CJK fonts for the browser tests, LibreOffice and
-# poppler-utils for the print tests that render the documents to PDF).
+# Sets up everything on a fresh Debian/Python machine: a virtualenv in .venv holding exactly the packages of
+# requirements/lock.txt (runtime, test and lint tools alike, so `pip list` equals the lock) and the hotline package;
+# with --test also Debian's chromium and CJK fonts for the browser tests, LibreOffice and poppler-utils for the print
+# tests that render the documents to PDF, and rsync for the site workflow's copy route.
 # The chart library (ECharts) is committed package data: nothing is fetched here.
-# Idempotent: a second run only checks.
+# Idempotent: a second run only checks (about a second), and puts back any package that drifted from the lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# uv trusts the system's certificate store (as pip does), so a county proxy with its own CA works too.
+export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-1}
 
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
@@ -34,15 +37,19 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "创建虚拟环境 .venv"
   "$PY" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
 fi
-stamp=.venv/.installed-$( (cat pyproject.toml; echo $want_test) | sha256sum | cut -c1-16)
-if [ ! -e "$stamp" ]; then
-  echo "安装 hotline 及其依赖"
-  if [ $want_test -eq 1 ]; then
-    .venv/bin/pip install -q -e '.[test]'
-  else
-    .venv/bin/pip install -q -e .
-  fi
-  touch "$stamp"
+# Everything comes from the lock (requirements/lock.txt, refreshed by scripts/lock.sh): first the installer uv,
+# its own locked release checked against its hashes by the venv's pip; then exactly the locked set. `uv pip sync`
+# puts a package that drifted back to its pin and removes one the lock does not name.
+uv_block=$(awk '/^uv==/{p=1} p{print} p && !/\\$/{exit}' requirements/lock.txt)
+if [ "$(.venv/bin/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(echo "$uv_block" | sed -nE '1s/^uv==([^ ;]+).*/\1/p')" ]; then
+  echo "安装 uv（锁定版本）"
+  req=$(mktemp)
+  echo "$uv_block" >"$req"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r "$req"
+  rm -f "$req"
 fi
+echo "按 requirements/lock.txt 同步依赖"
+.venv/bin/uv pip sync -q --require-hashes --python .venv/bin/python requirements/lock.txt
+# hotline itself, editable, with no dependencies of its own to fetch (all locked above; the locked setuptools builds it)
+.venv/bin/uv pip install -q --no-deps --no-build-isolation --python .venv/bin/python -e .

@@ -23,6 +23,28 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "src"), os.env
 # commits sets its own, and the tools fall back to the records' configured bot identity
 os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
 os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+# every test starts on a person's machine, whether the suite itself runs in a workflow or not: the tools commit as
+# the bot only in a workflow (``git.identity.in_ci``); a test of a workflow's command says so (the ``in_ci`` fixture,
+# or ``env=IN_CI`` for a command a module-scoped fixture runs)
+for _variable in ("GITHUB_ACTIONS", "GITEA_ACTIONS", "CI"):
+    os.environ.pop(_variable, None)
+IN_CI = {"GITHUB_ACTIONS": "true"}
+
+
+@pytest.fixture
+def in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test runs a workflow's command: as on a runner, where the tools may commit as the records' bot."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+
+
+@pytest.fixture
+def clerk(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """A member of staff with their own Git identity (what ``--commit`` needs outside a workflow)."""
+    name, email = "王丽", "wangli@zezhou.gov.cn"
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", name)
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
+    return name, email
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +111,15 @@ def demo(tmp_path_factory) -> Demo:
     root = tmp_path_factory.mktemp("demo") / "records"
     summary = build(root, DemoConfig(months=2, orders_per_month=800, seed=1, end=date(2026, 11, 27)))
     return Demo(root, summary)
+
+
+@pytest.fixture
+def package_through_2026(monkeypatch: pytest.MonkeyPatch):
+    """``chinese-calendar`` as a test that needs an unknown year sees it: the installed release, but knowing no
+    year after 2026 (as 1.11.0), so that the test means the same the day a release knows 2027. In-process only:
+    every calendar made during the test (``workdays.PACKAGE``) asks this one."""
+    from hotline import workdays
+
+    package = workdays.ChineseCalendar(last_year=2026)
+    monkeypatch.setattr(workdays, "PACKAGE", package)
+    return package

@@ -1,7 +1,7 @@
 """A real HTTP server on loopback that behaves like the GitHub or the Gitea issue API (test helper).
 
 It keeps issues, labels, comments and pull requests in memory and answers the endpoints hotline uses,
-with each host's differences (see ``shared/notes/GIT_HOSTS.md``):
+with each host's differences (see ``docs/git-hosts.md``):
 
 - GitHub: ``/repos/{o}/{r}/…``; labels by name; label colour without ``#``; ``labels=a,b`` means all of
   them; pull requests appear in the issue list; ``per_page`` ≤ 100; ``PATCH`` takes ``labels`` and

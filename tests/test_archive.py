@@ -10,11 +10,14 @@ import subprocess
 import zipfile
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from docx import Document
 
 from hotline.cli import main
 from hotline.reports.archive import list_archives
+
+pytestmark = pytest.mark.usefixtures("in_ci")  # the month-end workflow seals and tags, as the records' bot
 
 ORDER = """
 id: JC2026111600001

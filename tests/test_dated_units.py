@@ -67,3 +67,20 @@ def test_a_unit_file_committed_after_the_period_counts_as_missing(records):
     commit_all(records.root, "金村镇入库", when="2026-12-03 10:00:00 +0800")
     assert setup_points(records.root, "2026-11", "2026-12-10 12:00") == [0, 0, 0, 0, 0]
     assert "时单位文件尚未入库" in explain_text(records.root, "2026-11", "2026-12-10 12:00")
+
+
+def test_the_score_table_says_which_unit_files_counted_in_one_line(records):
+    """Issue 21, point 8: the table ended with a line per item and commit (25 of them); one line now, the commits
+    with --explain."""
+    commit_all(records.root, "单位文件", when="2026-10-08 09:00:00 +0800")
+    records.write("units/jincun.yaml", FILLED)
+    commit_all(records.root, "金村镇补充热线机构和人员", when="2026-11-03 10:00:00 +0800")
+    r = CliRunner().invoke(
+        main, ["score", "--root", str(records.root), "--period", "2026-11", "--as-of", "2026-12-10 12:00"]
+    )
+    assert r.exit_code == 0, r.output
+    notes = [line for line in r.stdout.splitlines() if "单位文件" in line]
+    assert len(notes) == 1, notes
+    assert notes[0].startswith("第1、2、3、4、6项：") and "按 2026-11-30 24:00 时的单位文件计" in notes[0]
+    assert "提交 " not in r.stdout and "--explain" in notes[0]
+    assert "（提交 " in explain_text(records.root, "2026-11", "2026-12-10 12:00")  # the commit, unit by unit

@@ -173,7 +173,9 @@ def test_log_command_shows_the_timeline_as_json_and_text(repo):
         },
     ]
     text = CliRunner().invoke(main, ["log", "--root", str(repo.root), "JC2026112000123"]).output
-    assert c2[:9] in text and "王丽（wangli）" in text and "未提交" in text
+    assert c2[:9] in text and "王丽" in text and "未提交" in text
+    # names, not ids and accounts, in the table (issue 21, point 8)
+    assert "金村镇" in text and "jincun" not in text and "wangli" not in text
     missing = CliRunner().invoke(main, ["log", "--root", str(repo.root), "JC0000"])
     assert missing.exit_code == 1 and "找不到工单 JC0000" in missing.output
 

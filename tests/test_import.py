@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from click.testing import CliRunner
+from gitrepo import commit_all, git
 from openpyxl import Workbook
 
 from hotline.cli import main
@@ -65,11 +66,18 @@ def invoke(records, *args):
     return CliRunner().invoke(main, ["import", "--root", str(records.root), "--as-of", NOW, *args])
 
 
-def test_import_xlsx_creates_masked_orders_and_lists_bad_rows(records, tmp_path):
+def test_import_xlsx_creates_masked_orders_and_lists_bad_rows(records, tmp_path, clerk):
+    commit_all(records.root, "记录仓库")
     src = write_xlsx(tmp_path / "导出.xlsx")
-    res = invoke(records, str(src))
+    dry = invoke(records, str(src))  # without --commit: a dry run that writes nothing (issue 21, point 10)
+    assert dry.exit_code == 1  # some rows could not be imported
+    assert "演练（未写入任何文件）：可新建 2 件；已存在而跳过 0 件；无法导入 6 行" in dry.output
+    assert not (records.root / "orders").exists()
+    res = invoke(records, str(src), "--commit")
     assert res.exit_code == 1  # some rows could not be imported
     assert "新建 2 件；已存在而跳过 0 件；无法导入 6 行" in res.output
+    assert git(records.root, "status", "--porcelain") == ""  # all written and committed
+    assert git(records.root, "log", "-1", "--format=%an %s").strip() == "王丽 导入 导出.xlsx：新建工单 2 件"
     for line in [
         "导出.xlsx 第 5 行：诉求类别“表扬”无法识别",
         "导出.xlsx 第 6 行：受理时间：时间“2026-13-45 10:00”不存在",
@@ -93,13 +101,14 @@ def test_import_xlsx_creates_masked_orders_and_lists_bad_rows(records, tmp_path)
 
     # importing the same file again creates nothing new
     before = {p: p.read_bytes() for p in (records.root / "orders").rglob("*.yaml")}
-    again = invoke(records, str(src))
+    again = invoke(records, str(src), "--commit")
     assert "新建 0 件；已存在而跳过 2 件；无法导入 6 行" in again.output
     assert "已存在：第 3 行 JC2026112000123、第 4 行 JC2026112100045" in again.output
     assert {p: p.read_bytes() for p in (records.root / "orders").rglob("*.yaml")} == before
 
 
-def test_import_gbk_csv_with_a_custom_mapping(records, tmp_path):
+def test_import_gbk_csv_with_a_custom_mapping(records, tmp_path, clerk):
+    commit_all(records.root, "记录仓库")
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(
         "columns:\n  id: 单号\n  category: 类型\n  received_at: 时间\n  content: 内容\n"
@@ -112,7 +121,7 @@ def test_import_gbk_csv_with_a_custom_mapping(records, tmp_path):
             "gb18030"
         )
     )
-    res = invoke(records, str(csv), "--mapping", str(mapping))
+    res = invoke(records, str(csv), "--mapping", str(mapping), "--commit")
     assert res.exit_code == 0, res.output
     text = (records.root / "orders/2026/11/JC2026112200001.yaml").read_text(encoding="utf-8")
     assert "title: 建议增设公交站点。电话137****1111" in text  # no title column: the content's first line
@@ -146,3 +155,43 @@ def test_a_title_cut_from_the_content_never_cuts_through_a_number(records, tmp_p
     assert "title: 诉求人反映小区供暖问题，本人身份证号140525******\n" in text
     assert "199001" not in text and "一二三四" not in text and "138****5678" in text
     assert run_check(records.root, parse_time(NOW), extra=False) == []
+
+
+def test_a_clerks_export_totals_row_official_names_old_and_damaged_workbooks(records, tmp_path, clerk):
+    """Issue 21, points 8–10: what a clerk's export really holds, and what they are told."""
+    commit_all(records.root, "记录仓库")
+    rows = [
+        ["JC2026112200001", "路灯不亮", "求助", "2026-11-22 09:00", "张三", None, None, "村口路灯不亮。",
+         "泽州县金村镇人民政府", "2026-11-22 09:30"],
+        ["JC2026112200002", "医保咨询", "咨询", "2026-11-22 10:00", "李四", None, None, "咨询医保。",
+         "泽州县医疗保障局", "2026-11-22 10:30"],
+        ["合计", None, None, None, None, None, None, "共 2 件", None, None],
+    ]  # fmt: skip
+    src = write_xlsx(tmp_path / "十一月.xlsx", rows=rows)
+    res = invoke(records, str(src), "--commit")
+    assert res.exit_code == 0, res.output  # the 合计 footer is no error
+    assert "新建 2 件；已存在而跳过 0 件；无法导入 0 行；跳过合计行 1 行" in res.output
+    first = (records.root / "orders/2026/11/JC2026112200001.yaml").read_text(encoding="utf-8")
+    second = (records.root / "orders/2026/11/JC2026112200002.yaml").read_text(encoding="utf-8")
+    assert "unit: jincun, role: 主办" in first and "unit: yibao, role: 主办" in second
+
+    # files an earlier run left behind uncommitted are committed now, and the clerk is told
+    left = records.root / "orders/2026/11/JC2026112200003.yaml"
+    left.write_text(first.replace("JC2026112200001", "JC2026112200003"), encoding="utf-8")
+    rows3 = [["JC2026112200003", *rows[0][1:]]]
+    again = invoke(records, str(write_xlsx(tmp_path / "补.xlsx", rows=rows3)), "--commit")
+    assert "新建 0 件；已存在而跳过 1 件" in again.output and "尚未提交" in again.output and "一并提交" in again.output
+    assert git(records.root, "status", "--porcelain") == ""
+
+    old = tmp_path / "旧版.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    r = invoke(records, str(old))
+    assert r.exit_code == 1 and "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入" in r.output
+    damaged = tmp_path / "坏.xlsx"
+    damaged.write_bytes(src.read_bytes()[:300])
+    r = invoke(records, str(damaged))
+    assert r.exit_code == 1 and "无法打开 坏.xlsx：文件已损坏" in r.output
+    assert "zip" not in r.output.lower() and "Error" not in r.output
+    r = invoke(records, str(tmp_path / "没有这个文件.xlsx"))
+    assert r.exit_code == 1 and "找不到要导入的文件" in r.output and "的取值无效" not in r.output
+    assert "'FILE'" not in r.output

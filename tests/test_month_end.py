@@ -18,6 +18,8 @@ from hotline.cli import main
 from hotline.reports.month_end import last_day, month_status, plan
 from hotline.workdays import WorkCalendar
 
+pytestmark = pytest.mark.usefixtures("in_ci")  # month-end runs in its workflow, committing as the records' bot
+
 SETTLED = """
 id: JC2026111600001
 title: 金村镇幸福小区供暖温度不达标
@@ -249,3 +251,21 @@ def test_without_any_identity_month_end_stops_with_a_chinese_message(repo):
     git(repo, "commit", "-qam", "no bot identity")
     r = month_end(repo, f"{working_days_after('2026-11', 1)} 09:00")
     assert r.exit_code == 1 and "提交身份" in r.output and "git config user.name" in r.output
+
+
+def test_the_summary_says_when_next_years_holidays_are_due(repo, package_through_2026):
+    """The job's output is its summary ($GITHUB_STEP_SUMMARY): from 1 December, while 2027 is unknown, it says so."""
+    due = "注意：2027 年的节假日安排尚未导入"
+    before = month_end(repo, "2026-11-30 18:00", "--month", "2026-11")
+    assert before.exit_code == 0 and due not in before.output
+    first = working_days_after("2026-11", 1)
+    assert first == date(2026, 12, 1)
+    r = month_end(repo, f"{first} 09:00")
+    assert r.exit_code == 0, r.output
+    assert due in r.output and "hotline holidays import 通知.txt --year 2027" in r.output
+    (repo / "scoring" / "holidays").mkdir()
+    (repo / "scoring" / "holidays" / "2027.yaml").write_text("source: 测试\nholidays: [2027-01-01]\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "2027")
+    after = month_end(repo, f"{first} 17:00")
+    assert after.exit_code == 0 and due not in after.output

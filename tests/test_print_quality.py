@@ -1,4 +1,4 @@
-"""Print quality (REPORTS.md §"Print quality"): the demo repository's monthly report and its busiest register,
+"""Print quality (README 内部网站; print quality): the demo repository's monthly report and its busiest register,
 rendered with LibreOffice headless to PDF and read back as a clerk would see them printed."""
 
 from __future__ import annotations

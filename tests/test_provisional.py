@@ -1,4 +1,4 @@
-"""Settled dispatches and provisional periods (REQUIREMENTS.md): a month with dispatches whose outcome is not
+"""Settled dispatches and provisional periods (README 计分口径): a month with dispatches whose outcome is not
 known yet is 暂定 — in ``hotline score --format json``, on the site's pages and in both documents — and final
 once every dispatch is settled; rates count settled dispatches only; rectification only on final grades."""
 

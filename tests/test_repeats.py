@@ -49,7 +49,7 @@ def monthly_total(root, unit: str) -> int:
     return stats["2026-11"].units[unit].rates.total
 
 
-def test_suggest_merge_and_count_once(records):
+def test_suggest_merge_and_count_once(records, clerk):
     records.order("A1", order("A1", 2))
     records.order(
         "A2", order("A2", 9, address="金村镇幸福小区5号楼", title="供暖不热", content="幸福小区暖气不热，供暖温度低。")

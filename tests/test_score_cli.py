@@ -105,7 +105,7 @@ def test_table_is_chinese_and_ranked(records):
     rows = [ln.split() for ln in lines[4:48]]
     assert rows[0][0] == "1" and rows[-2][1] == "金村镇" and rows[-2][0] == "43"
     assert rows[-1][1] == "县公安局" and rows[-1][-1] == "较差（否决）"
-    assert "第7项：43 个单位无转办工单" in r.stdout
+    assert "第7、8、9、10、11项：43 个单位无转办工单" in r.stdout  # one line for the items a note is on
     assert "第9项（按时办结率）：通知自相矛盾" in r.stdout
 
 
@@ -175,5 +175,5 @@ def test_ignored_events_and_broken_records_are_reported(records):
     records.order("BAD1", "id: BAD1\ntitle: 坏\ncategory: 咨讯\nreceived_at: 2026-11-02 08:30\ncontent: x\n")
     r = run(records, "--period", "2026-11", *AS_OF)
     assert r.exit_code == 0
-    assert "scoring/events/2026/b.yaml:1: warning scoring-event-ignored" in r.stderr
+    assert "scoring/events/2026/b.yaml:1: 警告 scoring-event-ignored" in r.stderr
     assert "记录中有 1 个错误" in r.stderr

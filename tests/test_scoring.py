@@ -432,8 +432,14 @@ def test_setup_items_from_the_unit_file(records):
         D("2.00"),
         D("0.00"),
     ]
-    assert [e.reason for e in u.items[2].evidence] == ["单位文件未填写 hotline.handlers"]
-    assert [e.reason for e in u.items[4].evidence] == ["单位文件 hotline.equipment 为 false"]
+    assert [e.reason for e in u.items[2].evidence] == ["单位文件未填写具体承办人员（hotline.handlers）"]
+    assert [e.reason for e in u.items[4].evidence] == [
+        "单位文件写明未配备设施设备和接入网络（hotline.equipment: false）"
+    ]
+    # the formula names the fields as people say them (issue 21, point 8), never by their keys
+    assert u.items[2].formula == "单位文件未写明具体承办人员 → 0"
+    assert u.items[3].formula == "单位文件已写明办理工作网络 → 2.00"
+    assert "hotline." not in "".join(it.formula for it in u.items.values())
     assert u.items[1].evidence[0].ref == "units/jincun.yaml:4"
     assert [e.kind for e in u.items[6].evidence] == ["event"]
 
@@ -680,7 +686,7 @@ def test_rectification_events_need_a_period(records):
 
 
 def test_records_md_examples_still_validate():
-    """The four example lines of RECORDS.md."""
+    """Four example lines of assessment events, as the office writes them."""
     for line in (
         {"date": "2026-11-12", "unit": "jincun", "item": 14, "note": "未参加11月热线工作例会", "evidence": "签到表"},
         {"date": "2026-11-18", "unit": "jiaoyu", "item": 12, "count": 2, "note": "抽查发现两件回复不规范"},
@@ -718,9 +724,12 @@ def test_hotline_check_reports_unusable_events(records):
 
     events(records, "2026/odd.yaml", "- {date: 2026-11-02, unit: jincun, item: 10, note: 逾期扣分}\n")
     found = [(f.path, f.line, f.code) for f in run_check(records.root, NOV_AS_OF, use_cache=False)]
-    assert found == [("scoring/events/2026/odd.yaml", 1, "scoring-event-ignored")]
+    # (from 1 December the office is also reminded that 2027's holidays are not known yet)
+    assert [f for f in found if f[2] != "calendar-next-year"] == [
+        ("scoring/events/2026/odd.yaml", 1, "scoring-event-ignored")
+    ]
     r = CliRunner().invoke(main, ["check", "--root", str(records.root), "--as-of", "2026-12-02 12:00"])
-    assert r.exit_code == 0 and "scoring/events/2026/odd.yaml:1: warning scoring-event-ignored" in r.stdout
+    assert r.exit_code == 0 and "scoring/events/2026/odd.yaml:1: 警告 scoring-event-ignored" in r.stdout
 
 
 @pytest.mark.parametrize(

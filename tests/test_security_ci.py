@@ -1,5 +1,6 @@
 """Attack 16: a CI job holding a write token installs nothing unpinned: every workflow installs from the
-hashed lock file, which pins every dependency of the package (and the build backend) with hashes."""
+hashed lock (requirements/runtime.txt, the runtime part of requirements/lock.txt), which pins every dependency of
+the package (and the build backend) with hashes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-LOCK = REPO / "requirements" / "lock.txt"
+LOCK = REPO / "requirements" / "runtime.txt"
 
 
 def _name(req: str) -> str:
@@ -27,7 +28,7 @@ def test_every_workflow_installs_from_the_hashed_lock_file():
             for cmd in re.split(r"&&|\n", r):  # each command on its own
                 if "pip install" not in cmd:
                     continue
-                assert ("--require-hashes -r" in cmd and "requirements/lock.txt" in cmd) or "--no-deps" in cmd, (
+                assert ("--require-hashes -r" in cmd and "requirements/runtime.txt" in cmd) or "--no-deps" in cmd, (
                     wf.name,
                     cmd,
                 )

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
+from gitrepo import commit_all
 from test_history import ACCEPT, DISPATCH, OFFICE, ORDER, WANGLI, Repo
 from test_history import HEADER as _HEADER
 
@@ -64,7 +65,7 @@ def test_citizen_name_must_be_masked(records):
     assert codes(found) == ["pii-name"] and "张三" not in found[0].message
 
 
-def test_reminder_issues_commit_messages_and_log_are_masked(records, tmp_path):
+def test_reminder_issues_commit_messages_and_log_are_masked(records, tmp_path, clerk):
     from fake_githost import FakeHost
     from test_overdue import ORDER_B, run_sync, setup_records
 
@@ -383,14 +384,17 @@ def test_ids_are_never_globs_or_paths(records):
     assert (records.root / ORDER).read_bytes() == before
 
 
-def test_an_imported_file_name_cannot_write_yaml(records, tmp_path):
+def test_an_imported_file_name_cannot_write_yaml(records, tmp_path, clerk):
+    commit_all(records.root, "records")
     name = "export\nevil: 1\n#.csv"
     csv = tmp_path / name
     csv.write_text(
         "工单编号,诉求类别,受理时间,诉求内容\nJC2026112000777,咨询,2026-11-20 09:00,咨询医保缴费时间\n",
         encoding="utf-8",
     )
-    res = CliRunner().invoke(main, ["import", "--root", str(records.root), str(csv), "--as-of", "2026-11-30 12:00"])
+    res = CliRunner().invoke(
+        main, ["import", "--root", str(records.root), str(csv), "--as-of", "2026-11-30 12:00", "--commit"]
+    )
     assert res.exit_code == 0, res.output
     text = next(records.root.glob("orders/*/*/JC2026112000777.yaml")).read_text(encoding="utf-8")
     assert "\nevil:" not in text and run_check(records.root, AS_OF, extra=False) == []

@@ -21,7 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import IN_CI
 
+from hotline import workdays
 from hotline.cli import main
 from hotline.records import privacy as pii
 
@@ -204,10 +206,14 @@ def built(tmp_path_factory):
     (root / "reports" / "2026-11.md").write_text(ADVICE, encoding="utf-8")
     git(root, "add", "-A", when="2026-12-05T09:00:00+08:00")
     git(root, "commit", "-q", "-m", "records", when="2026-12-05T09:00:00+08:00")
-    sealed = CliRunner().invoke(main, ["archive", "2026-11", "--root", str(root), "--as-of", "2026-12-05 10:00"])
+    sealed = CliRunner().invoke(
+        main, ["archive", "2026-11", "--root", str(root), "--as-of", "2026-12-05 10:00"], env=IN_CI
+    )  # as the month-end workflow seals it
     assert sealed.exit_code == 0, sealed.output
     out = root / "public"
-    result = CliRunner().invoke(main, ["site", "build", "--root", str(root), "--out", str(out), "--as-of", AS_OF])
+    with pytest.MonkeyPatch.context() as mp:  # 2027 unknown, whatever release of chinese-calendar is installed
+        mp.setattr(workdays, "PACKAGE", workdays.ChineseCalendar(last_year=2026))
+        result = CliRunner().invoke(main, ["site", "build", "--root", str(root), "--out", str(out), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output + str(result.exception)
     return root, out
 
@@ -300,6 +306,32 @@ def test_provisional_banner_only_where_a_date_rests_on_an_unknown_year(built):
     assert "2027" in page(out, "registers/2027-01/jiaotong")
     assert "临时日历" not in page(out, "registers/2026-11/yibao")
     assert "临时日历" in page(out, "assessment/2027-01") and "临时日历" not in page(out, "assessment/2026-11")
+
+
+def test_the_banner_asks_for_the_years_holidays_on_the_pages_about_now(built):
+    """AS_OF is in January 2027 and nothing knows 2027: the home and 督办 pages say to import the notice."""
+    _, out = built
+    for url in ("", "supervision"):
+        body = text_of(page(out, url))
+        assert "临时日历" in body and "2027 年的节假日安排尚未导入" in body, url
+        assert "hotline holidays import 通知.txt --year 年份" in body
+    assert "节假日安排尚未导入" not in page(out, "registers/2026-11/yibao")
+    assert "节假日安排尚未导入" not in page(out, "registers/2027-01/jiaotong")  # its own banner: the dates
+
+
+def test_the_home_page_asks_for_next_years_holidays_from_1_december(records, package_through_2026):
+    from hotline.load import load
+    from hotline.reports.publication import compute
+    from hotline.site import pages
+    from hotline.times import parse_time
+
+    records.order("JC2026111600001", ORDERS["2026/11/JC2026111600005"].replace("JC2026111600005", "JC2026111600001"))
+    repo = load(records.root)
+    for as_of, due in (("2026-11-30 23:00", None), ("2026-12-01 08:00", 2027)):
+        model = compute(repo, parse_time(as_of), [], [], None, {})
+        assert model.calendar_due == due
+        assert pages.home(model).meta.get("calendar_due") == due
+        assert "calendar_due" not in pages.reports_index(model).meta
 
 
 def test_archive_page_lists_the_sealed_month_with_its_zip(built):

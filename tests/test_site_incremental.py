@@ -20,7 +20,7 @@ import pytest
 from hotline.demo.repo import build
 from hotline.demo.simulate import DemoConfig
 from hotline.load import load
-from hotline.site.build import PROJECT_DIR, build_site
+from hotline.site.build import THEME, build_site
 from hotline.times import parse_time
 from hotline.util import cache
 
@@ -105,8 +105,8 @@ def test_a_changed_order_rebuilds_its_month_only_and_the_site_equals_a_full_buil
 
 
 def test_a_template_change_rebuilds_every_document_and_page(demo, tmp_path):
-    shutil.copy(PROJECT_DIR / "mkdocs.yml", demo / "mkdocs.yml")
-    shutil.copytree(PROJECT_DIR / "site_src", demo / "site_src")
+    shutil.copy(THEME / "mkdocs.yml", demo / "mkdocs.yml")
+    shutil.copytree(THEME / "site_src", demo / "site_src", dirs_exist_ok=True)
     _build(demo, tmp_path / "site")
     kept = _kept_documents(demo)
     again = _build(demo, tmp_path / "site")

@@ -68,6 +68,7 @@ def test_draw_is_reproducible_and_writes_a_checklist(records):
     assert len(seeds) > 1  # the seed does change the sample
     text = (records.root / "scoring/spotchecks/2026-11.yaml").read_text(encoding="utf-8")
     assert "seed: 7" in text and text.count("reply_standard: ,") == 4
+    assert text.count("unit: 金村镇,") == 2 and "jincun" not in text  # the units by name (issue 21, point 8)
     commit_all(records.root, "抽查清单")
     assert run("check", "--root", records.root, "--as-of", "2026-11-30 12:00").exit_code == 0
 
@@ -95,25 +96,34 @@ def test_filled_checklist_becomes_items_12_and_13(records):
     filled = []
     for line in lines:
         m = re.search(r"unit: (\w+), id: (\w+)", line)
-        if m and m.group(1) == "jincun":  # both jincun orders: reply not to standard; the first not told
-            told = "false" if m.group(2) == ids[2][1] else "true"
+        if m and m.group(1) == "金村镇":  # both of 金村镇's orders: reply not to standard; the first not told
+            told = "否" if m.group(2) == ids[2][1] else "是"  # 是/否 as a clerk writes them (issue 21, point 8)
             line = (
-                line.replace("reply_standard: ,", "reply_standard: false,")
-                .replace("contacted: ,", "contacted: true,")
+                line.replace("reply_standard: ,", "reply_standard: 否,")
+                .replace("contacted: ,", "contacted: 是,")
                 .replace("result_told: ,", f"result_told: {told},")
             )
-        elif m and m.group(2) == ids[0][1]:  # gaodu's first: all fine; its second left unchecked
+        elif m and m.group(2) == ids[0][1]:  # 高都镇's first: all fine; its second left unchecked
             line = line.replace(": ,", ": true,")
-        filled.append(line.replace("checked_on:", "checked_on: 2026-11-28") if line == "checked_on:" else line)
+        # checked in December: the deductions still belong to November (issue 21, point 6)
+        filled.append(line.replace("checked_on:", "checked_on: 2026-12-05") if line == "checked_on:" else line)
     path.write_text("\n".join(filled) + "\n", encoding="utf-8")
     r = run("spot-check", "record", "--root", records.root, "--period", "2026-11")
     assert r.exit_code == 0, r.output
     assert "2 条考核事件，共 3 次" in r.output and "另有 1 件尚未填写" in r.output
     events = (records.root / "scoring/events/2026/spotcheck-2026-11.yaml").read_text(encoding="utf-8")
     assert "item: 12, count: 2" in events and "item: 13, count: 1" in events
-    commit_all(records.root, "抽查结果")
-    check = run("check", "--root", records.root, "--as-of", "2026-11-30 12:00")
+    assert events.count("date: 2026-11-30, unit: jincun") == 2 and "2026-12-05 抽查" in events
+    commit_all(records.root, "抽查结果", when="2026-12-05 17:00:00 +0800")
+    check = run("check", "--root", records.root, "--as-of", "2026-12-06 12:00")
     assert check.exit_code == 0, check.output
+    december = json.loads(
+        run(
+            "score", "--root", records.root, "--period", "2026-12", "--explain", "金村镇",
+            "--as-of", "2026-12-06 12:00", "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    assert (december["unit"]["items"]["12"], december["unit"]["items"]["13"]) == (3, 3)
     score = json.loads(
         run(
             "score",
@@ -124,7 +134,7 @@ def test_filled_checklist_becomes_items_12_and_13(records):
             "--explain",
             "金村镇",
             "--as-of",
-            "2026-11-30 12:00",
+            "2026-12-06 12:00",
             "--format",
             "json",
         ).stdout

@@ -169,7 +169,7 @@ def test_knowledge_entries_front_matter_findings_with_lines(records):
         .invoke(main, ["check", "--root", str(records.root), "--as-of", "2026-12-01 09:00", "--no-cache"])
         .output
     )
-    assert "site_src/knowledge/jincun/bad.md:6: error invalid-value" in out
+    assert "site_src/knowledge/jincun/bad.md:6: 错误 invalid-value" in out
 
 
 def test_keyword_weights_are_jiebas_idf_read_without_its_table_in_memory():

@@ -9,6 +9,12 @@ the records repository over Git's smart HTTP. Gitea reads ``.github/workflows`` 
 from __future__ import annotations
 
 import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from fake_githost import TOKEN, WORKFLOW_TOKEN, FakeHost
@@ -190,6 +196,8 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     (target / "stale.html").write_text("old", encoding="utf-8")
     records.write("orders/2026/11/JC2026112000778.yaml", GOOD_ORDER)
     records.commit("JC2026112000778: 派单")
+    # a records repository without a site configuration of its own: the installed package brings it
+    assert not (records.work / "mkdocs.yml").exists() and not (records.work / "site_src" / "overrides").exists()
     run = runner.run(
         "site.yml",
         "push",
@@ -303,6 +311,70 @@ def test_overdue_opens_updates_closes_and_a_second_run_changes_nothing(env):
     assert issue["state"] == "closed"
     if host.flavour == "gitea":
         assert "县政府" in {lb["name"] for lb in issue["labels"]}
+
+
+CHAT_RULES = """
+chat:
+  - {name: 金村镇工作群, kind: wecom, webhook_env: HOTLINE_CHAT_1, units: [jincun]}
+  - {name: 县热线工作群, kind: dingtalk, webhook_env: HOTLINE_CHAT_2, secret_env: HOTLINE_CHAT_2_SECRET, units: all,
+     keyword: 热线}
+  - {name: 热线办督办群, kind: feishu, webhook_env: HOTLINE_CHAT_3, secret_env: HOTLINE_CHAT_3_SECRET, units: all,
+     send: [overdue]}
+  - {name: 备用群, kind: wecom, webhook_env: HOTLINE_CHAT_6, units: all}
+"""
+
+
+def test_overdue_sends_the_group_reminders_once_a_day_even_from_a_fresh_runner(env):
+    import re
+
+    from fake_chat import FakeChat
+
+    host, records, runner = env
+    chat = FakeChat().start()  # on loopback, like the host; its URLs reach the job only as secrets
+    try:
+        with_maintainers(records)
+        unit = records.work / "units" / "jincun.yaml"
+        text = re.sub(
+            r"(?m)^  handlers: \[\]", "  handlers: [{name: 王丽, mobile: 13912345678}]", unit.read_text("utf-8")
+        )
+        unit.write_text(text, encoding="utf-8")
+        rules = records.work / "scoring" / "rules.yaml"
+        rules.write_text(rules.read_text(encoding="utf-8") + CHAT_RULES, encoding="utf-8")
+        records.write("orders/2026/11/JC2026111000001.yaml", OVERDUE_ORDER)
+        records.commit("an overdue order and the county's groups")
+        secrets = {
+            "HOTLINE_TOKEN": TOKEN,
+            "HOTLINE_CHAT_1": chat.add_robot("wecom", "wecom-key"),
+            "HOTLINE_CHAT_2": chat.add_robot("dingtalk", "ding-token", secret="SECding", keyword="热线"),
+            "HOTLINE_CHAT_2_SECRET": "SECding",
+            "HOTLINE_CHAT_3": chat.add_robot("feishu", "lark-token", secret="lark-secret"),
+            "HOTLINE_CHAT_3_SECRET": "lark-secret",
+        }
+        dispatch = {"HOTLINE_AS_OF": "2026-11-16 09:00"}  # a Monday; the deadline passed on 11-13
+        first = runner.run(
+            "overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets=secrets, env=dispatch
+        )
+        assert first.ok(), first.log[-5000:]
+        (markdown, mention) = chat.delivered("wecom")
+        assert "JC2026111000001" in markdown["markdown"]["content"]
+        assert mention["text"]["mentioned_mobile_list"] == ["13912345678"]
+        (ding,) = chat.delivered("dingtalk")  # signed as the service checks, with the robot's keyword
+        assert "JC2026111000001" in ding["markdown"]["text"] and ding["at"]["atMobiles"] == ["13912345678"]
+        assert len(chat.delivered("feishu")) == 1
+        assert "备用群（企业微信）：跳过——环境变量 HOTLINE_CHAT_6" in first.log  # a notice, not a failure
+        assert "13912345678" not in first.log and "wecom-key" not in first.log and "SECding" not in first.log
+        (record,) = [i for i in host.issues.values() if (i["body"] or "").startswith("<!-- hotline:chat-sent -->")]
+        assert record["state"] == "closed"
+        sent, before = len(chat.requests), host.snapshot()
+        # the next run is a fresh runner (empty HOME, new checkout): what was sent is read from the host
+        second = runner.run(
+            "overdue.yml", "workflow_dispatch", {"inputs": {"force": "false"}}, secrets=secrets, env=dispatch
+        )
+        assert second.ok(), second.log[-5000:]
+        assert len(chat.requests) == sent and host.snapshot() == before
+        assert "今天已发送过，不再发送" in second.log
+    finally:
+        chat.stop()
 
 
 def test_overlapping_overdue_runs_leave_one_issue(env):
@@ -520,3 +592,41 @@ def test_import_opens_one_pull_request_per_export_and_the_same_file_twice_create
     assert twice.ok(), twice.log[-3000:]
     assert len(host.pulls) == 1 and len(host.pushes) == pushes
     assert "已存在而跳过（2 件）" in twice.summary and "没有新工单" in twice.summary
+
+
+def test_lock_update_proposes_one_pull_request_and_a_second_run_pushes_nothing(env, tmp_path):
+    """The weekly lock workflow: scripts/lock.sh rewrites the lock, hotline lock-update pushes the branch with the
+    bot token and opens one pull request; the same run again pushes nothing and opens nothing. The job runs offline
+    (as every workflow test): the resolution lock.sh makes is read from uv's cache, filled here first by the same
+    command online (the index's pages and every platform's metadata a universal resolution needs). The committed
+    lock lost its notes, so lock.sh writes the same versions back with them."""
+    host, records, runner = env
+    locked = (REPO / "requirements" / "lock.txt").read_text(encoding="utf-8")
+    records.write("requirements/lock.txt", re.sub(r"(?m)^    #.*\n", "", locked))
+    records.commit("requirements: lock without its notes")
+    uv = str(Path(sys.executable).with_name("uv"))
+    cache = subprocess.run([uv, "cache", "dir"], capture_output=True, text=True, check=True).stdout.strip()
+    expected = tmp_path / "lock.txt"
+    shutil.copy(REPO / "requirements" / "lock.txt", expected)  # uv's preferences: the pins stay
+    primed = subprocess.run(
+        [uv, "pip", "compile", "pyproject.toml", "--all-extras", "requirements/lock.in", "--generate-hashes",
+         "--universal", "--python-version", "3.11", "--no-header", "--quiet", "-o", str(expected)],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "UV_SYSTEM_CERTS": "1", "UV_CACHE_DIR": cache},
+    )  # fmt: skip
+    assert primed.returncode == 0, primed.stderr
+    offline = {"UV_OFFLINE": "1", "UV_CACHE_DIR": cache}
+    bot = {"HOTLINE_TOKEN": TOKEN}
+    event = {"inputs": {"upgrade": "false"}}
+    run = runner.run("lock.yml", "workflow_dispatch", event, secrets=bot, env=offline)
+    assert run.ok(), run.log[-5000:]
+    (pr,) = host.pulls.values()
+    assert pr["head"]["ref"] == "hotline/lock-update" and pr["base"]["ref"] == "main"
+    assert "<!-- hotline:lock-update -->" in pr["body"]
+    pushed = host.git("show", "refs/heads/hotline/lock-update:requirements/lock.txt")
+    assert pushed.strip() == expected.read_text(encoding="utf-8").strip() and "    # via" in pushed
+    assert [who for who, refs in host.pushes if "refs/heads/hotline/lock-update" in refs] == ["hotline-bot"]
+    assert "已在分支 hotline/lock-update 上生成拉取请求" in run.summary
+    pushes = len(host.pushes)
+    again = runner.run("lock.yml", "workflow_dispatch", event, secrets=bot, env=offline)
+    assert again.ok(), again.log[-3000:]
+    assert len(host.pulls) == 1 and len(host.pushes) == pushes and "已是这些改动" in again.summary

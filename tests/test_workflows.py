@@ -31,7 +31,8 @@ def schema_check(schema: str, files: list[Path]) -> subprocess.CompletedProcess:
 
 
 def test_the_expected_workflows_exist():
-    assert {p.stem for p in WORKFLOWS} == {"check", "permissions", "site", "overdue", "intake", "month-end", "import"}
+    expected = {"check", "permissions", "site", "overdue", "intake", "month-end", "import", "lock"}
+    assert {p.stem for p in WORKFLOWS} == expected
 
 
 def test_workflows_and_forms_pass_the_github_schemas_offline():
@@ -82,6 +83,7 @@ def test_least_privilege_and_no_expressions_in_shell(path):
         "intake": {"contents", "issues", "pull-requests"},
         "month-end": {"contents"},
         "import": {"contents", "pull-requests"},
+        "lock": {"pull-requests"},
     }[path.stem]
     assert writes == allowed
     for job_id, step in all_steps(wf):
@@ -131,7 +133,7 @@ def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
     assert all(s.get("with", {}).get("persist-credentials") is False for s in steps if "checkout" in s.get("uses", ""))
     runs = [s["run"] for s in steps if "run" in s]
     assert runs == [
-        "python3 -m pip install --require-hashes -r tool/requirements/lock.txt"
+        "python3 -m pip install --require-hashes -r tool/requirements/runtime.txt"
         " && python3 -m pip install --no-deps --no-build-isolation ./tool",
         'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY"'
         ' --changed-by "$PR_AUTHOR" --changed-by "$RUN_ACTOR" --base "$BASE_SHA"',
@@ -143,9 +145,15 @@ def test_overdue_runs_daily_at_nine_beijing_and_by_hand():
     assert wf["on"]["schedule"] == [{"cron": "0 1 * * *"}]
     assert wf["on"]["workflow_dispatch"]["inputs"]["force"]["type"] == "boolean"
     (job,) = wf["jobs"].values()
-    run = job["steps"][-1]["run"]
-    assert "hotline overdue sync --token-env HOTLINE_TOKEN" in run
-    assert job["steps"][-1]["env"]["HOTLINE_API_URL"] == "${{ github.api_url }}"
+    sync, notify = job["steps"][-2:]
+    assert "hotline overdue sync --token-env HOTLINE_TOKEN" in sync["run"]
+    assert sync["env"]["HOTLINE_API_URL"] == "${{ github.api_url }}"
+    # then the group reminders, even when the sync failed, with the groups' secrets (and only that step has them)
+    assert "hotline overdue notify --token-env HOTLINE_TOKEN" in notify["run"] and "!cancelled()" in notify["if"]
+    assert {k: v for k, v in notify["env"].items() if k not in sync["env"]} == {
+        f"HOTLINE_CHAT_{n}{s}": f"${{{{ secrets.HOTLINE_CHAT_{n}{s} }}}}" for n in range(1, 7) for s in ("", "_SECRET")
+    }
+    assert not any("HOTLINE_CHAT" in str(step.get("env")) for step in job["steps"][:-1])
 
 
 def test_site_publishes_only_where_configured():
@@ -223,7 +231,7 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     refused = git("commit", "-m", "bad", check=False)
     assert refused.returncode != 0
     assert (
-        "orders/2026/11/JC2026112000123.yaml:8: error unknown-unit 单位 jinchun 不存在"
+        "orders/2026/11/JC2026112000123.yaml:8: 错误 unknown-unit 单位 jinchun 不存在"
         in refused.stdout + refused.stderr
     )
     path.write_text(good + "  - {at: 2026-11-20 11:30, type: 接收, unit: jincun, by: 王丽}\n", encoding="utf-8")
@@ -265,7 +273,11 @@ def test_site_python_environment_is_cached_by_the_lock_and_saved_only_by_a_push_
     (restore,) = [s for s in steps if "actions/cache/restore@" in s.get("uses", "") and "venv" in s["with"]["key"]]
     (save,) = [s for s in steps if "actions/cache/save@" in s.get("uses", "") and "venv" in s["with"]["key"]]
     key = restore["with"]["key"]
-    for part in ("${{ runner.os }}", "${{ steps.venv.outputs.python }}", "${{ hashFiles('requirements/lock.txt') }}"):
+    for part in (
+        "${{ runner.os }}",
+        "${{ steps.venv.outputs.python }}",
+        "${{ hashFiles('requirements/runtime.txt') }}",
+    ):
         assert part in key, part
     assert key.endswith("-push-refs/heads/main") and "restore-keys" not in restore["with"]
     assert save["with"] == restore["with"]
@@ -279,7 +291,7 @@ def test_site_python_environment_is_cached_by_the_lock_and_saved_only_by_a_push_
         < names.index(save["name"])
     )
     lines = [ln.strip() for ln in install["run"].splitlines()]
-    assert '"$VENV/bin/python" -m pip install --require-hashes -r requirements/lock.txt' in lines
+    assert '"$VENV/bin/python" -m pip install --require-hashes -r requirements/runtime.txt' in lines
     # outside the if: installed on a cache hit too
     assert lines.count('"$VENV/bin/python" -m pip install --no-deps --no-build-isolation .') == 1
     assert lines.index('"$VENV/bin/python" -m pip install --no-deps --no-build-isolation .') > lines.index("fi")

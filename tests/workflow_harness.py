@@ -36,6 +36,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
+import lockfile
 from fake_githost import WORKFLOW_TOKEN, FakeHost
 
 REPO = Path(__file__).resolve().parents[1]
@@ -179,6 +180,8 @@ class Runner:
         """``workspace``: the job's folder name, emptied first — a runner checks out each run of a repository
         into the same path (``actions/cache`` entries keyed by that path then apply to the next run).
         ``source``: run this file as the workflow instead of this checkout's (``scripts/bench_ci.py`` compares)."""
+        # the workflows install requirements/runtime.txt offline from this environment: it must be the lock
+        lockfile.refuse_drift()
         self.runs += 1
         n = self.runs
         wf = source or REPO / ".github" / "workflows" / workflow

@@ -50,6 +50,8 @@ CODES: dict[str, Code] = _codes(
     ("knowledge-file", "error", "知识库目录中有 Markdown 条目和图片以外的文件"),
     # calendar
     ("provisional-calendar", "warning", "日历数据缺失，期限为临时推算"),
+    ("calendar-next-year", "warning", "下一年的节假日安排尚未导入"),
+    ("calendar-conflict", "warning", "节假日文件与 chinese-calendar 不一致"),
     # lifecycle
     ("event-order", "error", "事件顺序不符合办理流程"),
     ("no-dispatch", "error", "事件所属单位未被派单"),
@@ -109,6 +111,20 @@ class Finding:
     @classmethod
     def from_dict(cls, d: dict) -> Finding:
         return cls(d["path"], d["line"], d["code"], d["message"], d["severity"])
+
+
+SEVERITY_WORDS: dict[Severity, str] = {"error": "错误", "warning": "警告"}  # as people read them (the codes stay)
+
+
+def severity_word(f: Finding) -> str:
+    """错误 or 警告: the finding's severity as printed for people."""
+    return SEVERITY_WORDS[severity_of(f)]
+
+
+def text_line(f: Finding) -> str:
+    """``path:line: 错误 code message``: a finding as ``hotline check`` and the other commands print it."""
+    where = f"{f.path}:{f.line}" if f.line else f.path
+    return f"{where}: {severity_word(f)} {f.code} {f.message}"
 
 
 def severity_of(f: Finding) -> Severity:

@@ -28,6 +28,7 @@ from hotline.checks.orders import (
     OrderRefs,
     duplicate_ids,
     events_in_future,
+    merges,
     order_location,
     personal_data,
     provisional_dates,
@@ -89,7 +90,7 @@ class OrderFacts(msgspec.Struct, array_like=True):
     dispatches: list[DispatchData]  # type: ignore[valid-type]
     callbacks: list[tuple[datetime, str]]
     findings: list[Finding]  # the lifecycle's own
-    merged: bool
+    merged_into: str | None
     last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
     first_at: datetime  # the earliest event (or the receipt): with ``last_at``, the span ``orders_during`` selects by
     path: str
@@ -154,9 +155,11 @@ def facts_of(order: Order, state: OrderState | None, digest: str, ctx: Context) 
     first, last = _span(order)
     data = _ENCODER.encode(to_data(order))
     if state is None or ctx.rules is None:
-        return OrderFacts(data, [], [], [], False, last, first, order.path, digest)
+        return OrderFacts(data, [], [], [], None, last, first, order.path, digest)
     dispatches = [_dispatch_data(s, ctx.rules, ctx.calendar) for s in state.dispatches]
-    return OrderFacts(data, dispatches, state.callbacks, state.findings, state.merged, last, first, order.path, digest)
+    return OrderFacts(
+        data, dispatches, state.callbacks, state.findings, state.merged_into, last, first, order.path, digest
+    )
 
 
 def _span(order: Order) -> tuple[datetime, datetime]:
@@ -280,16 +283,17 @@ class Repository:
                     out.append(derive(self._order(i), rules, calendar, as_of))
                     continue
                 dispatches = [_state(d, as_of, rules, calendar) for d in f.dispatches]
-                out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged))
+                out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged_into))
         return out
 
 
 class _LazyState(OrderState):
     """An order's state whose ``order`` is rebuilt from the cache on first use."""
 
-    def __init__(self, repo: Repository, index: int, dispatches, callbacks, findings, merged) -> None:
+    def __init__(self, repo: Repository, index: int, dispatches, callbacks, findings, merged_into) -> None:
         self._repo, self._index = repo, index
-        self.dispatches, self.callbacks, self.findings, self.merged = dispatches, callbacks, findings, merged
+        self.dispatches, self.callbacks, self.findings = dispatches, callbacks, findings
+        self.merged_into = merged_into
 
     @property  # the dataclass field, read from the cache when first asked for
     def order(self) -> Order:  # type: ignore[override]
@@ -364,7 +368,7 @@ def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
 
 
 def cross_file(refs: list[OrderRefs], ctx: Context) -> list[Finding]:
-    return duplicate_ids(refs) + unknown_units(refs, ctx.units)
+    return duplicate_ids(refs) + unknown_units(refs, ctx.units) + merges(refs)
 
 
 def load(root: Path | str, *, use_cache: bool = True, jobs: int | None = None) -> Repository:

@@ -3,7 +3,7 @@
 Per file: ``id-mismatch`` (file name and folder against ``id`` and ``received_at``), ``pii-phone``,
 ``pii-id-number``, ``pii-name-text`` and ``hidden-character`` (on the raw text, so nothing hides in a
 comment), ``provisional-calendar``.
-Across files: ``duplicate-id`` and ``unknown-unit``. Each returns findings; none raises.
+Across files: ``duplicate-id``, ``unknown-unit`` and ``merge-invalid`` (``checks.merges``). Each returns findings; none raises.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple
 
+from hotline.checks.merges import merges_across, merges_of
 from hotline.findings import Finding
 from hotline.lifecycle.state import OrderState
 from hotline.records import hidden, paths
@@ -20,6 +21,7 @@ from hotline.records import privacy as pii
 from hotline.records.models import Order, unit_of
 from hotline.records.unit_names import unit_hint
 from hotline.records.yaml_reader import Document
+from hotline.times import format_time
 from hotline.workdays import WorkCalendar
 
 
@@ -31,6 +33,8 @@ class OrderRefs(NamedTuple):
     id_line: int
     units: tuple[tuple[str, int], ...]  # (unit id, line) of every event naming a unit
     latest: tuple[str, int] | None = None  # the latest declared event time ("YYYY-MM-DD HH:MM") and its line
+    received: str = ""  # received_at, "YYYY-MM-DD HH:MM" (for the merge rule, ``checks.merges``)
+    merges: tuple[tuple[str, int], ...] = ()  # (into, line) of each 并单 event
 
 
 def order_location(order: Order) -> list[Finding]:
@@ -101,7 +105,8 @@ def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding
                     s.line,
                     "provisional-calendar",
                     f"{s.unit} 的办理期限 {s.current_due} 涉及没有节假日数据的年份（{ys}），只按周末推算，仅供参考："
-                    f"请按国务院办公厅通知添加 scoring/holidays/{years[0] if years else s.current_due.year}.yaml",
+                    f"请用 hotline holidays import 导入国务院办公厅通知，生成 scoring/holidays/"
+                    f"{years[0] if years else s.current_due.year}.yaml",
                 )
             )
     return out
@@ -110,7 +115,7 @@ def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding
 def refs_of(order: Order) -> OrderRefs:
     units = tuple((u, e.line) for e in order.events if (u := unit_of(e)))
     latest = max(((f"{e.at:%Y-%m-%d %H:%M}", e.line) for e in order.events), default=None)
-    return OrderRefs(order.path, order.id, order.line, units, latest)
+    return OrderRefs(order.path, order.id, order.line, units, latest, format_time(order.received_at), merges_of(order))
 
 
 def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
@@ -155,3 +160,8 @@ def unknown_units(refs: Iterable[OrderRefs], known) -> list[Finding]:
                     Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml{hint}")
                 )
     return out
+
+
+def merges(refs: Iterable[OrderRefs]) -> list[Finding]:
+    """Each order's 并单 against the merge rule (``checks.merges``)."""
+    return merges_across((r.path, r) for r in refs)

@@ -1,5 +1,5 @@
 """Spot-check checklists (抽查清单) as ``hotline check`` findings: each ``scoring/spotchecks/*.yaml``
-read against its format, with unknown units reported (``hotline.records.spot_checklist``)."""
+read against its format, with units no name or id resolves reported (``hotline.records.spot_checklist``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hotline.findings import Finding
 from hotline.records.spot_checklist import FOLDER, read_checklist
-from hotline.records.unit_names import unit_hint
+from hotline.records.unit_names import resolve_unit, unknown_unit_message
 
 
 def checklist_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
@@ -21,10 +21,6 @@ def checklist_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
         lst, findings = read_checklist(Path(root), rel)
         out += findings
         for entry in lst.checks if lst else []:
-            if entry.unit not in ctx.units:
-                out.append(
-                    Finding(
-                        rel, entry.line, "unknown-unit", f"单位 {entry.unit} 不存在{unit_hint(ctx.units, entry.unit)}"
-                    )
-                )
+            if resolve_unit(ctx.units, entry.unit) is None:
+                out.append(Finding(rel, entry.line, "unknown-unit", unknown_unit_message(ctx.units, entry.unit)))
     return out

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hotline.checks.assessment_events import unusable_events
 from hotline.checks.attachments import folder_check
+from hotline.checks.calendar import calendar_check
 from hotline.checks.spot_checks import checklist_check
 from hotline.checks.untrusted import untrusted_check
 from hotline.findings import Finding
@@ -45,4 +46,5 @@ REPOSITORY_CHECKS: tuple[RepositoryCheck, ...] = (
     folder_check,  # attachment files: kind, size, name (附件)
     checklist_check,  # spot-check checklists (抽查清单)
     untrusted_check,  # markup in what units write, symbolic links (不可信内容)
+    calendar_check,  # year files against chinese-calendar; next year's holidays due (日历)
 )

@@ -41,6 +41,8 @@ COMMANDS: dict[str, str] = {
     "analysis": "analysis",
     "month-end": "month_end",
     "pr-comment": "pr_comment",
+    "holidays": "holidays",
+    "lock-update": "lock_update",
 }
 
 

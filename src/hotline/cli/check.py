@@ -8,16 +8,11 @@ from pathlib import Path
 import click
 
 from hotline.cli.common import as_of_option, echo, echo_json, fail, resolve_as_of, root_option
-from hotline.findings import Finding, count, severity_of, sort_key
+from hotline.findings import Finding, count, severity_word, sort_key, text_line
 from hotline.git.changes import GitError
 from hotline.history.audit import history_check
 from hotline.host.permissions import permission_findings
 from hotline.load import run_check
-
-
-def _text(f: Finding) -> str:
-    where = f"{f.path}:{f.line}" if f.line else f.path
-    return f"{where}: {f.severity} {f.code} {f.message}"
 
 
 def _escape(value: str, prop: bool = False) -> str:
@@ -53,11 +48,8 @@ def _summary(findings: list[Finding], counts: dict) -> str:
         "| 文件 | 行 | 严重程度 | 代码 | 说明 |",
         "|---|---|---|---|---|",
     ]
-    names = {"error": "错误", "warning": "警告"}
     for f in findings:
-        lines.append(
-            f"| {_md(f.path)} | {f.line or ''} | {names.get(severity_of(f), severity_of(f))} | {_md(f.code)} | {_md(f.message)} |"
-        )
+        lines.append(f"| {_md(f.path)} | {f.line or ''} | {severity_word(f)} | {_md(f.code)} | {_md(f.message)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -121,7 +113,7 @@ def command(root, fmt, strict, no_cache, no_history, jobs, as_of, changed_by, ba
             echo(_github(f))  # findings are printed masked (privacy.mask_text)
     else:
         for f in findings:
-            echo(_text(f))
+            echo(text_line(f))
         if findings:
             click.echo(f"共 {counts['error']} 个错误，{counts['warning']} 个警告", err=True)
         else:

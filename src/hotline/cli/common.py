@@ -42,13 +42,44 @@ class AsOf(click.ParamType):
             self.fail(f'“{value}”不是有效的时间，应写成 "YYYY-MM-DD HH:MM"', param, ctx)
 
 
-def root_option(f):
+class EventTime(click.ParamType):
+    """An event's time, ``YYYY-MM-DD HH:MM`` (Beijing time): a date alone is refused, never taken as some hour of
+    it (REQUIREMENTS.md, 2026-12-07: times are minutes)."""
+
+    name = "时间"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_time(value)
+        except ValueError:
+            pass
+        try:
+            day = parse_date(value)
+        except ValueError:
+            self.fail(f'“{value}”不是有效的时间，应写成 "YYYY-MM-DD HH:MM"', param, ctx)
+        self.fail(f'“{value}”只有日期，没有时刻：请写明几点几分，如 "{day:%Y-%m-%d} 09:30"', param, ctx)
+
+
+def _records_root(ctx, param, value: Path) -> Path:
+    """``--root`` (or the current folder) is a records folder, or the command stops and says where to run it."""
+    if ctx.resilient_parsing or paths.is_records_root(value):
+        return value
+    where = "当前目录" if str(value) == "." else f"目录 {value}"
+    fail(f"{where}不是记录仓库（没有 scoring/rules.yaml、units/ 或 orders/）：请在记录仓库中运行，或用 --root 指定", 2)
+
+
+def root_option(f, records: bool = True):
+    """``--root``: the records folder (default: the current one); ``records=False`` for a command that only writes
+    into the folder it is given (``schema``)."""
     return click.option(
         "--root",
         type=click.Path(file_okay=False, path_type=Path),
         default=".",
         envvar="HOTLINE_ROOT",
         show_default=True,
+        callback=_records_root if records else None,
         help="记录仓库的目录",
     )(f)
 
@@ -213,15 +244,16 @@ def simple_table(rows: list[list], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def host_options(token_env: str):
+def host_options(token_env: str, required: bool = True):
     """The Git host's options shared by every command that talks to it (``--host``, ``--api-url``, ``--repo``,
-    ``--token-env``, each also from the workflow's environment); ``token_env`` is the default variable."""
+    ``--token-env``, each also from the workflow's environment); ``token_env`` is the default variable.
+    ``required=False``: a command that needs the host only for some of its work checks them itself."""
     options = [
-        click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=True,
+        click.option("--host", "flavour", type=click.Choice(["github", "gitea"]), required=required,
                      envvar="HOTLINE_HOST", help="代码托管平台"),
-        click.option("--api-url", required=True, envvar="HOTLINE_API_URL",
+        click.option("--api-url", required=required, envvar="HOTLINE_API_URL",
                      help="接口地址，如 https://api.github.com 或 https://git.example.cn/api/v1"),
-        click.option("--repo", "repo_name", required=True, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名"),
+        click.option("--repo", "repo_name", required=required, envvar="HOTLINE_REPO", help="仓库：所有者/仓库名"),
         click.option("--token-env", default=token_env, show_default=True, help="存放访问令牌的环境变量名"),
     ]  # fmt: skip
 

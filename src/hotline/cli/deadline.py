@@ -6,7 +6,7 @@ from typing import get_args
 
 import click
 
-from hotline.cli.common import AsOf, echo_json, fail, root_option
+from hotline.cli.common import EventTime, echo_json, fail, root_option
 from hotline.load import load_context
 from hotline.records.models import Category
 
@@ -15,7 +15,7 @@ CATEGORIES = list(get_args(Category))
 
 @click.command("deadline")
 @root_option
-@click.option("--received", type=AsOf(), required=True, help='收到时间 "YYYY-MM-DD HH:MM"')
+@click.option("--received", type=EventTime(), required=True, help='收到时间 "YYYY-MM-DD HH:MM"')
 @click.option("--category", type=click.Choice(CATEGORIES), help="诉求类别（时限取自 scoring/rules.yaml）")
 @click.option("--days", type=click.IntRange(0, 365), help="工作日数")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

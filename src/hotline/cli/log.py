@@ -1,4 +1,6 @@
-"""``hotline log ORDER_ID``: an order's timeline — declared time, commit, author and recorded time of each event."""
+"""``hotline log ORDER_ID``: an order's timeline — declared time, commit, author and recorded time of each event.
+
+The table names units and authors as people know them (金村镇, 王丽); ``--format json`` keeps the ids and accounts."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ def command(root, order_id, fmt):
         fail(f"{root} 不在 Git 仓库中：没有提交记录可以对照", 1)
     ctx = load_context(root)
     entries = timeline(hist, ctx, path)
+    names = {u.id: u.name for u in ctx.units.values()}
     if fmt == "json":
         echo_json([e.as_dict() for e in entries])
         return
@@ -55,10 +58,10 @@ def command(root, order_id, fmt):
             [
                 e.index,
                 e.type or "",
-                e.unit or "",
+                names.get(e.unit, e.unit) if e.unit else "",
                 e.at or "",
                 c.short if c else ("" if e.unknown else "未提交"),
-                f"{c.author}（{c.account}）" if c else "",
+                (c.author or c.account) if c else "",
                 format_time(c.committed_at) if c else "",
                 "、".join(notes),
             ]
@@ -69,7 +72,7 @@ def command(root, order_id, fmt):
         c = hist.commits[r.commit]
         change = f"改为“{r.new_text}”" if r.new_text else "删除"
         echo(
-            f"改写：{format_time(c.committed_at)} {c.author}（{c.account}，提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}"
+            f"改写：{format_time(c.committed_at)} {c.author or c.account}（提交 {c.short}）把第 {r.index + 1} 条事件“{r.old_text}”{change}"
         )
     if hist.shallow:
         echo("注意：这是浅克隆，较早的提交不在本地，部分事件无法核对入库时间")

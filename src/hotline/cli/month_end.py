@@ -37,6 +37,8 @@ def command(root, month, as_of, remote, token_env):
         fail(f"月末处理失败：{e}", 1)
         return
     click.echo(out.plan.note)
+    if out.calendar_note:
+        click.echo(out.calendar_note)
     if out.sealed is not None:
         click.echo(f"已封存：{out.sealed.tag} → 提交 {out.sealed.commit[:10]}，归档文件 {out.sealed.zip_path.name}")
     for m in out.corrections:

@@ -7,7 +7,7 @@ from typing import get_args
 
 import click
 
-from hotline.cli.common import AsOf, as_of_option, echo, fail, order_hint, resolve_as_of, root_option
+from hotline.cli.common import EventTime, as_of_option, echo, fail, order_hint, resolve_as_of, root_option
 from hotline.entry.order_edit import Refused, add_event, edit_lock, new_order
 from hotline.git import commands as gitcmd
 from hotline.git import identity
@@ -31,6 +31,14 @@ def _refused(e: Refused) -> None:
     sys.exit(1)
 
 
+def _can_commit(root) -> None:
+    """Stop before writing when the commit asked for (--commit) would have no identity (``git.identity``)."""
+    try:
+        identity.require(root)
+    except gitcmd.GitError as e:
+        fail(f"未写入任何内容：{e}", 1)
+
+
 def _commit(root, paths: list[str], message: str) -> None:
     try:
         sha = identity.commit(root, paths, message)
@@ -44,7 +52,7 @@ def _commit(root, paths: list[str], message: str) -> None:
 @click.option("--id", "order_id", required=True, help="市平台工单编号")
 @click.option("--title", required=True, help="标题")
 @click.option("--category", type=click.Choice(CATEGORIES), required=True, help="诉求类别")
-@click.option("--received", type=AsOf(), required=True, help='县热线收到的时间 "YYYY-MM-DD HH:MM"')
+@click.option("--received", type=EventTime(), required=True, help='县热线收到的时间 "YYYY-MM-DD HH:MM"')
 @click.option("--content", required=True, help="诉求内容")
 @click.option("--name", "citizen_name", help="诉求人姓名（只保存脱敏形式，如 张**）")
 @click.option("--phone", "citizen_phone", help="联系电话（只保存脱敏形式，如 138****1234）")
@@ -53,7 +61,7 @@ def _commit(root, paths: list[str], message: str) -> None:
 @click.option("--emergency", is_flag=True, help="突发类事项（不得延期）")
 @click.option("--dispatch", "lead", help="同时派单给此单位（主办；编号或名称）")
 @click.option("--co", "co_units", multiple=True, help="会办单位（编号或名称；可重复，需同时给出 --dispatch）")
-@click.option("--at", type=AsOf(), help="派单时间（默认现在）")
+@click.option("--at", type=EventTime(), help='派单时间 "YYYY-MM-DD HH:MM"（默认现在）')
 @click.option("--by", default="县热线办", show_default=True, help="派单人")
 @click.option("--commit", "do_commit", is_flag=True, help="写入后提交（一次提交）")
 @as_of_option
@@ -79,6 +87,8 @@ def new(
     """新建一件工单（可同时派单）。"""
     if co_units and not lead:
         raise click.UsageError("给出 --co 时必须同时给出 --dispatch（主办单位）")
+    if do_commit:
+        _can_commit(root)
     ctx = load_context(root)
     # a unit's name is accepted where its id is; an unknown one is refused below, with the nearest ids
     lead = resolve_unit(ctx.units, lead) or lead if lead else None
@@ -111,7 +121,7 @@ def new(
 @click.argument("order_id")
 @click.argument("event_type", metavar="TYPE")
 @click.argument("pairs", nargs=-1, metavar="[字段=值]...")
-@click.option("--at", type=AsOf(), help="事件时间（默认现在）")
+@click.option("--at", type=EventTime(), help='事件时间 "YYYY-MM-DD HH:MM"（默认现在）')
 @click.option("--commit", "do_commit", is_flag=True, help="写入后提交，提交说明如 “JC2026112000123: 接收 jincun”")
 @as_of_option
 def add(root, order_id, event_type, pairs, at, do_commit, as_of):
@@ -127,12 +137,18 @@ def add(root, order_id, event_type, pairs, at, do_commit, as_of):
     if "at" in fields:  # at=… is accepted as well as --at
         if at is not None:
             raise click.UsageError("事件时间请只给一次：--at 或 at=…")
-        at = AsOf().convert(fields.pop("at"), None, None)
+        value = fields.pop("at")
+        try:
+            at = EventTime().convert(value, None, None)
+        except click.BadParameter as e:
+            raise click.UsageError(f"at={value}：{e.message}") from None
     if not is_order_id(order_id):
         fail(f"工单编号只能由字母、数字和 - 组成，不是“{order_id[:40]}”", 1)
     path = find_order(root, order_id)
     if path is None:
         fail(f"找不到工单 {order_id}：orders/ 下没有 {order_id}.yaml" + order_hint(root, order_id), 1)
+    if do_commit:
+        _can_commit(root)
     now = resolve_as_of(as_of)
     ctx = load_context(root)
     with edit_lock(root):  # append and commit as one step: another add waits (add_event re-checks under it)

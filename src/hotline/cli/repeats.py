@@ -8,7 +8,7 @@ from datetime import datetime, time
 import click
 
 from hotline.cli.common import (
-    AsOf,
+    EventTime,
     as_of_option,
     echo_json,
     fail,
@@ -44,7 +44,7 @@ def _period(ctx, param, value):
 @click.option("--merge", "merge_id", metavar="工单编号", help="把这件工单并入 --into 所指的工单（记录一条并单事件）")
 @click.option("--into", "into_id", metavar="工单编号", help="并入的（较早的）工单")
 @click.option("--by", default="县热线办", show_default=True, help="并单人")
-@click.option("--at", type=AsOf(), help="并单时间（默认现在）")
+@click.option("--at", type=EventTime(), help='并单时间 "YYYY-MM-DD HH:MM"（默认现在）')
 @click.option("--commit", "do_commit", is_flag=True, help="并单后提交")
 @as_of_option
 def command(root, period, fmt, merge_id, into_id, by, at, do_commit, as_of):
@@ -73,14 +73,15 @@ def command(root, period, fmt, merge_id, into_id, by, at, do_commit, as_of):
 def _merge(root, merge_id, into_id, by, at, do_commit, as_of) -> None:
     if not (merge_id and into_id):
         raise click.UsageError("并单需要同时给出 --merge 和 --into")
-    if merge_id == into_id:
-        raise click.UsageError("不能把工单并入它自己")
-    path, target = find_order(root, merge_id), find_order(root, into_id)
-    for oid, p in ((merge_id, path), (into_id, target)):
-        if p is None:
-            fail(f"找不到工单 {oid}：orders/ 下没有 {oid}.yaml" + order_hint(root, oid), 1)
-    assert path is not None  # the loop above exits when either order is missing
-    now = resolve_as_of(as_of)
+    path = find_order(root, merge_id)
+    if path is None:
+        fail(f"找不到工单 {merge_id}：orders/ 下没有 {merge_id}.yaml" + order_hint(root, merge_id), 1)
+    if do_commit:
+        try:
+            identity.require(root)
+        except gitcmd.GitError as e:
+            fail(f"未写入任何内容：{e}", 1)
+    now = resolve_as_of(as_of)  # the merge rule (into an earlier order, not merged itself…): checks.merges
     try:
         add_event(load_context(root), root / path, "并单", {"into": into_id, "by": by}, at or now, now)
     except Refused as e:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from hotline.cli.common import root_option
@@ -9,7 +11,7 @@ from hotline.records.schemas import write_schemas
 
 
 @click.command("schema")
-@root_option
+@functools.partial(root_option, records=False)  # writes schemas/ into any folder it is given
 @click.option("--check", "check_only", is_flag=True, help="只检查 schemas/ 是否最新，不写文件")
 def command(root, check_only):
     """生成记录格式的 JSON Schema（供编辑器自动补全和校验）。"""

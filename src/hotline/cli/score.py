@@ -27,7 +27,7 @@ from hotline.cli.common import (
     uncached,
     unit_id,
 )
-from hotline.findings import Finding, count
+from hotline.findings import Finding, count, text_line
 from hotline.git.commands import GitError
 from hotline.load import Repository
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
@@ -99,7 +99,7 @@ def _warn(findings: list[Finding], repo_findings: list[Finding]) -> None:
             err=True,
         )
     for f in findings:
-        click.echo(f"{f.path}:{f.line}: {f.severity} {f.code} {f.message}", err=True)
+        click.echo(text_line(f), err=True)
 
 
 def _groups(result: Assessment) -> list[tuple[str, list[int]]]:
@@ -151,10 +151,7 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
             f"暂定：本期尚有 {result.unsettled} 件派单的办理结果未确定，比率项按结果已确定的派单计算，"
             "得分、等次和名次在全部确定后才是最终结果；整改只按最终等次。"
         )
-    notes = sorted({(no, it.note) for u in result.units for no, it in u.items.items() if it.note})
-    for no, note in notes:
-        who = sum(1 for u in result.units if u.items[no].note == note)
-        lines.append(f"第{no}项：{who} 个单位{note}")
+    lines += _note_lines(result)
     contradictions = [it for it in (result.units[0].items.values() if result.units else []) if it.contradiction]
     for it in contradictions:
         lines.append(f"第{it.no}项（{it.name}）：通知自相矛盾——{it.contradiction}")
@@ -174,6 +171,17 @@ def _table(result: Assessment, rules: AssessmentRules) -> str:
         else:
             lines.append("无")
     return "\n".join(lines)
+
+
+def _note_lines(result: Assessment) -> list[str]:
+    """One line per note and the items it is on (``第1、2、3、4、6项：25 个单位按…计``); a note naming each unit's own
+    commit is summed up by its common note (the commits: ``--explain``)."""
+    items: dict[tuple[str, int], list[int]] = {}
+    for no in result.units[0].items if result.units else []:
+        said = [u.items[no].common_note or u.items[no].note for u in result.units]
+        for note in sorted({n for n in said if n}):
+            items.setdefault((note, said.count(note)), []).append(no)
+    return [f"第{'、'.join(map(str, nos))}项：{who} 个单位{note}" for (note, who), nos in items.items()]
 
 
 def _csv(result: Assessment) -> str:

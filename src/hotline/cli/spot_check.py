@@ -70,8 +70,9 @@ def draw_command(root, period, per_unit, seed, units, fmt, force, as_of):
 @root_option
 @click.option("--period", required=True, callback=_period, help="考核期，如 2026-11")
 def record_command(root, period):
-    """把填写好的抽查清单转为考核事件（scoring/events/<年>/spotcheck-<考核期>.yaml）。"""
-    rules = require_rules(load(root).context)
+    """把填写好的抽查清单转为考核事件（scoring/events/<年>/spotcheck-<考核期>.yaml），计入所抽查的考核期。"""
+    ctx = load(root).context
+    rules = require_rules(ctx)
     rel = checklist_path(period.label).as_posix()
     if not (Path(root) / rel).exists():
         fail(f"找不到抽查清单 {rel}：请先运行 hotline spot-check draw --period {period.label}", 1)
@@ -80,10 +81,10 @@ def record_command(root, period):
     if lst is None or errors:
         fail("抽查清单有错误，未生成考核事件：\n" + "\n".join(f"{f.path}:{f.line}: {f.message}" for f in errors), 1)
     try:
-        events, unchecked = checklist_events(lst, rules)
+        events, unchecked = checklist_events(lst, rules, ctx.units)
     except ValueError as e:
         fail(str(e), 1)
-    out = Path("scoring") / "events" / f"{lst.checked_on:%Y}" / f"spotcheck-{period.label}.yaml"
+    out = Path("scoring") / "events" / f"{period.end:%Y}" / f"spotcheck-{period.label}.yaml"
     header = f"# 由 hotline spot-check record --period {period.label} 根据 {rel} 生成；请勿手工修改，改清单后重新生成\n"
     body = (
         "".join(f"- {flow_mapping(e, ('date', 'unit', 'item', 'count', 'note', 'evidence'))}\n" for e in events)

@@ -16,7 +16,7 @@ from hotline.cli.common import (
     simple_table,
     unit_id,
 )
-from hotline.lifecycle.status import flag_word
+from hotline.lifecycle.status import flag_word, status_text
 from hotline.times import format_date, format_time
 
 HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办理期限", "状态", "逾期"]
@@ -27,7 +27,7 @@ HEADERS = ["工单编号", "承办单位", "主办/会办", "派单时间", "办
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--unit", "unit_filter", default=None, help="只看某个单位（编号或名称，如 jincun 或 金村镇）")
-@click.option("--open", "only_open", is_flag=True, help="只看未办结的派单（待接收、办理中、重办中）")
+@click.option("--open", "only_open", is_flag=True, help="只看未办结的派单（待接收、办理中、重办中；不含已并单的）")
 @click.option("--overdue", "only_overdue", is_flag=True, help="只看逾期的派单")
 @no_cache_option
 def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
@@ -43,7 +43,7 @@ def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
         for s in state.dispatches:
             if unit_filter and s.unit != unit_filter:
                 continue
-            if only_open and (s.returned or s.completed):
+            if only_open and not s.open:
                 continue
             if only_overdue and not s.overdue:
                 continue
@@ -59,7 +59,7 @@ def command(root, as_of, fmt, unit_filter, only_open, only_overdue, no_cache):
             s.role,
             format_time(s.dispatched_at),
             format_date(s.current_due) + ("*" if s.provisional else ""),
-            s.status,
+            status_text(s),
             flag_word(s),
         ]
         for s in rows

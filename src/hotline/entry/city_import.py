@@ -10,7 +10,9 @@ as spreadsheet programs on Chinese Windows save them.
 Every row becomes one order, checked like ``hotline order new`` before it is written: citizen identity
 is masked on the way in (张**, 138****1234; whole numbers in free text too), never stored whole. An order
 whose id already exists is skipped, so importing the same file again creates nothing new. Rows that
-cannot be imported are reported with their row number (as the spreadsheet shows it) and the reason.
+cannot be imported are reported with their row number (as the spreadsheet shows it) and the reason; a
+footer row of totals (合计, 总计, 小计) is skipped. ``write=False`` checks every row and writes nothing (the
+command's dry run). A unit is named as ``records.unit_names`` resolves it (泽州县金村镇人民政府 → 金村镇).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from hotline.load import Context
 from hotline.records import paths
 from hotline.records.models import Category
 from hotline.records.privacy import mask_text
+from hotline.records.unit_names import resolve_unit, unit_hint
 from hotline.times import format_time, parse_time
 
 CATEGORIES = set(get_args(Category))
@@ -69,10 +72,16 @@ MAPPING_KEYS = {"columns", "values", "sheet", "by"}
 _ID = re.compile(r"^[A-Za-z0-9-]+$")
 
 
+TOTAL_WORDS = ("合计", "总计", "小计")
+_OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of an old binary workbook (.xls)
+_DAMAGED = "文件已损坏，或不是 Excel 工作簿：请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入"
+
+
 @dataclass
 class Report:
-    created: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id, path)
+    created: list[tuple[int, str, str]] = field(default_factory=list)  # (row, id, path); not written in a dry run
     existing: list[tuple[int, str]] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)  # rows of totals (合计), skipped
     failed: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
     problems: list[str] = field(default_factory=list)  # about the file or mapping as a whole
 
@@ -115,29 +124,12 @@ MAX_FILE_BYTES = 64 << 20
 def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list]]:
     """(row number, cells) of every row of the first (or named) sheet, or of a CSV file."""
     suffix = path.suffix.lower()
+    if suffix in (".xls", ".et") or (suffix in (".xlsx", ".xlsm") and _starts_with(path, _OLD_EXCEL)):
+        raise ImportFailed(f"{path.name} 是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入")
     if suffix in (".xlsx", ".xlsm", ".csv") and path.stat().st_size > MAX_FILE_BYTES:
         raise ImportFailed(f"{path.name} 超过 {MAX_FILE_BYTES >> 20} MiB：请分成几个文件导入")
     if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as e:  # openpyxl raises many kinds for a damaged file
-            raise ImportFailed(f"无法打开 {path.name}：{e}") from None
-        try:
-            ws = wb[sheet] if sheet else wb.worksheets[0]
-        except KeyError:
-            raise ImportFailed(f"{path.name} 中没有工作表“{sheet}”") from None
-        try:  # streamed (read-only), and never past the limits: a sheet can declare a cell at row 10,000,000
-            rows = []
-            for i, r in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
-                if i > MAX_ROWS:
-                    raise ImportFailed(f"{path.name} 超过 {MAX_ROWS} 行：请分成几个文件导入")
-                if any(v is not None and v != "" for v in r):
-                    rows.append((i, list(r)))
-        finally:
-            wb.close()
-        return rows
+        return _sheet_rows(path, sheet)
     if suffix == ".csv":
         raw = path.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):
@@ -150,6 +142,38 @@ def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, list]]:
             raise ImportFailed(f"{path.name} 既不是 UTF-8 也不是 GBK 编码")
         return [(i, r) for i, r in enumerate(csv.reader(io.StringIO(text)), 1)]
     raise ImportFailed(f"只能导入 .xlsx 或 .csv 文件，不能导入 {path.name}")
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(magic)) == magic
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl (and zipfile, XML parsers) raise many kinds, in English, for a damaged file
+        raise ImportFailed(f"无法打开 {path.name}：{_DAMAGED}") from None
+    try:
+        try:
+            ws = wb[sheet] if sheet else wb.worksheets[0]
+        except (KeyError, IndexError):
+            raise ImportFailed(f"{path.name} 中没有工作表“{sheet}”" if sheet else f"{path.name} 中没有工作表") from None
+        rows = []  # streamed (read-only), and never past the limits: a sheet can declare a cell at row 10,000,000
+        for i, r in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            if i > MAX_ROWS:
+                raise ImportFailed(f"{path.name} 超过 {MAX_ROWS} 行：请分成几个文件导入")
+            if any(v is not None and v != "" for v in r):
+                rows.append((i, list(r)))
+    except ImportFailed:
+        raise
+    except Exception:  # a sheet damaged further in
+        raise ImportFailed(f"无法读取 {path.name}：{_DAMAGED}") from None
+    finally:
+        wb.close()
+    return rows
 
 
 def _text(v) -> str:
@@ -181,13 +205,6 @@ def parse_cell_time(v) -> datetime:
         except ValueError:
             raise ValueError(f"时间“{s}”不存在") from None
     return parse_time(s).replace(second=0)
-
-
-def _unit_id(name: str, ctx: Context) -> str | None:
-    for u in ctx.units.values():
-        if name in (u.id, u.name, u.short_name):
-            return u.id
-    return None
 
 
 def _header(rows: list, cols: dict, name: str) -> tuple[int, dict[str, int]]:
@@ -244,9 +261,9 @@ def _order_fields(
     unit = None
     unit_name = _text(cell("unit"))
     if unit_name:
-        unit = _unit_id(unit_name, ctx)
+        unit = resolve_unit(ctx.units, unit_name)
         if unit is None:
-            problems.append(f"承办单位“{unit_name}”不在 units/ 中")
+            problems.append(f"承办单位“{unit_name}”不在 units/ 中{unit_hint(ctx.units, unit_name)}")
     dispatched = None
     if unit and _text(cell("dispatched_at")):
         try:
@@ -270,7 +287,15 @@ def _order_fields(
     return [], fields, unit, dispatched or received
 
 
-def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Report:
+def _is_totals(cells: list, oid: str) -> bool:
+    """A footer row of totals: 合计 (总计, 小计) in a cell, and no order id."""
+    if oid and _ID.match(oid) and oid not in TOTAL_WORDS:
+        return False
+    return any(re.sub(r"[\s:：]", "", _text(c)) in TOTAL_WORDS for c in cells)
+
+
+def import_file(ctx: Context, path: Path, mapping: dict, now: datetime, write: bool = True) -> Report:
+    """Every row of ``path`` checked and, with ``write``, written as a new order file."""
     report = Report()
     rows = read_rows(path, mapping.get("sheet"))
     header_at, index = _header(rows, mapping["columns"], path.name)
@@ -284,6 +309,9 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Repor
             return cells[i] if i is not None and i < len(cells) else None
 
         oid = _text(cell("id"))
+        if _is_totals(cells, oid):
+            report.totals.append(rno)
+            continue
         why = _id_problem(oid, seen)
         if why:
             report.failed.append((rno, why))
@@ -305,6 +333,7 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime) -> Repor
                 str(mapping.get("by") or "县热线办"),
                 now,
                 comment=f"由市平台导出文件导入：{path.name} 第 {rno} 行",
+                write=write,
             )
         except Refused as e:
             report.failed.append((rno, "；".join(e.problems)))

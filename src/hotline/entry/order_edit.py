@@ -1,8 +1,8 @@
 """Staff edits (工单录入): a new order file, or one event appended to an order, checked before writing.
 
 ``add_event`` refuses an event the lifecycle would reject (wrong order of events, a unit never
-dispatched, a late return request, an extension the rules do not allow, a second redo…), a unit that does
-not exist, a time in the future or a field the record format does not know — and then nothing is
+dispatched, a late return request, an extension the rules do not allow, a second redo or review…), a 并单
+the merge rule forbids (``checks.merges``: into a later, missing or merged order), a unit that does not exist, a time in the future or a field the record format does not know — and then nothing is
 written. An accepted event is appended with ruamel.yaml's round-trip editor, which keeps comments, key
 order, quoting and layout of everything else; the result is checked to differ from the original by the
 new event line alone (a file whose layout the editor would disturb is refused rather than rewritten),
@@ -29,13 +29,14 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from hotline.checks.merges import by_order_id, merge_problems
 from hotline.checks.orders import order_location, personal_data
 from hotline.checks.reply_confirmation import unconfirmed_reply
 from hotline.lifecycle.derive import derive
-from hotline.load import Context, load_order
+from hotline.load import Context, load_order, scan_orders
 from hotline.records import hidden, paths
 from hotline.records import privacy as pii
-from hotline.records.models import EVENT_TYPES, Order, unit_of
+from hotline.records.models import EVENT_TYPES, Merge, Order, unit_of
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.writer import EVENT_KEY_ORDER, render_order
@@ -140,7 +141,10 @@ def check_event(order: Order, ev: dict, ctx: Context, now: datetime, line: int) 
     after_order.events = [*order.events, model]  # model_copy keeps the order's path and line
     after = derive(after_order, ctx.rules, ctx.calendar)
     known = {(f.code, f.line, f.message) for f in before.findings}
-    return [f.message for f in after.findings if (f.code, f.line, f.message) not in known]
+    problems = [f.message for f in after.findings if (f.code, f.line, f.message) not in known]
+    if isinstance(model, Merge):  # 并单: the merge rule, against every order as it is now
+        problems += merge_problems(order.id, model.into, by_order_id(scan_orders(ctx).refs))
+    return problems
 
 
 def _yaml(item_indent: int = 2) -> YAML:
@@ -266,8 +270,11 @@ def _add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str],
                 + "；".join(f"第 {f.line} 行 {f.message}" for f in errors[:5])
             ]
         )
-    if pairs.get("unit"):  # a unit's Chinese name is accepted where its id is
-        pairs = dict(pairs, unit=resolve_unit(ctx.units, pairs["unit"]) or pairs["unit"])
+    if pairs.get("unit"):  # a unit's name (full, short or a beginning) is accepted where its id is
+        unit = resolve_unit(ctx.units, pairs["unit"])
+        if unit is None:
+            raise Refused([unknown_unit_message(ctx.units, pairs["unit"])])
+        pairs = dict(pairs, unit=unit)
     ev = event_from_fields(event_type, pairs, at)
     old = doc.text
     new_line = (max((e.line for e in of.order.events), default=doc.line_of(("events",))) or old.count("\n")) + 1
@@ -291,8 +298,10 @@ def new_order(
     by: str,
     now: datetime,
     comment: str | None = None,
+    write: bool = True,
 ) -> Result:
-    """Create ``orders/YYYY/MM/<id>.yaml`` from ``fields`` (masked on the way in), with optional 派单 events."""
+    """Create ``orders/YYYY/MM/<id>.yaml`` from ``fields`` (masked on the way in), with optional 派单 events;
+    ``write=False`` checks it the same way and writes nothing."""
     root = Path(ctx.root)
     oid = str(fields.get("id", ""))
     if oid and paths.find_order(root, oid):
@@ -328,7 +337,8 @@ def new_order(
             problems.append("时间晚于当前时间：不能记录尚未发生的事")
     if problems:
         raise Refused(problems)
-    write_text(root / rel, text)
+    if write:
+        write_text(root / rel, text)
     return Result(rel, text)
 
 

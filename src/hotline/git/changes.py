@@ -145,6 +145,19 @@ def _push_env(token: str | None, timeout_s: int) -> dict[str, str]:
     return env
 
 
+def fetch_branch(
+    root: Path | str, branch: str, remote: str = "origin", token: str | None = None, timeout_s: int = 120
+) -> bool:
+    """Fetch ``branch`` of ``remote`` into ``refs/remotes/<remote>/<branch>`` (one commit deep); False when the
+    remote has no such branch. Token and time bound as in ``push_branch``."""
+    try:
+        refspec = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+        git(root, "fetch", "--quiet", "--depth=1", remote, refspec, env=_push_env(token, timeout_s))
+    except GitError:
+        return False
+    return True
+
+
 def push_refs(
     root: Path | str, refspecs: list[str], remote: str = "origin", token: str | None = None, timeout_s: int = 120
 ) -> None:

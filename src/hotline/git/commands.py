@@ -303,3 +303,13 @@ def commit_paths(root: Path | str, paths: Iterable[str], message: str, env: dict
         env=env,
     )
     return run(root, "rev-parse", "HEAD").decode().strip()
+
+
+def untracked(root: Path | str, paths: Iterable[str]) -> list[str]:
+    """Those of ``paths`` (relative to ``root``) that exist but were never committed nor staged."""
+    paths = list(paths)
+    if not paths:
+        return []
+    out = run(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
+    found = set(out.decode("utf-8", "replace").split("\0")) - {""}
+    return [p for p in paths if p in found]

@@ -1,7 +1,7 @@
 """The Git host's REST API (代码托管平台接口): GitHub and Gitea, over httpx.
 
 One client with two flavours, because the two APIs agree on most paths and differ in details that
-matter (see ``shared/notes/GIT_HOSTS.md``):
+matter (see ``docs/git-hosts.md``):
 
 - Gitea wants label **ids** when creating an issue and when setting an issue's labels, and a
   ``color`` when creating a label; GitHub takes names and a colour without ``#``.

@@ -30,6 +30,7 @@ from hotline.load import Context, load_order
 from hotline.records import hidden, paths
 from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES
+from hotline.records.unit_names import resolve_unit, unit_hint
 from hotline.times import format_time
 from hotline.workdays import WorkCalendar
 
@@ -142,7 +143,7 @@ class IntakeRequest:
 
     order_id: str
     order_path: str
-    event: dict  # keys as in RECORDS.md, values as strings/ints
+    event: dict  # keys as in the record format (records/models.py), values as strings/ints
     unit_name: str
 
     @property
@@ -159,14 +160,10 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
-def _resolve_unit(value: str, ctx: Context) -> str | None:
-    v = value.strip()
-    if v in ctx.units:
-        return v
-    for u in ctx.units.values():
-        if v in (u.name, u.short_name):
-            return u.id
-    return None
+def _unknown_unit(value: str, ctx: Context) -> str:
+    """The units the value may mean are named (from the unit list); the value itself is not quoted."""
+    hint = unit_hint(ctx.units, value, quote=False)
+    return f"所填的承办单位不存在：请填写单位名称（如 金村镇）或编号（如 jincun）{hint}"
 
 
 def find_order(root: Path, order_id: str) -> Path | None:
@@ -194,9 +191,9 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
     if errors:
         return Outcome(errors=errors)
 
-    unit = _resolve_unit(f["unit"], ctx)
+    unit = resolve_unit(ctx.units, f["unit"])
     if unit is None:
-        errors.append("所填的承办单位不存在：请填写单位名称（如 金村镇）或编号（如 jincun）")
+        errors.append(_unknown_unit(f["unit"], ctx))
     event: dict = {"at": f["at"], "type": etype, "unit": unit or f["unit"], "by": f["by"]}
     for key in ("office", "text", "reason", "basis", "note"):
         if f.get(key):

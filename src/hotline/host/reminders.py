@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hotline.lifecycle.state import DispatchState
-from hotline.lifecycle.status import DUE_SOON, FLAG_WORDS, OVERDUE, reminder
+from hotline.lifecycle.status import DUE_SOON, FLAG_WORDS, OVERDUE, reminder, workdays_late, workdays_left
 from hotline.load import Repository
 from hotline.records.models import Unit
 from hotline.records.privacy import mask_text
@@ -73,6 +73,9 @@ class Reminder:
     in_redo: bool
     provisional: bool
     maintainers: tuple[str, ...]
+    # as of the day asked (the group reminders show them; the title and body never do)
+    days_late: int = 0
+    days_left: int = 0
 
     @property
     def key(self) -> Key:
@@ -161,6 +164,8 @@ def reminders(repo: Repository, as_of: datetime) -> list[Reminder]:
                     in_redo=s.in_redo,
                     provisional=s.provisional,
                     maintainers=tuple(m.lstrip("@") for m in (unit.maintainers if unit else [])),
+                    days_late=workdays_late(s, as_of, repo.calendar),
+                    days_left=workdays_left(s, as_of, repo.calendar),
                 )
             )
     out.sort(key=lambda r: (r.order_id, r.unit))
@@ -242,6 +247,8 @@ def close_reason(key: Key, states: dict[Key, DispatchState], units: dict[str, Un
         return f"记录中已找不到工单 {key[0]} 对{name}的派单，本提醒关闭。"
     if s.returned:
         return f"{name}的退回申请已获同意，该派单结束，本提醒关闭。"
+    if s.ended_by_merge:
+        return f"工单已并入 {s.merged_into}（并单），{name}的这次派单随之结束，本提醒关闭。"
     if s.completed:
         when = format_time(s.redo_reply_at or s.reply_at)
         late = "（超过期限）" if s.was_late else ""

@@ -12,7 +12,8 @@ Rules applied (all numbers come from ``scoring/rules.yaml``):
 - return: requested within the window after dispatch (§二(二)5); approved ends the dispatch;
 - extension: before the deadline, never for an emergency order, in all at most the category's limit,
   approved days at most the requested days (§二(三)3(4));
-- redo: once, after a first callback of 不满意, with its own deadline from the redo (§二(二)4).
+- redo: once, after a first callback of 不满意, with its own deadline from the redo (§二(二)4);
+- review: one 审核 per 延期申请 or 退回申请; a second is refused (REQUIREMENTS.md, 2026-12-07).
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ class Replay:
     current: dict[str, DispatchState] = field(default_factory=dict)
     callbacks: list[tuple[datetime, str]] = field(default_factory=list)
     redone: set[str] = field(default_factory=set)
-    merged: bool = False
+    merged_into: str | None = None
+    merged_at: datetime | None = None
+    extension_reviewed: dict[str, int] = field(default_factory=dict)  # unit → line of the review of its last request
 
     @property
     def limit(self) -> int:
@@ -85,9 +88,9 @@ def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime |
             HANDLERS[ev.type](r, s, ev)
     when = as_of if as_of is not None else max([order.received_at] + [e.at for e in order.events])
     for s in r.dispatches:
-        s.merged = r.merged
+        s.merged_into, s.merged_at = r.merged_into, r.merged_at
         settle_at(s, when, rules, calendar)
-    return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged)
+    return OrderState(order, r.dispatches, r.callbacks, r.findings, r.merged_into)
 
 
 def settle_at(s: DispatchState, when: datetime, rules: Rules, calendar: WorkCalendar) -> None:
@@ -129,6 +132,7 @@ def _dispatch(r: Replay, ev) -> None:
     if ev.unit in r.current and not r.current[ev.unit].returned:
         r.find("event-order", ev.line, f"{ev.unit} 已有未结束的派单，不能重复派单")
         return
+    r.extension_reviewed.pop(ev.unit, None)
     due = r.calendar.due(ev.at, r.limit)
     accept_by = _accept_by(ev.at, r.rules, r.calendar)
     state = DispatchState(
@@ -212,10 +216,11 @@ def _return_request(r: Replay, s: DispatchState, ev) -> None:
 
 
 def _return_review(r: Replay, s: DispatchState, ev) -> None:
-    if s.return_requested_at is None or (
-        s.return_reviewed_at is not None and s.return_reviewed_at >= s.return_requested_at
-    ):
+    if s.return_requested_at is None:
         r.find("event-order", ev.line, f"退回审核之前没有 {ev.unit} 待审核的退回申请")
+        return
+    if s.return_reviewed_at is not None and s.return_reviewed_at >= s.return_requested_at:
+        r.find("event-order", ev.line, f"{ev.unit} 的退回申请已经审核过：每个退回申请只审核一次")
         return
     s.return_reviewed_at, s.return_approved = ev.at, ev.approved
 
@@ -229,6 +234,7 @@ def _extension_request(r: Replay, s: DispatchState, ev) -> None:
     if s.extension_days + ev.days > r.limit:
         problems.append(f"延期合计 {s.extension_days + ev.days} 个工作日，超过本类事项时限 {r.limit} 个工作日")
     s.extension_requests += 1
+    r.extension_reviewed.pop(ev.unit, None)
     if problems:
         r.find("extension-invalid", ev.line, "延期申请不合规：" + "；".join(problems))
         s.pending_extension = None
@@ -237,6 +243,12 @@ def _extension_request(r: Replay, s: DispatchState, ev) -> None:
 
 
 def _extension_review(r: Replay, s: DispatchState, ev) -> None:
+    if ev.unit in r.extension_reviewed:
+        line = r.extension_reviewed[ev.unit]
+        r.find("extension-invalid", ev.line, f"{ev.unit} 的延期申请已经审核过（第 {line} 行）：每个延期申请只审核一次")
+        return
+    if s.extension_requests:
+        r.extension_reviewed[ev.unit] = ev.line
     if s.pending_extension is None:
         if s.extension_requests == 0:
             r.find("event-order", ev.line, f"延期审核之前没有 {ev.unit} 的延期申请")
@@ -266,8 +278,10 @@ def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar):
 
 
 def _merge(r: Replay, ev) -> None:
-    """并单: the office merged this repeated demand into an earlier order: it counts once, as that order."""
-    r.merged = True
+    """并单: the office merged this repeated demand into an earlier order: it counts once, as that order, and its
+    open dispatches end (``status``: 已并单). Only the first counts (a second is ``merge-invalid``, ``checks.merges``)."""
+    if r.merged_into is None:
+        r.merged_into, r.merged_at = ev.into, ev.at
 
 
 ORDER_HANDLERS: dict[str, OrderHandler] = {"派单": _dispatch, "回访": _callback, "并单": _merge}

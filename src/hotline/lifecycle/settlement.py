@@ -1,14 +1,14 @@
 """When a dispatch's outcome is known (结果已确定), measure by measure: the settlement rule of the rates.
 
-A rate item counts a dispatch only once its outcome for that item is known (REQUIREMENTS.md, "Settled
-dispatches and provisional periods"):
+A rate item counts a dispatch only once its outcome for that item is known (README 计分口径, 结果已确定与暂定):
 - ``timely_receipt`` (item 7): accepted, or its acceptance window closed;
 - ``on_time`` and ``overdue`` (items 9, 10): answered (redo included), or its current deadline passed;
 - ``satisfied`` (item 11): its final callback recorded, or ``callback_wait_days`` working days passed
   after the (final) reply — after the current deadline when there is no reply — without one (it then
   counts as not satisfied);
 - ``complaints`` (item 8): known at dispatch.
-An approved return is settled (it leaves 转办总件数). A period whose dispatches are not all settled is
+An approved return is settled (it leaves 转办总件数), and so is a dispatch of an order merged into an earlier
+one (并单: it counts once, as that order). A period whose dispatches are not all settled is
 暂定 (provisional). Pure: reads the dispatch's status as set by ``status.settle`` as of the same moment.
 """
 
@@ -36,7 +36,7 @@ def _callback_settled(s: DispatchState, as_of: datetime, calendar: WorkCalendar,
 
 def unsettled(s: DispatchState, as_of: datetime, calendar: WorkCalendar, callback_wait_days: int) -> tuple[str, ...]:
     """The rate measures whose outcome for ``s`` is not known as of ``as_of`` (empty: settled)."""
-    if s.returned:
+    if s.returned or s.merged:
         return ()
     out = []
     if s.timely_receipt is None:

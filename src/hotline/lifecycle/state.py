@@ -47,7 +47,8 @@ class DispatchState:
     pending_extension: int | None = None  # requested days awaiting review
     supervisions: int = 0
     callback_after_reply: str | None = None  # result of the callback that follows this unit's last reply
-    merged: bool = False  # the order was merged into an earlier one (并单): not counted again
+    merged_into: str | None = None  # 并单: the order was merged into this earlier one (not counted again)
+    merged_at: datetime | None = None
     # set by ``status.settle`` as of one moment
     status: str = "待接收"
     timely_receipt: bool | None = None
@@ -75,9 +76,19 @@ class DispatchState:
         return self.reply_at is not None and (self.redo_at is None or self.redo_reply_at is not None)
 
     @property
+    def merged(self) -> bool:
+        """The order was merged into an earlier one (并单): counted once, as that order."""
+        return self.merged_into is not None
+
+    @property
+    def ended_by_merge(self) -> bool:
+        """Still open when its order was merged into an earlier one: the merge ended it (已并单)."""
+        return self.merged_into is not None and not self.returned and not self.completed
+
+    @property
     def open(self) -> bool:
-        """Still owed by the unit: not returned and not (finally) replied."""
-        return not self.returned and not self.completed
+        """Still owed by the unit: not returned, not (finally) replied and not ended by a merge (并单)."""
+        return not self.returned and not self.completed and self.merged_into is None
 
     def row(self) -> dict:
         return {
@@ -91,6 +102,7 @@ class DispatchState:
             "due_soon": self.due_soon,
             "was_late": self.was_late,
             "provisional": self.provisional,
+            "merged_into": self.merged_into,
         }
 
 
@@ -100,7 +112,11 @@ class OrderState:
     dispatches: list[DispatchState]
     callbacks: list[tuple[datetime, str]]
     findings: list[Finding]
-    merged: bool = False  # 并单: merged into an earlier order as a repeated demand
+    merged_into: str | None = None  # 并单: merged into this earlier order as a repeated demand
+
+    @property
+    def merged(self) -> bool:
+        return self.merged_into is not None
 
     @property
     def final_callback(self) -> str | None:

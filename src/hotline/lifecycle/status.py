@@ -1,14 +1,17 @@
 """The one status model (办理状态): every page, register, report, command and reminder asks here.
 
 For a dispatch as of one moment:
-- ``status``: 待接收, 办理中, 已答复, 重办中, 已退回 or 已办结 (``STATUS_WORDS``);
+- ``status``: 待接收, 办理中, 已答复, 重办中, 已退回, 已办结 or 已并单 (``STATUS_WORDS``) — 已并单: the order was
+  merged into an earlier one (并单) while the dispatch was open; the merge ended it, as an approved return does
+  (``status_text`` adds the order it went into);
 - ``overdue`` — overdue now (逾期未办结): still open and past its current deadline;
 - ``due_soon`` — due soon now (即将到期): still open, not overdue, from ``due_soon_days`` working days
   before its current deadline;
 - ``was_late`` — some phase (the reply, the redo reply) finished after its deadline or is past it: what
   the assessment's 按时办结率 and 逾期率 count;
 - ``timely_receipt`` and ``replied_on_time``: None while not yet known.
-``reminder`` gives the reminder kind (the Git host's due-soon/overdue issues) from the same two flags.
+``reminder`` gives the reminder kind (the Git host's due-soon/overdue issues) from the same two flags;
+``workdays_late`` and ``workdays_left`` say how late or how near (the group reminders show them).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.workdays import WorkCalendar, end_of
 
 PENDING, IN_PROGRESS, REPLIED, IN_REDO, RETURNED, CLOSED = "待接收", "办理中", "已答复", "重办中", "已退回", "已办结"
-STATUS_WORDS = (PENDING, IN_PROGRESS, REPLIED, IN_REDO, RETURNED, CLOSED)
+MERGED = "已并单"
+STATUS_WORDS = (PENDING, IN_PROGRESS, REPLIED, IN_REDO, RETURNED, CLOSED, MERGED)
 NOT_DISPATCHED = "待派单"
 OVERDUE, DUE_SOON = "overdue", "due_soon"  # reminder kinds
 FLAG_WORDS = {OVERDUE: "逾期", DUE_SOON: "即将到期"}
@@ -27,8 +31,8 @@ FLAG_WORDS = {OVERDUE: "逾期", DUE_SOON: "即将到期"}
 
 def settle(s: DispatchState, as_of: datetime, calendar: WorkCalendar, due_soon_days: int) -> None:
     """Set the status fields of ``s`` as of ``as_of``."""
-    if s.returned:
-        s.status = RETURNED
+    if s.returned or s.ended_by_merge:  # ended: nothing owed, nothing late
+        s.status = RETURNED if s.returned else MERGED
         s.overdue = s.due_soon = s.was_late = False
         s.late_phases = []
         return
@@ -74,6 +78,22 @@ def reminder(s: DispatchState) -> str | None:
     return OVERDUE if s.overdue else DUE_SOON if s.due_soon else None
 
 
+def status_text(s: DispatchState) -> str:
+    """The status as shown beside a dispatch: the word, and for 已并单 the order it went into."""
+    return f"{s.status}（并入 {s.merged_into}）" if s.status == MERGED and s.merged_into else s.status
+
+
+def workdays_late(s: DispatchState, as_of: datetime, calendar: WorkCalendar) -> int:
+    """How late an overdue dispatch is (逾期工作日数): the first working day after its deadline counts 1;
+    0 when it is not overdue (or only a rest day has passed since)."""
+    return calendar.workdays_between(s.current_due, as_of.date()) if s.overdue else 0
+
+
+def workdays_left(s: DispatchState, as_of: datetime, calendar: WorkCalendar) -> int:
+    """Working days left before a due-soon dispatch's deadline (剩余工作日数): 0 when it falls due today."""
+    return calendar.workdays_between(as_of.date(), s.current_due) if s.due_soon else 0
+
+
 def flag_word(s: DispatchState) -> str:
     """逾期, 即将到期 or empty: the word shown beside a dispatch's status."""
     kind = reminder(s)
@@ -93,9 +113,9 @@ def order_status(st: OrderState) -> str:
 
 
 def on_time_word(s: DispatchState) -> str:
-    """按时办结 column of the register: 是, 否, 办理中 or 已退回."""
-    if s.returned:
-        return RETURNED
+    """按时办结 column of the register: 是, 否, 办理中, 已退回 or 已并单."""
+    if s.returned or s.ended_by_merge:
+        return s.status
     if s.was_late:
         return "否"
     return "是" if s.replied_on_time else IN_PROGRESS

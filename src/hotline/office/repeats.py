@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hotline.records.models import Order, merge_target
+from hotline.checks.merges import merges_of
+from hotline.records.models import Order
 from hotline.records.rules import OfficeRules
 from hotline.reports.hot_topics import keywords_of, place_of
 
@@ -32,11 +33,9 @@ class RepeatGroup:
 
 
 def merged_into(order: Order) -> str | None:
-    """The order this one was merged into (its last 并单 event), or None."""
-    target = None
-    for ev in order.events:
-        target = merge_target(ev) or target
-    return target
+    """The order this one was merged into (its first 并单 event, as ``lifecycle.derive`` counts it), or None."""
+    merges = merges_of(order)
+    return merges[0][0] if merges else None
 
 
 def _citizen(order: Order) -> tuple[str, str] | None:

@@ -3,9 +3,11 @@
 ``draw``: a reproducible sample of replied dispatches per assessed unit and period — the same period,
 seed and size always give the same orders (``random.Random`` seeded with the text
 ``"<seed>:<period>:<unit>"``, over the unit's replied order ids sorted). ``checklist_events``: the
-filled checklist as assessment events — for each answer "no" (false) the item named in
+filled checklist as assessment events — for each answer 否 (false) the item named in
 ``spot_checks.item_of`` (12 reply standard, 13 contact and result), one occurrence per order and item,
-one event per unit and item with the orders in its note. Pure: records in, values out.
+one event per unit and item with the orders in its note. The events belong to the period checked: they are
+dated on its last day, whenever the checklist was filled in (REQUIREMENTS.md, 2026-12-07); the day of the
+check (``checked_on``) is in their note. Pure: records in, values out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from hotline.lifecycle.derive import derive
 from hotline.records.models import Order, SpotCheckList, Unit
 from hotline.records.rules import Rules
 from hotline.records.spot_checklist import QUESTIONS, checklist_path
-from hotline.scoring.period import Period
+from hotline.records.unit_names import resolve_unit, unknown_unit_message
+from hotline.scoring.period import Period, parse_period
 from hotline.workdays import WorkCalendar, end_of
 
 QUESTION_NAMES = {"reply_standard": "答复不符合工单规范", "contacted": "未联系诉求人", "result_told": "未告知处理结果"}
@@ -60,16 +63,16 @@ def draw(
             continue
         ids = pool.get(uid, [])
         picked = random.Random(f"{seed}:{period.label}:{uid}").sample(ids, min(per_unit, len(ids)))
-        out += [{"unit": uid, "id": oid} for oid in sorted(picked)]
+        out += [{"unit": uid, "name": units[uid].name, "id": oid} for oid in sorted(picked)]
     return out
 
 
-def checklist_events(lst: SpotCheckList, rules: Rules) -> tuple[list[dict], int]:
-    """(assessment events for the answers "no", number of entries not yet checked)."""
+def checklist_events(lst: SpotCheckList, rules: Rules, units: Mapping[str, Unit]) -> tuple[list[dict], int]:
+    """(assessment events for the answers 否, number of entries not yet checked). Raises ``ValueError`` (Chinese)
+    without ``checked_on`` or for a unit no name or id resolves."""
     if lst.checked_on is None:
-        raise ValueError(
-            f"抽查清单 {checklist_path(lst.period).as_posix()} 尚未填写 checked_on（抽查日期）：考核事件记在这一天"
-        )
+        raise ValueError(f"抽查清单 {checklist_path(lst.period).as_posix()} 尚未填写 checked_on（抽查日期）")
+    period = parse_period(lst.period)
     failures: dict[tuple[str, int], list[str]] = defaultdict(list)
     unchecked = 0
     for entry in lst.checks:
@@ -81,18 +84,23 @@ def checklist_events(lst: SpotCheckList, rules: Rules) -> tuple[list[dict], int]
         for q, v in answers.items():
             if v is False:
                 per_item[rules.spot_checks.item_of[q]].append(QUESTION_NAMES[q])
+        unit = resolve_unit(units, entry.unit)
+        if unit is None:
+            raise ValueError(
+                f"{checklist_path(lst.period).as_posix()}:{entry.line}: {unknown_unit_message(units, entry.unit)}"
+            )
         for item, what in per_item.items():
-            failures[(entry.unit, item)].append(f"{entry.id}（{'、'.join(what)}）")
+            failures[(unit, item)].append(f"{entry.id}（{'、'.join(what)}）")
     source = checklist_path(lst.period).as_posix()
     events = []
     for (unit, item), ids in sorted(failures.items()):
         events.append(
             {
-                "date": lst.checked_on,
+                "date": period.end,
                 "unit": unit,
                 "item": item,
                 "count": len(ids),
-                "note": f"{lst.period} 随机抽查：" + "；".join(ids),
+                "note": f"{period.title}随机抽查（{lst.checked_on:%Y-%m-%d} 抽查）：" + "；".join(ids),
                 "evidence": source,
             }
         )

@@ -17,9 +17,10 @@ from hotline.findings import Finding
 from hotline.records import attachments, hidden, paths, privacy
 from hotline.records.models import HolidayYear, ScoringEvent, Unit
 from hotline.records.rules import Rules
+from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
 from hotline.records.yaml_reader import read
-from hotline.workdays import WorkCalendar
+from hotline.workdays import WorkCalendar, package_signature
 
 
 def _rel(root: Path, p: Path) -> str:
@@ -66,7 +67,10 @@ class _Reader:
     def rules(self) -> Rules | None:
         rules_path = self.root / paths.RULES
         if rules_path.exists():
-            return self.model_of(rules_path, Rules)[0]
+            rules, doc = self.model_of(rules_path, Rules)
+            for i, channel in enumerate(rules.chat if rules else []):
+                channel.locate(doc.path, doc.line_of(("chat", i)))
+            return rules
         msg = "缺少规则文件 scoring/rules.yaml：办理时限和考核规则都从这里读取"
         self.findings.append(Finding("scoring/rules.yaml", 0, "missing-field", msg))
         return None
@@ -74,7 +78,7 @@ class _Reader:
     def holidays(self) -> dict[int, HolidayYear]:
         overrides: dict[int, HolidayYear] = {}
         for p in paths.yaml_files(self.root / paths.HOLIDAYS):
-            year_file, _ = self.model_of(p, HolidayYear)
+            year_file, doc = self.model_of(p, HolidayYear)
             if year_file is None:
                 continue
             if not p.stem.isdigit():
@@ -83,11 +87,12 @@ class _Reader:
                 )
                 continue
             year = int(p.stem)
-            wrong = [d for d in year_file.holidays + year_file.workdays if d.year != year]
-            if wrong:
-                self.findings.append(
-                    Finding(year_file.path, 1, "id-mismatch", f"{p.name} 中的日期 {wrong[0]} 不属于 {year} 年")
-                )
+            for key in ("holidays", "workdays"):
+                for i, day in enumerate(getattr(year_file, key)):
+                    day.locate(year_file.path, doc.line_of((key, i)))
+                    if day.date.year != year and (day.date.year, day.date.month) != (year - 1, 12):
+                        msg = f"{p.name} 中的日期 {day.date} 不属于 {year} 年（只有元旦可以从上一年 12 月开始）"
+                        self.findings.append(Finding(year_file.path, day.line, "id-mismatch", msg))
             overrides[year] = year_file
         return overrides
 
@@ -111,6 +116,14 @@ class _Reader:
             unit.hotline.locate(unit.path, doc.line_of(("hotline",)))
             units[unit.id] = unit
         return units
+
+    def chat_units(self, rules: Rules | None, units: dict[str, Unit]) -> None:
+        """Every unit a group reminder (``chat``) names exists (``unknown-unit``)."""
+        for channel in rules.chat if rules else []:
+            for name in [] if channel.units == "all" else channel.units:
+                if resolve_unit(units, name) is None:
+                    msg = f"群消息提醒“{channel.name}”：" + unknown_unit_message(units, name)
+                    self.findings.append(Finding(channel.path, channel.line, "unknown-unit", msg))
 
     def scoring_events(self, units: dict[str, Unit]) -> list[ScoringEvent]:
         events: list[ScoringEvent] = []
@@ -140,8 +153,10 @@ def load_context(root: Path | str) -> Context:
     overrides = r.holidays()
     units = r.units()
     events = r.scoring_events(units)
+    r.chat_units(rules, units)
     r.digest.update(",".join(sorted(units)).encode())
     r.digest.update(attachments.fingerprint(r.root))  # order findings name missing attachment files
+    calendar = WorkCalendar(overrides)
+    r.digest.update(package_signature(calendar.package).encode())  # a release with a new year changes deadlines
     public = privacy.public_numbers(rules.office.public_numbers if rules else ())
-    ctx = Context(r.root, rules, WorkCalendar(overrides), units, events, r.findings, r.digest.hexdigest(), public)
-    return ctx
+    return Context(r.root, rules, calendar, units, events, r.findings, r.digest.hexdigest(), public)

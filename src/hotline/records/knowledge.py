@@ -1,6 +1,6 @@
 """The knowledge base (热线知识库): ``site_src/knowledge/<unit>/<slug>.md``, Markdown with front matter.
 
-Each unit keeps its own entries (notice §二(一)2: 录入本单位的热线知识库信息). Front matter keys (RECORDS.md):
+Each unit keeps its own entries (notice §二(一)2: 录入本单位的热线知识库信息). Front matter keys (``EntryMeta`` below; README 知识库):
 ``title``, ``unit``, ``category``, ``keywords``, ``source``, ``updated``, optional ``valid_until`` and
 ``sample``. An entry past ``valid_until`` is *stale* (已过期) and flagged wherever it appears. Problems in
 the front matter are findings with file and line; the entry is still shown when it can be read. Besides

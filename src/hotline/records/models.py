@@ -1,6 +1,6 @@
 """The record formats, version 1 (记录格式): work orders, units, holiday files, assessment events.
 
-These pydantic models *are* ``RECORDS.md`` in code: unknown keys are refused (``extra='forbid'``), times
+These pydantic models *are* the record format (README 记录格式, ``schemas/``) in code: unknown keys are refused (``extra='forbid'``), times
 are Beijing local time, and each model knows the file and line it came from (private attributes set
 by the loader). ``hotline schema`` exports them as JSON Schemas for editors.
 """
@@ -78,6 +78,17 @@ StaffName = Annotated[
 ]
 Account = Annotated[str, Field(json_schema_extra={"pattern": ACCOUNT.pattern}), AfterValidator(_account)]
 MaskedName = Annotated[str, Field(json_schema_extra={"pattern": r"^[^\s*0-9]\*{1,3}$"}), AfterValidator(_masked_name)]
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def _mobile(value: str) -> str:
+    if not MOBILE.match(value):
+        raise ValueError("应为 11 位手机号码（如 13912345678），不加空格、横线或 +86")
+    return value
+
+
+# a staff member's mobile (承办人员手机号): only for @-mentions in the group reminders (``overdue notify``)
+StaffMobile = Annotated[str, Field(json_schema_extra={"pattern": MOBILE.pattern}), AfterValidator(_mobile)]
 
 
 class Record(BaseModel):
@@ -258,11 +269,6 @@ def unit_of(ev: _Event) -> str | None:
     return ev.unit if isinstance(ev, _UnitEvent) else None
 
 
-def merge_target(ev: _Event) -> str | None:
-    """The order a 并单 event merges into; None for every other event."""
-    return ev.into if isinstance(ev, Merge) else None
-
-
 class Citizen(Record):
     """诉求人, masked only: 张**, 138****1234."""
 
@@ -295,19 +301,29 @@ class Leader(Record):
 
 
 class Handler(Record):
+    """具体承办人员: ``mobile`` (optional) is used only to @ them in the group reminders, never shown."""
+
     name: Text
     phone: str | None = None
+    mobile: StaffMobile | None = Field(None, description="手机号：群消息督办提醒中 @ 本人（企业微信、钉钉）")
 
 
 class HotlineSetup(Record):
-    """Assessment items 1–4 and 6: what the unit has in place for hotline work."""
+    """Assessment items 1–4 and 6: what the unit has in place for hotline work. Each field's description is its
+    name as the assessment says it (``setup_field_name``)."""
 
-    office: str | None = None
-    leader: Leader | None = None
-    handlers: list[Handler] = []
-    network: str | None = None
-    equipment: bool | None = None
-    time_limit_rule: str | None = None
+    office: str | None = Field(None, description="热线工作办理机构")
+    leader: Leader | None = Field(None, description="分管领导")
+    handlers: list[Handler] = Field([], description="具体承办人员")
+    network: str | None = Field(None, description="办理工作网络")
+    equipment: bool | None = Field(None, description="设施设备和接入网络")
+    time_limit_rule: str | None = Field(None, description="限时办结制度")
+
+
+def setup_field_name(name: str) -> str:
+    """热线工作办理机构 for ``office``: a field of ``hotline`` in a unit file as people say it."""
+    field = HotlineSetup.model_fields.get(name)
+    return field.description if field is not None and field.description else name
 
 
 class UnitChange(Record):
@@ -330,12 +346,59 @@ class Unit(Record):
 # --- calendar and assessment data (日历与考核) -----------------------------------------------------
 
 
+HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")  # 全国年节及纪念日放假办法 第二条
+
+
+class HolidayDay(Record):
+    """One day of a year file: the date and, as the notice names it, the holiday it belongs to."""
+
+    date: Day
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\n<>]+$")] | None = None
+
+
+def _holiday_day(value: object) -> object:
+    return value if isinstance(value, dict | HolidayDay) else {"date": value}
+
+
+HolidayItem = Annotated[
+    HolidayDay,
+    BeforeValidator(_holiday_day),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "日期 YYYY-MM-DD"},
+                        "name": {"type": "string", "description": "节日名称，如 春节"},
+                    },
+                    "required": ["date"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class HolidayYear(Record):
-    """``scoring/holidays/YYYY.yaml``: a year's calendar where ``chinese-calendar`` has none."""
+    """``scoring/holidays/YYYY.yaml``: a year's calendar as the State Council's notice sets it (it wins over
+    ``chinese-calendar``). ``holidays``: the days off (days off on a weekend change nothing); ``workdays``:
+    the make-up working days on a weekend; each a date, or ``{date: …, name: 春节}``. Besides its own
+    year's days, the file may name days of the December before (元旦 sometimes starts there)."""
 
     source: Text
-    holidays: list[Day] = []
-    workdays: list[Day] = []
+    holidays: list[HolidayItem] = []
+    workdays: list[HolidayItem] = []
+
+    @property
+    def holiday_dates(self) -> list[date]:
+        return [h.date for h in self.holidays]
+
+    @property
+    def workday_dates(self) -> list[date]:
+        return [w.date for w in self.workdays]
 
 
 BonusName = Literal["国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定"]
@@ -384,15 +447,39 @@ class ScoringEvent(Record):
 # --- spot checks (随机抽查, §三(三)) -------------------------------------------------------------------
 
 
-class SpotCheckEntry(Record):
-    """One drawn order of a checklist, as the office fills it in: each question true (yes), false (no)
-    or empty (not checked yet)."""
+YES_NO_WORDS = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False}
 
-    unit: UnitId
+
+def _yes_no(value: object) -> object:
+    """是/否 (and true/false, yes/no) as written in a checklist → True/False; empty → None."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if not word:
+            return None
+        if word in YES_NO_WORDS:
+            return YES_NO_WORDS[word]
+        raise ValueError(f"应填 是 或 否（也可写 true 或 false），不是“{value.strip()[:20]}”")
+    return value
+
+
+YesNo = Annotated[
+    bool | None,
+    BeforeValidator(_yes_no),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}, {"type": "null"}], "description": "是 或 否"}
+    ),
+]
+
+
+class SpotCheckEntry(Record):
+    """One drawn order of a checklist, as the office fills it in: each question 是 (true), 否 (false) or empty
+    (not checked yet). ``unit``: the unit's name (or id, as ``records.unit_names`` resolves it)."""
+
+    unit: Text
     id: OrderId
-    reply_standard: bool | None = Field(None, description="答复符合工单规范要求（第 12 项）")
-    contacted: bool | None = Field(None, description="已联系诉求人（第 13 项）")
-    result_told: bool | None = Field(None, description="已将处理结果告知诉求人（第 13 项）")
+    reply_standard: YesNo = Field(None, description="答复符合工单规范要求（第 12 项）")
+    contacted: YesNo = Field(None, description="已联系诉求人（第 13 项）")
+    result_told: YesNo = Field(None, description="已将处理结果告知诉求人（第 13 项）")
     note: str | None = None
 
 
@@ -403,6 +490,6 @@ class SpotCheckList(Record):
     period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
     seed: int
     per_unit: Annotated[int, Field(ge=1)]
-    checked_on: Day | None = Field(None, description="抽查日期：考核事件记在这一天")
+    checked_on: Day | None = Field(None, description="抽查日期（考核事件记在所抽查的考核期的最后一天，不论哪天抽查）")
     by: str | None = Field(None, description="抽查人")
     checks: list[SpotCheckEntry] = []

@@ -24,6 +24,20 @@ HOLIDAYS = "scoring/holidays"
 SCORING_EVENTS = "scoring/events"
 YAML_SUFFIXES = (".yaml", ".yml")
 ORDER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+# the site's order page (one page for every order, opened with ``?id=<id>``); with ``use_directory_urls``
+# (mkdocs.yml, checked by the site builder) its address is ``orders/``
+SITE_ORDERS_PAGE = "orders/index.md"
+
+
+def site_order_url(site_url: str, order_id: str) -> str:
+    """The address of an order on the published site (``site_url`` in rules.yaml): the group reminders link it."""
+    return f"{site_url.rstrip('/')}/{SITE_ORDERS_PAGE.removesuffix('index.md')}?id={order_id}"
+
+
+def is_records_root(root: Path | str) -> bool:
+    """Whether ``root`` is a records folder: it has ``scoring/rules.yaml``, ``units/`` or ``orders/``."""
+    r = Path(root)
+    return (r / RULES).is_file() or (r / UNITS).is_dir() or (r / ORDERS).is_dir()
 
 
 def is_order_id(text: str) -> bool:

@@ -393,6 +393,41 @@ class GitIdentity(Record):
     email: Annotated[str, Field(min_length=3, max_length=200, pattern=r"^[^\s<>@]+@[^\s<>@]+$")]
 
 
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+ChatKind = Literal["wecom", "dingtalk", "feishu"]
+ReminderKind = Literal["due_soon", "overdue"]  # the reminder kinds of ``lifecycle.status``
+
+
+class ChatChannel(Record):
+    """群消息督办提醒 (``hotline overdue notify``): one group robot of 企业微信 (or 政务微信), 钉钉 or 飞书.
+
+    The webhook URL (a secret: whoever has it can post to the group) and the signing secret are never in the
+    repository: ``webhook_env`` and ``secret_env`` name the environment variables that hold them (the host's
+    secrets, passed by the overdue workflow). ``units``: unit ids or names, or ``all``. ``send``: which
+    reminders the group gets; ``min_days_late``: an overdue dispatch is listed here only from that many working
+    days past its deadline (an office group for escalation, 电话督办 after 系统督办: ``send: [overdue]``,
+    ``min_days_late: 2``). ``mention``: @ the units' handlers by the mobile in their unit file (企业微信 and
+    钉钉; 飞书's custom robots can @ only by account id). ``keyword``: the robot's custom keyword, put into
+    every message (the default heading already carries 督办提醒)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\n\r<>]+$")]
+    kind: ChatKind
+    webhook_env: EnvName
+    secret_env: EnvName | None = None
+    units: Literal["all"] | Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    send: list[ReminderKind] = Field(["due_soon", "overdue"], min_length=1)
+    min_days_late: Days = 0
+    mention: bool = True
+    keyword: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[^\n\r<>]+$")] | None = None
+
+    @field_validator("secret_env")
+    @classmethod
+    def _signing(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is not None and info.data.get("kind") == "wecom":
+            raise ValueError("企业微信群机器人没有加签，不要填写 secret_env（webhook 地址本身就是密钥）")
+        return v
+
+
 class MonthEndRules(Record):
     """月末处理 (``hotline month-end``): the previous month is sealed once final, or at the latest on the
     ``seal_after_workdays``-th working day of the next month."""
@@ -414,3 +449,16 @@ class Rules(Record):
     attachments: AttachmentRules = AttachmentRules()
     assessment: AssessmentRules | None = None
     host: HostSettings | None = None
+    # the internal site's address (内部网站地址), e.g. https://rexian.zezhou.example/hotline: the group
+    # reminders link each order to its page there; without it they carry no links
+    site_url: Annotated[str, Field(pattern=r"^https?://[^\s?#<>]+[^/\s?#<>]$")] | None = None
+    chat: list[ChatChannel] = []
+
+    @field_validator("chat")
+    @classmethod
+    def _distinct_names(cls, v: list[ChatChannel]) -> list[ChatChannel]:
+        names = [c.name for c in v]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"群消息提醒的名称重复：{'、'.join(dup)}（每个群一个名称，发送记录按名称保存）")
+        return v

@@ -1,8 +1,8 @@
 """Spot-check checklists on disk (抽查清单): ``scoring/spotchecks/YYYY-MM.yaml``, read and written.
 
-The file is written by ``hotline spot-check draw`` one drawn order per line, so that the office fills in
-``reply_standard``, ``contacted`` and ``result_told`` (true/false) in a web editor; ``read_checklist``
-validates it like any record, problems as findings with their lines.
+The file is written by ``hotline spot-check draw`` one drawn order per line, each with its unit's name, so that
+the office fills in ``reply_standard``, ``contacted`` and ``result_told`` (是/否) in a web editor;
+``read_checklist`` validates it like any record, problems as findings with their lines.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def render_checklist(period: str, seed: int, per_unit: int, drawn: list[dict], c
         "# yaml-language-server: $schema=../../schemas/spotcheck.schema.json",
         f"# 随机抽查清单（§三(三)）：{command}",
         "# 逐件填写 reply_standard（答复符合工单规范要求）、contacted（已联系诉求人）、result_told（已告知处理结果）：",
-        "# true 是，false 否；填写 checked_on（抽查日期）后运行 hotline spot-check record 生成考核事件。",
+        f"# 填 是 或 否；填写 checked_on（抽查日期）后运行 hotline spot-check record --period {period} 生成考核事件，",
+        "# 考核事件计入所抽查的考核期（不论哪天抽查）。",
         f"period: {period}",
         f"seed: {seed}",
         f"per_unit: {per_unit}",
@@ -64,6 +65,7 @@ def render_checklist(period: str, seed: int, per_unit: int, drawn: list[dict], c
     ]
     for d in drawn:
         lines.append(
-            f"  - {{unit: {scalar(d['unit'])}, id: {scalar(d['id'])}, reply_standard: , contacted: , result_told: , note: }}"
+            f"  - {{unit: {scalar(d.get('name') or d['unit'])}, id: {scalar(d['id'])}, reply_standard: , contacted: , "
+            "result_told: , note: }"
         )
     return "\n".join(lines) + "\n"

@@ -1,7 +1,7 @@
 """Writing records as staff write them (记录文本): work orders and events in the canonical layout.
 
 One layout for every file the program creates (``hotline order new``, ``hotline import``, ``hotline
-demo``): top-level keys in the order of RECORDS.md, the content as a literal block, tags as a flow list,
+demo``): top-level keys in the order of the README's example (记录格式), the content as a literal block, tags as a flow list,
 and one event per line as a flow mapping ``- {at: …, type: …}``, keys in a fixed order. Scalars are
 written plain when YAML reads them back as the same text, double-quoted otherwise.
 """

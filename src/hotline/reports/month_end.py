@@ -1,6 +1,6 @@
 """Month-end without hands (月末处理): publish last month's documents, seal the month, record corrections.
 
-REQUIREMENTS.md "Month-end without hands". ``hotline month-end`` runs every day (the ``month-end``
+README "八、月末处理". ``hotline month-end`` runs every day (the ``month-end``
 workflow); what it does depends only on the records, the rules and ``as_of``:
 
 - from the first working day after the month, once: publish the month's monthly report (.docx) and
@@ -15,7 +15,9 @@ workflow); what it does depends only on the records, the rules and ``as_of``:
   the published documents become the sealed ones (the same bytes as in the zip);
 - a sealed month is never rewritten: later commits that change its orders are listed, as corrections,
   in ``reports/published/YYYY-MM/更正记录.md`` (the sealed zip and tag stay as they are);
-- when there is nothing to do nothing changes: a second run the same day commits nothing.
+- when there is nothing to do nothing changes: a second run the same day commits nothing;
+- while a year's holidays are due and missing (from 1 December, the next year's: ``WorkCalendar.missing_year``)
+  its output — the job's summary — says so and how to import the State Council's notice.
 
 ``plan`` and ``month_status`` decide (pure); ``run`` reads, writes and commits with the records' identity.
 """
@@ -36,6 +38,7 @@ from hotline.lifecycle.state import OrderState
 from hotline.lifecycle.status import flag_word
 from hotline.load import load
 from hotline.records import paths
+from hotline.records.holiday_notice import import_hint
 from hotline.records.models import Unit
 from hotline.reports import archive
 from hotline.reports.monthly import month_label, month_of, previous_month
@@ -249,6 +252,15 @@ class Outcome:
     sealed: archive.Sealed | None = None
     corrections: list[str] = field(default_factory=list)  # months whose correction list changed
     commit: str | None = None  # the commit made, when something changed
+    calendar_note: str | None = None  # a year's holidays are due and missing (the job's summary says so)
+
+
+def calendar_note(calendar: WorkCalendar, today: date) -> str | None:
+    """The line the month-end summary adds while a year's holidays are due and missing (``missing_year``)."""
+    year = calendar.missing_year(today)
+    if year is None:
+        return None
+    return f"注意：{year} 年的节假日安排尚未导入，涉及 {year} 年的办理期限只按周末推算。{import_hint(year)}。"
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -327,7 +339,7 @@ def run(root: Path | str, as_of: datetime, month: str | None = None) -> Outcome:
     sealed_already = any(t.name == gitrefs.TAG_PREFIX + month for t in gitrefs.tags(root))
     seal_after = rules.month_end.seal_after_workdays
     pl = plan(month, as_of.date(), repo.calendar, seal_after, status, published, sealed_already)
-    out = Outcome(pl)
+    out = Outcome(pl, calendar_note=calendar_note(repo.calendar, as_of.date()))
     touched = []
     if pl.seal:
         out.sealed = archive.seal(

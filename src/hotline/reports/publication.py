@@ -75,6 +75,7 @@ class Publication:
     history: dict[str, list[EventHistory | None]] | None
     findings_count: dict[str, int] = field(default_factory=dict)
     provisional_years: list[int] = field(default_factory=list)
+    calendar_due: int | None = None  # a year whose holidays should be imported by now (WorkCalendar.missing_year)
     office: str = "县政府办公室政务服务热线管理机构"
     host: HostSettings | None = None  # the Git host whose issue forms the pages link to (rules.yaml host)
 
@@ -229,6 +230,7 @@ def compute(
         archives=archives,
         history=history,
         provisional_years=_provisional_years(states, repo, as_of),
+        calendar_due=repo.calendar.missing_year(as_of.date()),
         office=office,
         host=rules.host,
     )

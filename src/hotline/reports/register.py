@@ -1,6 +1,6 @@
 """The monthly register table (《12345政务服务热线情况X月登记表》): one row per dispatch of a unit in a month.
 
-Pure: from order states (derived as of the build's ``as_of``) to rows in the column order of REPORTS.md.
+Pure: from order states (derived as of the build's ``as_of``) to rows in the column order of ``COLUMNS``.
 Writers (``documents.register_xlsx``, the site's register pages) only lay the rows out.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from hotline.lifecycle.state import DispatchState, OrderState
-from hotline.lifecycle.status import on_time_word
+from hotline.lifecycle.status import MERGED, on_time_word
 from hotline.records import privacy as pii
 from hotline.records.models import Unit
 from hotline.reports.monthly import month_label, month_of
@@ -124,6 +124,7 @@ class Register:
             "逾期": sum(r.on_time == "否" for r in self.rows),
             "办理中": sum(r.on_time == "办理中" for r in self.rows),
             "已退回": sum(r.on_time == "已退回" for r in self.rows),
+            **({"已并单": merged} if (merged := sum(r.on_time == MERGED for r in self.rows)) else {}),
             "满意": sum(r.callback in self.satisfied for r in self.rows),
             "重办": sum(r.redo == "是" for r in self.rows),
         }
@@ -149,6 +150,8 @@ def summary(state: OrderState) -> str:
 
 def remarks(s: DispatchState, notes: list[str] | None = None) -> str:
     out = []
+    if s.merged_into is not None:
+        out.append(f"工单已并入 {s.merged_into}（并单）")
     if s.return_requested_at is not None:
         out.append({True: "同意退回", False: "不同意退回", None: "申请退回，待审核"}[s.return_approved])
     if s.extension_days:

@@ -69,12 +69,12 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         events = collected.events.get(unit.id, [])
         counted = counted_dispatches(dispatches, a)
         items = {}
-        dated, dated_note = (
-            unit_at_end(collected, unit) if any(isinstance(i, SetupItem) for i in a.items) else (unit, None)
+        dated, dated_note, common_note = (
+            unit_at_end(collected, unit) if any(isinstance(i, SetupItem) for i in a.items) else (unit, None, None)
         )
         for item in a.items:
             if isinstance(item, SetupItem):
-                items[item.number] = setup_item(item, dated, events, dated_note)
+                items[item.number] = setup_item(item, dated, events, dated_note, common_note)
             elif isinstance(item, ChangeReportItem):
                 items[item.number] = change_report_item(item, unit, collected, events)
             elif isinstance(item, RateItem):

@@ -62,6 +62,7 @@ class ItemScore:
     _evidence: list[Evidence] | Callable[[], list[Evidence]] = field(default_factory=list)
     note: str | None = None  # 无转办工单, 无法核对（无 Git 历史）…
     contradiction: str | None = None
+    common_note: str | None = None  # the note as it reads for every unit alike (without the unit's own commit)
 
     @property
     def evidence(self) -> list[Evidence]:

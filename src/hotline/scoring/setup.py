@@ -1,7 +1,8 @@
 """Items 1–6 (组织建设): what a unit has in place, from its unit file; item 5 from Git history.
 
 Items 1–4 and 6 earn their maximum when every field the rules name under the unit's ``hotline`` is filled
-in (a non-empty text or list, ``true``, a leader with a name), else 0. Item 5 (变动情况及时上报): each
+in (a non-empty text or list, ``true``, a leader with a name), else 0; formulas and evidence name each field as
+people say it (热线工作办理机构, ``models.setup_field_name``), the evidence with its key for whoever edits the file. Item 5 (变动情况及时上报): each
 change of the unit whose ``effective`` date falls in the period must have been committed within
 ``history.unit_change_report_days`` working days after it; one late change loses the item. An
 assessment event for one of these items in the period (an inspection finding) also loses it.
@@ -9,7 +10,7 @@ assessment event for one of these items in the period (an inspection finding) al
 
 from __future__ import annotations
 
-from hotline.records.models import ScoringEvent, Unit
+from hotline.records.models import ScoringEvent, Unit, setup_field_name
 from hotline.records.rules import ChangeReportItem, SetupItem
 from hotline.scoring.inputs import Collected, beijing, change_key
 from hotline.scoring.numbers import ZERO, shown
@@ -36,12 +37,13 @@ def _item_events(item_no: int, events: list[ScoringEvent]) -> list[Evidence]:
     return [event_evidence(ev) for ev in events if ev.item == item_no]
 
 
-def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None]:
+def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None, str | None]:
     """The unit file as it stood at the end of the period (or at ``as_of``, if earlier), from Git history;
-    the file as it is now when there is no history. The note says which version counted."""
+    the file as it is now when there is no history. The note says which version counted; the common note says
+    the same of every unit alike (without the unit's own commit), for a summary of all units."""
     versions = collected.inputs.unit_versions
     if versions is None:
-        return unit, None
+        return unit, None, None
     when = min(end_of(collected.period.end), collected.as_of)
     # a period not over yet: "as the data stand" (the time itself is beside every figure: 截至 …, 数据截至 …), so the
     # text does not change with every build and a page whose figures did not change is not rendered again
@@ -50,14 +52,16 @@ def unit_at_end(collected: Collected, unit: Unit) -> tuple[Unit, str | None]:
     if v is None or v.unit is None:
         empty = Unit(id=unit.id, name=unit.name, type=unit.type)
         empty.locate(unit.path, unit.line)
-        return empty, f"{at.strip()}单位文件尚未入库"
+        return empty, f"{at.strip()}单位文件尚未入库", None
     dated = v.unit
     dated.locate(unit.path, unit.line)
     dated.hotline.locate(unit.path, unit.hotline.line)
-    return dated, f"按{at}的单位文件（提交 {v.sha[:9]}）计"
+    return dated, f"按{at}的单位文件（提交 {v.sha[:9]}）计", f"按{at}的单位文件计（各单位所用的提交见 --explain）"
 
 
-def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: str | None = None) -> ItemScore:
+def setup_item(
+    item: SetupItem, unit: Unit, events: list[ScoringEvent], note: str | None = None, common_note: str | None = None
+) -> ItemScore:
     setup = unit.hotline
     path = unit.path
     line = setup.line or unit.line
@@ -68,18 +72,20 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: st
             f"{path}:{line}",
             path,
             line,
-            f"单位文件 hotline.{f} 为 false" if getattr(setup, f) is False else f"单位文件未填写 hotline.{f}",
+            f"单位文件写明未配备{setup_field_name(f)}（hotline.{f}: false）"
+            if getattr(setup, f) is False
+            else f"单位文件未填写{setup_field_name(f)}（hotline.{f}）",
         )
         for f in missing
     ] + _item_events(item.number, events)
     points = ZERO if evidence else item.max
-    fields = "、".join(f"hotline.{f}" for f in item.requires)
+    fields = "、".join(setup_field_name(f) for f in item.requires)
     if missing:
-        formula = f"{fields} 未全部填写 → 0"
+        formula = f"单位文件未写明{'、'.join(setup_field_name(f) for f in missing)} → 0"
     elif evidence:
-        formula = f"{fields} 已填写，但期内检查发现不符 → 0"
+        formula = f"单位文件已写明{fields}，但期内检查发现不符 → 0"
     else:
-        formula = f"{fields} 已填写 → {shown(item.max)}"
+        formula = f"单位文件已写明{fields} → {shown(item.max)}"
     return ItemScore(
         item.number,
         item.name,
@@ -91,6 +97,7 @@ def setup_item(item: SetupItem, unit: Unit, events: list[ScoringEvent], note: st
         {"requires": list(item.requires), "missing": missing},
         evidence,
         note,
+        common_note=common_note,
     )
 
 

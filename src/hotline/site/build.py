@@ -4,8 +4,9 @@ The pipeline: load the records (loader), the knowledge base, the archives and �
 is a Git repository — the Git history (timelines, and the commit times behind assessment item 5); compute the site model;
 write every page, data file, register ``.xlsx`` and report ``.docx`` into the ignored build folder
 (``build/site-docs``) together with the hand-written pages of ``site_src/``; then build with MkDocs using
-the top-level ``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the build folder and the
-output). No MkDocs hooks or generating plugins: the generated folder is plain Markdown. After MkDocs the
+``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the build folder and the output). Both ship
+inside the package (``site/theme/``), so an installed ``hotline`` builds the site of any records folder; a records
+folder may bring its own complete ``mkdocs.yml`` and ``site_src/`` instead. No MkDocs hooks or generating plugins: the generated folder is plain Markdown. After MkDocs the
 builder puts the register tables and the time the data stand at into the built pages (``site.slots``).
 """
 
@@ -39,7 +40,8 @@ from hotline.times import now_beijing
 from hotline.util import cache, nofollow, parallel
 
 BUILD_DIR = Path("build") / "site-docs"
-PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout holding mkdocs.yml and site_src/ (src layout)
+# the site's configuration and hand-written pages, styles, scripts and template overrides (package data)
+THEME = Path(__file__).resolve().parent / "theme"
 VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
 VENDOR_FILES = ("echarts.min.js", "ECHARTS-LICENSE.txt", "ECHARTS-NOTICE.txt")
 
@@ -82,11 +84,14 @@ def peak_mib() -> float | None:
 
 
 def config_path(root: Path) -> Path:
-    """The top-level ``mkdocs.yml``: the records folder's own, else this checkout's."""
-    for d in (root, PROJECT_DIR):
-        if (d / "mkdocs.yml").is_file() and (d / "site_src").is_dir():
+    """The ``mkdocs.yml`` beside the ``site_src/`` whose pages, styles and overrides the site uses: the records
+    folder's own when it has both (a county's own site, complete), else the package's."""
+    for d in (root, THEME):
+        if (d / "mkdocs.yml").is_file() and (d / "site_src" / "overrides").is_dir():
             return d / "mkdocs.yml"
-    raise SiteBuildError(f"找不到网站配置 mkdocs.yml 和手写页面目录 site_src/：{root} 和 {PROJECT_DIR} 下都没有")
+    raise SiteBuildError(
+        f"找不到网站配置 {THEME / 'mkdocs.yml'}：hotline 安装不完整，请重新安装（网站配置随程序包发布）"
+    )
 
 
 def _write(path: Path, content: str | bytes) -> None:

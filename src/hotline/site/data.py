@@ -133,6 +133,7 @@ def order_detail(st: OrderState, model: Publication) -> dict:
                 "accepted": f"{s.accepted_at:%Y-%m-%d %H:%M}" if s.accepted_at else "",
                 "replied": f"{s.reply_at:%Y-%m-%d %H:%M}" if s.reply_at else "",
                 "status": s.status,
+                "merged_into": s.merged_into,
                 "overdue": s.overdue,
                 "due_soon": s.due_soon,
                 "was_late": s.was_late,

@@ -2,7 +2,9 @@
 
 Pages grow with units × months, never with orders: orders are found through the lookup page and its
 data files (``site.data``). Every page that shows a date resting on a year without holiday data carries
-``provisional: true`` in its front matter, and the theme override prints the 临时日历 banner.
+``provisional: true`` in its front matter, and the theme override prints the 临时日历 banner; the pages about now
+(home, 督办) carry ``calendar_due`` too while a year's holidays are due and missing (from 1 December, the next
+year's), and the banner then says so and how to import the State Council's notice.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from markupsafe import Markup, escape
 from hotline.host import form_links
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import flag_word
+from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
 from hotline.records.units import is_office
@@ -25,7 +28,7 @@ from hotline.reports.register import COLUMNS, Register
 from hotline.site import charts, safe_markdown, slots
 from hotline.site.render import Page, a, admonition, cards, chart, md_text, span, table, tag
 
-ORDERS_PAGE = "orders/index.md"
+ORDERS_PAGE = paths.SITE_ORDERS_PAGE
 SUPERVISION_PAGE = "supervision.md"
 
 
@@ -35,6 +38,14 @@ def _meta(model: Publication, provisional: bool = False, **extra) -> dict:
         meta["provisional"] = True
         meta["provisional_years"] = "、".join(str(y) for y in model.provisional_years) or "见说明"
     meta.update(extra)
+    return meta
+
+
+def _now_meta(model: Publication, provisional: bool, **extra) -> dict:
+    """The meta of a page about now (home, 督办): the banner also shows while a year's holidays are due."""
+    meta = _meta(model, provisional, **extra)
+    if model.calendar_due is not None:
+        meta["calendar_due"] = model.calendar_due
     return meta
 
 
@@ -153,7 +164,7 @@ def home(model: Publication) -> Page:
         src,
         "首页",
         "\n".join(lines),
-        _meta(model, cur.provisional or bool(ms and ms.provisional), hide=["navigation", "toc"]),
+        _now_meta(model, cur.provisional or bool(ms and ms.provisional), hide=["navigation", "toc"]),
     )
 
 
@@ -554,7 +565,7 @@ def supervision(model: Publication) -> Page:
             )
         )
     prov = any(s.provisional for _, pairs, _, _ in sections for _, s in pairs)
-    return Page(src, "督办", "\n".join(lines), _meta(model, prov, hide=["navigation"]))
+    return Page(src, "督办", "\n".join(lines), _now_meta(model, prov, hide=["navigation"]))
 
 
 # --- orders lookup (工单查询) -----------------------------------------------------------------------

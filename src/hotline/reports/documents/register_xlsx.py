@@ -1,6 +1,6 @@
 """The register table as an ``.xlsx`` workbook (登记表 Excel 文件), for WPS and Excel.
 
-Layout (REPORTS.md): title row with unit and month, a row with the unit's leader and handlers, the
+Layout (README 内部网站, 登记表): title row with unit and month, a row with the unit's leader and handlers, the
 column headers, one row per dispatch, a totals row. Column widths, frozen header, wrapped text, A4
 landscape printing one page wide (``fitToPage`` really switched on, as tall as needed) with the header
 rows and the id columns (序号, 工单编号) repeated on every page, and row heights set from the wrapped text so

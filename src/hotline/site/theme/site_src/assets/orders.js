@@ -78,6 +78,9 @@
       var db = el("tbody");
       o.dispatches.forEach(function (d) {
         var st = [d.status];
+        if (d.merged_into) {  /* 已并单：链接到并入的工单 */
+          st.push("（并入 ", el("a", { href: "?id=" + encodeURIComponent(d.merged_into), "class": "hl-merged", text: d.merged_into }), "）");
+        }
         if (d.overdue) { st.push(" ", tag("逾期", "hl-bad")); } else if (d.due_soon) { st.push(" ", tag("即将到期", "hl-warn")); }
         db.appendChild(el("tr", {}, [el("td", { text: index.units[d.unit] || d.unit }), el("td", { text: d.role }), el("td", { text: d.dispatched }),
           el("td", { text: d.due + (d.provisional ? "（临时）" : "") }), el("td", { text: d.accepted || "—" }), el("td", { text: d.replied || "—" }),
