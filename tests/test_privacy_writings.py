@@ -355,6 +355,12 @@ def test_dates_ids_amounts_and_articles_are_never_a_persons_number(parts):
     assert list(pii.find(text)) == [], text
 
 
+def test_decimals_are_an_amount_but_a_unit_after_a_number_is_no_hiding_place():
+    assert list(pii.find("拖欠工程款 130000000.00 元、13812345.67 元")) == []
+    for text in ("回电13812345678元", "¥13812345678", "13812345678 万"):
+        assert [f[3] for f in pii.find(text)] == ["138****5678"], text
+
+
 def test_the_check_letter_and_the_prefix_are_masked_with_the_number():
     assert pii.mask_text("身份证 14052519900101123x 号") == "身份证 140525********123X 号"
     assert pii.mask_text("电话 +86 138 1234 5678。") == "电话 138****5678。"

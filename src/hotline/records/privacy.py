@@ -9,7 +9,8 @@ its indentation), with invisible characters anywhere. What is *not* a person's n
 number starts and ends where a run of digits does (an order id, an amount, an article number or a date
 is not a phone because some digits of it would be), an area code is written in one piece (so dates are
 not landlines), a 15-digit ID starts with a province code and has a birth date, a dot before one or two
-last digits is a decimal point and a number after ¥ or before 元/万 an amount, and the hotline's own
+last digits is a decimal point (130000000.00 元: an amount of eleven digits has decimals; one without is
+no less a phone number, 13812345678 元 included), and the hotline's own
 numbers (12345, ``office.public_numbers`` of the rules) are kept by the checks. The patterns are tried
 only around runs of eleven digits or more (``_windows``): most texts have none.
 
@@ -78,8 +79,6 @@ PATTERNS = _patterns()
 # a decimal point: a dot between digits with one or two more after it, and then no digit, nor a dot (or a dash
 # between dots) before one — 130000000.00 元, 1.35 9 (a drawing's coordinates); not 138.1234.5678
 DECIMAL = re.compile(r"(?<=[0-9０-９])\.(?=[0-9０-９]{1,2}(?![0-9０-９X]|[-１]?\.[-１]?[0-9０-９X]))")
-UNITS = "元万亿块圆"  # after an amount
-CURRENCY = "¥￥$"  # before one
 
 
 def _reach(plain: str, i: int, step: int) -> int:
@@ -138,20 +137,11 @@ def _spans(text: str, keep: Collection[str] = (), whole: bool = False) -> list[t
                     continue
                 spans.append((m.start(), m.end(), kind))
                 start, end = where[m.start()], where[m.end() - 1] + 1
-                if _amount(text, start, end):
-                    continue
                 if kind == "phone":
                     found.append((start, end, kind, mask_phone(number)))
                 else:
                     found.append((start, end, "id", mask_id_number(number)))
     return sorted(found)
-
-
-def _amount(text: str, start: int, end: int) -> bool:
-    """Whether the number at ``text[start:end]`` is an amount of money: ¥ before it or 元/万 after it."""
-    after = text[end : end + 3].lstrip()[:1]
-    before = text[max(0, start - 3) : start].rstrip()[-1:]
-    return (after != "" and after in UNITS) or (before != "" and before in CURRENCY)
 
 
 def public_numbers(numbers: Collection[str]) -> frozenset[str]:
