@@ -27,7 +27,8 @@ It also refuses what the real hosts refuse:
 
 With ``git_dir`` (a bare repository) it serves Git over smart HTTP at ``/{owner}/{name}.git`` through
 ``git http-backend``, authenticated like the hosts (``x-access-token:TOKEN`` basic auth, or the token
-as password), and records every push with the account whose token made it (``pushes``). Tokens map
+as password), with partial clones allowed as both hosts allow them (``--filter=blob:none``, then the
+missing objects on demand), and records every push with the account whose token made it (``pushes``). Tokens map
 to accounts (``tokens``): the workflow's own token is the ``github-actions``/``gitea-actions`` account,
 whose pushes start no workflow on either host (``triggering_pushes``). A new pull request gets
 ``refs/pull/N/head`` and, when it merges cleanly, ``refs/pull/N/merge`` in the repository.
@@ -303,7 +304,19 @@ class FakeHost:
         with self.git_lock:
             before = self.refs() if pushing else {}
             done = subprocess.run(
-                ["git", "-c", "http.receivepack=true", "http-backend"], input=raw, env=env, capture_output=True
+                [
+                    "git",
+                    "-c",
+                    "http.receivepack=true",
+                    "-c",
+                    "uploadpack.allowFilter=true",
+                    "-c",
+                    "uploadpack.allowReachableSHA1InWant=true",
+                    "http-backend",
+                ],
+                input=raw,
+                env=env,
+                capture_output=True,
             )
             if pushing:
                 after = self.refs()

@@ -218,6 +218,22 @@ def test_a_units_own_knowledge_folder_publishes_markdown_and_pictures_only(repo,
     assert [(f["code"], f["path"]) for f in found] == [("knowledge-file", "site_src/knowledge/jincun/evil.html")]
 
 
+def test_a_unit_cannot_bring_its_own_site_configuration(repo, records):
+    """A records folder's own ``mkdocs.yml`` (with ``site_src/overrides``) replaces the packaged one in the site build
+    (``site.build.config_path``), and MkDocs' YAML loader honours ``!!python/object/apply``: such a file runs code
+    in the publishing job. Only the office may add or change either; a unit's pull request is refused (issue 20)."""
+    records.write("mkdocs.yml", "site_name: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
+    records.write("site_src/overrides/main.html", "{% extends 'base.html' %}<script>alert(1)</script>\n")
+    records.write("site_src/knowledge/jincun/供暖.md", "---\ntitle: 供暖\n---\n")  # its own entries still pass
+    repo.commit("a site of my own")
+    msgs = denied(repo, "wangli")
+    assert [(p, m.split("：")[0]) for p, _, m in msgs] == [
+        ("mkdocs.yml", "账号 wangli 不能修改 mkdocs.yml"),
+        ("site_src/overrides/main.html", "账号 wangli 不能修改 site_src/overrides/main.html"),
+    ]
+    assert denied(repo, "fuyongjia") == []
+
+
 def test_office_maintainer_may_change_everything(repo, records):
     repo.replace(ORDER_PATH, "category: 投诉", "category: 举报")
     repo.replace("units/jincun.yaml", "type: 乡镇", "type: 县直单位")

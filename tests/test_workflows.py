@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -76,8 +77,8 @@ def test_least_privilege_and_no_expressions_in_shell(path):
     assert isinstance(top, dict) and "write-all" not in str(top)
     writes = {k for k, v in top.items() if v == "write"}
     allowed = {
-        "check": {"pull-requests"},
-        "permissions": set(),
+        "check": set(),
+        "permissions": {"pull-requests"},
         "site": set(),
         "overdue": {"issues"},
         "intake": {"contents", "issues", "pull-requests"},
@@ -101,8 +102,8 @@ def test_check_workflow_runs_on_every_push_and_pull_request_with_full_history():
     assert any(
         'hotline check --format github --summary "$RUNNER_TEMP/hotline-check.md"' in s.get("run", "") for s in steps
     )
-    comment = steps[-1]
-    assert "hotline pr-comment" in comment["run"] and "'gitea'" in comment["if"] and "!cancelled()" in comment["if"]
+    # it runs the branch's own hotline: no comment (that needs a token) — permissions.yml posts it from the base
+    assert not any("pr-comment" in s.get("run", "") for s in steps)
 
 
 def test_month_end_runs_daily_in_utc_and_pushes_with_the_bot_token():
@@ -132,12 +133,22 @@ def test_permission_policy_runs_the_base_branch_tool_on_the_pull_request_data():
     assert data["with"]["ref"] == "refs/pull/${{ github.event.pull_request.number }}/head"
     assert all(s.get("with", {}).get("persist-credentials") is False for s in steps if "checkout" in s.get("uses", ""))
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs == [
+    assert runs[0] == (
         "python3 -m pip install --require-hashes -r tool/requirements/runtime.txt"
-        " && python3 -m pip install --no-deps --no-build-isolation ./tool",
-        'hotline check --root records --no-cache --format github --summary "$GITHUB_STEP_SUMMARY"'
-        ' --changed-by "$PR_AUTHOR" --changed-by "$RUN_ACTOR" --base "$BASE_SHA"',
-    ]
+        " && python3 -m pip install --no-deps --no-build-isolation ./tool"
+    )
+    assert (
+        'hotline check --root records --no-cache --format github --summary "$RUNNER_TEMP/hotline-check.md"'
+        ' --changed-by "$PR_AUTHOR" --changed-by "$RUN_ACTOR" --base "$BASE_SHA"'
+    ) in runs[1]
+    # the Gitea comment (the bot token): posted by the base branch's hotline, the pull request's text is only data
+    comment = steps[-1]
+    assert "hotline pr-comment" in comment["run"] and "'gitea'" in comment["if"] and "!cancelled()" in comment["if"]
+    assert comment["env"]["HOTLINE_TOKEN"] == "${{ secrets.HOTLINE_TOKEN || secrets.GITHUB_TOKEN }}"
+    # nothing from the pull request's tree is installed or run: every command is the base's hotline or pip on ./tool
+    for run in runs:
+        for line in run.splitlines():
+            assert "records/" not in line.replace("--root records", ""), line
 
 
 def test_overdue_runs_daily_at_nine_beijing_and_by_hand():
@@ -241,25 +252,71 @@ def test_pre_commit_hook_refuses_a_bad_order_and_accepts_a_good_one(records, tmp
     assert git("log", "--format=%s").stdout.split() == ["good", "records"]
 
 
-def test_site_caches_are_restored_only_from_pushes_to_the_same_branch():
-    """A pull request's content never reaches the site job through the cache (issue 13)."""
+SEALS = "~/.hotline-seal-${{ steps.key.outputs.tag }}/"
+USE = "steps.key.outputs.use == 'true'"
+ON_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+
+
+def _verify_args(run: str) -> tuple[str, list[str]]:
+    """(the label, the folders) a ``seal.py verify`` or ``seal`` command names."""
+    words = shlex.split(run)
+    at = words.index("--label")
+    label, rest = words[at + 1], words[at + 2 :]
+    if rest[:1] == ["--summary"]:
+        rest = rest[2:]
+    return label, rest
+
+
+def test_site_restores_only_caches_it_can_verify_and_verifies_them_before_use():
+    """Issue 20, finding 1: every cache the site job restores has, among its paths, a folder named by a tag made
+    from the secret HOTLINE_CACHE_KEY (so no entry saved without the secret matches: the cache's version is a hash
+    of its paths), is verified against its seal in the very next step, before the checkout (.git), before the
+    environment's Python runs (venv) and before hotline reads its cache or reuses the site (site); saved only by a
+    push to main, sealed just before."""
     wf = load(REPO / ".github" / "workflows" / "site.yml")
     assert "pull_request" not in wf["on"] and "pull_request_target" not in wf["on"]
     steps = wf["jobs"]["build"]["steps"]
-    for cache in ("hotline-site-", "hotline-git-"):  # the records' cache, documents and site; the checkout's .git
-        restore = next(s for s in steps if "actions/cache/restore@" in s.get("uses", "") and cache in s["with"]["key"])
-        save = next(s for s in steps if "actions/cache/save@" in s.get("uses", "") and cache in s["with"]["key"])
-        for key in (restore["with"]["key"], *restore["with"]["restore-keys"].splitlines()):
-            assert "${{ github.event_name }}" in key and "${{ github.ref }}" in key
-        assert save["with"]["key"] == restore["with"]["key"] and save["with"]["path"] == restore["with"]["path"]
-        assert save["if"].startswith("github.event_name == 'push' && github.ref == 'refs/heads/main'")
-    assert save["if"].endswith(" && steps.git-cache.outputs.cache-hit != 'true'")  # the .git: once a week
-    # the .git is restored before the checkout, which reuses it; the site's folders after (checkout cleans)
     names = [s.get("name", s.get("uses")) for s in steps]
-    checkout = next(i for i, s in enumerate(steps) if "actions/checkout@" in s.get("uses", ""))
-    git_restore = next(i for i, s in enumerate(steps) if s.get("with", {}).get("path") == ".git")
-    site_restore = next(i for i, s in enumerate(steps) if "hotline-site-" in s.get("with", {}).get("key", ""))
-    assert git_restore < checkout < site_restore, names
+    tool, key = steps[0], steps[1]
+    assert tool["with"] == {
+        "path": ".hotline-seal",
+        "sparse-checkout": "src/hotline/util/seal.py",
+        "sparse-checkout-cone-mode": False,
+        "persist-credentials": False,
+    }
+    assert key["env"] == {"HOTLINE_CACHE_KEY": "${{ secrets.HOTLINE_CACHE_KEY }}"}
+    assert 'echo "::add-mask::$tag"' in key["run"]  # the tag never shows in a log
+    restores = [i for i, s in enumerate(steps) if "actions/cache/restore@" in s.get("uses", "")]
+    saves = {s["with"]["key"]: s for s in steps if "actions/cache/save@" in s.get("uses", "")}
+    seal_step = next(s for s in steps if s.get("name") == "封签缓存")
+    labels = {}
+    for i in restores:
+        restore, verify = steps[i], steps[i + 1]
+        paths = restore["with"]["path"].splitlines()
+        (sealed,) = [p for p in paths if p.startswith(SEALS)]
+        label = sealed.removeprefix(SEALS)
+        labels[label] = i
+        assert restore["if"] == USE and verify["if"] == USE
+        assert verify["env"]["HOTLINE_CACHE_KEY"] == "${{ secrets.HOTLINE_CACHE_KEY }}"
+        assert f'seal.py verify --seal "$HOME/.hotline-seal-$TAG/{label}/seal.json"' in verify["run"]
+        assert verify["run"].startswith("python3 -I ")  # no user site-packages, no PYTHON* variables
+        assert _verify_args(verify["run"]) == (label, [p for p in paths if p != sealed])
+        save = saves.pop(restore["with"]["key"])
+        assert save["with"]["path"] == restore["with"]["path"]
+        assert save["if"].startswith(f"{ON_MAIN} && {USE}")
+        assert f"seal {label} " in seal_step["run"] or seal_step["run"].rstrip().endswith(f"seal {label} .git")
+        assert "${{ github.event_name }}" not in restore["with"]["key"]  # the version, not the name, binds it
+    assert saves == {} and set(labels) == {"git", "site", "venv"}
+    assert seal_step["if"] == f"{ON_MAIN} && {USE}" and names.index("封签缓存") < min(
+        names.index(s["name"]) for s in steps if "actions/cache/save@" in s.get("uses", "")
+    )
+    checkout = next(i for i, s in enumerate(steps) if "actions/checkout@" in s.get("uses", "") and i > 0)
+    assert labels["git"] + 1 < checkout < labels["site"]  # the .git verified before the checkout reuses it
+    assert ".hotline-seal/src/hotline/util/seal.py verify" in steps[labels["git"] + 1]["run"]
+    install = names.index("安装 hotline（按锁定文件，校验哈希；环境从缓存恢复时只重新安装 hotline）")
+    assert labels["venv"] + 1 < install < names.index("生成网站")
+    assert labels["site"] + 1 < names.index("生成网站")
+    assert "~/.cache/hotline" in steps[labels["site"]]["with"]["path"].splitlines()
     assert steps[checkout]["with"]["persist-credentials"] is False  # the saved .git holds no token
     assert "git update-ref refs/hotline/ci-base HEAD" in steps[checkout + 1]["run"]
     assert "permissions" not in wf["jobs"]["build"] and wf["permissions"] == {"contents": "read"}  # no write rights
@@ -267,7 +324,7 @@ def test_site_caches_are_restored_only_from_pushes_to_the_same_branch():
 
 def test_site_python_environment_is_cached_by_the_lock_and_saved_only_by_a_push_to_main():
     """The installed environment (issue 13): keyed by the lock file's hash, the Python and the runner's OS;
-    restored only under the key a push to main saves (no prefix matches); hotline itself always reinstalled."""
+    restored only under its exact key (no prefix matches); hotline itself always reinstalled."""
     wf = load(REPO / ".github" / "workflows" / "site.yml")
     steps = wf["jobs"]["build"]["steps"]
     (restore,) = [s for s in steps if "actions/cache/restore@" in s.get("uses", "") and "venv" in s["with"]["key"]]
@@ -279,9 +336,9 @@ def test_site_python_environment_is_cached_by_the_lock_and_saved_only_by_a_push_
         "${{ hashFiles('requirements/runtime.txt') }}",
     ):
         assert part in key, part
-    assert key.endswith("-push-refs/heads/main") and "restore-keys" not in restore["with"]
+    assert "restore-keys" not in restore["with"]
     assert save["with"] == restore["with"]
-    assert save["if"].startswith("github.event_name == 'push' && github.ref == 'refs/heads/main' && ")
+    assert save["if"].startswith(f"{ON_MAIN} && {USE} && ")
     names = [s.get("name") for s in steps]
     install = steps[names.index("安装 hotline（按锁定文件，校验哈希；环境从缓存恢复时只重新安装 hotline）")]
     assert (

@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "pr-comment": "pr_comment",
     "holidays": "holidays",
     "lock-update": "lock_update",
+    "cache": "cache",
 }
 
 

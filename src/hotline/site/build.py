@@ -434,7 +434,7 @@ def build_site(
     (out / SITE_MARKER).write_text(
         "由 hotline site build 生成；再次构建会清空本目录。\n" + plan.stamp + "\n", encoding="utf-8"
     )
-    incremental.save(root, plan)
+    incremental.save(root, out, plan)
     clock.mark("mkdocs build" + (f"（只渲染改动的 {plan.changed} 个文件）" if plan.dirty else "（全部页面）"))
     files = sum(1 for f in out.rglob("*") if f.is_file())
     say(f"mkdocs 完成：共 {files} 个文件，用时 {time.perf_counter() - t1:.1f} 秒")

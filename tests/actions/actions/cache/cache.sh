@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Test stand-in for actions/cache/restore and actions/cache/save: a folder store on this machine
-# ($ACTIONS_CACHE_STANDIN, set by tests/workflow_harness.py) instead of the hosted cache service.
-# Each cache is a folder named by the key's hash, holding the key and one tar per path (paths are
-# stored relative to themselves, so "~/..." restores into this run's HOME as on a fresh runner).
-# restore: the exact key, else the newest cache whose key starts with one of the restore keys (in order).
+# ($ACTIONS_CACHE_STANDIN, set by tests/workflow_harness.py) instead of the cache service. It behaves as the
+# real action does against a Gitea runner's cache server (act's artifactcache), which is what matters here:
+# - one store per repository: every run of every workflow and event (a pull request's included) reads and
+#   writes the same entries;
+# - an entry is found by its key *and* its version: the SHA-256 of the `path` input's lines as written, joined
+#   by "|" with the compression method and the salt "1.0" (@actions/cache getCacheVersion) — so a different
+#   path list never restores it;
+# - restore: the exact key (with that version), else for each restore key in order the newest entry whose key
+#   starts with it; save: an existing key with the same version is kept, not overwritten;
+# - one tar per entry holding every path relative to the workspace ("../../home/…" for "~/…"), created and
+#   unpacked with `tar -P` as @actions/cache does: an entry's members may be written anywhere.
 set -euo pipefail
 mode=$1
 store=${ACTIONS_CACHE_STANDIN:?the workflow tests set ACTIONS_CACHE_STANDIN}
@@ -16,30 +23,38 @@ resolve() {
     *) printf '%s\n' "$GITHUB_WORKSPACE/$1" ;;
   esac
 }
-hash_of() { printf '%s' "$1" | sha256sum | cut -c1-32; }
+version=$( (printf '%s|' "${paths[@]}"; printf 'zstd|1.0') | sha256sum | cut -c1-64)
+entry_of() { printf '%s\n%s' "$1" "$version" | sha256sum | cut -c1-32; }
 if [ "$mode" = save ]; then
-  dir=$store/$(hash_of "$IN_KEY")
+  dir=$store/$(entry_of "$IN_KEY")
   if [ -d "$dir" ]; then echo "缓存 $IN_KEY 已存在，不覆盖"; exit 0; fi
   tmp=$(mktemp -d "$store/.new.XXXXXX")
   printf '%s' "$IN_KEY" > "$tmp/key"
-  i=0
+  printf '%s' "$version" > "$tmp/version"
+  members=()
   for p in "${paths[@]}"; do
     abs=$(resolve "$p")
-    if [ -d "$abs" ]; then tar -C "$abs" -cf "$tmp/$i.tar" .; fi
-    i=$((i + 1))
+    if [ -e "$abs" ] || [ -L "$abs" ]; then members+=("$(realpath -s --relative-to="$GITHUB_WORKSPACE" "$abs")"); fi
   done
+  if [ "${#members[@]}" -eq 0 ]; then
+    rm -rf "$tmp"
+    echo "::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved."
+    exit 0
+  fi
+  tar -C "$GITHUB_WORKSPACE" -P -cf "$tmp/cache.tar" "${members[@]}"
   mv "$tmp" "$dir"
   echo "Cache saved with key: $IN_KEY"
   exit 0
 fi
 found=
-if [ -d "$store/$(hash_of "$IN_KEY")" ]; then
-  found=$store/$(hash_of "$IN_KEY")
+if [ -d "$store/$(entry_of "$IN_KEY")" ]; then
+  found=$store/$(entry_of "$IN_KEY")
 else
   while IFS= read -r prefix; do
     prefix=$(printf '%s' "$prefix" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
     [ -n "$prefix" ] || continue
     for d in $(ls -1td "$store"/*/ 2>/dev/null); do
+      [ "$(cat "$d/version")" = "$version" ] || continue
       if [[ "$(cat "$d/key")" == "$prefix"* ]]; then found=${d%/}; break; fi
     done
     [ -z "$found" ] || break
@@ -51,12 +66,7 @@ if [ -z "$found" ]; then
   exit 0
 fi
 matched=$(cat "$found/key")
-i=0
-for p in "${paths[@]}"; do
-  abs=$(resolve "$p")
-  if [ -f "$found/$i.tar" ]; then mkdir -p "$abs" && tar -C "$abs" -xf "$found/$i.tar"; fi
-  i=$((i + 1))
-done
+tar -xf "$found/cache.tar" -P -C "$GITHUB_WORKSPACE"
 echo "Cache restored from key: $matched"
 [ "$matched" = "$IN_KEY" ] && hit=true || hit=false
 echo "cache-hit=$hit" >> "$GITHUB_OUTPUT"

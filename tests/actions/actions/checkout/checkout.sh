@@ -26,12 +26,18 @@ git remote remove origin 2>/dev/null || true
 git remote add origin "$url"
 depth=()
 [ "$IN_DEPTH" = "0" ] || depth=(--depth "$IN_DEPTH")
+# sparse: no file contents fetched up front (the action's default filter), the listed ones on checkout
+[ -z "$IN_SPARSE" ] || depth+=(--filter=blob:none)
 ref="${IN_REF:-$GITHUB_REF}"
 case "$ref" in
   refs/heads/*|"") ;;
   refs/*) ;;
   *) ref="refs/heads/$ref" ;;
 esac
+if [ -n "$IN_SPARSE" ]; then  # only the listed files in the work tree
+  if [ "$IN_CONE" = "true" ]; then cone=--cone; else cone=--no-cone; fi
+  printf '%s\n' "$IN_SPARSE" | sed -e 's/^[[:space:]]*//' -e '/^$/d' | git sparse-checkout set "$cone" --stdin
+fi
 if [ "$IN_DEPTH" = "0" ]; then
   git fetch -q --prune origin "+refs/heads/*:refs/remotes/origin/*" "+refs/tags/*:refs/tags/*"
 fi
