@@ -2,23 +2,23 @@
 
 ``load(root)`` reads the context (``records.context``: rules, calendar, units, assessment events), then
 every order file (``load_order``: YAML, schema, location, personal data) and its lifecycle findings, then
-the cross-file checks. ``run_check(root, as_of)`` is ``hotline check``: the same, with each order file's
-findings cached per file content (``util.filecache``, kept outside the records by ``util.cache``) so that a run where nothing changed reads no YAML,
-forked workers for many cold files, and then the repository checks listed in ``checks.suite``.
+the cross-file checks. ``run_check(root, as_of)`` is ``hotline check``: the same, then the repository checks
+listed in ``checks.suite``. Each order file's findings, references and replayed lifecycle
+(``lifecycle.cached``) are cached per file content (``util.filecache``, kept outside the records by
+``util.cache``), so that a run where nothing changed reads no YAML; many cold files are read by forked workers.
 Nothing stops the run early: every file's problems become findings and every other file is still read.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import os
 import typing
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from operator import attrgetter
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import msgspec
@@ -36,12 +36,12 @@ from hotline.checks.orders import (
     unknown_units,
 )
 from hotline.findings import Finding, sort_key
-from hotline.lifecycle.derive import derive, settle_at, settled_from
-from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.lifecycle.cached import OrderFacts, decode_order, facts_of, order_state
+from hotline.lifecycle.derive import derive
+from hotline.lifecycle.state import OrderState
 from hotline.records import paths
 from hotline.records.context import Context, load_context
 from hotline.records.models import Order, Unit
-from hotline.records.order_data import OrderData, to_data, to_order
 from hotline.records.partial import Partial, partial_order
 from hotline.records.rules import Rules
 from hotline.records.validate import to_model
@@ -61,80 +61,6 @@ ORDERS_CACHE = "orders"
 CachedFile = tuple[tuple[Finding, ...], OrderRefs]
 
 
-_SETTLED = {
-    "status": "待接收",
-    "timely_receipt": None,
-    "replied_on_time": None,
-    "overdue": False,
-    "due_soon": False,
-    "was_late": False,
-    "late_phases": None,
-    "unsettled": (),
-}  # what ``derive.settle_at`` sets (before it: the defaults); the rest is replayed
-_FIELDS = tuple(f.name for f in dataclasses.fields(DispatchState))
-_HINTS = typing.get_type_hints(DispatchState)
-# a dispatch replayed over every event and settled as of ``settled_from`` (None: settled afresh each time): the
-# fields of ``DispatchState``, then that moment, as one array (no field names)
-DispatchData = msgspec.defstruct(
-    "DispatchData", [(n, _HINTS[n]) for n in _FIELDS] + [("settled_from", datetime | None)], array_like=True
-)
-_fields = attrgetter(*_FIELDS)
-LATER = timedelta(days=1000)  # ``_dispatch_data`` checks that the status settled is still the same this much later
-
-
-class OrderFacts(msgspec.Struct, array_like=True):
-    """What does not depend on ``as_of`` of a readable order: the order and its dispatches replayed over
-    every event (``derive`` with ``as_of=None``); ``Repository.states`` settles them as of the moment asked."""
-
-    order: bytes  # ``OrderData`` as MessagePack, decoded only when the order itself is asked for (skipped unread)
-    dispatches: list[DispatchData]  # type: ignore[valid-type]
-    callbacks: list[tuple[datetime, str]]
-    findings: list[Finding]  # the lifecycle's own
-    merged_into: str | None
-    last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
-    first_at: datetime  # the earliest event (or the receipt): with ``last_at``, the span ``orders_during`` selects by
-    path: str
-    digest: str  # of the file's content: what the order was read from
-
-
-def _unsettled(fields: dict) -> dict:
-    """``fields`` (a dispatch's, by name) with those ``settle_at`` sets back at their defaults."""
-    fields.update(_SETTLED)
-    fields["late_phases"] = []
-    return fields
-
-
-def _unsettled_copy(s: DispatchState) -> DispatchState:
-    """A copy of ``s`` with the fields ``settle_at`` sets at their defaults."""
-    copy = DispatchState.__new__(DispatchState)
-    copy.__dict__ = _unsettled(dict(s.__dict__))
-    return copy
-
-
-def _dispatch_data(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> DispatchData:  # type: ignore[valid-type]
-    """``s`` as cached: settled as of ``derive.settled_from``, from when its status no longer changes — which it
-    checks once more on the spot (the same ``LATER``; otherwise nothing is kept settled)."""
-    since = settled_from(s, rules, calendar)
-    at, later = _unsettled_copy(s), _unsettled_copy(s)
-    settle_at(at, since, rules, calendar)
-    settle_at(later, since + LATER, rules, calendar)
-    return DispatchData(*_fields(at), since if at == later else None)  # (a dataclass: compared field by field)
-
-
-def _state(d, as_of: datetime, rules: Rules, calendar: WorkCalendar) -> DispatchState:
-    """The cached dispatch ``d`` as of ``as_of``: as settled when that is still the same, else settled afresh."""
-    s = DispatchState.__new__(DispatchState)
-    fields = msgspec.structs.asdict(d)  # the fields by name, in order, then ``settled_from``
-    since = fields.pop("settled_from")
-    if since is not None and as_of >= since:
-        fields["late_phases"] = list(fields["late_phases"])  # the caller's own list, as from ``settle``
-        s.__dict__ = fields
-        return s
-    s.__dict__ = _unsettled(fields)
-    settle_at(s, as_of, rules, calendar)
-    return s
-
-
 CachedOrder = tuple[tuple[Finding, ...], OrderRefs, OrderFacts | None]  # what ``load`` needs: one cache entry
 
 
@@ -147,25 +73,6 @@ class Scanned(msgspec.Struct, array_like=True):
 
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODER = msgspec.msgpack.Decoder(Scanned)
-_ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
-
-
-def facts_of(order: Order, state: OrderState | None, digest: str, ctx: Context) -> OrderFacts:
-    """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
-    first, last = _span(order)
-    data = _ENCODER.encode(to_data(order))
-    if state is None or ctx.rules is None:
-        return OrderFacts(data, [], [], [], None, last, first, order.path, digest)
-    dispatches = [_dispatch_data(s, ctx.rules, ctx.calendar) for s in state.dispatches]
-    return OrderFacts(
-        data, dispatches, state.callbacks, state.findings, state.merged_into, last, first, order.path, digest
-    )
-
-
-def _span(order: Order) -> tuple[datetime, datetime]:
-    """The earliest and the latest of the receipt and the events' times."""
-    times = [order.received_at] + [e.at for e in order.events]
-    return min(times), max(times)
 
 
 @dataclass
@@ -240,7 +147,7 @@ class Repository:
         if self._orders is not None:
             return self._orders[i]
         if i not in self._order_at:
-            self._order_at[i] = to_order(_ORDER_DECODER.decode(self._facts[i].order))  # type: ignore[index]
+            self._order_at[i] = decode_order(self._facts[i])  # type: ignore[index]
         return self._order_at[i]
 
     def digests(self) -> dict[str, str]:
@@ -282,22 +189,8 @@ class Repository:
                 if f.last_at > as_of:
                     out.append(derive(self._order(i), rules, calendar, as_of))
                     continue
-                dispatches = [_state(d, as_of, rules, calendar) for d in f.dispatches]
-                out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged_into))
+                out.append(order_state(f, partial(self._order, i), as_of, rules, calendar))
         return out
-
-
-class _LazyState(OrderState):
-    """An order's state whose ``order`` is rebuilt from the cache on first use."""
-
-    def __init__(self, repo: Repository, index: int, dispatches, callbacks, findings, merged_into) -> None:
-        self._repo, self._index = repo, index
-        self.dispatches, self.callbacks, self.findings = dispatches, callbacks, findings
-        self.merged_into = merged_into
-
-    @property  # the dataclass field, read from the cache when first asked for
-    def order(self) -> Order:  # type: ignore[override]
-        return self._repo._order(self._index)
 
 
 @contextlib.contextmanager
@@ -395,7 +288,7 @@ def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)
         found += lifecycle
-        facts = facts_of(of.order, state, digest, ctx)
+        facts = facts_of(of.order, state, digest, ctx.rules, ctx.calendar)
     elif of.partial is not None:
         found += of.partial.keep(order_findings(of.partial.order, ctx))
     return _ENCODER.encode(Scanned(tuple(found), of.refs, digest, facts))
