@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import typing
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,18 +22,9 @@ from pathlib import Path
 
 import msgspec
 
-from hotline.checks.office_rules import ORDER_CHECKS
-from hotline.checks.orders import (
-    OrderRefs,
-    duplicate_ids,
-    events_in_future,
-    merges,
-    order_location,
-    personal_data,
-    provisional_dates,
-    refs_of,
-    unknown_units,
-)
+from hotline.checks.checked import Checked, OrderRefs
+from hotline.checks.orders import order_location, personal_data, refs_of
+from hotline.checks.suite import CHECKS, NO_MOMENT, ORDER_CHECKS, ORDER_FILES_ONLY, Check
 from hotline.findings import Finding, sort_key
 from hotline.lifecycle.cached import OrderFacts, decode_order, facts_of, order_state
 from hotline.lifecycle.derive import derive
@@ -50,9 +40,6 @@ from hotline.util import cache as cache_store
 from hotline.util.filecache import FileCache, Key, file_digest, stat_key
 from hotline.util.parallel import can_fork
 from hotline.workdays import WorkCalendar
-
-if typing.TYPE_CHECKING:  # the repository checks (and the history they read) are imported by ``run_check`` only
-    from hotline.checks.suite import RepositoryCheck
 
 __all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
 
@@ -114,7 +101,7 @@ class Repository:
         if self._findings is None:
             assert self._scan is not None
             scan, ctx = self._scan, self.context
-            self._findings = list(ctx.findings) + scan.findings + cross_file(scan.refs, ctx)
+            self._findings = list(ctx.findings) + scan.findings + run_checks(NO_MOMENT, Checked(ctx, scan.refs))
             self._findings.sort(key=sort_key)
             self._scan = None
         return self._findings
@@ -246,22 +233,12 @@ def _derived(order: Order, ctx: Context) -> tuple[list[Finding], OrderState | No
     if ctx.rules is None:
         return [], None
     state = derive(order, ctx.rules, ctx.calendar)
-    return state.findings + provisional_dates(state, ctx.calendar) + [
-        f for c in ORDER_CHECKS for f in c(order, state, ctx)
-    ], state
+    return state.findings + [f for check in ORDER_CHECKS for f in check(order, state, ctx)], state
 
 
-def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
-    """Lifecycle findings of a readable order, or of the valid part of one with invalid events."""
-    if of.order is not None:
-        return order_findings(of.order, ctx)
-    if of.partial is not None:
-        return of.partial.keep(order_findings(of.partial.order, ctx))
-    return []
-
-
-def cross_file(refs: list[OrderRefs], ctx: Context) -> list[Finding]:
-    return duplicate_ids(refs) + unknown_units(refs, ctx.units) + merges(refs)
+def run_checks(checks: Collection[Check], checked: Checked, skip: Collection[Check] = ()) -> list[Finding]:
+    """The findings of those of ``checks.suite.CHECKS`` in ``checks`` and not in ``skip``, in the list's order."""
+    return [f for check in CHECKS if check in checks and check not in skip for f in check(checked)]
 
 
 def load(root: Path | str, *, use_cache: bool = True, jobs: int | None = None) -> Repository:
@@ -384,22 +361,17 @@ def run_check(
     use_cache: bool = True,
     extra: bool = True,
     jobs: int | None = None,
-    skip: Collection[RepositoryCheck] = (),
+    skip: Collection[Check] = (),
 ) -> list[Finding]:
-    """Every finding; ``use_cache=False`` reads and writes no cache at all (nor does the history reader)."""
+    """Every finding (``extra=False``: of the checks over the records, ``checks.suite.ORDER_FILES_ONLY``; ``skip``:
+    those of ``checks.suite.CHECKS`` to leave out); ``use_cache=False`` reads and writes no cache at all (nor does
+    the history reader)."""
     if not use_cache:
         with cache_store.disabled():
             return run_check(root, as_of, extra=extra, jobs=jobs, skip=skip)
     ctx = load_context(root)
     scan = scan_orders(ctx, jobs=jobs)
     findings = list(ctx.findings) + scan.findings
-    findings += cross_file(scan.refs, ctx)
-    findings += events_in_future(scan.refs, as_of)
-    if extra:
-        from hotline.checks.suite import REPOSITORY_CHECKS
-
-        for check in REPOSITORY_CHECKS:
-            if check not in skip:
-                findings += check(ctx.root, ctx, as_of)
+    findings += run_checks(CHECKS if extra else ORDER_FILES_ONLY, Checked(ctx, scan.refs, as_of), skip)
     findings.sort(key=sort_key)
     return findings

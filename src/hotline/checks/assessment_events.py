@@ -8,11 +8,9 @@ at the event's line. Listed in ``checks.suite``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
-from pathlib import Path
 
+from hotline.checks.checked import Checked
 from hotline.findings import Finding
-from hotline.records.context import Context
 from hotline.records.models import RECTIFICATION_ITEMS, VETO, ScoringEvent, Unit
 from hotline.records.rules import AssessmentRules, RateItem
 
@@ -39,7 +37,9 @@ def unusable(events: Iterable[ScoringEvent], a: AssessmentRules, units: Mapping[
     return out
 
 
-def unusable_events(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
+def unusable_events(checked: Checked) -> list[Finding]:
+    """Assessment events the assessment cannot use (``scoring-event-ignored``)."""
+    ctx = checked.ctx
     if ctx.rules is None or ctx.rules.assessment is None:
         return []
     return unusable(ctx.scoring_events, ctx.rules.assessment, ctx.units)

@@ -10,9 +10,9 @@ tool follows one (``util.nofollow``); the check names each.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
+from hotline.checks.checked import Checked
 from hotline.findings import Finding
 from hotline.records.context import Context
 from hotline.records.knowledge import FOLDER, split_front_matter
@@ -131,6 +131,7 @@ def symlinks(root: Path) -> list[Finding]:
     ]
 
 
-def untrusted_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
-    root = Path(root)
+def untrusted_check(checked: Checked) -> list[Finding]:
+    """Symbolic links anywhere, and markup in what units write (unit files, the knowledge base)."""
+    root, ctx = checked.root, checked.ctx
     return symlinks(root) + unit_markup(root, ctx) + knowledge_markup(root)
