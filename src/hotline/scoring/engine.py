@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 
-from hotline.checks.assessment_events import unusable
 from hotline.records.rules import (
     PROFILES,
     AssessmentRules,
@@ -31,6 +30,7 @@ from hotline.scoring.rates import counted_dispatches, rate_item
 from hotline.scoring.rectification import applies, rectification_cases
 from hotline.scoring.results import Assessment, UnitScore
 from hotline.scoring.setup import change_report_item, setup_item, unit_at_end
+from hotline.scoring.usable import unusable
 from hotline.workdays import end_of
 
 

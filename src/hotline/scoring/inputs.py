@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from hotline.history.unit_versions import UnitVersions
 from hotline.lifecycle.derive import derive
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
+from hotline.records.units import UnitVersions
 from hotline.scoring.period import Period
 from hotline.workdays import WorkCalendar, end_of
 

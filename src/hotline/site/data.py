@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 
-from hotline.host import form_links
 from hotline.lifecycle.state import OrderState
 from hotline.lifecycle.status import order_status
 from hotline.records import privacy as pii
+from hotline.reports import form_links
 from hotline.reports.monthly import month_of
 from hotline.reports.publication import Publication
 from hotline.reports.register import remarks

@@ -14,13 +14,13 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from hotline.host import form_links
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import flag_word
 from hotline.records import paths
 from hotline.records import privacy as pii
 from hotline.records.knowledge import Entry
 from hotline.records.units import is_office
+from hotline.reports import form_links
 from hotline.reports.file_names import register_file
 from hotline.reports.monthly import CATEGORIES, RATE_NAMES, fmt_percent, month_label
 from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
