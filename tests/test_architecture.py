@@ -114,6 +114,21 @@ def test_every_package_says_what_it_owns():
     assert missing == []
 
 
+def test_no_module_is_longer_than_500_lines():
+    long = [
+        f"{p.relative_to(PKG)} ({n} lines)"
+        for p in sorted(PKG.rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert long == []
+
+
+def test_package_root_keeps_only_entry_points_and_the_base():
+    root_modules = sorted(p.name for p in PKG.glob("*.py"))
+    assert len(root_modules) <= 10, root_modules
+    assert root_modules == ["__init__.py", "__main__.py", "findings.py", "load.py", "times.py", "workdays.py"]
+
+
 def test_no_function_is_longer_than_about_80_lines():
     long = []
     for p in sorted(PKG.rglob("*.py")):

@@ -12,8 +12,8 @@ from hotline.reports.documents import report_docx
 from hotline.reports.hot_topics import Vocabulary, unit_words
 from hotline.reports.monthly import month_label
 from hotline.reports.publication import Publication as SiteModel
-from hotline.site.pages import _blocks as blocks
-from hotline.site.pages import order_link
+from hotline.site.page_parts import order_link
+from hotline.site.page_parts import report_blocks as blocks
 from hotline.site.render import Page, a, table
 from hotline.times import format_date, format_time
 from hotline.workdays import end_of
