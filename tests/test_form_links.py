@@ -102,7 +102,7 @@ def _model(records, host: HostSettings | None):
     for oid, text in ORDERS.items():
         records.order(oid, text)
     repo = load(records.root)
-    model = compute(repo, AS_OF, [], [], None, {})
+    model = compute(repo, AS_OF)
     model.host = host
     return repo, model
 

@@ -329,7 +329,7 @@ def test_the_home_page_asks_for_next_years_holidays_from_1_december(records, pac
     records.order("JC2026111600001", ORDERS["2026/11/JC2026111600005"].replace("JC2026111600005", "JC2026111600001"))
     repo = load(records.root)
     for as_of, due in (("2026-11-30 23:00", None), ("2026-12-01 08:00", 2027)):
-        model = compute(repo, parse_time(as_of), [], [], None, {})
+        model = compute(repo, parse_time(as_of))
         assert model.calendar_due == due
         assert pages.home(model).meta.get("calendar_due") == due
         assert "calendar_due" not in pages.reports_index(model).meta

@@ -95,7 +95,15 @@ def month_documents(root: Path, month: str, as_of: datetime, repo: Repository | 
         raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     entries, _ = load_entries(root, set(repo.units))
     history, change_commits, scoring_orders = read_history(root, repo)
-    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits, scoring_orders)
+    model = compute(
+        repo,
+        as_of,
+        entries=entries,
+        history=history,
+        advice=read_advice(root),
+        change_commits=change_commits,
+        scoring_orders=scoring_orders,
+    )
     files: dict[str, bytes] = {}
     for (_uid, m), reg in sorted(model.registers.items()):
         if m == month:

@@ -9,6 +9,7 @@ the site's pages and data files (``hotline.site``), the month's documents and it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from hotline.load import Repository
 from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
-from hotline.records.units import is_office
+from hotline.records.units import UnitVersions, is_office
 from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, learn_candidates, unit_words
 from hotline.reports.monthly import (
     Current,
@@ -34,6 +35,7 @@ from hotline.reports.monthly_report import RankEntry, Report, compose
 from hotline.reports.register import Register, registers
 from hotline.scoring import (
     Assessment,
+    ChangeKey,
     ProfileComparison,
     ScoringInputs,
     compare_profiles,
@@ -41,6 +43,7 @@ from hotline.scoring import (
     shown,
 )
 from hotline.scoring.measures import Policy
+from hotline.util.parallel import Mapper
 
 
 @dataclass(frozen=True)
@@ -158,19 +161,26 @@ def late_record_notes(
 def compute(
     repo: Repository,
     as_of: datetime,
-    entries: list[Entry],
-    archives: list[Archive],
+    *,
+    entries: list[Entry] | None = None,
+    archives: list[Archive] | None = None,
     history: dict[str, list[EventHistory | None]] | None = None,
     advice: dict[str, str] | None = None,
-    mapper=None,
-    change_commits=None,
+    mapper: Mapper | None = None,
+    change_commits: Mapping[ChangeKey, datetime | None] | None = None,
     scoring_orders: list[Order] | None = None,
-    unit_versions=None,
+    unit_versions: UnitVersions | None = None,
     states: list[OrderState] | None = None,
     keywords: dict[str, dict[str, list[str]]] | None = None,
 ) -> Publication:
-    """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes;
-    ``states`` (``repo.states(as_of)``) and ``keywords`` (``keyword_index``), when the caller has them already."""
+    """The whole site model, as of ``as_of``: from ``repo``, the knowledge base's ``entries``, the sealed
+    ``archives``, the Git ``history`` (``reports.sources.read_history``: each event's recorded times, the commit
+    times of unit changes and the orders as recorded, ``change_commits`` and ``scoring_orders``), the office's
+    ``advice`` per month and the unit files' ``unit_versions`` — each left out when not known. ``mapper`` (like
+    ``map``) may spread independent per-month work over processes; ``states`` (``repo.states(as_of)``) and
+    ``keywords`` (``keyword_index``), when the caller has them already."""
+    entries = [] if entries is None else entries
+    archives = [] if archives is None else archives
     rules = repo.rules
     units = repo.units
     if states is None:
@@ -205,8 +215,18 @@ def compute(
         hot[m] = hot_topics(m, previous_month(m), by_month, keywords, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
         late = _late_records(notes, orders, m)
-        reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
-                             (advice or {}).get(m), late)  # fmt: skip
+        reports[m] = compose(
+            stats[m],
+            hot[m],
+            rankings[m],
+            ranking_basis=RANKING_BASIS,
+            units=units,
+            titles=titles,
+            office=office,
+            compiled_on=as_of.date(),
+            advice=(advice or {}).get(m),
+            late_records=late,
+        )
 
     handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
     return Publication(
@@ -233,7 +253,9 @@ def compute(
     )
 
 
-def keyword_index(orders: list[Order], units: dict[str, Unit], mapper=None) -> dict[str, dict[str, list[str]]]:
+def keyword_index(
+    orders: list[Order], units: dict[str, Unit], mapper: Mapper | None = None
+) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders received that month mentioning it (``hot_topics.index_keywords``)."""
     by_month: dict[str, list[Order]] = defaultdict(list)
     for o in orders:

@@ -77,7 +77,7 @@ def deduction_item(
         "cap": _plain(item.limit),
         "deducted": _plain(deducted),
     }
-    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence)
+    return ItemScore.of(item, points=points, formula=formula, inputs=inputs, evidence=evidence)
 
 
 def bonus(events: list[ScoringEvent], a: AssessmentRules) -> tuple[Decimal, Decimal, list[Evidence]]:

@@ -97,17 +97,13 @@ def setup_item(
         formula = f"单位文件已写明{fields}，但期内检查发现不符 → 0"
     else:
         formula = f"单位文件已写明{fields} → {shown(item.max)}"
-    return ItemScore(
-        item.number,
-        item.name,
-        item.kind,
-        item.max,
-        points,
-        formula,
-        item.printed,
-        {"requires": list(item.requires), "missing": missing},
-        evidence,
-        note,
+    return ItemScore.of(
+        item,
+        points=points,
+        formula=formula,
+        inputs={"requires": list(item.requires), "missing": missing},
+        evidence=evidence,
+        note=note,
         common_note=common_note,
     )
 
@@ -159,15 +155,11 @@ def change_report_item(
     else:
         points = item.max
         formula = f"期内 {len(changes)} 条变动均在 {days} 个工作日内上报 → {shown(item.max)}"
-    return ItemScore(
-        item.number,
-        item.name,
-        item.kind,
-        item.max,
-        points,
-        formula,
-        item.printed,
-        {"days": days, "changes": rows, "verified": verified},
-        evidence,
-        note,
+    return ItemScore.of(
+        item,
+        points=points,
+        formula=formula,
+        inputs={"days": days, "changes": rows, "verified": verified},
+        evidence=evidence,
+        note=note,
     )

@@ -138,8 +138,20 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
     )
     clock.mark("读取 Git 历史")
     versions = read_versions(root) if read_git else None
-    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
-                    scoring_orders, versions, states, keywords)  # fmt: skip
+    model = compute(
+        repo,
+        as_of,
+        entries=entries,
+        archives=archives,
+        history=history,
+        advice=read_advice(root),
+        mapper=parallel.fork_map,
+        change_commits=change_commits,
+        scoring_orders=scoring_orders,
+        unit_versions=versions,
+        states=states,
+        keywords=keywords,
+    )
     model.findings_count = {
         "error": sum(f.severity == "error" for f in findings + kfindings),
         "warning": sum(f.severity == "warning" for f in findings + kfindings),

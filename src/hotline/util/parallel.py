@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+# a ``map`` that may spread independent pieces of work over processes: ``fork_map``, or None for a plain loop
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 
 def can_fork() -> bool:
