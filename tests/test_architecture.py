@@ -83,6 +83,12 @@ def test_layers_contract_holds():
     assert f"{len(CONTRACTS)} kept, 0 broken" in run.stdout and len(CONTRACTS) >= 2
 
 
+def test_no_dead_code():
+    """vulture over the package (``[tool.vulture]``): every name defined is used, or named in the whitelist."""
+    run = subprocess.run([str(Path(sys.executable).with_name("vulture"))], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
 def _contract_layers() -> list[set[str]]:
     (layers,) = [c["layers"] for c in CONTRACTS if c["type"] == "layers"]
     return [{m.strip().removeprefix("hotline.") for m in layer.split("|")} for layer in layers]

@@ -178,7 +178,7 @@ class ChatSender:
     def __enter__(self) -> ChatSender:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def _request(self, message: Message) -> tuple[httpx.URL, bytes]:

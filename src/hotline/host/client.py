@@ -138,7 +138,7 @@ class Host:
     def __enter__(self) -> Host:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def path(self, suffix: str) -> str:

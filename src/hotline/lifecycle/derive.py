@@ -181,7 +181,7 @@ def _reply(r: Replay, s: DispatchState, ev) -> None:
     if s.in_redo:
         s.redo_reply_at = ev.at
     elif s.reply_at is None:
-        s.reply_at, s.reply_type = ev.at, ev.type
+        s.reply_at = ev.at
 
 
 def _redo(r: Replay, s: DispatchState, ev) -> None:
@@ -267,7 +267,7 @@ def _extension_review(r: Replay, s: DispatchState, ev) -> None:
 
 
 def _supervise(r: Replay, s: DispatchState, ev) -> None:
-    s.supervisions += 1
+    """A supervision (督办) changes nothing in the dispatch: the assessment counts it from the events (item 16)."""
 
 
 def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar):

@@ -34,7 +34,6 @@ class DispatchState:
     office: str | None = None
     contacted_at: datetime | None = None
     reply_at: datetime | None = None  # first reply (答复 or 履责说明)
-    reply_type: str | None = None
     replies_without_contact: list[int] = field(default_factory=list)  # lines of such replies
     redo_at: datetime | None = None
     redo_due: date | None = None
@@ -46,7 +45,6 @@ class DispatchState:
     extension_days: int = 0
     extension_refused: int = 0
     pending_extension: int | None = None  # requested days awaiting review
-    supervisions: int = 0
     callback_after_reply: str | None = None  # result of the callback that follows this unit's last reply
     merged_into: str | None = None  # 并单: the order was merged into this earlier one (not counted again)
     merged_at: datetime | None = None

@@ -18,7 +18,6 @@ from hotline.util import nofollow
 
 ORDERS = "orders"
 UNITS = "units"
-SCORING = "scoring"
 RULES = "scoring/rules.yaml"
 HOLIDAYS = "scoring/holidays"
 SCORING_EVENTS = "scoring/events"

@@ -9,7 +9,7 @@ the site's pages and data files (``hotline.site``), the month's documents and it
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -76,7 +76,6 @@ class Publication:
     entries: list[Entry]
     archives: list[Archive]
     history: dict[str, list[EventHistory | None]] | None
-    findings_count: dict[str, int] = field(default_factory=dict)
     provisional_years: list[int] = field(default_factory=list)
     calendar_due: int | None = None  # a year whose holidays should be imported by now (WorkCalendar.missing_year)
     office: str = "县政府办公室政务服务热线管理机构"
@@ -162,8 +161,8 @@ def compute(
     repo: Repository,
     as_of: datetime,
     *,
-    entries: list[Entry] | None = None,
-    archives: list[Archive] | None = None,
+    entries: Sequence[Entry] = (),
+    archives: Sequence[Archive] = (),
     history: dict[str, list[EventHistory | None]] | None = None,
     advice: dict[str, str] | None = None,
     mapper: Mapper | None = None,
@@ -173,18 +172,12 @@ def compute(
     states: list[OrderState] | None = None,
     keywords: dict[str, dict[str, list[str]]] | None = None,
 ) -> Publication:
-    """The whole site model, as of ``as_of``: from ``repo``, the knowledge base's ``entries``, the sealed
-    ``archives``, the Git ``history`` (``reports.sources.read_history``: each event's recorded times, the commit
-    times of unit changes and the orders as recorded, ``change_commits`` and ``scoring_orders``), the office's
-    ``advice`` per month and the unit files' ``unit_versions`` — each left out when not known. ``mapper`` (like
-    ``map``) may spread independent per-month work over processes; ``states`` (``repo.states(as_of)``) and
-    ``keywords`` (``keyword_index``), when the caller has them already."""
-    entries = [] if entries is None else entries
-    archives = [] if archives is None else archives
-    rules = repo.rules
-    units = repo.units
-    if states is None:
-        states = repo.states(as_of)
+    """The whole site model as of ``as_of``, from ``repo`` and what else is known: the knowledge base, the sealed
+    archives, the Git history (``reports.sources.read_history``), the office's advice per month, the unit files'
+    versions. ``mapper`` (like ``map``) may spread per-month work over processes; ``states``
+    (``repo.states(as_of)``) and ``keywords`` (``keyword_index``), when the caller has them already."""
+    rules, units = repo.rules, repo.units
+    states = repo.states(as_of) if states is None else states
     stats = monthly(states, rules, units, rules.reports.repeated_delay_min)
     month_to_date(stats, states, as_of)
     months = sorted(stats)
@@ -192,16 +185,11 @@ def compute(
     notes = late_record_notes(history, orders)
     not_final = {m for m, ms in stats.items() if not ms.final}
     regs = registers(states, units, Policy.of(rules).satisfied, notes=notes, not_final=not_final)
-
-    by_month: dict[str, list[Order]] = defaultdict(list)
-    for st in states:
-        by_month[month_of(st.order.received_at)].append(st.order)
+    by_month = _by_month(st.order for st in states)
     if keywords is None:
         keywords = keyword_index([st.order for st in states], units, mapper)
     titles = {oid: o.title for oid, o in orders.items()}
-    office_unit = next((u for u in units.values() if is_office(u)), None)
-    office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
-
+    office = _office_name(units)
     inputs = ScoringInputs.from_repository(repo, change_commits, scoring_orders)
     inputs.unit_versions = unit_versions  # items 1–4 and 6 as the unit files stood at each period's end
     inputs.derived(states, as_of)
@@ -214,7 +202,6 @@ def compute(
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, keywords, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
-        late = _late_records(notes, orders, m)
         reports[m] = compose(
             stats[m],
             hot[m],
@@ -225,15 +212,13 @@ def compute(
             office=office,
             compiled_on=as_of.date(),
             advice=(advice or {}).get(m),
-            late_records=late,
+            late_records=_late_records(notes, orders, m),
         )
-
-    handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
     return Publication(
         as_of=as_of,
         rules=rules,
         units=units,
-        handling_units=handling,
+        handling_units=sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units)),
         states=states,
         months=months,
         stats=stats,
@@ -243,8 +228,8 @@ def compute(
         hot=hot,
         rankings=rankings,
         assessments=scored,
-        entries=entries,
-        archives=archives,
+        entries=list(entries),
+        archives=list(archives),
         history=history,
         provisional_years=_provisional_years(states, repo, as_of),
         calendar_due=repo.calendar.missing_year(as_of.date()),
@@ -257,10 +242,21 @@ def keyword_index(
     orders: list[Order], units: dict[str, Unit], mapper: Mapper | None = None
 ) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders received that month mentioning it (``hot_topics.index_keywords``)."""
+    return index_keywords(_by_month(orders), unit_words(units.values()), mapper)
+
+
+def _by_month(orders: Iterable[Order]) -> dict[str, list[Order]]:
+    """The orders by the month of receipt."""
     by_month: dict[str, list[Order]] = defaultdict(list)
     for o in orders:
         by_month[month_of(o.received_at)].append(o)
-    return index_keywords(by_month, unit_words(units.values()), mapper)
+    return by_month
+
+
+def _office_name(units: dict[str, Unit]) -> str:
+    """The hotline office's name, as its unit file gives it (the notice's words without one)."""
+    office_unit = next((u for u in units.values() if is_office(u)), None)
+    return office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
 
 
 def today(model: Publication) -> date:

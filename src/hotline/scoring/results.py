@@ -99,10 +99,6 @@ class ItemScore:
             self._evidence = self._evidence()
         return self._evidence
 
-    @property
-    def lost(self) -> Decimal:
-        return self.max - self.points
-
     def as_dict(self) -> dict:
         return {
             "no": self.no,
@@ -121,7 +117,6 @@ class UnitScore:
 
     unit: str
     name: str
-    unit_type: str
     dispatched: int  # 转办总件数
     items: dict[int, ItemScore]
     base: Decimal  # 基础分: items 1–16, out of ``assessment.base_max``

@@ -123,7 +123,7 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
         raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     progress(f"读取 {len(repo.orders)} 件工单")
     # memory (the peak decides whether a county's runner copes): what is done with goes before the next is built
-    findings = repo.findings  # the cross-file checks now, and their references go
+    repo.findings  # noqa: B018 — the cross-file checks now, and their references go
     states = repo.states(as_of)
     repo.release_facts()  # settled as of the build: the cached replays go
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
@@ -152,10 +152,6 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
         states=states,
         keywords=keywords,
     )
-    model.findings_count = {
-        "error": sum(f.severity == "error" for f in findings + kfindings),
-        "warning": sum(f.severity == "warning" for f in findings + kfindings),
-    }
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
     clock.mark("计算")
     return repo, model, entries, kfindings, archives
