@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -181,7 +181,7 @@ class Repository:
 
 
 @contextlib.contextmanager
-def _no_gc():
+def _no_gc() -> Iterator[None]:
     """Building many small objects that all stay alive: no cyclic collection meanwhile (it only re-scans them)."""
     was = gc.isenabled()
     gc.disable()

@@ -10,6 +10,7 @@ tool follows one (``util.nofollow``); the check names each.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from hotline.checks.checked import Checked
@@ -40,7 +41,7 @@ def markup_in(text: str) -> str | None:
     return None
 
 
-def _strings(value, path: tuple = ()):
+def _strings(value: object, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):

@@ -7,6 +7,8 @@ import csv
 import gc
 import io
 import sys
+from datetime import datetime
+from pathlib import Path
 from typing import cast
 
 import click
@@ -36,10 +38,11 @@ from hotline.scoring import (
     score_units,
     shown,
 )
+from hotline.scoring.period import Period
 from hotline.scoring.results import Evidence, ItemScore
 
 
-def _period(ctx, param, value):
+def _period(ctx: click.Context, param: click.Parameter, value: str) -> Period:
     try:
         return parse_period(value)
     except ValueError as e:
@@ -284,7 +287,16 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide, 
         _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide)
 
 
-def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide=False):
+def _score(
+    root: Path,
+    period: Period,
+    profile: str | None,
+    unit_filter: str | None,
+    explain_unit: str | None,
+    as_of: datetime | None,
+    fmt: str,
+    wide: bool = False,
+) -> None:
     repo = load_records(root)
     gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
     require_rules(repo.context)

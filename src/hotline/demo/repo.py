@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -75,9 +76,12 @@ class Summary:
     snapshot: datetime = field(kw_only=True)
 
 
+OrderCommits = list[tuple[datetime, Person, str, int, dict | None]]  # (time, author, message, events, replaced)
+
+
 def _order_commits(
     plan: OrderPlan, sim: Simulation, units: dict, rng: random.Random, office: list[Person], cfg: DemoConfig
-) -> list[tuple[datetime, Person, str, int, dict | None]]:
+) -> OrderCommits:
     """Group an order's events into commits: (time, author, message, events recorded, replaced event)."""
     evs = [e for e in plan.events if e.at <= cfg.snapshot]
     groups: list[list[int]] = []
@@ -206,7 +210,9 @@ def _daily(commits: list[Commit]) -> list[Commit]:
     return out
 
 
-def _late_records(per_order, rng, clock: Clock, cfg: DemoConfig, summary: Summary) -> None:
+def _late_records(
+    per_order: list[tuple[OrderPlan, OrderCommits]], rng: random.Random, clock: Clock, cfg: DemoConfig, summary: Summary
+) -> None:
     """A few unit groups recorded two or three working days after the fact."""
     wanted = max(3, len(per_order) // 600)
     order = list(range(len(per_order)))
@@ -229,7 +235,14 @@ def _late_records(per_order, rng, clock: Clock, cfg: DemoConfig, summary: Summar
                 break
 
 
-def _rewrite(per_order, rng, clock: Clock, units: dict, cfg: DemoConfig, summary: Summary) -> None:
+def _rewrite(
+    per_order: list[tuple[OrderPlan, OrderCommits]],
+    rng: random.Random,
+    clock: Clock,
+    units: dict,
+    cfg: DemoConfig,
+    summary: Summary,
+) -> None:
     """One unit moves its late 接收 back to the dispatch day, days after recording it: tampering."""
     for plan, oc in per_order:
         evs = plan.events
@@ -251,7 +264,7 @@ def _rewrite(per_order, rng, clock: Clock, units: dict, cfg: DemoConfig, summary
         return
 
 
-def _scoring_events(rng, clock: Clock, cfg: DemoConfig, units: dict, author: Person) -> list[Commit]:
+def _scoring_events(rng: random.Random, clock: Clock, cfg: DemoConfig, units: dict, author: Person) -> list[Commit]:
     """Manual assessment events: missed meetings, spot checks, media praise, an escalation."""
     commits = []
     ids = sorted(u for u in units if units[u]["type"] != "热线管理机构")
@@ -343,7 +356,7 @@ def _knowledge(units: dict, cfg: DemoConfig) -> dict[str, str]:
     return files
 
 
-def _yaml_value(v) -> str:
+def _yaml_value(v: object) -> str:
     return "[" + ", ".join(scalar(x) for x in v) + "]" if isinstance(v, list) else scalar(v)
 
 
@@ -359,7 +372,7 @@ def _readme(cfg: DemoConfig) -> str:
     )
 
 
-def _stream(commits: list[Commit]):
+def _stream(commits: list[Commit]) -> Iterator[bytes]:
     """The ``git fast-import`` stream: one commit per entry on ``refs/heads/main``."""
     for c in commits:
         ts = int(c.when.replace(tzinfo=BEIJING).timestamp())

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import blake2b
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from hotline import __version__
 from hotline.records.units import account_of_email
@@ -161,7 +161,11 @@ class _Commits:
     def __len__(self) -> int:
         return len(self.s.times)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> CommitInfo: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[CommitInfo]: ...
+    def __getitem__(self, i: int | slice) -> CommitInfo | list[CommitInfo]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:

@@ -274,7 +274,9 @@ class Walk:
         fs.indent = item_indent(text, found[0][1]) if found else -1
         fs.items = [(key_of(t), line) for t, line in found]
 
-    def _settle(self, w: tuple, older: bytes, created: bool = False, older_items=None) -> None:
+    def _settle(
+        self, w: tuple, older: bytes, created: bool = False, older_items: list[tuple[str, int]] | None = None
+    ) -> None:
         """Compare a version (``w``) with the one before it (``older``): what its commit added and removed."""
         c, boundary, path, key, newer = w
         fs = self.files[path]

@@ -307,7 +307,7 @@ class Gitea(Host):
         return {"state": "closed"}
 
 
-def open_host(flavour: str, api_url: str, repo: str, token: str | None, **kwargs) -> Host:
+def open_host(flavour: str, api_url: str, repo: str, token: str | None, **kwargs: Any) -> Host:
     if flavour == "github":
         return GitHub(api_url, repo, token, **kwargs)
     if flavour == "gitea":

@@ -221,7 +221,7 @@ def same_item(a: str, b: str) -> bool:
     """Whether two item texts mean the same mapping (a reformatted event is not a changed one)."""
     import yaml
 
-    def value(t: str):
+    def value(t: str) -> object:
         if t.startswith('{"'):
             try:
                 return json.loads(t)

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hotline import __version__
 from hotline.checks.attachments import publishable
@@ -29,6 +30,9 @@ from hotline.util.atomic import write_bytes
 ARCHIVE_DIR = "archives"
 RECORD_PATHS = ["orders", "units", "scoring"]
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+if TYPE_CHECKING:  # (publication imports this module's callers; ``list_archives`` imports it when run)
+    from hotline.reports.publication import Archive
 
 
 class ArchiveError(Exception):
@@ -50,7 +54,7 @@ def zip_name(month: str) -> str:
     return f"{ARCHIVE_DIR}/{month}.zip"
 
 
-def list_archives(root: Path):
+def list_archives(root: Path) -> list[Archive]:
     from hotline.reports.publication import Archive
 
     out = []

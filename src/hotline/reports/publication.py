@@ -115,7 +115,7 @@ def periods_of(months: list[str]) -> list[str]:
     return out
 
 
-def score_periods(inputs, months: list[str], as_of) -> list[PeriodScores]:
+def score_periods(inputs: ScoringInputs, months: list[str], as_of: datetime) -> list[PeriodScores]:
     out = []
     for label in periods_of(months):
         period = parse_period(label)

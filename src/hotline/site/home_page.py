@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from hotline.reports import page_facts
-from hotline.reports.monthly import CATEGORIES, fmt_percent, month_label
+from hotline.reports.monthly import CATEGORIES, MonthStats, fmt_percent, month_label
 from hotline.reports.publication import Publication
 from hotline.site import charts
 from hotline.site.page_parts import (
@@ -16,7 +18,7 @@ from hotline.site.page_parts import (
 from hotline.site.render import Page, a, cards, chart
 
 
-def _delta(now, before, unit: str = "", what: str = "上月") -> str:
+def _delta(now: int, before: int | None, unit: str = "", what: str = "上月") -> str:
     if before is None:
         return f"{what}无数据"
     d = now - before
@@ -25,7 +27,7 @@ def _delta(now, before, unit: str = "", what: str = "上月") -> str:
     return f"{what} {before}{unit}，{'+' if d > 0 else ''}{d}{unit}"
 
 
-def _rate_delta(now, before) -> str:
+def _rate_delta(now: Decimal | None, before: Decimal | None) -> str:
     if before is None:
         return "上月无数据"
     d = now - before if now is not None else None
@@ -92,7 +94,7 @@ def home(model: Publication) -> Page:
     )
 
 
-def _home_charts(model: Publication, month: str, ms) -> list[str]:
+def _home_charts(model: Publication, month: str, ms: MonthStats) -> list[str]:
     """The home page's trend charts (last 12 months) and the month's categories."""
     out: list[str] = []
     months = model.months[-12:]

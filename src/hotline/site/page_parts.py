@@ -10,6 +10,8 @@ banner then says so and how to import the State Council's notice (``now_meta``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -22,7 +24,7 @@ from hotline.records.knowledge import Entry
 from hotline.reports import form_links, page_facts
 from hotline.reports.file_names import register_file
 from hotline.reports.monthly import RATE_NAMES
-from hotline.reports.monthly_report import Paragraph, Report, Subheading, Table
+from hotline.reports.monthly_report import Block, Paragraph, Report, Subheading, Table
 from hotline.reports.publication import Publication
 from hotline.reports.register import Register
 from hotline.site import charts
@@ -34,7 +36,7 @@ ORDERS_PAGE = paths.SITE_ORDERS_PAGE
 SUPERVISION_PAGE = "supervision.md"
 
 
-def meta(model: Publication, provisional: bool = False, **extra) -> dict:
+def meta(model: Publication, provisional: bool = False, **extra: object) -> dict:
     front: dict[str, Any] = {}  # the time the data stand at is put into every built page after MkDocs (``slots``)
     if provisional:
         front["provisional"] = True
@@ -43,7 +45,7 @@ def meta(model: Publication, provisional: bool = False, **extra) -> dict:
     return front
 
 
-def now_meta(model: Publication, provisional: bool, **extra) -> dict:
+def now_meta(model: Publication, provisional: bool, **extra: object) -> dict:
     """The meta of a page about now (home, 督办): the banner also shows while a year's holidays are due."""
     front = meta(model, provisional, **extra)
     if model.calendar_due is not None:
@@ -80,11 +82,11 @@ def order_link(src: str, order_id: str) -> Markup:
     return a(src, ORDERS_PAGE, order_id, f"?id={order_id}")
 
 
-def fmt_time(t) -> str:
+def fmt_time(t: datetime | None) -> str:
     return f"{t:%Y-%m-%d %H:%M}" if t else "—"
 
 
-def report_blocks(blocks) -> list[str]:
+def report_blocks(blocks: Iterable[Block]) -> list[str]:
     out = []
     for b in blocks:
         if isinstance(b, Paragraph):

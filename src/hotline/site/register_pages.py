@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from markupsafe import Markup
 
 from hotline.reports.monthly import month_label
@@ -39,7 +41,7 @@ def registers_index(model: Publication) -> Page:
     return Page(src, "登记表", body, meta(model, hide=["toc"]))
 
 
-def _short(t) -> str:
+def _short(t: datetime | None) -> str:
     """A time in a register: without the year (the title names the month)."""
     return f"{t:%m-%d %H:%M}" if t else "—"
 

@@ -28,7 +28,7 @@ def jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _run(i: int):
+def _run(i: int) -> Any:
     assert _JOB is not None
     fn, items = _JOB
     return fn(items[i])
