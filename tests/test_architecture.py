@@ -11,11 +11,11 @@ import tomllib
 from pathlib import Path
 
 import grimp
+from conftest import REPO
 
 from hotline.lifecycle.derive import HANDLERS, ORDER_HANDLERS
 from hotline.records.models import EVENT_TYPES
 
-REPO = Path(__file__).resolve().parents[1]
 PKG = REPO / "src" / "hotline"
 MAX_FUNCTION_LINES = 80
 MAX_MODULE_LINES = 500

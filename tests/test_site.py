@@ -21,13 +21,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import IN_CI
+from conftest import IN_CI, REPO
 
 from hotline import workdays
 from hotline.cli import main
 from hotline.records import privacy as pii
 
-REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2027-01-20 12:00"
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -343,7 +342,6 @@ def test_archive_page_lists_the_sealed_month_with_its_zip(built):
 
 
 def test_order_timeline_carries_the_git_history(built):
-    pytest.importorskip("hotline.history.timeline", reason="the Git history reader is on branch history until merged")
     _, out = built
     shard = json.loads((out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8"))
     events = shard["JC2026111000002"]["events"]
