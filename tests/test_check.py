@@ -193,7 +193,7 @@ def test_cache_reuses_unchanged_files_and_rechecks_changed_ones(records, monkeyp
     loads = []
     real = checker.load_order
     monkeypatch.setattr(
-        checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel)
+        checker, "load_order", lambda path, rel, *rest: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel, *rest)
     )
     assert run_check(records.root, AS_OF) == []
     assert loads == []  # warm: nothing re-read
@@ -211,7 +211,7 @@ def test_racy_entries_are_decided_by_content(records, monkeypatch):
     loads = []
     real = checker.load_order
     monkeypatch.setattr(
-        checker, "load_order", lambda path, rel: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel)
+        checker, "load_order", lambda path, rel, *rest: loads.append(rel.rsplit("/", 1)[-1]) or real(path, rel, *rest)
     )
     run_check(records.root, AS_OF)
     assert loads == []  # written within the clock's resolution of the cache, but the same content

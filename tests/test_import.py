@@ -141,6 +141,23 @@ def test_import_refuses_a_file_without_the_needed_columns(records, tmp_path):
     assert not (records.root / "orders").exists()
 
 
+def test_a_title_cut_from_the_content_never_cuts_through_a_number(records, tmp_path, clerk):
+    """No title column: the title is the start of the content, cut from the content *masked* — cut from the
+    raw content it kept ``本人身份证号1405251990`` (a piece no pattern recognises) while the content was masked."""
+    commit_all(records.root, "记录仓库")
+    csv = tmp_path / "platform.csv"
+    content = "诉求人反映小区供暖问题，本人身份证号140525199001011234，电话一三八 一二三四 五六七八。"
+    csv.write_text(
+        f"工单编号,诉求类别,受理时间,诉求内容\nJC2026112200002,求助,2026-11-22 09:05,{content}\n", encoding="utf-8"
+    )
+    res = invoke(records, str(csv), "--commit")
+    assert res.exit_code == 0, res.output
+    text = (records.root / "orders/2026/11/JC2026112200002.yaml").read_text(encoding="utf-8")
+    assert "title: 诉求人反映小区供暖问题，本人身份证号140525******\n" in text
+    assert "199001" not in text and "一二三四" not in text and "138****5678" in text
+    assert run_check(records.root, parse_time(NOW), extra=False) == []
+
+
 def test_a_clerks_export_totals_row_official_names_old_and_damaged_workbooks(records, tmp_path, clerk):
     """Issue 21, points 8–10: what a clerk's export really holds, and what they are told."""
     commit_all(records.root, "记录仓库")

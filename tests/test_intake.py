@@ -22,7 +22,7 @@ from hotline.host.intake_form import (
     order_add_argv,
     parse_body,
 )
-from hotline.host.intake_run import IntakeError, process_issue
+from hotline.host.intake_run import APPEND_FAILED, IntakeError, process_issue
 from hotline.load import load_context
 
 pytestmark = pytest.mark.usefixtures("in_ci")  # the intake runs in its workflow, committing as the records' bot
@@ -187,18 +187,18 @@ def errors_of(body, ctx, author="wangli", now=NOW):
 
 def test_refusals_name_what_is_wrong(ctx):
     assert errors_of(submission("接收", confirm=""), ctx) == ["请勾选“确认”：内容不含诉求人的完整手机号码和身份证号码"]
-    assert errors_of(submission("接收", unit="金树"), ctx)[0].startswith("承办单位“金树”不存在")
+    assert errors_of(submission("接收", unit="金树"), ctx)[0].startswith("所填的承办单位不存在")
     assert errors_of(submission("接收", order_id="JC0000"), ctx) == [
-        "找不到工单 JC0000：请核对工单编号（orders/ 下没有 JC0000.yaml）"
+        "找不到所填的工单编号：请核对（orders/ 下没有这个编号的工单）"
     ]
-    assert errors_of(submission("接收", order_id="../../etc/passwd"), ctx)[0].startswith("找不到工单 ../../etc/passwd")
+    assert errors_of(submission("接收", order_id="../../etc/passwd"), ctx)[0].startswith("找不到所填的工单编号")
     assert errors_of(submission("接收", at="11月20日"), ctx) == [
-        "“时间”：时间“11月20日”格式不对，应写成 YYYY-MM-DD HH:MM（北京时间）"
+        "“时间”的内容无效：应写成 YYYY-MM-DD HH:MM（北京时间），如 2026-11-20 14:30"
     ]
     assert errors_of(submission("接收", at="2026-11-22 10:00"), ctx) == [
-        "时间 2026-11-22 10:00 晚于当前时间 2026-11-21 09:00：请核对日期"
+        "所填时间晚于当前时间 2026-11-21 09:00：请核对日期"
     ]
-    assert errors_of(submission("延期申请", days="三天"), ctx) == ["延期天数应为整数（工作日数），填写的是“三天”"]
+    assert errors_of(submission("延期申请", days="三天"), ctx) == ["延期天数应为整数（工作日数，如 5）"]
     assert errors_of(submission("答复", text=""), ctx) == ["缺少“答复内容”"]
     assert errors_of(submission("接收", unit="zhujian"), ctx, author="zhaoqiang") == [
         "接收事件的单位 zhujian 没有被派单：请先记录对该单位的派单"
@@ -207,7 +207,7 @@ def test_refusals_name_what_is_wrong(ctx):
 
 def test_refused_for_another_unit_or_office_only_event(ctx):
     (e,) = errors_of(submission("接收"), ctx, author="zhaoqiang")
-    assert e.startswith("账号 zhaoqiang 不是金村镇的维护人，不能为该单位登记")
+    assert e.startswith("提交本议题的账号不是金村镇的维护人，不能为该单位登记")
     assert errors_of(submission("接收"), ctx, author="fuyongjia") == []  # the office may record for anyone
 
 
@@ -222,7 +222,7 @@ def test_lifecycle_rules_apply_before_anything_is_written(ctx):
 
 def test_unmasked_numbers_are_refused(ctx):
     (e,) = errors_of(submission("答复", text="已电话13812345678联系"), ctx)
-    assert "“答复内容”中有未脱敏的手机号码：只能写脱敏形式（如 138****5678）" in e
+    assert "“答复内容”中有未脱敏的手机号码：只能写脱敏形式（如 138****1234）" in e
 
 
 def test_untrusted_body_stays_data(ctx):
@@ -318,7 +318,7 @@ def test_refused_form_gets_a_chinese_comment_and_no_branch(checkout, fake):
     assert result.status == "refused"
     (comment,) = fake.comments[1]
     assert comment["body"].startswith("<!-- hotline:intake -->\n**登记未完成**")
-    assert "账号 wangli 不是县住房和城乡建设局的维护人" in comment["body"]
+    assert "提交本议题的账号不是县住房和城乡建设局的维护人" in comment["body"]
     assert "intake/" not in git(remote, "branch", "--list")
     assert fake.pulls == {}
 
@@ -380,11 +380,42 @@ def test_failure_of_order_add_is_reported_and_nothing_pushed(checkout, fake):
         result = process_issue(
             root, issue_event(submission("接收"), number=1), host, base="origin/main", as_of=NOW, append=refuse
         )
-    assert (
-        result.status == "refused"
-        and "追加事件失败：JC2026112000123 的文件被其他人同时修改" in fake.comments[1][0]["body"]
-    )
+    assert result.status == "refused" and "JC2026112000123 的文件被其他人同时修改" in result.message
+    assert APPEND_FAILED in fake.comments[1][0]["body"] and "同时修改" not in fake.comments[1][0]["body"]
     assert "intake/" not in git(remote, "branch", "--list")
+
+
+HOSTILE = "@everyone 请看[这里](https://evil.example/x) <img src=x> \u202e反转 13899998888 #1"
+
+
+def test_comments_quote_nothing_from_the_issue(checkout, fake):
+    """Whatever the issue holds — links, @mentions, bidi controls, markup, numbers — the bot's comments
+    name fields, units and event types only (finding 5)."""
+    root, _ = checkout
+    fake.add_issue("x")
+    fields = dict.fromkeys(("order_id", "unit", "at", "by", "office"), HOSTILE)
+    bodies = [
+        submission("接收", **fields),
+        submission("接收", at=HOSTILE, by=HOSTILE, office=HOSTILE),
+        submission("延期申请", days=HOSTILE, reason=HOSTILE, basis=HOSTILE),
+        submission("答复", text=HOSTILE) + f"\n### {HOSTILE}\n\nx\n### {HOSTILE}\n\ny\n",
+    ]
+    with open_host(fake.flavour, fake.api_url, fake.repo, TOKEN) as host:
+        for body in bodies:
+            assert (
+                process_issue(root, issue_event(body, number=1), host, base="origin/main", as_of=NOW).status
+                == "refused"
+            )
+        event = issue_event(submission("接收"), number=1, login="wangli")
+        event["sender"] = {"login": "mallory-everyone"}
+        assert process_issue(root, event, host, base="origin/main", as_of=NOW).status == "refused"
+    comments = [c["body"] for c in fake.comments[1]]
+    assert len(comments) == len(bodies) + 1
+    for body in comments:
+        for piece in ("@", "http", "evil", "[", "<img", "\u202e", "反转", "9999", "8888", "#1", "mallory"):
+            assert piece not in body, (piece, body)
+    assert "“经办人”的内容无效" in comments[1] and "“承办科室”中有看不见的字符 U+202E" in comments[1]
+    assert "所填的承办单位不存在" in comments[0] and "同一个以 ### 开头的小标题" in comments[3]
 
 
 def test_non_forms_and_closed_issues_are_ignored(checkout, fake):
@@ -479,7 +510,7 @@ def test_cli_intake_apply_reads_the_event_file_and_answers_on_the_issue(checkout
         env={"T": TOKEN},
     )
     assert r.exit_code == 0, r.output
-    assert "找不到工单 JC9999" in r.output and "找不到工单 JC9999" in fake.comments[1][0]["body"]
+    assert "找不到所填的工单编号" in r.output and "找不到所填的工单编号" in fake.comments[1][0]["body"]
     r = CliRunner().invoke(
         main,
         [

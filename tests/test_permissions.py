@@ -205,6 +205,19 @@ def test_rules_workflows_and_knowledge_base(repo, records):
     ]
 
 
+def test_a_units_own_knowledge_folder_publishes_markdown_and_pictures_only(repo, records):
+    """The unit may change its folder, but a page, a drawing or a script there fails its pull request."""
+    records.write("site_src/knowledge/jincun/evil.html", "<script>alert(1)</script>")
+    records.write("site_src/knowledge/jincun/photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    repo.commit("knowledge")
+    assert denied(repo, "wangli") == []
+    args = ["check", "--root", str(repo.root), "--as-of", "2026-11-25 09:00", "--no-cache", "--no-history"]
+    res = CliRunner().invoke(main, [*args, "--base", "main", "--changed-by", "wangli", "--format", "json"])
+    assert res.exit_code == 1, res.output
+    found = json.loads(res.output)["findings"]
+    assert [(f["code"], f["path"]) for f in found] == [("knowledge-file", "site_src/knowledge/jincun/evil.html")]
+
+
 def test_a_unit_cannot_bring_its_own_site_configuration(repo, records):
     """A records folder's own ``mkdocs.yml`` (with ``site_src/overrides``) replaces the packaged one in the site build
     (``site.build.config_path``), and MkDocs' YAML loader honours ``!!python/object/apply``: such a file runs code

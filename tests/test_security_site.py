@@ -1,15 +1,18 @@
-"""Attacks 2, 3, 4 and 10 on the published site: a hostile unit's markup, symlinks, identities, formulas.
+"""Attacks 2, 3, 4 and 10 on the published site: a hostile unit's markup, symlinks, identities, formulas
+(and, from the third security pass, findings 3 and 4: identities in 30 more writings, and a unit's HTML,
+SVG and script files in its knowledge folder).
 
 One hostile records repository is built once per module (a unit whose name, staff and knowledge entry
-carry HTML, Markdown links and script; a symlink to /etc/passwd among its knowledge files; an order
-whose texts carry identities in every common writing and spreadsheet formulas). The site still builds;
-nothing of it runs, leaks or becomes a formula.
+carry HTML, Markdown links and script; a symlink to /etc/passwd, a page, a drawing, a script and a page
+named .png among its knowledge files; orders whose texts carry identities in every writing and
+spreadsheet formulas). The site still builds; nothing of it runs, leaks or becomes a formula.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -18,9 +21,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_privacy_writings import WRITINGS
 
 from hotline.cli import main
 from hotline.records import privacy as pii
+from hotline.records.numerals import digits_of
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-12-20 12:00"
@@ -86,6 +91,38 @@ events:
 """
 
 
+EVIL_FILES = {
+    "evil.html": b"<script>alert(11)</script>",
+    "evil.svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(12)"/>',
+    "evil.js": b"alert(13)",
+    "fake.png": b"<html><script>alert(14)</script></html>",  # a page named as a picture
+}
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _writing_order(oid: str, writing: str) -> str:
+    one_line = writing.replace("\n", " ")
+    return f"""\
+id: {oid}
+title: "回电 {one_line}"
+category: 咨询
+received_at: 2026-11-21 09:40
+citizen: {{name: 张**, phone: 138****1234}}
+address: "留电 {one_line}"
+content: |
+  诉求人留下号码
+  {writing.replace(chr(10), chr(10) + "  ")}，请回电。
+tags: ["{one_line}"]
+events:
+  - {{at: 2026-11-21 10:05, type: 派单, unit: jincun, role: 主办, by: 县热线办}}
+  - {{at: 2026-11-21 11:30, type: 接收, unit: jincun, by: 王丽, office: "{one_line}"}}
+  - {{at: 2026-11-24 16:00, type: 答复, unit: jincun, by: 王丽, text: "已回电 {one_line}"}}
+"""
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
@@ -99,9 +136,15 @@ def hostile(tmp_path_factory):
     (k / "guide.md").write_text(ENTRY.lstrip(), encoding="utf-8")
     (k / "passwd.txt").symlink_to("/etc/passwd")  # attack 3: publish any file
     (k / "environ.txt").symlink_to("/proc/self/environ")
+    for name, content in EVIL_FILES.items():  # finding 4: served from the site's own address
+        (k / name).write_bytes(content)
+    (k / "map.png").write_bytes(PNG)
     o = root / "orders" / "2026" / "11"
     o.mkdir(parents=True)
     (o / "JC2026112000001.yaml").write_text(ORDER.lstrip(), encoding="utf-8")
+    for i, (_, writing, _) in enumerate(WRITINGS):  # finding 3: every writing, in every text field
+        oid = f"JC20261121{i:05d}"
+        (o / f"{oid}.yaml").write_text(_writing_order(oid, writing), encoding="utf-8")
     out = root / "public"
     res = CliRunner().invoke(main, ["site", "build", "--root", str(root), "--out", str(out), "--as-of", AS_OF])
     assert res.exit_code == 0, res.output + repr(res.exception)
@@ -142,6 +185,34 @@ def test_no_unit_markup_or_script_link_reaches_the_pages(hostile):
     assert "&lt;img src=x onerror=alert(1)&gt;" in guide  # the unit's text is shown, as text
 
 
+def test_a_knowledge_folder_publishes_its_entries_and_pictures_only(hostile):
+    _, out = hostile
+    for name in EVIL_FILES:
+        assert not list(out.rglob(name)), name
+    for f in out.rglob("*"):
+        if f.is_file():
+            assert f.read_bytes() not in EVIL_FILES.values(), f
+    assert (out / "knowledge" / "jincun" / "map.png").read_bytes() == PNG
+
+
+def test_no_writing_of_an_identity_reaches_the_lookup_data_or_any_page(hostile):
+    _, out = hostile
+    for f, text in _texts(out):
+        if f.suffix in (".html", ".json"):
+            for _, writing, _ in WRITINGS:
+                assert writing not in text, (f, writing)
+    (month,) = out.rglob("data/orders/2026-11.json")  # the lookup data: every field of every order
+    details = json.loads(month.read_text(encoding="utf-8"))
+    for i, (what, writing, masked) in enumerate(WRITINGS):
+        order = details[f"JC20261121{i:05d}"]
+        texts = [order["title"], order["address"], order["content"], *order["tags"]]
+        texts += [ev.get("text", "") for ev in order.get("timeline", order.get("events", []))]
+        middle = digits_of(writing)[3:-4]
+        for text in texts:
+            assert middle not in digits_of(text), (what, text)
+        assert masked in order["content"], (what, order["content"])
+
+
 def test_symlinked_files_are_not_published(hostile):
     _, out = hostile
     assert not list(out.rglob("passwd.txt")) and not list(out.rglob("environ.txt"))
@@ -153,6 +224,7 @@ def test_no_identity_in_any_writing_reaches_the_site(hostile):
     _, out = hostile
     for f, text in _texts(out):
         if f.suffix in (".html", ".json"):
+            text = re.sub(r"<svg\b.*?</svg>", "", text, flags=re.S)  # the theme's icons: drawings, not text
             assert not list(pii.find(text)), (f, list(pii.find(text))[:3])
     for f in out.rglob("*.xlsx"):
         import openpyxl
@@ -191,6 +263,14 @@ def test_check_reports_the_markup_as_errors(hostile):
     assert ("units/jincun.yaml", "markup") in codes
     assert ("site_src/knowledge/jincun/guide.md", "markup") in codes
     assert ("site_src/knowledge/jincun/passwd.txt", "symlink") in codes
+    for name in EVIL_FILES:
+        assert (f"site_src/knowledge/jincun/{name}", "knowledge-file") in codes, name
+    assert not any(path.endswith("map.png") for path, _ in codes)
+    for i in range(len(WRITINGS)):
+        assert (f"orders/2026/11/JC20261121{i:05d}.yaml", "pii-phone") in codes or (
+            f"orders/2026/11/JC20261121{i:05d}.yaml",
+            "pii-id-number",
+        ) in codes, i
     for r in rows:  # findings never quote an identity
         assert not list(pii.find(r["message"])), r
 

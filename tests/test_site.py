@@ -396,8 +396,10 @@ def test_no_unmasked_identity_anywhere_in_the_site(built):
             f.suffix in (".html", ".json", ".js", ".xml", ".txt", ".css")
             and "vendor" not in f.parts
             and "javascripts" not in f.parts
+            and "stylesheets" not in f.parts  # the theme's own (minified, with drawings' coordinates: 1.882 3.815 4.21)
         ):
-            found = list(pii.find(f.read_text(encoding="utf-8")))
+            text = re.sub(r"<svg\b.*?</svg>", "", f.read_text(encoding="utf-8"), flags=re.S)  # icons: not text
+            found = list(pii.find(text))
             assert not found, (f, found[:3])
             scanned += 1
     assert scanned > 50

@@ -43,8 +43,11 @@ CODES: dict[str, Code] = _codes(
     ("pii-phone", "error", "未脱敏的手机号码"),
     ("pii-id-number", "error", "未脱敏的身份证号码"),
     ("pii-name", "error", "诉求人姓名未脱敏"),
+    ("pii-name-text", "warning", "正文中“姓名/本人叫/联系人”后面像是诉求人的全名"),
+    ("hidden-character", "error", "记录中有看不见的格式字符、双向控制字符或控制字符"),
     ("markup", "error", "单位填写的文字中含有网页标记或脚本链接"),
     ("symlink", "error", "记录目录中有符号链接"),
+    ("knowledge-file", "error", "知识库目录中有 Markdown 条目和图片以外的文件"),
     # calendar
     ("provisional-calendar", "warning", "日历数据缺失，期限为临时推算"),
     ("calendar-next-year", "warning", "下一年的节假日安排尚未导入"),

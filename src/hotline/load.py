@@ -313,12 +313,13 @@ def _no_gc():
             gc.enable()
 
 
-def load_order(path: str, rel: str) -> tuple[OrderFile, Document]:
-    """Read one order file (``path`` on disk, ``rel`` to the root): YAML, schema, location, personal data."""
+def load_order(path: str, rel: str, keep: Collection[str] = ()) -> tuple[OrderFile, Document]:
+    """Read one order file (``path`` on disk, ``rel`` to the root): YAML, schema, location, personal data
+    (``keep``: the hotline's own numbers, ``Context.public``)."""
     doc = read(path, rel)
     findings = list(doc.findings)
     if doc.text:
-        findings += personal_data(rel, doc.text, _raw_id(doc))
+        findings += personal_data(rel, doc.text, _raw_id(doc), keep, doc)
     order = partial = None
     if doc.data is not None:  # a duplicate key does not hide the file's other problems
         order, errs = to_model(doc, Order)
@@ -389,7 +390,7 @@ _worker_ctx: Context | None = None
 
 def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     """One order file read and checked, as a cache entry (MessagePack: what a worker sends back)."""
-    of, _ = load_order(*p)
+    of, _ = load_order(*p, ctx.public)
     found, facts, digest = list(of.findings), None, file_digest(p[0])
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)

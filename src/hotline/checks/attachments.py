@@ -14,18 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.findings import Finding
-from hotline.records.attachments import FOLDER, listing
+from hotline.records.attachments import FOLDER, MAGIC, content_matches, listing
 from hotline.records.models import Order
 from hotline.records.rules import AttachmentRules
-
-MAGIC = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-}
 
 
 def referenced(order: Order) -> list[tuple[str, int]]:
@@ -62,9 +53,7 @@ def file_problem(p: Path, rel: str, rules: AttachmentRules) -> str | None:
     size = p.stat().st_size
     if size > rules.max_bytes:
         return f"附件 {size / 1048576:.1f} MiB，超过上限 {rules.max_bytes / 1048576:.1f} MiB"
-    with open(p, "rb") as fh:
-        head = fh.read(16)
-    if suffix in MAGIC and not head.startswith(MAGIC[suffix]):
+    if suffix in MAGIC and not content_matches(p, suffix):
         return f"附件内容不是 {suffix} 文件（文件头不符），请上传原件"
     return None
 

@@ -1,24 +1,26 @@
 """Checks beyond the schema (记录检查): identity, privacy, calendar and references between files.
 
-Per file: ``id-mismatch`` (file name and folder against ``id`` and ``received_at``), ``pii-phone`` and
-``pii-id-number`` (on the raw text, so nothing hides in a comment), ``provisional-calendar``.
+Per file: ``id-mismatch`` (file name and folder against ``id`` and ``received_at``), ``pii-phone``,
+``pii-id-number``, ``pii-name-text`` and ``hidden-character`` (on the raw text, so nothing hides in a
+comment), ``provisional-calendar``.
 Across files: ``duplicate-id``, ``unknown-unit`` and ``merge-invalid`` (``checks.merges``). Each returns findings; none raises.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple
 
 from hotline.checks.merges import merges_across, merges_of
 from hotline.findings import Finding
 from hotline.lifecycle.state import OrderState
-from hotline.records import paths
+from hotline.records import hidden, paths
 from hotline.records import privacy as pii
 from hotline.records.models import Order, unit_of
 from hotline.records.unit_names import unit_hint
+from hotline.records.yaml_reader import Document
 from hotline.times import format_time
 from hotline.workdays import WorkCalendar
 
@@ -62,21 +64,30 @@ def order_location(order: Order) -> list[Finding]:
     return out
 
 
-def personal_data(path: str, text: str, order_id: str | None = None) -> list[Finding]:
-    out = []
-    for kind, line, number, masked in pii.find(text):
-        if number == order_id:
-            continue  # the platform's order number itself, not a person's
-        if kind == "phone":
-            out.append(
-                Finding(path, line, "pii-phone", f"第 {line} 行有未脱敏的手机号码：只能记录脱敏形式（如 {masked}）")
-            )
-        else:
-            out.append(
-                Finding(
-                    path, line, "pii-id-number", f"第 {line} 行有未脱敏的身份证号码：只能记录脱敏形式（如 {masked}）"
-                )
-            )
+def personal_data(
+    path: str, text: str, order_id: str | None = None, keep: Collection[str] = (), doc: Document | None = None
+) -> list[Finding]:
+    """What an order file's text may not hold: unmasked numbers (``pii-phone``, ``pii-id-number``) and names
+    (``pii-name-text``, a warning: a name in free text cannot be told exactly), and hidden characters
+    (``hidden-character``) — in the text as written, so nothing hides in a comment, and, with ``doc``, in the
+    values a YAML escape may have written (``"\\u200b"``). ``keep``: the hotline's own numbers (digits)."""
+    out = hidden.findings(path, text, doc)
+    seen: set[tuple[str, int]] = set()
+    for at, value in [(0, text), *(hidden.values(doc) if doc is not None else ())]:
+        for kind, line, number, masked in pii.find(value, keep):
+            code = "pii-phone" if kind == "phone" else "pii-id-number"
+            line = at or line
+            if number == order_id or (code, line) in seen:
+                continue  # the platform's order number itself, not a person's
+            seen.add((code, line))
+            what = "手机号码" if kind == "phone" else "身份证号码"
+            if kind == "phone" and masked.startswith("0"):
+                what = "电话号码"
+            msg = f"第 {line} 行有未脱敏的{what}：只能记录脱敏形式（如 {masked}）"
+            out.append(Finding(path, line, code, msg))
+    for line, masked in pii.find_names(text):
+        msg = f"第 {line} 行“姓名/本人叫/联系人”后面像是诉求人的全名：只能记录脱敏形式（如 {masked}）"
+        out.append(Finding(path, line, "pii-name-text", msg))
     return out
 
 

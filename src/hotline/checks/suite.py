@@ -20,6 +20,7 @@ from hotline.findings import Finding
 from hotline.history.audit import history_check
 from hotline.records.codeowners import codeowners_findings
 from hotline.records.context import Context
+from hotline.records.knowledge import file_findings as knowledge_file_findings
 from hotline.records.knowledge import load_entries
 
 RepositoryCheck = Callable[[Path, Context, datetime], list[Finding]]
@@ -31,8 +32,10 @@ def codeowners_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]
 
 
 def knowledge_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
-    """The knowledge base's front-matter problems, with file and line (知识库)."""
-    return load_entries(root, set(ctx.units))[1]
+    """The knowledge base's front-matter problems, with file and line, and any file that is neither an entry
+    nor a picture (知识库)."""
+    max_bytes = ctx.rules.attachments.max_bytes if ctx.rules else None
+    return load_entries(root, set(ctx.units))[1] + knowledge_file_findings(root, max_bytes)
 
 
 REPOSITORY_CHECKS: tuple[RepositoryCheck, ...] = (

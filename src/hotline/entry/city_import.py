@@ -31,6 +31,7 @@ from hotline.entry.order_edit import Refused, new_order
 from hotline.load import Context
 from hotline.records import paths
 from hotline.records.models import Category
+from hotline.records.privacy import mask_text
 from hotline.records.unit_names import resolve_unit, unit_hint
 from hotline.times import format_time, parse_time
 
@@ -272,7 +273,8 @@ def _order_fields(
     if problems:
         return problems, {}, None, None
     fields = {
-        "title": _text(cell("title")) or content.splitlines()[0][:30],
+        # no title column: the start of the content, cut from the content masked (never through a number)
+        "title": _text(cell("title")) or mask_text(content).splitlines()[0][:30],
         "category": category,
         "emergency": bool(emergency),
         "received_at": format_time(received),

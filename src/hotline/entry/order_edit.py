@@ -34,7 +34,7 @@ from hotline.checks.orders import order_location, personal_data
 from hotline.checks.reply_confirmation import unconfirmed_reply
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order, scan_orders
-from hotline.records import paths
+from hotline.records import hidden, paths
 from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES, Merge, Order, unit_of
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
@@ -85,6 +85,11 @@ def event_from_fields(event_type: str, pairs: dict[str, str], at: datetime) -> d
     for k, v in pairs.items():
         if k in ("at", "type"):
             problems.append(f"{k} 不能作为字段给出：时间用 --at 或 at=…，类型是第二个参数")
+            continue
+        if hide := next(hidden.characters(v), None):
+            problems.append(
+                f"{k} 中有看不见的字符 {hidden.describe(hide[1])}：不能录入格式字符、双向控制字符或控制字符"
+            )
             continue
         if k not in known:
             problems.append(
@@ -256,7 +261,7 @@ def add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], 
 
 def _add_event(ctx: Context, path: Path, event_type: str, pairs: dict[str, str], at: datetime, now: datetime) -> Result:
     root = Path(ctx.root)
-    of, doc = load_order(str(path), Path(path).relative_to(root).as_posix())
+    of, doc = load_order(str(path), Path(path).relative_to(root).as_posix(), ctx.public)
     errors = [f for f in of.findings if f.severity == "error"]
     if of.order is None or errors:
         raise Refused(
@@ -318,7 +323,11 @@ def new_order(
     if order is not None:
         for i, ev in enumerate(order.events):
             ev.locate(rel, doc.line_of(("events", i)))
-        problems += [f.message for f in order_location(order) + personal_data(rel, text, oid)]
+        problems += [
+            f.message
+            for f in order_location(order) + personal_data(rel, text, oid, ctx.public)
+            if f.severity == "error"
+        ]
         for u, _ in dispatches:
             if u not in ctx.units:
                 problems.append(unknown_unit_message(ctx.units, u))

@@ -8,7 +8,11 @@ argument values — never through a shell, never into a workflow expression.
 ``parse_body`` → fields by key; ``build_request`` → an ``IntakeRequest`` (the event to append) or a
 list of Chinese errors. The request is checked as ``hotline order add`` would be: the event's fields,
 the order's existence, the submitter's right to record it (``permissions``), the lifecycle with the
-event appended (no new findings), and personal data.
+event appended (no new findings), personal data and hidden characters.
+
+The errors are posted on the issue by the bot, so they quote nothing of the issue (no link, no @mention,
+no bidi control, nothing anyone wrote re-posted under the bot's name): only fixed field names, unit names
+from the unit list, event types, and what the lifecycle says about the parsed event (times, days, unit ids).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pydantic import ValidationError
 from hotline.host.permissions import Rights
 from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
-from hotline.records import paths
+from hotline.records import hidden, paths
 from hotline.records import privacy as pii
 from hotline.records.models import EVENT_TYPES
 from hotline.records.unit_names import resolve_unit, unit_hint
@@ -69,6 +73,11 @@ FIELD_NAMES = {
     "confirm": "确认",
 }
 EVENT_FIELDS = ("at", "type", "unit", "by", "office", "text", "reason", "basis", "days", "note")
+FIELD_HINTS = {  # what a field should hold, for a refusal that may not quote what was written
+    "at": "应写成 YYYY-MM-DD HH:MM（北京时间），如 2026-11-20 14:30",
+    "by": "应为经办人员的姓名（如 王丽、县热线办），不能是电话号码、编号或其他数字",
+    "days": "应为整数（工作日数）",
+}
 
 
 class FormError(ValueError):
@@ -93,7 +102,8 @@ def sections(body: str) -> dict[str, str]:
         end = heads[i + 1].start() if i + 1 < len(heads) else len(body)
         value = body[m.end() : end].strip("\n").strip()
         if label in out:
-            raise FormError(f"表单中出现了两次“### {label}”：填写的内容里请不要使用以 ### 开头的行")
+            named = f"“### {label}”" if label in LABELS else "同一个以 ### 开头的小标题"
+            raise FormError(f"表单中出现了两次{named}：填写的内容里请不要使用以 ### 开头的行")
         out[label] = value
     return out
 
@@ -151,7 +161,9 @@ class Outcome:
 
 
 def _unknown_unit(value: str, ctx: Context) -> str:
-    return f"承办单位“{value}”不存在：请填写单位名称（如 金村镇）或编号（如 jincun）{unit_hint(ctx.units, value)}"
+    """The units the value may mean are named (from the unit list); the value itself is not quoted."""
+    hint = unit_hint(ctx.units, value, quote=False)
+    return f"所填的承办单位不存在：请填写单位名称（如 金村镇）或编号（如 jincun）{hint}"
 
 
 def find_order(root: Path, order_id: str) -> Path | None:
@@ -170,7 +182,7 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
     errors: list[str] = []
     etype = f.get("type", "")
     if etype not in FORM_TYPES:
-        return Outcome(errors=[f"登记类型“{etype}”无效，应为 {'、'.join(FORM_TYPES)} 之一：请使用对应的表单"])
+        return Outcome(errors=[f"登记类型无效，应为 {'、'.join(FORM_TYPES)} 之一：请使用对应的表单"])
     if f.get("confirm") != "yes":
         errors.append("请勾选“确认”：内容不含诉求人的完整手机号码和身份证号码")
     for key in ("order_id", "unit", "at", "by"):
@@ -191,7 +203,7 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
         days = f.get("days", "").strip()
         if not days.isdigit():
             reported.add("days")
-            errors.append(f"延期天数应为整数（工作日数），填写的是“{days}”")
+            errors.append("延期天数应为整数（工作日数，如 5）")
         else:
             event["days"] = int(days)
     model = EVENT_TYPES[etype]
@@ -206,26 +218,18 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
             name = FIELD_NAMES.get(key, key)
             if err["type"] == "missing":
                 errors.append(f"缺少“{name}”")
-            elif err["type"] == "value_error":
-                errors.append(f"“{name}”：{err['ctx']['error']}")
-            else:
-                errors.append(f"“{name}”的内容无效")
-    for key, value in event.items():
-        if isinstance(value, str):
-            for kind, _line, _number, masked in pii.find(value):
-                what = "手机号码" if kind == "phone" else "身份证号码"
-                errors.append(
-                    f"“{FIELD_NAMES.get(key, key)}”中有未脱敏的{what}：只能写脱敏形式（如 {masked}）；请同时修改本议题，删除完整号码"
-                )
+            else:  # the validators' messages may quote the value: a fixed hint instead
+                errors.append(f"“{name}”的内容无效" + (f"：{FIELD_HINTS[key]}" if key in FIELD_HINTS else ""))
+    errors += _text_errors(event, ctx)
 
     path = find_order(ctx.root, f["order_id"])
     if path is None:
-        errors.append(f"找不到工单 {f['order_id']}：请核对工单编号（orders/ 下没有 {f['order_id']}.yaml）")
+        errors.append("找不到所填的工单编号：请核对（orders/ 下没有这个编号的工单）")
     if unit is not None:
         rights = Rights.of(author, ctx.units, ctx.rules)
         if not rights.office and unit not in rights.units:
             errors.append(
-                f"账号 {author} 不是{ctx.units[unit].name}的维护人，不能为该单位登记：请由本单位维护人提交，或请热线管理机构在单位文件中登记您的账号"
+                f"提交本议题的账号不是{ctx.units[unit].name}的维护人，不能为该单位登记：请由本单位维护人提交，或请热线管理机构在单位文件中登记您的账号"
             )
         elif not rights.office and etype not in rights.unit_events:
             errors.append(f"{etype}由热线管理机构登记，承办单位不能提交")
@@ -233,7 +237,7 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
         return Outcome(errors=errors)
 
     if parsed.at > as_of:
-        return Outcome(errors=[f"时间 {format_time(parsed.at)} 晚于当前时间 {format_time(as_of)}：请核对日期"])
+        return Outcome(errors=[f"所填时间晚于当前时间 {format_time(as_of)}：请核对日期"])
     lifecycle = _lifecycle_errors(ctx, path, parsed)
     if lifecycle:
         return Outcome(errors=lifecycle)
@@ -243,8 +247,27 @@ def build_request(body: str, author: str, ctx: Context, as_of: datetime) -> Outc
     )
 
 
+def _text_errors(event: dict, ctx: Context) -> list[str]:
+    """Unmasked numbers and hidden characters in the event's texts (named by field, never quoted)."""
+    errors = []
+    for key, value in event.items():
+        if not isinstance(value, str):
+            continue
+        name = FIELD_NAMES.get(key, key)
+        for _line, c in hidden.characters(value):
+            errors.append(
+                f"“{name}”中有看不见的字符 {hidden.describe(c)}：不能填写格式字符、双向控制字符或控制字符，请删除"
+            )
+            break
+        for kind, _line, _number, _masked in pii.find(value, ctx.public):
+            what = "手机号码" if kind == "phone" else "身份证号码"
+            example = "138****1234" if kind == "phone" else "140525********1234"
+            errors.append(f"“{name}”中有未脱敏的{what}：只能写脱敏形式（如 {example}）；请同时修改本议题，删除完整号码")
+    return errors
+
+
 def _lifecycle_errors(ctx: Context, path: Path, event) -> list[str]:
-    of, _ = load_order(str(path), path.relative_to(ctx.root).as_posix())
+    of, _ = load_order(str(path), path.relative_to(ctx.root).as_posix(), ctx.public)
     if of.order is None or ctx.rules is None:
         return [f"工单文件 {of.path} 目前有错误，无法追加事件：请联系热线管理机构"]
     order = of.order

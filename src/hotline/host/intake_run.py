@@ -9,7 +9,8 @@ closes the issue when merged, and say so on the issue.
 
 The event's sender (who opened or edited the issue) must be the issue's author: an edit by anyone else
 never acts in the author's name (no branch, no pull request, no update), and both are checked for the
-right to record for the unit.
+right to record for the unit. The comments quote nothing of the issue (``intake_form``): a failed append
+or check is named, its details go to the run's log.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from hotline.findings import CODES
 from hotline.git import changes as gitrun
 from hotline.host.client import Host, HostError
 from hotline.host.intake_form import (
@@ -38,6 +40,9 @@ Appender = Callable[[Path, IntakeRequest, dict[str, str]], None]
 
 class IntakeError(RuntimeError):
     pass
+
+
+APPEND_FAILED = "追加事件失败（详情见工作流运行日志）：请稍后重新保存本议题再试，仍不成功请联系热线管理机构"
 
 
 def run_order_add(root: Path, req: IntakeRequest, env: dict[str, str]) -> None:
@@ -88,11 +93,11 @@ def process_issue(
     sender = str((event.get("sender") or {}).get("login") or login)
     if sender.lower() != login.lower():
         msg = (
-            f"本议题由 {sender} 修改，不是议题作者 {login}：他人的修改不会以作者的名义登记，也不会更新已有的拉取请求。"
+            "本议题被议题作者以外的账号修改：他人的修改不会以作者的名义登记，也不会更新已有的拉取请求。"
             "请由作者本人修改，或由修改人提交新的议题"
         )
         host.comment(number, error_comment([msg]))
-        return IntakeResult("refused", msg)
+        return IntakeResult("refused", f"{msg}（修改人 {sender}，作者 {login}）")
     ctx = load_context(root)
     outcome = build_request(body, login, ctx, as_of)
     req = outcome.request
@@ -106,15 +111,15 @@ def process_issue(
     try:
         try:
             append(root, req, author_identity(login, user.get("id"), host))
-        except IntakeError as e:
-            host.comment(number, error_comment([f"追加事件失败：{e}"]))
+        except IntakeError as e:  # its words may quote the issue: the comment says what happened, the log why
+            host.comment(number, error_comment([APPEND_FAILED]))
             return IntakeResult("refused", str(e))
         problems = [
             f for f in run_check(root, as_of, use_cache=False) if f.severity == "error" and f.path == req.order_path
         ]
-        if problems:
+        if problems:  # a finding's message may quote a value: the comment names the problem by its title
+            host.comment(number, error_comment([f"{f.path}:{f.line}: {CODES[f.code].title}" for f in problems]))
             msgs = [f"{f.path}:{f.line}: {f.message}" for f in problems]
-            host.comment(number, error_comment(msgs))
             return IntakeResult("refused", "；".join(msgs))
         unchanged = gitrun.tree_of(root, "HEAD") == gitrun.tree_of(root, f"{remote}/{branch}")
         if not unchanged:
@@ -130,8 +135,8 @@ def _open_or_update(host: Host, number: int, req, branch: str, base_branch: str,
     """Open the pull request for the pushed branch, or say that the existing one was updated (or unchanged)."""
     existing = host.find_pull(branch, base_branch)
     title = f"工单 {req.order_id}：{req.type}（{req.unit_name}，来自 #{number}）"
-    pr_body = (
-        f"由议题 #{number} 的表单自动生成：为工单 `{req.order_id}` 追加“{req.type}”事件（{req.unit_name}，经办人 {req.event['by']}）。\n\n"
+    pr_body = (  # nothing written in the issue but the order id (an existing order's) and validated values
+        f"由议题 #{number} 的表单自动生成：为工单 `{req.order_id}` 追加“{req.type}”事件（{req.unit_name}）。\n\n"
         f"文件：`{req.order_path}`\n\nCloses #{number}\n"
     )
     if existing is not None and unchanged:

@@ -8,6 +8,26 @@ import os
 from pathlib import Path
 
 FOLDER = "attachments"
+# what a file of each kind starts with: a file is what its first bytes say, not what its name says
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+}
+
+
+def content_matches(p: Path, suffix: str) -> bool:
+    """Whether the file starts as a ``suffix`` file does (``MAGIC``); never through a symbolic link."""
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head.startswith(MAGIC[suffix]) and (suffix != ".webp" or head[8:12] == b"WEBP")
 
 
 def listing(root: Path | str) -> list[tuple[str, int]]:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from hotline import __version__
 from hotline.findings import Finding
-from hotline.records import attachments, paths
+from hotline.records import attachments, hidden, paths, privacy
 from hotline.records.models import HolidayYear, ScoringEvent, Unit
 from hotline.records.rules import Rules
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
@@ -38,6 +38,7 @@ class Context:
     scoring_events: list[ScoringEvent]
     findings: list[Finding]
     fingerprint: str  # changes whenever something that order checks depend on changes
+    public: frozenset[str] = frozenset()  # the hotline's own numbers (digits): never a person's (privacy)
 
 
 class _Reader:
@@ -52,6 +53,7 @@ class _Reader:
         doc = read(str(p), _rel(self.root, p))
         self.digest.update(doc.path.encode() + b"\0" + doc.text.encode())
         self.findings.extend(doc.findings)
+        self.findings.extend(hidden.findings(doc.path, doc.text, doc))  # the file is still read
         return doc
 
     def model_of(self, p: Path, model):
@@ -156,4 +158,5 @@ def load_context(root: Path | str) -> Context:
     r.digest.update(attachments.fingerprint(r.root))  # order findings name missing attachment files
     calendar = WorkCalendar(overrides)
     r.digest.update(package_signature(calendar.package).encode())  # a release with a new year changes deadlines
-    return Context(r.root, rules, calendar, units, events, r.findings, r.digest.hexdigest())
+    public = privacy.public_numbers(rules.office.public_numbers if rules else ())
+    return Context(r.root, rules, calendar, units, events, r.findings, r.digest.hexdigest(), public)

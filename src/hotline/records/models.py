@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from hotline.records.numerals import has_digit
 from hotline.times import format_date, format_time, parse_date, parse_time
 
 Category = Literal["咨询", "建议", "求助", "投诉", "举报"]
@@ -52,11 +53,10 @@ UnitId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=
 Text = Annotated[str, Field(min_length=1)]
 
 ACCOUNT = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]{0,38}$")
-_DIGITS = re.compile(r"[0-9\uff10-\uff19]")
 
 
 def _staff_name(value: str) -> str:
-    if _DIGITS.search(value) or "@" in value or len(value) > 30 or "<" in value:
+    if has_digit(value) or "@" in value or len(value) > 30 or "<" in value:
         raise ValueError("应为经办人员的姓名（如 王丽、县热线办），不能是电话号码、编号或其他数字")
     return value
 

@@ -118,6 +118,8 @@ class OfficeRules(Record):
     repeat_window_days: Annotated[int, Field(ge=1, le=366)] = 30  # 重复诉求: same citizen, place, subject
     repeat_min_shared_keywords: Annotated[int, Field(ge=1, le=20)] = 2
     analysis_hot_topics: Annotated[int, Field(ge=1, le=50)] = 10  # 分析研判: keywords listed per quarter
+    # the office's own published numbers (its landline): never a person's, so the privacy check keeps them
+    public_numbers: list[Annotated[str, Field(pattern=r"^[0-9()+ -]{5,20}$")]] = []
 
 
 Question = Literal["reply_standard", "contacted", "result_told"]  # a spot-check checklist's questions

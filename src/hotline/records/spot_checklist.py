@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import get_args
 
 from hotline.findings import Finding
+from hotline.records import hidden
 from hotline.records.models import SpotCheckList
 from hotline.records.rules import Question
 from hotline.records.validate import to_model
@@ -27,7 +28,7 @@ def checklist_path(period: str) -> Path:
 
 def read_checklist(root: Path, rel: str) -> tuple[SpotCheckList | None, list[Finding]]:
     doc = read(str(Path(root) / rel), rel)
-    findings = list(doc.findings)
+    findings = list(doc.findings) + hidden.findings(rel, doc.text, doc)
     if not doc.ok or doc.data is None:
         return None, findings
     lst, errs = to_model(doc, SpotCheckList)

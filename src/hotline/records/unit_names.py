@@ -72,14 +72,15 @@ def _named(units: Mapping[str, Unit], ids: Iterable[str]) -> str:
     return " 或 ".join(f"{i}（{units[i].name}）" for i in ids)
 
 
-def unit_hint(units: Mapping[str, Unit], text: str) -> str:
-    """ "：是否想写 jincun（金村镇）？" for the nearest units by id or name, "：可指 …，请写得更完整" for an ambiguous
-    beginning; "" when nothing is close."""
+def unit_hint(units: Mapping[str, Unit], text: str, quote: bool = True) -> str:
+    """ "：是否想写 jincun（金村镇）？" for the nearest units by id or name, "：“…”可指 …，请写得更完整" for an
+    ambiguous beginning (``quote`` False: without the text, for a reply that may quote nothing of what was
+    written); "" when nothing is close."""
     t = (text or "").strip()
     several = matches(units, t)
     if len(several) > 1:
         shown = "、".join(f"{units[i].name}（{i}）" for i in several[:5]) + (" 等" if len(several) > 5 else "")
-        return f"：“{t}”可指 {shown}，请写得更完整"
+        return f"：{f'“{t}”' if quote else '所填的'}可指 {shown}，请写得更完整"
     by_name = {u.name: u.id for u in units.values()} | {u.short_name: u.id for u in units.values() if u.short_name}
     ids = nearest(t.lower(), units) + [by_name[m] for f in _forms(t) for m in nearest(f, by_name, cutoff=0.5)]
     seen = list(dict.fromkeys(ids))

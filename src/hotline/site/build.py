@@ -26,8 +26,8 @@ from hotline.findings import Finding
 from hotline.history.unit_versions import read_versions
 from hotline.load import load
 from hotline.records.attachments import FOLDER as ATTACHMENTS
-from hotline.records.knowledge import FOLDER as KNOWLEDGE_FOLDER
 from hotline.records.knowledge import load_entries
+from hotline.records.knowledge import pictures as knowledge_pictures
 from hotline.records.order_data import to_data
 from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
@@ -198,16 +198,15 @@ def _main_pages(model, repo, root: Path, docs: Path) -> list:
 
 
 def _unit_and_archive_pages(model, entries, archives, root: Path, docs: Path) -> list:
-    """Unit pages, knowledge entries (with their pictures, never through a link) and the archive page."""
+    """Unit pages, knowledge entries (with their pictures — no other file, never through a link) and the archive
+    page."""
     out_pages = [pages.unit_page(model, uid) for uid in model.handling_units]
     for e in entries:
         out_pages.append(pages.knowledge_page(model, e))
-        src_dir = root / KNOWLEDGE_FOLDER / e.meta.unit
-        for asset in nofollow.files(src_dir):  # pictures and attachments next to the entries (no links)
-            if asset.parent == src_dir and asset.suffix.lower() != ".md":
-                dest = docs / "knowledge" / e.meta.unit / asset.name
-                if not dest.exists():
-                    _write(dest, nofollow.read_bytes(asset))
+        for asset in knowledge_pictures(root, e.meta.unit):  # the pictures next to the entries, nothing else
+            dest = docs / "knowledge" / e.meta.unit / asset.name
+            if not dest.exists():
+                _write(dest, nofollow.read_bytes(asset))
     zip_links: dict[str, str] = {}
     for ar in archives:
         if ar.zip_path and not (root / ar.zip_path).is_symlink():  # a link is never followed

@@ -124,7 +124,7 @@ def order_detail(st: OrderState, model: Publication) -> dict:
         "citizen": citizen,
         "address": pii.mask_text(o.address or ""),
         "content": pii.mask_text(o.content.strip()),
-        "tags": o.tags,
+        "tags": [pii.mask_text(t) for t in o.tags],
         "provisional": any(s.provisional for s in st.dispatches),
         "dispatches": [
             {

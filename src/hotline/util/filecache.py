@@ -22,7 +22,7 @@ import msgspec
 from hotline.util import cache
 
 RACY_NS = 2_000_000_000
-FORMAT = 9
+FORMAT = 10  # 10: identity numbers in every writing, hidden characters, names in text (issue 20)
 V = TypeVar("V")
 Key = tuple[int, int, int]
 
