@@ -16,7 +16,8 @@ Figures (targets from the issue "Every command interactive at county scale"):
 - after one commit that touches one order: check ≤ 2 s, site build ≤ 20 s (also ten minutes later, as in CI,
   where every build is "as of now");
 - cold site build (no earlier site, no kept documents; the records' cache as ``check`` left it) ≤ 40 s and
-  ≤ 500 MB peak; ``--from-nothing`` adds a site build with no cache at all (reported).
+  ≤ 500 MB peak; the same from nothing (no cache at all: every file read, the whole history walked, every
+  document made; issue "The house, second pass") ≤ 40 s and ≤ 500 MB (``--no-from-nothing`` leaves it out).
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ TARGETS = {  # name → (seconds, MiB or None)
     "site build (one commit)": (20.0, None),
     "site build (one commit, as of 10 min later)": (20.0, None),
     "site build (cold)": (40.0, 500.0),
+    "site build (nothing cached)": (40.0, 500.0),
 }
 
 
@@ -217,7 +219,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, default=0, help="also measure a demo with this many orders (e.g. 100000)")
     ap.add_argument("--keep", type=Path, default=None, help="build (or reuse) the demos in this folder")
-    ap.add_argument("--from-nothing", action="store_true", help="also a site build with no cache at all (reported)")
+    ap.add_argument(
+        "--no-from-nothing",
+        dest="from_nothing",
+        action="store_false",
+        help="leave out the site build with no cache at all (measured by default, with its target)",
+    )
     ap.add_argument("--save", type=Path, default=None, help="write the county-year figures to this JSON file")
     ap.add_argument(
         "--base", type=Path, default=None, help="county-year figures from --save: only the scale is measured"

@@ -27,7 +27,6 @@ from hotline.demo.repo import build
 from hotline.demo.simulate import DemoConfig
 from hotline.lifecycle.derive import derive
 from hotline.load import load
-from hotline.records import paths
 from hotline.util import cache
 
 CONFIG = DemoConfig(months=2, orders_per_month=60, seed=7, end=date(2026, 11, 27))
@@ -166,8 +165,7 @@ def test_cached_replays_settled_at_any_moment_equal_a_fresh_derive(demo, moment)
     """Facts kept without ``as_of``, settled per run — and orders with events after the moment replayed again."""
     load(demo)  # fills the cache
     repo = load(demo)
-    files = list(paths.order_files(demo))  # the demo's orders and the repeated demands it adds
-    assert repo._facts is not None and len(repo._facts) == len(files) >= CONFIG.months * CONFIG.orders_per_month
+    assert repo._facts is not None and len(repo._facts) == len(list((demo / "orders").rglob("*.yaml")))
     when = datetime.strptime(moment, "%Y-%m-%d %H:%M")
     fresh = [derive(o, repo.rules, repo.calendar, when) for o in load(demo, use_cache=False).orders]
     cached = repo.states(when)
@@ -242,7 +240,8 @@ def test_run_as_the_program_the_reading_commands_leave_at_once_with_their_output
         args = [*COMMANDS[name], "--root", str(demo), "--as-of", AS_OF]
         here = CliRunner().invoke(main, args)
         there = _program(args)
-        assert (there.returncode, there.stdout) == (here.exit_code, here.stdout) and len(there.stdout) > 500
+        assert (there.returncode, there.stdout) == (here.exit_code, here.stdout)
+        assert there.stdout.strip() not in ("", "[]") and len(there.stdout) > 300  # something was listed
         assert "freed at the end" not in there.stderr
     wrong = _program(["status", "--unit", "不存在的单位", "--root", str(demo), "--as-of", AS_OF])
     assert wrong.returncode == 2 and "不存在的单位" in wrong.stderr and "freed at the end" not in wrong.stderr

@@ -78,7 +78,7 @@ def _message(err: ErrorDetails, loc: tuple) -> tuple[str, str]:
     field = _field_name(loc)
     value = err.get("input")
     if isinstance(value, str):  # quoted in one line, never more than a glance, never an identity
-        value = mask_text(value.replace("\r", " ").replace("\n", " ")[:80])
+        value = mask_text(value).replace("\r", " ").replace("\n", " ")[:80]  # masked before it is cut
     if kind == "extra_forbidden":
         key = str(loc[-1])
         guess = difflib.get_close_matches(key, sorted(_known_keys()), n=1, cutoff=0.6)

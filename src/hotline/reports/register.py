@@ -152,9 +152,9 @@ def citizen_text(state: OrderState) -> str:
 
 def summary(state: OrderState) -> str:
     """The title and the content, at most ``SUMMARY_CHARS`` characters (the order itself has the rest)."""
-    text = f"{state.order.title}：{' '.join(state.order.content.split())}"
-    text = text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
-    return pii.mask_text(text)
+    # masked before it is cut: a number cut in half would no longer be recognised as one
+    text = pii.mask_text(f"{state.order.title}：{' '.join(state.order.content.split())}")
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
 
 def short_date(d: date) -> str:

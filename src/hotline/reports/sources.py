@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import datetime, time
 from pathlib import Path
@@ -38,6 +39,13 @@ def read_advice(root: Path) -> dict[str, str]:
     return {
         p.stem: nofollow.read_bytes(p).decode("utf-8") for p in sorted(folder.glob("????-??.md")) if not p.is_symlink()
     }
+
+
+def walk_history(root: Path) -> None:
+    """Bring the history cache up to HEAD (the walk ``read_history`` would do), keeping no answer: run in a forked
+    process while the records are read (``util.parallel.in_background``); a failure shows again in ``read_history``."""
+    with contextlib.suppress(history.gitcmd.GitError):
+        history.read(root)
 
 
 def _read(root: Path) -> History | None:

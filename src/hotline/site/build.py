@@ -34,7 +34,7 @@ from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import Archive, Publication, compute, keyword_index
-from hotline.reports.sources import ADVICE_DIR, read_advice, read_history
+from hotline.reports.sources import ADVICE_DIR, read_advice, read_history, walk_history
 from hotline.site import assessment, data, incremental, office_pages, pages, reuse, slots
 from hotline.site.render import Page
 from hotline.times import now_beijing
@@ -121,6 +121,9 @@ def _compute(
     root: Path, as_of: datetime, progress: Callable[[str], None], read_git: bool, clock: _Clock
 ) -> tuple[Repository, Publication, list[Entry], list[Finding], list[Archive]]:
     """Load the records, the knowledge base, the archives and the history, and compute the publication."""
+    # the Git history is walked in a forked process meanwhile (it leaves the history cache; read below): the walk
+    # runs beside the reading of the records, and its working memory never adds to theirs
+    walking = parallel.in_background(lambda: walk_history(root)) if read_git and cache.enabled() else None
     repo = load(root)
     if repo.context.rules is None:
         raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
@@ -134,6 +137,8 @@ def _compute(
     clock.mark("读取记录，关键词分词")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
+    if walking is not None:
+        walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
     history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
     progress(
         "读取 Git 历史："

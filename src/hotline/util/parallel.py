@@ -1,8 +1,10 @@
-"""Forked workers for independent pieces of work (并行): ``fork_map(fn, items)``.
+"""Forked workers for independent pieces of work (并行): ``fork_map(fn, items)`` and ``in_background(fn)``.
 
 The function and the items are inherited by the forked processes (nothing large is pickled on the way
 in); only each result comes back. Where ``fork`` is unavailable, or there is one core or little work, it
 is a plain ``map`` in this process. Used by the site build (keywords per month, documents, data files).
+``in_background`` runs one function in a forked process while this one goes on; what it leaves behind (a
+cache entry) is its result: the site build walks the Git history there while it reads the records.
 """
 
 from __future__ import annotations
@@ -47,3 +49,26 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2)
             return pool.map(_run, range(len(items)), chunksize=1)
     finally:
         _JOB = None
+
+
+class Background:
+    """A function running in a forked process (``in_background``); ``wait`` says whether it finished well."""
+
+    def __init__(self, process: Any) -> None:
+        self._process = process
+
+    def wait(self) -> bool:
+        self._process.join()
+        return bool(self._process.exitcode == 0)
+
+
+def in_background(fn: Callable[[], object]) -> Background | None:
+    """Start ``fn`` in a forked process (its return value is dropped); None where work cannot be forked or
+    there is one core: the caller then does the work itself when it needs it."""
+    if jobs() <= 1 or not can_fork():
+        return None
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(target=fn, daemon=True)
+    process.start()
+    return Background(process)
