@@ -48,6 +48,8 @@ DispatchData = msgspec.defstruct(
     "DispatchData", [(n, _HINTS[n]) for n in _FIELDS] + [("settled_from", datetime | None)], array_like=True
 )
 _fields = attrgetter(*_FIELDS)
+_SETTLED_AT = [(i, SETTLED_DEFAULTS[n]) for i, n in enumerate(_FIELDS) if n in SETTLED_DEFAULTS]
+_LATE_PHASES = _FIELDS.index("late_phases")
 LATER = timedelta(days=1000)  # ``dispatch_data`` checks that the status settled is still the same this much later
 
 
@@ -75,18 +77,19 @@ def decode_order(facts: OrderFacts) -> Order:
     return to_order(_ORDER_DECODER.decode(facts.order))
 
 
-def _unsettled(fields: dict[str, Any]) -> DispatchState:
-    """A dispatch with ``fields`` (by name), those ``settle_at`` sets back at their defaults."""
-    fields.update(SETTLED_DEFAULTS)
-    fields["late_phases"] = []
-    return DispatchState(**fields)
+def _unsettled(values: list[Any]) -> DispatchState:
+    """A dispatch with ``values`` (its fields in order), those ``settle_at`` sets back at their defaults."""
+    for i, default in _SETTLED_AT:
+        values[i] = default
+    values[_LATE_PHASES] = []
+    return DispatchState(*values)
 
 
 def dispatch_data(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> DispatchData:  # type: ignore[valid-type]
     """``s`` as cached: settled as of ``derive.settled_from``, from when its status no longer changes — which it
     checks once more on the spot (the same ``LATER``; otherwise nothing is kept settled)."""
     since = settled_from(s, rules, calendar)
-    at, later = _unsettled(dict(vars(s))), _unsettled(dict(vars(s)))
+    at, later = _unsettled(list(_fields(s))), _unsettled(list(_fields(s)))
     settle_at(at, since, rules, calendar)
     settle_at(later, since + LATER, rules, calendar)
     return DispatchData(*_fields(at), since if at == later else None)  # (a dataclass: compared field by field)
@@ -95,12 +98,12 @@ def dispatch_data(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> Dis
 def state_as_of(d: Any, as_of: datetime, rules: Rules, calendar: WorkCalendar) -> DispatchState:
     """The cached dispatch ``d`` (a ``DispatchData``) as of ``as_of``: as settled when that is still the same,
     else settled afresh."""
-    fields = msgspec.structs.asdict(d)  # the fields by name, in order, then ``settled_from``
-    since = fields.pop("settled_from")
+    values = list(msgspec.structs.astuple(d))  # the fields in order (as ``DispatchState`` declares them), then
+    since = values.pop()  # ``settled_from``
     if since is not None and as_of >= since:
-        fields["late_phases"] = list(fields["late_phases"])  # the caller's own list, as from ``settle``
-        return DispatchState(**fields)
-    s = _unsettled(fields)
+        values[_LATE_PHASES] = list(values[_LATE_PHASES])  # the caller's own list, as from ``settle``
+        return DispatchState(*values)
+    s = _unsettled(values)
     settle_at(s, as_of, rules, calendar)
     return s
 
