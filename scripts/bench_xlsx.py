@@ -30,7 +30,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
-    model = compute(load(args.root), parse_time(args.as_of), [], [], None, {})
+    model = compute(load(args.root), parse_time(args.as_of))
     regs = list(model.registers.values())
     rows = sum(len(r.rows) for r in regs)
     print(f"{len(regs)} registers, {rows} rows (largest {max(len(r.rows) for r in regs)})")

@@ -14,7 +14,8 @@ with each host's differences (see ``docs/git-hosts.md``):
 
 Faults are injected per request: ``fail(...)`` answers 500 (without doing anything) to matching
 requests, ``rate_limit(...)`` answers 403/429 with the given headers, ``slow(...)`` delays them (to make
-two runs overlap). Every request is logged with the account that made it.
+two runs overlap), ``together(...)`` holds the first matching ones until all of them have arrived (so that two
+runs certainly overlap there). Every request is logged with the account that made it.
 
 It also refuses what the real hosts refuse:
 
@@ -37,6 +38,7 @@ whose pushes start no workflow on either host (``triggering_pushes``). A new pul
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -63,6 +65,16 @@ class Fault:
 
 
 @dataclass
+class Gate:
+    """The first ``barrier.parties`` requests matching ``method`` and ``path_re`` wait for one another."""
+
+    method: str
+    path_re: str
+    barrier: threading.Barrier
+    passed: int = 0
+
+
+@dataclass
 class FakeHost:
     flavour: str = "github"
     owner: str = "county"
@@ -77,6 +89,7 @@ class FakeHost:
     log: list[tuple[str, str, dict, object]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     delays: list[tuple[str, str, float]] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
     next_number: int = 1
     next_label_id: int = 101
     next_comment_id: int = 1
@@ -124,6 +137,11 @@ class FakeHost:
 
     def slow(self, method: str, path_re: str, seconds: float) -> None:
         self.delays.append((method, path_re, seconds))
+
+    def together(self, method: str, path_re: str, parties: int = 2, timeout: float = 300.0) -> None:
+        """Hold the first ``parties`` matching requests until all of them have arrived (at most ``timeout``
+        seconds), then answer them: runs that each send one have all got that far before any is answered."""
+        self.gates.append(Gate(method, path_re, threading.Barrier(parties, timeout=timeout)))
 
     def add_org_label(self, name: str, color: str = "00aabb") -> dict:
         """A label of the owning organisation: usable on issues, not listed by the repository's labels."""
@@ -343,6 +361,14 @@ class FakeHost:
         for m, path_re, seconds in self.delays:
             if m == method and re.search(path_re, urlsplit(raw_path).path):
                 time.sleep(seconds)
+        for g in self.gates:
+            if g.method == method and re.search(g.path_re, urlsplit(raw_path).path):
+                with self.lock:
+                    g.passed += 1
+                    held = g.passed <= g.barrier.parties
+                if held:  # (not all came within the time: answered anyway, and the test sees it)
+                    with contextlib.suppress(threading.BrokenBarrierError):
+                        g.barrier.wait()
         with self.lock:
             parts = urlsplit(raw_path)
             query = {k: v[-1] for k, v in parse_qs(parts.query).items()}

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from conftest import REPO
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
 from hotline.host import lock_update
 
-REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements" / "lock.txt"
 RUNTIME = REPO / "requirements" / "runtime.txt"
 PROJECT = "hotline"  # installed from the checkout itself, never locked

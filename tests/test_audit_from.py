@@ -64,7 +64,7 @@ def late_everywhere(records, audit_from: str) -> dict[str, bool]:
     assert log.exit_code == 0, log.output
     repo = load(records.root)
     events, changes, measured = read_history(records.root, repo)
-    model = compute(repo, as_of, [], [], events, None, None, changes, measured)
+    model = compute(repo, as_of, history=events, change_commits=changes, scoring_orders=measured)
     (reg,) = model.registers.values()
     report_text = json.dumps([str(s) for s in model.reports["2026-11"].sections], ensure_ascii=False, default=str)
     recorded = measured_orders(history.read(records.root), repo.context, repo.orders)[0]
@@ -110,5 +110,7 @@ def test_a_register_says_plainly_which_entry_was_late(late_repo):
     late_everywhere(late_repo, "")
     repo = load(late_repo.root)
     events, changes, measured = read_history(late_repo.root, repo)
-    (reg,) = compute(repo, parse_time(AS_OF), [], [], events, None, None, changes, measured).registers.values()
+    (reg,) = compute(
+        repo, parse_time(AS_OF), history=events, change_commits=changes, scoring_orders=measured
+    ).registers.values()
     assert reg.rows[0].remarks == "派单登记晚于规定；接收登记晚于规定；联系登记晚于规定；答复登记晚于规定"

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 from click.testing import CliRunner
+from conftest import REPO
 
 from hotline.cli import main
 from hotline.records.schemas import SCHEMAS
 from hotline.records.yaml_reader import read
-
-REPO = Path(__file__).resolve().parents[1]
 
 ORDER = """
 id: JC1

@@ -8,11 +8,11 @@ from datetime import date
 
 from click.testing import CliRunner
 
+from hotline.checks.suite import history_check
 from hotline.cli import main
 from hotline.demo.repo import build
 from hotline.demo.simulate import DemoConfig
 from hotline.history import reader as history
-from hotline.history.audit import history_check
 from hotline.load import load, run_check
 from hotline.times import parse_time
 

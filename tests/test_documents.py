@@ -65,7 +65,7 @@ def model_of(records):
     records.order("JC2026112000003", C)
     records.write("reports/2026-11.md", "加强供暖季督办。\n")
     repo = load(records.root)
-    return repo, compute(repo, AS_OF, [], [], None, {"2026-11": "加强供暖季督办。\n"})
+    return repo, compute(repo, AS_OF, advice={"2026-11": "加强供暖季督办。\n"})
 
 
 def test_register_xlsx_rows_match_the_records(records):
@@ -151,7 +151,7 @@ def test_report_docx_layout_and_figures(records):
 def test_report_without_advice_has_four_sections(records):
     records.order("JC2026111600001", A)
     repo = load(records.root)
-    model = compute(repo, AS_OF, [], [], None, {})
+    model = compute(repo, AS_OF)
     titles = [s.title for s in model.reports["2026-11"].sections]
     assert titles == ["一、总体情况", "二、办理情况", "三、热点问题分析", "四、存在问题"]
     assert model.reports["2026-11"].compiled_on == date(2026, 12, 10)
@@ -174,7 +174,7 @@ def test_register_xlsx_text_is_never_a_formula(records):
     sheet is a string, a number (序号, the date-times) or empty: nothing is left for a spreadsheet to guess."""
     records.order("JC2026111600001", A)
     records.order("JC2026112100004", HOSTILE)
-    model = compute(load(records.root), AS_OF, [], [], None, {})
+    model = compute(load(records.root), AS_OF)
     data = register_xlsx.to_bytes(model.registers[("jincun", "2026-11")])
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
@@ -199,7 +199,7 @@ def test_register_xlsx_styles_print_setup_and_row_heights(records):
     long = "诉求人反映" + "小区供暖温度长期不达标，" * 6
     records.order("JC2026111600001", A)
     records.order("JC2026112000003", C.replace("诉求人咨询医保缴费。", long))
-    model = compute(load(records.root), AS_OF, [], [], None, {})
+    model = compute(load(records.root), AS_OF)
     reg = model.registers[("jincun", "2026-11")]
     ws = openpyxl.load_workbook(io.BytesIO(register_xlsx.to_bytes(reg))).active
     title, head, body, total = ws["A1"], ws["G3"], ws["G4"], ws.cell(ws.max_row, 2)

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 from conftest import REPO
 
-from hotline.host.form_links import FORMS, form_url, next_events
 from hotline.host.intake_form import FORM_TYPES, parse_body
 from hotline.load import load
 from hotline.records.rules import HostSettings
+from hotline.reports.form_links import FORMS, form_url, next_events
 from hotline.reports.publication import compute
 from hotline.site import data, pages
 from hotline.times import parse_time
@@ -102,7 +102,7 @@ def _model(records, host: HostSettings | None):
     for oid, text in ORDERS.items():
         records.order(oid, text)
     repo = load(records.root)
-    model = compute(repo, AS_OF, [], [], None, {})
+    model = compute(repo, AS_OF)
     model.host = host
     return repo, model
 

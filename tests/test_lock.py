@@ -13,12 +13,11 @@ from pathlib import Path
 
 import lockfile
 import pytest
+from conftest import REPO
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from hotline.host import lock_update
-
-REPO = lockfile.REPO
 
 
 def test_the_test_environment_is_the_lock_package_for_package():

@@ -431,8 +431,8 @@ def test_link_to_another_host_is_refused(fake, records):
     fake.add_issue("a", "", labels=["逾期"])
     fake.add_issue("b", "", labels=["逾期"])
     with client(fake) as host:
-        host.api_url = "http://127.0.0.1:1"  # what the token was meant for; the server links elsewhere
-        host.client.base_url = fake.api_url
+        host.api.api_url = "http://127.0.0.1:1"  # what the token was meant for; the server links elsewhere
+        host.api.client.base_url = fake.api_url
         with pytest.raises(HostError, match="分页链接指向了别的地址"):
             host.issues_with_label("逾期")
 

@@ -7,9 +7,9 @@ import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO
+
 VENDOR = REPO / "src" / "hotline" / "assets" / "vendor"
 
 

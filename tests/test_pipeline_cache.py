@@ -361,7 +361,7 @@ def test_a_period_scored_from_the_orders_it_may_read_equals_no_cache(demo, measu
     assessment is the one over every order: an order received before the period but dispatched in it, a
     special supervision in November of an order dispatched in October, and — measured on recorded times — an
     order declared dispatched in September but committed in October."""
-    from hotline.cli.score import period_orders
+    from hotline.reports.sources import period_orders
     from hotline.scoring import parse_period
 
     rules = demo / "scoring" / "rules.yaml"

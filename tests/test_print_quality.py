@@ -26,7 +26,7 @@ TEXT_BLOCK_PT = 156 / 25.4 * 72
 def printed(demo, tmp_path_factory):
     """November's report and the register of the unit with the most dispatches, as .docx/.xlsx and as PDF."""
     work = tmp_path_factory.mktemp("print")
-    model = compute(load(demo.root), AS_OF, [], [], None, {})
+    model = compute(load(demo.root), AS_OF)
     report = model.reports["2026-11"]
     reg = max((r for (_, m), r in model.registers.items() if m == "2026-11"), key=lambda r: len(r.rows))
     docx, xlsx = work / "report.docx", work / "register.xlsx"

@@ -105,7 +105,7 @@ def test_provisional_month_is_marked_everywhere_and_final_once_settled(records):
     # rates over the settled dispatch only: item 9 (按时办结) 1 of 1 → full marks, not 1 of 3
     assert jincun["items"]["9"] == 20
 
-    model = compute(load(root), parse_time(PROVISIONAL), [], [], None, {})
+    model = compute(load(root), parse_time(PROVISIONAL))
     ms, report, reg = model.stats["2026-11"], model.reports["2026-11"], model.registers[("jincun", "2026-11")]
     assert ms.unsettled == 2 and ms.county.settled["on_time"] == 1 and ms.county.rate("on_time") == 100
     period = next(p for p in model.assessments if p.label == "2026-11")
@@ -126,7 +126,7 @@ def test_provisional_month_is_marked_everywhere_and_final_once_settled(records):
 
     late = _score(root, FINAL)
     assert late["final"] is True and late["unsettled"] == 0
-    model = compute(load(root), parse_time(FINAL), [], [], None, {})
+    model = compute(load(root), parse_time(FINAL))
     reg = model.registers[("jincun", "2026-11")]
     period = next(p for p in model.assessments if p.label == "2026-11")
     for body in (
@@ -195,11 +195,11 @@ def test_month_to_date_compares_the_same_days(records):
               - {{at: 2026-10-{day:02d} 09:00, type: 派单, unit: jincun, role: 主办, by: 县热线办}}
         """,
         )
-    model = compute(load(root), parse_time(PROVISIONAL), [], [], None, {})
+    model = compute(load(root), parse_time(PROVISIONAL))
     ms = model.stats["2026-11"]
     assert ms.through.isoformat() == "2026-11-20" and ms.previous == 2  # 10-05 and 10-19, not 10-25 and 10-30
     overall = model.reports["2026-11"].sections[0].blocks[0].text
     assert "截至11月20日" in overall and "较上月同期（2 件）增加 1 件" in overall
     assert "上月同期（1—20日） 2 件" in pages.home(model).body
-    final = compute(load(root), parse_time(FINAL), [], [], None, {})
+    final = compute(load(root), parse_time(FINAL))
     assert final.stats["2026-11"].through is None and final.stats["2026-11"].previous == 4

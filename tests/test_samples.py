@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import REPO
 
 from hotline.load import load, run_check
 from hotline.times import parse_time
 
-REPO = Path(__file__).resolve().parents[1]
 AS_OF = parse_time("2026-11-28 12:00")
 
 

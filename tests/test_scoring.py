@@ -253,6 +253,15 @@ def test_literal_item_10_capped_at_its_maximum(records):
     assert assess(records).unit("jincun").items[10].points == D("0.00")
 
 
+def test_every_item_kind_is_named_once():
+    """``ItemKind`` (what ``ItemScore.kind`` may be) names exactly the kinds of the rules' item classes."""
+    from typing import get_args
+
+    from hotline.records.rules import ITEM_KINDS, AnyItem
+
+    assert {get_args(cls.model_fields["kind"].annotation)[0] for cls in get_args(AnyItem)} == ITEM_KINDS
+
+
 def test_rounding_half_up_with_decimal():
     """15 × 3/8 = 5.625 → 5.63 (Python's round gives 5.62); 2.675 → 2.68 (round gives 2.67)."""
     rules = load_context(REPO_ROOT).rules.assessment

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +18,6 @@ from hotline.records.models import Order, ScoringEvent, Unit
 from hotline.records.rules import PROFILES, DeductionItem
 from hotline.scoring import ScoringInputs, compare_profiles
 
-REPO = Path(__file__).resolve().parents[1]
 CTX = load_context(REPO)
 RULES = CTX.rules
 A = RULES.assessment

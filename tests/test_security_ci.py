@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements" / "runtime.txt"
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from fake_githost import TOKEN, FakeHost
 from test_workflow_runs import AS_OF, BAD_ORDER, GOOD_ORDER, with_maintainers
-from workflow_harness import REPO, Records, Runner, git
+from workflow_harness import REPO, HostedRecords, Runner, git
 
 pytestmark = [pytest.mark.workflows]
 
@@ -46,12 +46,12 @@ def flavour(request):
 @pytest.fixture
 def env(tmp_path, flavour):
     host = FakeHost(flavour=flavour).start()
-    records = Records(tmp_path, host)
+    records = HostedRecords(tmp_path, host)
     yield host, records, Runner(tmp_path, host, records, flavour)
     host.stop()
 
 
-def open_pull(host, records: Records, branch: str, base: str, author: str = "fuyongjia") -> dict:
+def open_pull(host, records: HostedRecords, branch: str, base: str, author: str = "fuyongjia") -> dict:
     status, _, pr = host.create_pull({"title": branch, "head": branch, "base": "main"})
     assert status == 201
     pr = host.pulls[pr["number"]]

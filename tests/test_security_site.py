@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 from test_privacy_writings import WRITINGS
 
 from hotline.cli import main
 from hotline.records import privacy as pii
 from hotline.records.numerals import digits_of
 
-REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-12-20 12:00"
 XSS = "<img src=x onerror=alert(1)>"
 MDX = "[点我](javascript:alert(2))"

@@ -21,13 +21,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import IN_CI
+from conftest import IN_CI, REPO
 
 from hotline import workdays
 from hotline.cli import main
 from hotline.records import privacy as pii
 
-REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2027-01-20 12:00"
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -329,7 +328,7 @@ def test_the_home_page_asks_for_next_years_holidays_from_1_december(records, pac
     records.order("JC2026111600001", ORDERS["2026/11/JC2026111600005"].replace("JC2026111600005", "JC2026111600001"))
     repo = load(records.root)
     for as_of, due in (("2026-11-30 23:00", None), ("2026-12-01 08:00", 2027)):
-        model = compute(repo, parse_time(as_of), [], [], None, {})
+        model = compute(repo, parse_time(as_of))
         assert model.calendar_due == due
         assert pages.home(model).meta.get("calendar_due") == due
         assert "calendar_due" not in pages.reports_index(model).meta
@@ -343,7 +342,6 @@ def test_archive_page_lists_the_sealed_month_with_its_zip(built):
 
 
 def test_order_timeline_carries_the_git_history(built):
-    pytest.importorskip("hotline.history.timeline", reason="the Git history reader is on branch history until merged")
     _, out = built
     shard = json.loads((out / "assets" / "data" / "orders" / "2026-11.json").read_text(encoding="utf-8"))
     events = shard["JC2026111000002"]["events"]

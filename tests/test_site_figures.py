@@ -15,7 +15,7 @@ from hotline.times import parse_time
 
 def test_no_table_repeats_a_column_heading(records):
     setup_records(records)
-    model = compute(load(records.root), parse_time("2026-12-02 12:00"), [], [], None)
+    model = compute(load(records.root), parse_time("2026-12-02 12:00"))
     built = [assessment.rules_page(model, model.rules.assessment, model.assessments)]
     for p in model.assessments:
         built.append(assessment.period_page(model, p))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from hotline.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 AS_OF = "2026-11-27 18:00"
 WIDTHS = (1366, 390)
@@ -238,7 +238,7 @@ def test_rate_charts_plot_settled_dispatches_and_mark_the_running_month(demo, de
     from hotline.times import parse_time
 
     server, _ = demo_site
-    model = compute(load(demo.root), parse_time(AS_OF), [], [], None)
+    model = compute(load(demo.root), parse_time(AS_OF))
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(server + "/")
     page.wait_for_selector(".hl-chart svg")

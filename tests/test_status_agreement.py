@@ -59,7 +59,7 @@ def test_every_view_of_a_dispatch_agrees(demo, moment):
     assert any(r["was_late"] and not r["overdue"] for r in status.values())
 
     repo = load(demo)
-    model = compute(repo, as_of, [], [], None)
+    model = compute(repo, as_of)
     assert len(model.current.overdue) == kinds["overdue"]  # the home and 督办 pages' 逾期未办结
     assert len(model.current.due_soon) == kinds["due_soon"]
     flags = {row[0]: row[5] for row in json.loads(data.index(model))["orders"]}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from fake_githost import TOKEN, WORKFLOW_TOKEN, FakeHost
-from workflow_harness import REPO, Records, Runner, git
+from workflow_harness import REPO, HostedRecords, Runner, git
 
 pytestmark = [pytest.mark.workflows]
 
@@ -53,7 +53,7 @@ def flavour(request):
 @pytest.fixture
 def env(tmp_path, flavour):
     host = FakeHost(flavour=flavour).start()
-    records = Records(tmp_path, host)
+    records = HostedRecords(tmp_path, host)
     yield host, records, Runner(tmp_path, host, records, flavour)
     host.stop()
 
@@ -136,7 +136,7 @@ events:
 """
 
 
-def with_maintainers(records: Records) -> None:
+def with_maintainers(records: HostedRecords) -> None:
     """rexian (the office) has fuyongjia and the bot; jincun has wangli; CODEOWNERS regenerated."""
     import re
     import subprocess
@@ -412,7 +412,7 @@ def test_overlapping_overdue_runs_leave_one_issue(env):
     with_maintainers(records)
     records.write("orders/2026/11/JC2026111000001.yaml", OVERDUE_ORDER)
     records.commit("an overdue order")
-    host.slow("POST", r"/issues$", 2.0)  # both runs list before either creates
+    host.together("POST", r"/issues$")  # neither run's issue exists until both have listed and created theirs
     dispatch = {"HOTLINE_AS_OF": "2026-11-16 09:00"}
     a = runner.run(
         "overdue.yml",
@@ -432,6 +432,8 @@ def test_overlapping_overdue_runs_leave_one_issue(env):
     )
     ra, rb = a.wait(), b.wait()
     assert ra.ok() and rb.ok(), ra.log[-3000:] + rb.log[-3000:]
+    created = [e for e in host.log if e[0] == "POST" and e[1].endswith("/issues")]
+    assert len(created) == 2, host.snapshot()  # the race happened: each run created the reminder
     open_marked = [i for i in host.our_issues() if i["state"] == "open"]
     assert len(open_marked) == 1, host.snapshot()
 
@@ -563,7 +565,7 @@ EXPORT = (
 ).encode()
 
 
-def upload(records: Records, name: str, data: bytes) -> dict:
+def upload(records: HostedRecords, name: str, data: bytes) -> dict:
     """The office uploads a file through the web interface: one commit on main; the push event for it."""
     before = records.head()
     records.write(f"imports/{name}", data)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 FORMS = sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
 CHECK_JSONSCHEMA = str(Path(sys.executable).with_name("check-jsonschema"))

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lockfile
+from conftest import REPO, Records
 from fake_githost import WORKFLOW_TOKEN, FakeHost
 
-REPO = Path(__file__).resolve().parents[1]
 ACT = Path(sys.executable).with_name("act")
 STAND_INS = REPO / "tests" / "actions"
 IDENTITY = {
@@ -99,14 +99,15 @@ class Run:
         return self.returncode == 0
 
 
-class Records:
-    """The records repository on the fake host: this checkout's files plus the test's own records."""
+class HostedRecords(Records):
+    """The records repository on the fake host: this checkout's files plus the test's own records (``root``, the
+    office's clone; ``write`` and ``order`` as in every test), committed and pushed by ``commit``."""
 
     def __init__(self, tmp: Path, host: FakeHost):
+        super().__init__(tmp / "work")
         self.tmp = tmp
         self.host = host
         self.bare = tmp / "host.git"
-        self.work = tmp / "work"
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(self.bare)], check=True)
         host.git_dir = str(self.bare)
         self.work.mkdir()
@@ -131,14 +132,10 @@ class Records:
         git(self.work, "remote", "add", "origin", str(self.bare))
         git(self.work, "push", "-q", "origin", "main")
 
-    def write(self, rel: str, text: str | bytes) -> Path:
-        p = self.work / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            p.write_bytes(text)
-        else:
-            p.write_text(text, encoding="utf-8")
-        return p
+    @property
+    def work(self) -> Path:
+        """The office's clone: the records folder (``root``)."""
+        return self.root
 
     def commit(self, message: str, branch: str = "main", env: dict | None = None) -> str:
         git(self.work, "add", "-A")
@@ -154,7 +151,7 @@ class Records:
 
 
 class Runner:
-    def __init__(self, tmp: Path, host: FakeHost, records: Records, flavour: str):
+    def __init__(self, tmp: Path, host: FakeHost, records: HostedRecords, flavour: str):
         self.tmp = tmp
         self.host = host
         self.records = records
@@ -275,6 +272,9 @@ class Runner:
             # a virtual environment the workflow makes itself (python3 -m venv) sees them too; see the module's docstring
             "PYTHONPATH": sysconfig.get_paths()["purelib"],
             "PIP_NO_INDEX": "1",
+            # pip reads its "--no-…" switches inverted from the environment: "0" here *is* --no-build-isolation
+            # (pypa/pip#5735). Without an index (PIP_NO_INDEX) an isolated build could not install its backend; the
+            # build uses the setuptools already on PYTHONPATH instead.
             "PIP_NO_BUILD_ISOLATION": "0",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PIP_FIND_LINKS": "",

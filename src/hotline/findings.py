@@ -108,10 +108,6 @@ class Finding:
             "message": self.message,
         }
 
-    @classmethod
-    def from_dict(cls, d: dict) -> Finding:
-        return cls(d["path"], d["line"], d["code"], d["message"], d["severity"])
-
 
 SEVERITY_WORDS: dict[Severity, str] = {"error": "错误", "warning": "警告"}  # as people read them (the codes stay)
 

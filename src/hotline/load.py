@@ -2,46 +2,36 @@
 
 ``load(root)`` reads the context (``records.context``: rules, calendar, units, assessment events), then
 every order file (``load_order``: YAML, schema, location, personal data) and its lifecycle findings, then
-the cross-file checks. ``run_check(root, as_of)`` is ``hotline check``: the same, with each order file's
-findings cached per file content (``util.filecache``, kept outside the records by ``util.cache``) so that a run where nothing changed reads no YAML,
-forked workers for many cold files, and then the repository checks listed in ``checks.suite``.
+the cross-file checks. ``run_check(root, as_of)`` is ``hotline check``: the same, then the repository checks
+listed in ``checks.suite``. Each order file's findings, references and replayed lifecycle
+(``lifecycle.cached``) are cached per file content (``util.filecache``, kept outside the records by
+``util.cache``), so that a run where nothing changed reads no YAML; many cold files are read by forked workers.
 Nothing stops the run early: every file's problems become findings and every other file is still read.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import os
-import typing
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from operator import attrgetter
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import msgspec
 
-from hotline.checks.office_rules import ORDER_CHECKS
-from hotline.checks.orders import (
-    OrderRefs,
-    duplicate_ids,
-    events_in_future,
-    merges,
-    order_location,
-    personal_data,
-    provisional_dates,
-    refs_of,
-    unknown_units,
-)
+from hotline.checks.checked import Checked, OrderRefs
+from hotline.checks.orders import order_location, personal_data, refs_of
+from hotline.checks.suite import CHECKS, NO_MOMENT, ORDER_CHECKS, ORDER_FILES_ONLY, Check
 from hotline.findings import Finding, sort_key
-from hotline.lifecycle.derive import derive, settle_at, settled_from
-from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.lifecycle.cached import OrderFacts, decode_order, facts_of, order_state
+from hotline.lifecycle.derive import derive
+from hotline.lifecycle.state import OrderState
 from hotline.records import paths
 from hotline.records.context import Context, load_context
 from hotline.records.models import Order, Unit
-from hotline.records.order_data import OrderData, to_data, to_order
 from hotline.records.partial import Partial, partial_order
 from hotline.records.rules import Rules
 from hotline.records.validate import to_model
@@ -51,88 +41,11 @@ from hotline.util.filecache import FileCache, Key, file_digest, stat_key
 from hotline.util.parallel import can_fork
 from hotline.workdays import WorkCalendar
 
-if typing.TYPE_CHECKING:  # the repository checks (and the history they read) are imported by ``run_check`` only
-    from hotline.checks.suite import RepositoryCheck
-
 __all__ = ["Context", "OrderFile", "Repository", "load", "load_context", "load_order", "run_check"]
 
 CACHE_NAME = "check"
 ORDERS_CACHE = "orders"
 CachedFile = tuple[tuple[Finding, ...], OrderRefs]
-
-
-_SETTLED = {
-    "status": "待接收",
-    "timely_receipt": None,
-    "replied_on_time": None,
-    "overdue": False,
-    "due_soon": False,
-    "was_late": False,
-    "late_phases": None,
-    "unsettled": (),
-}  # what ``derive.settle_at`` sets (before it: the defaults); the rest is replayed
-_FIELDS = tuple(f.name for f in dataclasses.fields(DispatchState))
-_HINTS = typing.get_type_hints(DispatchState)
-# a dispatch replayed over every event and settled as of ``settled_from`` (None: settled afresh each time): the
-# fields of ``DispatchState``, then that moment, as one array (no field names)
-DispatchData = msgspec.defstruct(
-    "DispatchData", [(n, _HINTS[n]) for n in _FIELDS] + [("settled_from", datetime | None)], array_like=True
-)
-_fields = attrgetter(*_FIELDS)
-LATER = timedelta(days=1000)  # ``_dispatch_data`` checks that the status settled is still the same this much later
-
-
-class OrderFacts(msgspec.Struct, array_like=True):
-    """What does not depend on ``as_of`` of a readable order: the order and its dispatches replayed over
-    every event (``derive`` with ``as_of=None``); ``Repository.states`` settles them as of the moment asked."""
-
-    order: bytes  # ``OrderData`` as MessagePack, decoded only when the order itself is asked for (skipped unread)
-    dispatches: list[DispatchData]  # type: ignore[valid-type]
-    callbacks: list[tuple[datetime, str]]
-    findings: list[Finding]  # the lifecycle's own
-    merged_into: str | None
-    last_at: datetime  # the latest event (or the receipt): a moment before it needs a fresh replay
-    first_at: datetime  # the earliest event (or the receipt): with ``last_at``, the span ``orders_during`` selects by
-    path: str
-    digest: str  # of the file's content: what the order was read from
-
-
-def _unsettled(fields: dict) -> dict:
-    """``fields`` (a dispatch's, by name) with those ``settle_at`` sets back at their defaults."""
-    fields.update(_SETTLED)
-    fields["late_phases"] = []
-    return fields
-
-
-def _unsettled_copy(s: DispatchState) -> DispatchState:
-    """A copy of ``s`` with the fields ``settle_at`` sets at their defaults."""
-    copy = DispatchState.__new__(DispatchState)
-    copy.__dict__ = _unsettled(dict(s.__dict__))
-    return copy
-
-
-def _dispatch_data(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> DispatchData:  # type: ignore[valid-type]
-    """``s`` as cached: settled as of ``derive.settled_from``, from when its status no longer changes — which it
-    checks once more on the spot (the same ``LATER``; otherwise nothing is kept settled)."""
-    since = settled_from(s, rules, calendar)
-    at, later = _unsettled_copy(s), _unsettled_copy(s)
-    settle_at(at, since, rules, calendar)
-    settle_at(later, since + LATER, rules, calendar)
-    return DispatchData(*_fields(at), since if at == later else None)  # (a dataclass: compared field by field)
-
-
-def _state(d, as_of: datetime, rules: Rules, calendar: WorkCalendar) -> DispatchState:
-    """The cached dispatch ``d`` as of ``as_of``: as settled when that is still the same, else settled afresh."""
-    s = DispatchState.__new__(DispatchState)
-    fields = msgspec.structs.asdict(d)  # the fields by name, in order, then ``settled_from``
-    since = fields.pop("settled_from")
-    if since is not None and as_of >= since:
-        fields["late_phases"] = list(fields["late_phases"])  # the caller's own list, as from ``settle``
-        s.__dict__ = fields
-        return s
-    s.__dict__ = _unsettled(fields)
-    settle_at(s, as_of, rules, calendar)
-    return s
 
 
 CachedOrder = tuple[tuple[Finding, ...], OrderRefs, OrderFacts | None]  # what ``load`` needs: one cache entry
@@ -147,25 +60,6 @@ class Scanned(msgspec.Struct, array_like=True):
 
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODER = msgspec.msgpack.Decoder(Scanned)
-_ORDER_DECODER = msgspec.msgpack.Decoder(OrderData)
-
-
-def facts_of(order: Order, state: OrderState | None, digest: str, ctx: Context) -> OrderFacts:
-    """(``state`` is None without rules: nothing is replayed, and ``states`` needs rules anyway.)"""
-    first, last = _span(order)
-    data = _ENCODER.encode(to_data(order))
-    if state is None or ctx.rules is None:
-        return OrderFacts(data, [], [], [], None, last, first, order.path, digest)
-    dispatches = [_dispatch_data(s, ctx.rules, ctx.calendar) for s in state.dispatches]
-    return OrderFacts(
-        data, dispatches, state.callbacks, state.findings, state.merged_into, last, first, order.path, digest
-    )
-
-
-def _span(order: Order) -> tuple[datetime, datetime]:
-    """The earliest and the latest of the receipt and the events' times."""
-    times = [order.received_at] + [e.at for e in order.events]
-    return min(times), max(times)
 
 
 @dataclass
@@ -207,7 +101,7 @@ class Repository:
         if self._findings is None:
             assert self._scan is not None
             scan, ctx = self._scan, self.context
-            self._findings = list(ctx.findings) + scan.findings + cross_file(scan.refs, ctx)
+            self._findings = list(ctx.findings) + scan.findings + run_checks(NO_MOMENT, Checked(ctx, scan.refs))
             self._findings.sort(key=sort_key)
             self._scan = None
         return self._findings
@@ -240,7 +134,7 @@ class Repository:
         if self._orders is not None:
             return self._orders[i]
         if i not in self._order_at:
-            self._order_at[i] = to_order(_ORDER_DECODER.decode(self._facts[i].order))  # type: ignore[index]
+            self._order_at[i] = decode_order(self._facts[i])  # type: ignore[index]
         return self._order_at[i]
 
     def digests(self) -> dict[str, str]:
@@ -282,26 +176,12 @@ class Repository:
                 if f.last_at > as_of:
                     out.append(derive(self._order(i), rules, calendar, as_of))
                     continue
-                dispatches = [_state(d, as_of, rules, calendar) for d in f.dispatches]
-                out.append(_LazyState(self, i, dispatches, list(f.callbacks), list(f.findings), f.merged_into))
+                out.append(order_state(f, partial(self._order, i), as_of, rules, calendar))
         return out
 
 
-class _LazyState(OrderState):
-    """An order's state whose ``order`` is rebuilt from the cache on first use."""
-
-    def __init__(self, repo: Repository, index: int, dispatches, callbacks, findings, merged_into) -> None:
-        self._repo, self._index = repo, index
-        self.dispatches, self.callbacks, self.findings = dispatches, callbacks, findings
-        self.merged_into = merged_into
-
-    @property  # the dataclass field, read from the cache when first asked for
-    def order(self) -> Order:  # type: ignore[override]
-        return self._repo._order(self._index)
-
-
 @contextlib.contextmanager
-def _no_gc():
+def _no_gc() -> Iterator[None]:
     """Building many small objects that all stay alive: no cyclic collection meanwhile (it only re-scans them)."""
     was = gc.isenabled()
     gc.disable()
@@ -353,22 +233,12 @@ def _derived(order: Order, ctx: Context) -> tuple[list[Finding], OrderState | No
     if ctx.rules is None:
         return [], None
     state = derive(order, ctx.rules, ctx.calendar)
-    return state.findings + provisional_dates(state, ctx.calendar) + [
-        f for c in ORDER_CHECKS for f in c(order, state, ctx)
-    ], state
+    return state.findings + [f for check in ORDER_CHECKS for f in check(order, state, ctx)], state
 
 
-def file_findings(of: OrderFile, ctx: Context) -> list[Finding]:
-    """Lifecycle findings of a readable order, or of the valid part of one with invalid events."""
-    if of.order is not None:
-        return order_findings(of.order, ctx)
-    if of.partial is not None:
-        return of.partial.keep(order_findings(of.partial.order, ctx))
-    return []
-
-
-def cross_file(refs: list[OrderRefs], ctx: Context) -> list[Finding]:
-    return duplicate_ids(refs) + unknown_units(refs, ctx.units) + merges(refs)
+def run_checks(checks: Collection[Check], checked: Checked, skip: Collection[Check] = ()) -> list[Finding]:
+    """The findings of those of ``checks.suite.CHECKS`` in ``checks`` and not in ``skip``, in the list's order."""
+    return [f for check in CHECKS if check in checks and check not in skip for f in check(checked)]
 
 
 def load(root: Path | str, *, use_cache: bool = True, jobs: int | None = None) -> Repository:
@@ -395,7 +265,7 @@ def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)
         found += lifecycle
-        facts = facts_of(of.order, state, digest, ctx)
+        facts = facts_of(of.order, state, digest, ctx.rules, ctx.calendar)
     elif of.partial is not None:
         found += of.partial.keep(order_findings(of.partial.order, ctx))
     return _ENCODER.encode(Scanned(tuple(found), of.refs, digest, facts))
@@ -491,22 +361,17 @@ def run_check(
     use_cache: bool = True,
     extra: bool = True,
     jobs: int | None = None,
-    skip: Collection[RepositoryCheck] = (),
+    skip: Collection[Check] = (),
 ) -> list[Finding]:
-    """Every finding; ``use_cache=False`` reads and writes no cache at all (nor does the history reader)."""
+    """Every finding (``extra=False``: of the checks over the records, ``checks.suite.ORDER_FILES_ONLY``; ``skip``:
+    those of ``checks.suite.CHECKS`` to leave out); ``use_cache=False`` reads and writes no cache at all (nor does
+    the history reader)."""
     if not use_cache:
         with cache_store.disabled():
             return run_check(root, as_of, extra=extra, jobs=jobs, skip=skip)
     ctx = load_context(root)
     scan = scan_orders(ctx, jobs=jobs)
     findings = list(ctx.findings) + scan.findings
-    findings += cross_file(scan.refs, ctx)
-    findings += events_in_future(scan.refs, as_of)
-    if extra:
-        from hotline.checks.suite import REPOSITORY_CHECKS
-
-        for check in REPOSITORY_CHECKS:
-            if check not in skip:
-                findings += check(ctx.root, ctx, as_of)
+    findings += run_checks(CHECKS if extra else ORDER_FILES_ONLY, Checked(ctx, scan.refs, as_of), skip)
     findings.sort(key=sort_key)
     return findings

@@ -10,11 +10,13 @@ here is opened as anything but bytes.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
+from hotline.checks.checked import Checked
 from hotline.findings import Finding
+from hotline.lifecycle.state import OrderState
 from hotline.records.attachments import FOLDER, MAGIC, content_matches, listing
+from hotline.records.context import Context
 from hotline.records.models import Order
 from hotline.records.rules import AttachmentRules
 
@@ -24,8 +26,9 @@ def referenced(order: Order) -> list[tuple[str, int]]:
     return [(name, ev.line) for ev in order.events for name in ev.attachments]
 
 
-def attachment_findings(order: Order, state=None, ctx=None) -> list[Finding]:
-    if ctx is None or not any(ev.attachments for ev in order.events):
+def attachment_findings(order: Order, state: OrderState, ctx: Context) -> list[Finding]:
+    """Attachments an event names that are missing from ``attachments/<id>/`` (``attachment-missing``)."""
+    if not any(ev.attachments for ev in order.events):
         return []
     folder = Path(ctx.root) / FOLDER / order.id
     out = []
@@ -58,8 +61,9 @@ def file_problem(p: Path, rel: str, rules: AttachmentRules) -> str | None:
     return None
 
 
-def folder_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
+def folder_check(checked: Checked) -> list[Finding]:
     """Every file under ``attachments/``: kind, size, name (an extra check of ``hotline check``)."""
+    root, ctx = checked.root, checked.ctx
     if ctx.rules is None:
         return []
     out = []

@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
+from hotline.checks.checked import Checked
 from hotline.findings import Finding
 from hotline.records import paths
-from hotline.records.context import Context
 from hotline.records.holiday_notice import import_hint
 from hotline.records.models import HolidayYear as YearFile
 from hotline.workdays import Disagreement, WorkCalendar
@@ -69,6 +68,7 @@ def next_year(calendar: WorkCalendar, today: date) -> list[Finding]:
     ]
 
 
-def calendar_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
+def calendar_check(checked: Checked) -> list[Finding]:
     """Year files against the package (``calendar-conflict``) and the year due next (``calendar-next-year``)."""
-    return conflicts(ctx.calendar) + next_year(ctx.calendar, as_of.date())
+    calendar = checked.ctx.calendar
+    return conflicts(calendar) + next_year(calendar, checked.now.date())

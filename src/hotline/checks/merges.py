@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from hotline.findings import Finding
+from hotline.lifecycle.state import OrderState
+from hotline.records.context import Context
 from hotline.records.models import Merge, Order
 
 
@@ -64,7 +66,7 @@ def merge_problems(order_id: str, into: str, orders: Mapping[str, MergeRefs], re
     return out
 
 
-def merge_findings(order: Order, state=None, ctx=None) -> list[Finding]:
+def merge_findings(order: Order, state: OrderState, ctx: Context) -> list[Finding]:
     """Within one file: a second 并单 of the same order (``merge-invalid``)."""
     merges = merges_of(order)
     if len(merges) < 2:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from hotline.findings import Finding
+from hotline.lifecycle.state import OrderState
+from hotline.records.context import Context
 from hotline.records.models import Order, unit_of
 from hotline.records.rules import Rules
 from hotline.times import format_date, format_time
@@ -101,9 +103,9 @@ def tasks(order: Order, rules: Rules, calendar: WorkCalendar) -> list[Task]:
 _WHAT = {"派单": "收件后派单", "退回审核": "审核退回申请", "延期审核": "审核延期申请", "转派": "同意退回后重新派单"}
 
 
-def office_findings(order: Order, state=None, ctx=None) -> list[Finding]:
+def office_findings(order: Order, state: OrderState, ctx: Context) -> list[Finding]:
     """``dispatch-late``, ``review-late`` and ``return-not-redispatched`` for one order (warnings)."""
-    if ctx is None or ctx.rules is None:
+    if ctx.rules is None:
         return []
     return task_findings(tasks(order, ctx.rules, ctx.calendar))
 

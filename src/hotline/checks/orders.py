@@ -1,40 +1,28 @@
-"""Checks beyond the schema (记录检查): identity, privacy, calendar and references between files.
+"""Checks of order files (工单检查): identity, privacy, calendar and references between files.
 
-Per file: ``id-mismatch`` (file name and folder against ``id`` and ``received_at``), ``pii-phone``,
-``pii-id-number``, ``pii-name-text`` and ``hidden-character`` (on the raw text, so nothing hides in a
-comment), ``provisional-calendar``.
-Across files: ``duplicate-id``, ``unknown-unit`` and ``merge-invalid`` (``checks.merges``). Each returns findings; none raises.
+Per file, when it is read (``load.load_order``): ``id-mismatch`` (file name and folder against ``id`` and
+``received_at``), ``pii-phone``, ``pii-id-number``, ``pii-name-text`` and ``hidden-character`` (on the raw text,
+so nothing hides in a comment); with the lifecycle (``suite.ORDER_CHECKS``): ``provisional-calendar``.
+Across files (``suite.CHECKS``, over each file's ``OrderRefs``): ``duplicate-id``, ``unknown-unit``,
+``merge-invalid`` (``checks.merges``) and ``event-in-future``. Each returns findings; none raises.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
-from datetime import datetime
-from typing import NamedTuple
+from collections.abc import Collection
 
+from hotline.checks.checked import Checked, OrderRefs
 from hotline.checks.merges import merges_across, merges_of
 from hotline.findings import Finding
 from hotline.lifecycle.state import OrderState
 from hotline.records import hidden, paths
 from hotline.records import privacy as pii
+from hotline.records.context import Context
 from hotline.records.models import Order, unit_of
 from hotline.records.unit_names import unit_hint
 from hotline.records.yaml_reader import Document
 from hotline.times import format_time
-from hotline.workdays import WorkCalendar
-
-
-class OrderRefs(NamedTuple):
-    """What cross-file checks need from one order file (cached with its findings as plain data)."""
-
-    path: str
-    order_id: str | None
-    id_line: int
-    units: tuple[tuple[str, int], ...]  # (unit id, line) of every event naming a unit
-    latest: tuple[str, int] | None = None  # the latest declared event time ("YYYY-MM-DD HH:MM") and its line
-    received: str = ""  # received_at, "YYYY-MM-DD HH:MM" (for the merge rule, ``checks.merges``)
-    merges: tuple[tuple[str, int], ...] = ()  # (into, line) of each 并单 event
 
 
 def order_location(order: Order) -> list[Finding]:
@@ -91,7 +79,9 @@ def personal_data(
     return out
 
 
-def provisional_dates(state: OrderState, calendar: WorkCalendar) -> list[Finding]:
+def provisional_dates(order: Order, state: OrderState, ctx: Context) -> list[Finding]:
+    """Deadlines that reach a year without holiday data (``provisional-calendar``, a warning)."""
+    calendar = ctx.calendar
     out = []
     for s in state.dispatches:
         if s.provisional:
@@ -118,8 +108,9 @@ def refs_of(order: Order) -> OrderRefs:
     return OrderRefs(order.path, order.id, order.line, units, latest, format_time(order.received_at), merges_of(order))
 
 
-def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
-    refs = list(refs)
+def duplicate_ids(checked: Checked) -> list[Finding]:
+    """The same ``id`` in two files (``duplicate-id``)."""
+    refs = checked.refs
     twice = {oid for oid, n in Counter(r.order_id for r in refs).items() if n > 1 and oid}
     by_id: dict[str, list[OrderRefs]] = defaultdict(list)
     for r in refs:
@@ -137,31 +128,33 @@ def duplicate_ids(refs: Iterable[OrderRefs]) -> list[Finding]:
     return out
 
 
-def events_in_future(refs: Iterable[OrderRefs], as_of: datetime) -> list[Finding]:
-    """An event declared after "now" cannot have happened yet (a typo in the year or month, usually)."""
-    now = f"{as_of:%Y-%m-%d %H:%M}"
+def events_in_future(checked: Checked) -> list[Finding]:
+    """An event declared after "now" cannot have happened yet (``event-in-future``: a typo in the year or month,
+    usually)."""
+    now = f"{checked.now:%Y-%m-%d %H:%M}"
     return [
         Finding(r.path, r.latest[1], "event-in-future", f"事件时间 {r.latest[0]} 晚于当前时间 {now}：请核对日期")
-        for r in refs
+        for r in checked.refs
         if r.latest and r.latest[0] > now
     ]
 
 
-def unknown_units(refs: Iterable[OrderRefs], known) -> list[Finding]:
-    """``known``: the units (id → Unit, for "是否想写 …？") or just their ids."""
+def unknown_units(checked: Checked) -> list[Finding]:
+    """Events naming a unit ``units/`` does not have (``unknown-unit``, with "是否想写 …？")."""
+    known = checked.ctx.units
     out = []
-    for r in refs:
+    for r in checked.refs:
         reported: set[str] = set()
         for unit, line in r.units:
             if unit not in known and unit not in reported:
                 reported.add(unit)
-                hint = unit_hint(known, unit) if isinstance(known, dict) else ""
+                hint = unit_hint(known, unit)
                 out.append(
                     Finding(r.path, line, "unknown-unit", f"单位 {unit} 不存在：units/ 下没有 {unit}.yaml{hint}")
                 )
     return out
 
 
-def merges(refs: Iterable[OrderRefs]) -> list[Finding]:
-    """Each order's 并单 against the merge rule (``checks.merges``)."""
-    return merges_across((r.path, r) for r in refs)
+def merges(checked: Checked) -> list[Finding]:
+    """Each order's 并单 against the merge rule (``merge-invalid``, ``checks.merges``)."""
+    return merges_across((r.path, r) for r in checked.refs)

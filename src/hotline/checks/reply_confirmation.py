@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hotline.findings import Finding
+from hotline.lifecycle.state import OrderState
+from hotline.records.context import Context
 from hotline.records.models import REPLY_TYPES, Event, Order, unit_of
 
 
@@ -44,5 +46,5 @@ def unconfirmed_reply(events: Sequence[Event]) -> list[str]:
     return [msg for i, _, msg in _problems(events) if i == last]
 
 
-def reply_findings(order: Order, state=None, ctx=None) -> list[Finding]:
+def reply_findings(order: Order, state: OrderState, ctx: Context) -> list[Finding]:
     return [Finding(order.path, order.events[i].line, code, msg) for i, code, msg in _problems(order.events)]

@@ -3,15 +3,17 @@ read against its format, with units no name or id resolves reported (``hotline.r
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
+from hotline.checks.checked import Checked
 from hotline.findings import Finding
 from hotline.records.spot_checklist import FOLDER, read_checklist
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 
 
-def checklist_check(root: Path, ctx, as_of: datetime) -> list[Finding]:
+def checklist_check(checked: Checked) -> list[Finding]:
+    """Spot-check checklists under ``spot_checks/`` (抽查清单), read as the spot-check commands read them."""
+    root, ctx = checked.root, checked.ctx
     folder = Path(root) / FOLDER
     if not folder.is_dir():
         return []

@@ -10,9 +10,10 @@ tool follows one (``util.nofollow``); the check names each.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 
+from hotline.checks.checked import Checked
 from hotline.findings import Finding
 from hotline.records.context import Context
 from hotline.records.knowledge import FOLDER, split_front_matter
@@ -40,7 +41,7 @@ def markup_in(text: str) -> str | None:
     return None
 
 
-def _strings(value, path: tuple = ()):
+def _strings(value: object, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
@@ -131,6 +132,7 @@ def symlinks(root: Path) -> list[Finding]:
     ]
 
 
-def untrusted_check(root: Path, ctx: Context, as_of: datetime) -> list[Finding]:
-    root = Path(root)
+def untrusted_check(checked: Checked) -> list[Finding]:
+    """Symbolic links anywhere, and markup in what units write (unit files, the knowledge base)."""
+    root, ctx = checked.root, checked.ctx
     return symlinks(root) + unit_markup(root, ctx) + knowledge_markup(root)

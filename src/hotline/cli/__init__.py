@@ -58,7 +58,9 @@ class _Commands(click.Group):
             return None
         return importlib.import_module(f"{__name__}.{COMMANDS[name]}").command
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if args and name not in COMMANDS and not name.startswith("-"):
             near = difflib.get_close_matches(name, sorted(COMMANDS), n=3, cutoff=0.5)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from hotline.checks.suite import history_check
 from hotline.cli.common import as_of_option, echo, echo_json, fail, resolve_as_of, root_option
 from hotline.findings import Finding, count, severity_word, sort_key, text_line
 from hotline.git.changes import GitError
-from hotline.history.audit import history_check
 from hotline.host.permissions import permission_findings
 from hotline.load import run_check
 

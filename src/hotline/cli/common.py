@@ -6,14 +6,16 @@ import contextlib
 import gc
 import json
 import sys
+from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 import click
 
 from hotline.records import paths
 from hotline.records.context import Context
+from hotline.records.models import Unit
 from hotline.records.privacy import mask_text
 from hotline.records.rules import Rules
 from hotline.records.unit_names import nearest, resolve_unit, unknown_unit_message
@@ -23,13 +25,15 @@ from hotline.util import cache
 if TYPE_CHECKING:  # ``load`` (and what it imports) only for the commands that read every record
     from hotline.load import Repository
 
+F = TypeVar("F", bound=Callable[..., Any])  # a click command, as an option decorator returns it
+
 
 class AsOf(click.ParamType):
     """``YYYY-MM-DD HH:MM`` (or a date: the end of that day), Beijing time."""
 
     name = "时间"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
@@ -48,7 +52,7 @@ class EventTime(click.ParamType):
 
     name = "时间"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
@@ -62,7 +66,7 @@ class EventTime(click.ParamType):
         self.fail(f'“{value}”只有日期，没有时刻：请写明几点几分，如 "{day:%Y-%m-%d} 09:30"', param, ctx)
 
 
-def _records_root(ctx, param, value: Path) -> Path:
+def _records_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     """``--root`` (or the current folder) is a records folder, or the command stops and says where to run it."""
     if ctx.resilient_parsing or paths.is_records_root(value):
         return value
@@ -70,7 +74,7 @@ def _records_root(ctx, param, value: Path) -> Path:
     fail(f"{where}不是记录仓库（没有 scoring/rules.yaml、units/ 或 orders/）：请在记录仓库中运行，或用 --root 指定", 2)
 
 
-def root_option(f, records: bool = True):
+def root_option(f: F, records: bool = True) -> F:
     """``--root``: the records folder (default: the current one); ``records=False`` for a command that only writes
     into the folder it is given (``schema``)."""
     return click.option(
@@ -84,7 +88,7 @@ def root_option(f, records: bool = True):
     )(f)
 
 
-def as_of_option(f):
+def as_of_option(f: F) -> F:
     return click.option(
         "--as-of",
         "as_of",
@@ -95,7 +99,7 @@ def as_of_option(f):
     )(f)
 
 
-def no_cache_option(f):
+def no_cache_option(f: F) -> F:
     return click.option(
         "--no-cache",
         "no_cache",
@@ -104,7 +108,7 @@ def no_cache_option(f):
     )(f)
 
 
-def uncached(no_cache: bool):
+def uncached(no_cache: bool) -> contextlib.AbstractContextManager[object]:
     """A block without any cache (``--no-cache``), or an ordinary block."""
     return cache.disabled() if no_cache else contextlib.nullcontext()
 
@@ -159,7 +163,7 @@ def echo(text: str, err: bool = False) -> None:
     click.echo(mask_text(text), err=err)
 
 
-def echo_json(data) -> None:
+def echo_json(data: object) -> None:
     echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -176,10 +180,10 @@ def require_rules(ctx: Context) -> Rules:
 
 
 @overload
-def unit_id(units, value: str, option: str = ...) -> str: ...
+def unit_id(units: Mapping[str, Unit], value: str, option: str = ...) -> str: ...
 @overload
-def unit_id(units, value: str | None, option: str = ...) -> str | None: ...
-def unit_id(units, value: str | None, option: str = "--unit") -> str | None:
+def unit_id(units: Mapping[str, Unit], value: str | None, option: str = ...) -> str | None: ...
+def unit_id(units: Mapping[str, Unit], value: str | None, option: str = "--unit") -> str | None:
     """The unit id that ``value`` (an id, a full or short Chinese name) names; usage error otherwise."""
     if value is None:
         return None
@@ -189,7 +193,7 @@ def unit_id(units, value: str | None, option: str = "--unit") -> str | None:
     return found
 
 
-def order_hint(root, order_id: str) -> str:
+def order_hint(root: Path, order_id: str) -> str:
     """ "：是否想写 …？" with the nearest order ids on disk; "" when nothing is close."""
     from_disk = [rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for _, rel in paths.order_files(root)]
     near = nearest(order_id, from_disk, cutoff=0.8)
@@ -244,7 +248,7 @@ def simple_table(rows: list[list], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def host_options(token_env: str, required: bool = True):
+def host_options(token_env: str, required: bool = True) -> Callable[[F], F]:
     """The Git host's options shared by every command that talks to it (``--host``, ``--api-url``, ``--repo``,
     ``--token-env``, each also from the workflow's environment); ``token_env`` is the default variable.
     ``required=False``: a command that needs the host only for some of its work checks them itself."""
@@ -257,7 +261,7 @@ def host_options(token_env: str, required: bool = True):
         click.option("--token-env", default=token_env, show_default=True, help="存放访问令牌的环境变量名"),
     ]  # fmt: skip
 
-    def apply(f):
+    def apply(f: F) -> F:
         for option in reversed(options):
             f = option(f)
         return f

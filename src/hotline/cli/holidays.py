@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ def _read(path: Path) -> str:
     fail(f"{path}：无法识别文件编码，请另存为 UTF-8 文本", 1)
 
 
-def _day(d) -> str:
+def _day(d: date) -> str:
     return f"{d.isoformat()}（{WEEKDAYS[d.weekday()]}）"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import get_args
 
 import click
@@ -31,7 +32,7 @@ def _refused(e: Refused) -> None:
     sys.exit(1)
 
 
-def _can_commit(root) -> None:
+def _can_commit(root: Path) -> None:
     """Stop before writing when the commit asked for (--commit) would have no identity (``git.identity``)."""
     try:
         identity.require(root)
@@ -39,7 +40,7 @@ def _can_commit(root) -> None:
         fail(f"未写入任何内容：{e}", 1)
 
 
-def _commit(root, paths: list[str], message: str) -> None:
+def _commit(root: Path, paths: list[str], message: str) -> None:
     try:
         sha = identity.commit(root, paths, message)
     except gitcmd.GitError as e:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +24,12 @@ from hotline.cli.common import (
 )
 from hotline.host.reminders import reminders
 from hotline.load import load
+
+if TYPE_CHECKING:  # the host modules load only when the command talks to the host
+    from hotline.host.chat_message import Message
+    from hotline.host.chat_notify import Outcome
+    from hotline.host.chat_send import ChatSender
+    from hotline.records.rules import ChatChannel, Rules
 
 HEADERS = ["工单编号", "承办单位", "主办/会办", "办理期限", "提醒", "状态", "维护人"]
 
@@ -182,7 +190,12 @@ def _notice(text: str) -> None:
         echo("::notice title=群消息提醒::" + text.replace("\n", " "))
 
 
-def _deliver(planned, when, host, fmt) -> None:
+def _deliver(
+    planned: list[tuple[ChatChannel, list[Message]]],
+    when: datetime,
+    host: tuple[str | None, str | None, str | None, str],
+    fmt: str,
+) -> None:
     from hotline.host.chat_memory import HostMemory
     from hotline.host.chat_notify import Memory, deliver
     from hotline.host.client import HostError, open_host
@@ -201,7 +214,7 @@ def _deliver(planned, when, host, fmt) -> None:
         opened.append(open_host(flavour, api_url, repo_name, token))
         return HostMemory(opened[-1])
 
-    def show(outcome) -> None:
+    def show(outcome: Outcome) -> None:
         if outcome.error:
             _error(outcome.describe())
         elif outcome.skipped:
@@ -229,13 +242,13 @@ def _error(text: str) -> None:
         echo("::error title=群消息提醒::" + text.replace("\n", " "))
 
 
-def _sender(channel, url, secret):
+def _sender(channel: ChatChannel, url: str, secret: str | None) -> ChatSender:
     from hotline.host.chat_send import ChatSender
 
     return ChatSender(channel.kind, url, secret)
 
 
-def _outcome_json(o) -> dict:
+def _outcome_json(o: Outcome) -> dict:
     return {
         "channel": o.channel.name,
         "kind": o.channel.kind,
@@ -247,7 +260,7 @@ def _outcome_json(o) -> dict:
     }
 
 
-def _trial(rules, name: str, when) -> None:
+def _trial(rules: Rules, name: str, when: datetime) -> None:
     from hotline.host.chat_message import trial_message
     from hotline.host.chat_notify import missing_variable
     from hotline.host.chat_send import ChatError

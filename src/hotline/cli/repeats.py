@@ -4,6 +4,7 @@ office's 并单 event that merges one into an earlier order."""
 from __future__ import annotations
 
 from datetime import datetime, time
+from pathlib import Path
 
 import click
 
@@ -24,11 +25,11 @@ from hotline.load import load, load_context
 from hotline.office.repeats import suggest
 from hotline.records.paths import find_order
 from hotline.reports.hot_topics import Vocabulary, unit_words
-from hotline.scoring.period import parse_period
+from hotline.scoring.period import Period, parse_period
 from hotline.workdays import end_of
 
 
-def _period(ctx, param, value):
+def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Period | None:
     if value is None:
         return None
     try:
@@ -70,7 +71,15 @@ def command(root, period, fmt, merge_id, into_id, by, at, do_commit, as_of):
     )
 
 
-def _merge(root, merge_id, into_id, by, at, do_commit, as_of) -> None:
+def _merge(
+    root: Path,
+    merge_id: str | None,
+    into_id: str | None,
+    by: str,
+    at: datetime | None,
+    do_commit: bool,
+    as_of: datetime | None,
+) -> None:
     if not (merge_id and into_id):
         raise click.UsageError("并单需要同时给出 --merge 和 --into")
     path = find_order(root, merge_id)

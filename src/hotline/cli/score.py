@@ -7,8 +7,7 @@ import csv
 import gc
 import io
 import sys
-from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import cast
 
@@ -28,13 +27,10 @@ from hotline.cli.common import (
     unit_id,
 )
 from hotline.findings import Finding, count, text_line
-from hotline.git.commands import GitError
-from hotline.load import Repository
 from hotline.records.rules import PROFILES, AssessmentRules, RateItem
+from hotline.reports.sources import read_unit_versions, scoring_history
 from hotline.scoring import (
     Assessment,
-    ChangeKey,
-    Period,
     ScoringInputs,
     UnitScore,
     compare_profiles,
@@ -42,49 +38,11 @@ from hotline.scoring import (
     score_units,
     shown,
 )
+from hotline.scoring.period import Period
 from hotline.scoring.results import Evidence, ItemScore
-from hotline.workdays import end_of
 
 
-def history_inputs(
-    root: Path, repo: Repository, period: Period | None = None
-) -> tuple[Mapping[ChangeKey, datetime | None] | None, list]:
-    """(the commit time of each unit change, for item 5 — None outside a Git repository; the orders as
-    the assessment measures them, see ``history.measure_on`` — with ``period``, only those it may read)."""
-    from hotline.history import reader as history
-    from hotline.history.timeline import measured_orders, unit_change_commits
-
-    orders = repo.orders if period is None else period_orders(repo, period)
-    try:
-        hist = history.read(root)
-    except history.gitcmd.GitError:
-        return None, orders
-    if hist is None or not hist.head:
-        return None, orders
-    return unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, orders)
-
-
-def period_orders(repo: Repository, period: Period) -> list:
-    """The orders an assessment of ``period`` may read (a superset; ``scoring.inputs.collect`` and the special
-    supervisions select exactly): those whose span (receipt and events, earliest to latest) meets the period:
-    every order with a dispatch or a supervision in it. Measured on recorded times an event can only move later:
-    there, every order whose receipt or earliest event is before the period's end."""
-    end = end_of(period.end)
-    recorded = repo.rules.history.measure_on == "recorded"
-    return repo.orders_during(None if recorded else datetime.combine(period.start, time(0, 0)), end)
-
-
-def unit_versions(root: Path):
-    """Every version of each unit file (items 1–4 and 6 as they stood at the period's end); None outside Git."""
-    from hotline.history.unit_versions import read_versions
-
-    try:
-        return read_versions(root)
-    except GitError:
-        return None
-
-
-def _period(ctx, param, value):
+def _period(ctx: click.Context, param: click.Parameter, value: str) -> Period:
     try:
         return parse_period(value)
     except ValueError as e:
@@ -329,7 +287,16 @@ def command(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide, 
         _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide)
 
 
-def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide=False):
+def _score(
+    root: Path,
+    period: Period,
+    profile: str | None,
+    unit_filter: str | None,
+    explain_unit: str | None,
+    as_of: datetime | None,
+    fmt: str,
+    wide: bool = False,
+) -> None:
     repo = load_records(root)
     gc.freeze()  # the loaded records live until exit: keep the cyclic GC from re-scanning them while scoring
     require_rules(repo.context)
@@ -345,9 +312,9 @@ def _score(root, period, profile, unit_filter, explain_unit, as_of, fmt, wide=Fa
         unit = repo.units[wanted]  # unit_id only returns ids of repo.units
         if unit.type not in a.unit_types:
             fail(f"单位 {wanted}（{unit.name}）不在考核范围（assessment.unit_types：{'、'.join(a.unit_types)}）", 2)
-    commits, orders = history_inputs(root, repo, period)
+    commits, orders = scoring_history(root, repo, period)
     inputs = ScoringInputs.from_repository(repo, commits, orders)
-    inputs.unit_versions = unit_versions(root)
+    inputs.unit_versions = read_unit_versions(root)
     hold(inputs, orders)
     profile = profile or a.default_profile
     if explain_unit:

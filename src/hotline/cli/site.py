@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from hotline.cli.common import as_of_option, fail, no_cache_option, resolve_as_of, root_option, uncached
-from hotline.site.build import SiteBuildError, build_site
+from hotline.site.build import BuildResult, SiteBuildError, build_site
 
 
 @click.group("site")
@@ -55,7 +55,7 @@ def build(root, as_of, out, quiet, no_cache, summary_file):
     click.echo(f"本机预览：hotline site serve --dir {result.out}（然后在浏览器打开 http://127.0.0.1:8000/）")
 
 
-def _phases(result) -> str:
+def _phases(result: BuildResult) -> str:
     rows = "".join(
         f"| {name} | {seconds:.1f} | {'—' if peak is None else f'{peak:.0f}'} |\n"
         for name, seconds, peak in result.phases

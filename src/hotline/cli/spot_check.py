@@ -11,11 +11,11 @@ from hotline.load import load
 from hotline.office.spot_check import checklist_events, draw
 from hotline.records.spot_checklist import checklist_path, read_checklist, render_checklist
 from hotline.records.writer import flow_mapping
-from hotline.scoring.period import parse_period
+from hotline.scoring.period import Period, parse_period
 from hotline.util.atomic import write_text
 
 
-def _period(ctx, param, value):
+def _period(ctx: click.Context, param: click.Parameter, value: str) -> Period:
     try:
         return parse_period(value)
     except ValueError as e:

@@ -110,13 +110,13 @@ def install() -> None:
         _translate_usage(command_cls)
 
 
-def _translate_usage(cls) -> None:
+def _translate_usage(cls: type[core.Command]) -> None:
     original = cls.__dict__["collect_usage_pieces"]
     if getattr(original, "_hotline_zh", False):
         return
 
-    def collect_usage_pieces(self, ctx):
+    def collect_usage_pieces(self: core.Command, ctx: core.Context) -> list[str]:
         return [METAVARS.get(p, p) for p in original(self, ctx)]
 
     collect_usage_pieces._hotline_zh = True  # type: ignore[attr-defined]  # mypy: no attributes on functions
-    cls.collect_usage_pieces = collect_usage_pieces
+    cls.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]  # click's, in Chinese

@@ -186,7 +186,7 @@ class Simulation:
         self.origins: dict[str, tuple[dict, Repeat]] = {}  # order id → its topic and what a repeat of it copies
 
     # --- helpers -----------------------------------------------------------------------------------
-    def ev(self, actor: str, **data) -> Ev:
+    def ev(self, actor: str, **data: object) -> Ev:
         self.seq += 1
         return Ev({k: v for k, v in data.items() if v is not None}, actor, self.seq)
 
@@ -400,7 +400,7 @@ class Simulation:
         evs.append(self.ev(unit, at=reply, type="答复", unit=unit, by=self.handler(unit, reply.date()).name, text=text))
         return "replied", reply
 
-    def return_request(self, ctx: dict, unit: str, who, last: datetime, window) -> tuple[datetime, bool]:
+    def return_request(self, ctx: dict, unit: str, who: Person, last: datetime, window: date) -> tuple[datetime, bool]:
         """A return request within the window and the office's review; returns (review time, approved)."""
         rng, clock, evs = self.rng, self.clock, ctx["plan"].events
         req = clock.advance(last, rng.randint(20, 300))
@@ -416,7 +416,9 @@ class Simulation:
             ctx["plan"].flags.add("return-refused")
         return review, approved
 
-    def extension(self, ctx: dict, unit: str, who, due, last: datetime, limit: int):
+    def extension(
+        self, ctx: dict, unit: str, who: Person, due: date, last: datetime, limit: int
+    ) -> tuple[date, datetime]:
         """An extension request the day before the deadline and its review; returns (deadline, last event time)."""
         rng, clock, evs = self.rng, self.clock, ctx["plan"].events
         req = clock.moment(rng, clock.shift(due, -1), after=last)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -176,7 +177,7 @@ def _sheet_rows(path: Path, sheet: str | None) -> list[tuple[int, list]]:
     return rows
 
 
-def _text(v) -> str:
+def _text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -190,7 +191,7 @@ _TIME_WORDS = str.maketrans(
 )
 
 
-def parse_cell_time(v) -> datetime:
+def parse_cell_time(v: object) -> datetime:
     """A time as exports write it: a spreadsheet date, 2026/11/20 9:40, 2026-11-20 09:40:12, 2026年11月20日 9时40分."""
     if isinstance(v, datetime):
         return v.replace(second=0, microsecond=0, tzinfo=None)
@@ -236,7 +237,7 @@ def _id_problem(oid: str, seen: dict[str, int]) -> str | None:
 
 
 def _order_fields(
-    cell, index: dict[str, int], values: dict, ctx: Context
+    cell: Callable[[str], object], index: dict[str, int], values: dict, ctx: Context
 ) -> tuple[list[str], dict, str | None, datetime | None]:
     """(problems, the order's fields, the unit to dispatch to, the dispatch time) of one row."""
     problems = []
@@ -304,7 +305,7 @@ def import_file(ctx: Context, path: Path, mapping: dict, now: datetime, write: b
         if rno <= header_at or not any(_text(c) for c in cells):
             continue
 
-        def cell(f: str, cells: list = cells):  # called within this iteration only
+        def cell(f: str, cells: list = cells) -> object:  # called within this iteration only
             i = index.get(f)
             return cells[i] if i is not None and i < len(cells) else None
 

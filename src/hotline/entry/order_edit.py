@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -113,7 +113,7 @@ def event_from_fields(event_type: str, pairs: dict[str, str], at: datetime) -> d
     return {k: ev[k] for k in list(EVENT_KEY_ORDER) + list(ev) if k in ev}
 
 
-def _model_problems(data: dict, model, where: str) -> list[str]:
+def _model_problems(data: dict, model: type[BaseModel], where: str) -> list[str]:
     try:
         model.model_validate(data)
     except ValidationError as e:

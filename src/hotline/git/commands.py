@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from hotline.records.privacy import mask_text
 from hotline.records.yaml_reader import MAX_BYTES
@@ -160,7 +161,7 @@ class TooLarge(bytes):
     size = 0
 
 
-def read_object(out, limit: int = BLOB_LIMIT) -> bytes | None:
+def read_object(out: IO[bytes], limit: int = BLOB_LIMIT) -> bytes | None:
     """One object from ``git cat-file --batch`` output: its contents, or None when it is missing.
 
     An object larger than ``limit`` is skipped in 1 MiB pieces and comes back as an empty ``TooLarge``."""
@@ -214,6 +215,7 @@ class BatchReader:
         self.proc.stdin.flush()
 
     def next(self) -> bytes | None:
+        assert self.out is not None
         return read_object(self.out)
 
     def close(self) -> None:
@@ -227,8 +229,10 @@ class BatchReader:
         self.proc.wait()
 
 
-def _grow_pipe(pipe) -> None:
+def _grow_pipe(pipe: IO[bytes] | None) -> None:
     """Ask Linux for a 1 MiB pipe buffer (F_SETPIPE_SZ) so git can run further ahead; harmless elsewhere."""
+    if pipe is None:
+        return
     try:
         import fcntl
 

@@ -20,6 +20,7 @@ from hotline import __version__
 from hotline.git import commands as gitcmd
 from hotline.history.store import CACHE_NAME, FORMAT, History, Removal, Store
 from hotline.history.walk import Walk
+from hotline.history.walk_store import store_walk
 from hotline.util import cache
 
 # --- reading -------------------------------------------------------------------------------------
@@ -49,6 +50,7 @@ def read(root: Path | str, *, use_cache: bool = True) -> History | None:
         old = store.head
         walk = Walk(root, store, prefix)
         walk.run(f"{old}..{head}" if old else head)
+        store_walk(walk)
         store.head = head
         since = old if len(store.landed) == before else ""
         # the walk listed the same commits with their parents as ``rev-list --parents since..head`` would

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import blake2b
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from hotline import __version__
 from hotline.records.units import account_of_email
@@ -132,6 +132,25 @@ class Store:
         self.removals: list[Removal] = []
         self.oversized: list[tuple[str, str, int]] = []  # (commit, path, size) of versions too large to read
 
+    def compact(self) -> None:
+        """Drop the item lists of files rewritten since the last compaction once they are most of the arrays."""
+        live_items = sum(c for c in self.f_items[1::2] if c > 0)
+        live_known = sum(self.f_known[1::2])
+        if len(self.fi_item) <= 2 * live_items + 1024 and len(self.fk_key) <= 2 * live_known + 1024:
+            return
+        fi_item, fi_line, fk_key, fk_item = array("i"), array("i"), array("q"), array("i")
+        for i in range(len(self.paths)):
+            start, count = self.f_items[2 * i], self.f_items[2 * i + 1]
+            if count >= 0:
+                self.f_items[2 * i] = len(fi_item)
+                fi_item.extend(self.fi_item[start : start + count])
+                fi_line.extend(self.fi_line[start : start + count])
+            start, count = self.f_known[2 * i], self.f_known[2 * i + 1]
+            self.f_known[2 * i] = len(fk_key)
+            fk_key.extend(self.fk_key[start : start + count])
+            fk_item.extend(self.fk_item[start : start + count])
+        self.fi_item, self.fi_line, self.fk_key, self.fk_item = fi_item, fi_line, fk_key, fk_item
+
 
 class _Commits:
     """A read-only sequence view of the stored commits."""
@@ -142,7 +161,11 @@ class _Commits:
     def __len__(self) -> int:
         return len(self.s.times)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> CommitInfo: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[CommitInfo]: ...
+    def __getitem__(self, i: int | slice) -> CommitInfo | list[CommitInfo]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:

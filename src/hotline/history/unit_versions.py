@@ -10,8 +10,6 @@ stands). ``at(unit, when)`` is the version in force at ``when``: None when the f
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -19,29 +17,13 @@ import msgspec
 
 from hotline.git import commands as gitcmd
 from hotline.records.models import Unit
+from hotline.records.units import UnitVersions, Version
 from hotline.records.validate import to_model
 from hotline.records.yaml_reader import decode, parse_text
 from hotline.times import BEIJING
 from hotline.util import cache
 
 ZERO = "0" * 40
-
-
-@dataclass
-class Version:
-    committed_at: datetime  # Beijing time
-    sha: str
-    unit: Unit | None  # None: deleted
-
-
-@dataclass
-class UnitVersions:
-    versions: dict[str, list[Version]] = field(default_factory=dict)  # oldest first
-
-    def at(self, unit_id: str, when: datetime) -> Version | None:
-        vs = self.versions.get(unit_id, [])
-        i = bisect_right([v.committed_at for v in vs], when)
-        return vs[i - 1] if i else None
 
 
 LogEntry = tuple[str, datetime, list[tuple[str, str]]]  # (commit, committed at, [(unit file, blob)])

@@ -1,13 +1,14 @@
 """The walk of the history reader (历史读取过程): one ``git log`` piped into one ``git cat-file``.
 
-``Walk(root, store, prefix).run(revisions)`` reads the commits newest first. Each new version of a
+``Walk(root, store, prefix).run(revisions)`` reads the commits newest first, and ``walk_store.store_walk`` writes
+what it found into the store. Each new version of a
 tracked file waits, by the blob id of the version before it, until that version arrives later in the
 stream; then the two are compared (``settle``): an append-only change is a plain prefix match, and the
 appended items were introduced by the commit; anything else compares both versions' items, records what
 disappeared as a removal and keeps a reformatted event's origin. Items that turn out to be one event —
 moved to another file, written differently — are joined, and the older origin wins. Versions whose
 predecessor is not in this walk are settled against the stored state (incremental reads) or read at the
-end. ``store`` (``history.Store``) receives the commits, items and files at HEAD.
+end. ``store`` (``history.Store``) then receives the commits, items and files at HEAD (``walk_store``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from array import array
 from binascii import hexlify, unhexlify
 from collections import Counter, deque
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from hotline.git import commands as gitcmd
 from hotline.history.store import TRACKED, UNKNOWN, Removal, Store, tracked_list
 from hotline.records.yaml_items import (
     at_type_unit,
+    item_indent,
     items_or_yaml,
     key_of,
     same_item,
@@ -156,7 +157,6 @@ class Walk:
         finally:
             if self._reader:
                 self._reader.close()
-        self._store()
 
     def _parse(self, rec: bytes) -> tuple:
         """One commit of ``git log -z --raw`` output: header fields and the tracked files it changed."""
@@ -271,10 +271,12 @@ class Walk:
         self._scanned = (content, found)
         fs.deleted = False
         fs.blob, fs.size, fs.lines = blob, len(content), text.count("\n")
-        fs.indent = _indent(text, found[0][1]) if found else -1
+        fs.indent = item_indent(text, found[0][1]) if found else -1
         fs.items = [(key_of(t), line) for t, line in found]
 
-    def _settle(self, w: tuple, older: bytes, created: bool = False, older_items=None) -> None:
+    def _settle(
+        self, w: tuple, older: bytes, created: bool = False, older_items: list[tuple[str, int]] | None = None
+    ) -> None:
         """Compare a version (``w``) with the one before it (``older``): what its commit added and removed."""
         c, boundary, path, key, newer = w
         fs = self.files[path]
@@ -341,7 +343,7 @@ class Walk:
             self._introduce(fs, k, commit, t)
 
     # items that turn out to be one event (moved, reformatted) are joined; the older origin wins
-    def _find(self, item: int) -> int:
+    def find(self, item: int) -> int:
         parent = self.parent
         while item in parent:
             item = parent[item]
@@ -357,7 +359,7 @@ class Walk:
         return ca == UNKNOWN or (cb != UNKNOWN and ca >= cb)
 
     def _join(self, a: int, b: int) -> int:
-        a, b = self._find(a), self._find(b)
+        a, b = self.find(a), self.find(b)
         if a == b:
             return a
         keep, drop = (a, b) if self._older(a, b) else (b, a)
@@ -383,7 +385,7 @@ class Walk:
             item = self._new_item(k, commit, text)
             fs.known[k] = item
             return item
-        item = self._find(item)
+        item = self.find(item)
         if item >= self.item_base:  # seen in a newer commit of this walk: the older introduction wins
             current = self.s.item_commit[item]
             if current == _PENDING or (current != UNKNOWN and (commit == UNKNOWN or commit > current)):
@@ -459,116 +461,3 @@ class Walk:
                 fs.deleted, fs.items = True, []
             elif (fs.deleted or fs.blob != blob) and (key := tracked_list(path)) is not None:  # files are tracked ones
                 self._set_head(fs, blob, self.blob_text(blob), key)
-
-    def _store(self) -> None:
-        """Append this run's commits (oldest first) and write the touched files back into the arrays."""
-        s = self.s
-        n_old, n_run = len(s.times), len(self.run_times)
-
-        def final(c: int) -> int:
-            return UNKNOWN if c < 0 else n_old + n_run - 1 - c
-
-        shas, raw_parents = self.run_shas, self.run_parents
-        head_before = unhexlify(s.head) if s.head else b""
-        index = old_index = None
-        parents = []
-        for c, p in enumerate(raw_parents):  # newest first, as walked
-            if not p:
-                parents.append(-1)
-            elif c + 1 < n_run and shas[c + 1] == p:  # the usual case: the next commit of the walk
-                parents.append(final(c + 1))
-            elif p == head_before:
-                parents.append(n_old - 1)
-            else:
-                if index is None:
-                    index = {sha: final(j) for j, sha in enumerate(shas)}
-                parent = index.get(p, -1)
-                if parent < 0 and n_old:
-                    if old_index is None:
-                        old_index = {bytes(s.shas[20 * j : 20 * j + 20]): j for j in range(n_old)}
-                    parent = old_index.get(p, -1)
-                parents.append(parent)
-        s.shas += b"".join(reversed(shas))
-        s.times.extend(reversed(self.run_times))
-        s.who.extend(reversed(self.run_who))
-        s.parents.extend(reversed(parents))
-        people = sorted(self.people.items(), key=lambda kv: kv[1])
-        s.people = [p for p, _ in people]
-        top = n_old + n_run - 1
-        s.item_commit[self.item_base :] = array(
-            "i", [top - c if c >= 0 else UNKNOWN for c in s.item_commit[self.item_base :]]
-        )
-        for r in self.removals:
-            fs = self.files[r.path]
-            item = fs.known.get(r.old_origin)  # old_origin holds the removed key until now
-            origin = s.item_commit[self._find(item)] if item is not None else UNKNOWN
-            s.removals.append(Removal(final(r.commit), r.path, r.index, r.old_text, origin, r.new_text, r.new_line))
-        for path, fs in self.files.items():
-            i = self.path_index.get(path)
-            if i is None:
-                if fs.deleted:
-                    continue
-                i = self.path_index[path] = len(s.paths)
-                s.paths.append(path)
-                s.f_blob += bytes(20)
-                s.f_size.append(0)
-                s.f_lines.append(0)
-                s.f_indent.append(-1)
-                s.f_items.extend((0, -1))
-                s.f_known.extend((0, 0))
-            if fs.deleted:
-                s.f_items[2 * i + 1] = -1
-                continue
-            if fs.items is not None:
-                s.f_blob[20 * i : 20 * i + 20] = unhexlify(fs.blob)
-                s.f_size[i], s.f_lines[i], s.f_indent[i] = fs.size, fs.lines, max(-1, min(fs.indent, 127))
-                s.f_items[2 * i], s.f_items[2 * i + 1] = len(s.fi_item), len(fs.items)
-                for k, line in fs.items:
-                    item = fs.known.get(k)
-                    if item is not None:
-                        item = self._find(item)
-                    if item is None:  # (cannot happen in a consistent history) origin unknown
-                        item = fs.known[k] = len(s.item_key)
-                        s.item_key.append(k)
-                        s.item_commit.append(UNKNOWN)
-                        s.item_at.append(None)
-                        s.item_type.append(0)
-                        s.item_unit.append(0)
-                    s.fi_item.append(item)
-                    s.fi_line.append(line)
-            s.f_known[2 * i], s.f_known[2 * i + 1] = len(s.fk_key), len(fs.known)
-            s.fk_key.extend(k for k in fs.known)
-            s.fk_item.extend(self._find(v) for v in fs.known.values())
-        _compact(s)
-
-
-def _compact(s: Store) -> None:
-    """Drop the item lists of files rewritten since the last compaction once they are most of the arrays."""
-    live_items = sum(c for c in s.f_items[1::2] if c > 0)
-    live_known = sum(s.f_known[1::2])
-    if len(s.fi_item) <= 2 * live_items + 1024 and len(s.fk_key) <= 2 * live_known + 1024:
-        return
-    fi_item, fi_line, fk_key, fk_item = array("i"), array("i"), array("q"), array("i")
-    for i in range(len(s.paths)):
-        start, count = s.f_items[2 * i], s.f_items[2 * i + 1]
-        if count >= 0:
-            s.f_items[2 * i] = len(fi_item)
-            fi_item.extend(s.fi_item[start : start + count])
-            fi_line.extend(s.fi_line[start : start + count])
-        start, count = s.f_known[2 * i], s.f_known[2 * i + 1]
-        s.f_known[2 * i] = len(fk_key)
-        fk_key.extend(s.fk_key[start : start + count])
-        fk_item.extend(s.fk_item[start : start + count])
-    s.fi_item, s.fi_line, s.fk_key, s.fk_item = fi_item, fi_line, fk_key, fk_item
-
-
-def _indent(text: str, line: int) -> int:
-    """Indentation of the list item starting on ``line`` (1-based)."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return -1
-    end = text.find("\n", start)
-    row = text[start : end if end >= 0 else len(text)]
-    return len(row) - len(row.lstrip(" ")) if row.lstrip(" ").startswith("-") else -1

@@ -208,7 +208,9 @@ def _label(k: int, n: int) -> str:
 WIDEST = _label(99, 99)
 
 
-def _split(rows: Sequence[Row], render: Callable[[list[Row], str], Message], fits: Callable[[Message], bool]):
+def _split(
+    rows: Sequence[Row], render: Callable[[list[Row], str], Message], fits: Callable[[Message], bool]
+) -> list[Message]:
     chunks = pack(rows, lambda chunk: fits(render(chunk, WIDEST)))
     return [render(chunk, _label(k, len(chunks))) for k, chunk in enumerate(chunks, 1)]
 

@@ -104,7 +104,9 @@ class ChatError(RuntimeError):
 class Pacer:
     """At most ``per_minute`` requests in any ``MINUTE`` and ``per_second`` in any ``SECOND`` (sliding windows)."""
 
-    def __init__(self, per_minute: int, per_second: int | None, clock: Callable[[], float], sleep):
+    def __init__(
+        self, per_minute: int, per_second: int | None, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
         self.per_minute, self.per_second = per_minute, per_second
         self.clock, self.sleep = clock, sleep
         self.sent: deque[float] = deque()
@@ -178,7 +180,7 @@ class ChatSender:
     def __enter__(self) -> ChatSender:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def _request(self, message: Message) -> tuple[httpx.URL, bytes]:

@@ -29,7 +29,7 @@ from hotline.lifecycle.derive import derive
 from hotline.load import Context, load_order
 from hotline.records import hidden, paths
 from hotline.records import privacy as pii
-from hotline.records.models import EVENT_TYPES
+from hotline.records.models import EVENT_TYPES, AnyEvent
 from hotline.records.unit_names import resolve_unit, unit_hint
 from hotline.times import format_time
 from hotline.workdays import WorkCalendar
@@ -266,7 +266,7 @@ def _text_errors(event: dict, ctx: Context) -> list[str]:
     return errors
 
 
-def _lifecycle_errors(ctx: Context, path: Path, event) -> list[str]:
+def _lifecycle_errors(ctx: Context, path: Path, event: AnyEvent) -> list[str]:
     of, _ = load_order(str(path), path.relative_to(ctx.root).as_posix(), ctx.public)
     if of.order is None or ctx.rules is None:
         return [f"工单文件 {of.path} 目前有错误，无法追加事件：请联系热线管理机构"]

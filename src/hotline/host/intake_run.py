@@ -131,7 +131,9 @@ def process_issue(
     return _open_or_update(host, number, req, branch, base_branch, unchanged)
 
 
-def _open_or_update(host: Host, number: int, req, branch: str, base_branch: str, unchanged: bool) -> IntakeResult:
+def _open_or_update(
+    host: Host, number: int, req: IntakeRequest, branch: str, base_branch: str, unchanged: bool
+) -> IntakeResult:
     """Open the pull request for the pushed branch, or say that the existing one was updated (or unchanged)."""
     existing = host.find_pull(branch, base_branch)
     title = f"工单 {req.order_id}：{req.type}（{req.unit_name}，来自 #{number}）"

@@ -19,8 +19,10 @@ Account names compare case-insensitively (both hosts treat logins so) and withou
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hotline.findings import Finding
 from hotline.git import changes as gitrun
@@ -55,7 +57,7 @@ def _doc(path: str, raw: bytes | None) -> Document | None:
     return parse_text(path, text) if text is not None else None
 
 
-def _unit_names(units: dict[str, Unit], ids) -> str:
+def _unit_names(units: dict[str, Unit], ids: Iterable[str]) -> str:
     return "、".join(units[i].name if i in units else i for i in sorted(ids))
 
 
@@ -107,7 +109,14 @@ def check_change(
     return deny(0, f"{who} 不能修改 {path}：只有热线管理机构的维护人可以修改规则、工作流和程序文件")
 
 
-def _check_order(rights, path, base_raw, head_raw, units, deny) -> list[Finding]:
+def _check_order(
+    rights: Rights,
+    path: str,
+    base_raw: bytes | None,
+    head_raw: bytes | None,
+    units: dict[str, Unit],
+    deny: Callable[[int, str], list[Finding]],
+) -> list[Finding]:
     who = f"账号 {rights.account}"
     if base_raw is None:
         return deny(1, f"{who} 不能新建工单：工单由热线管理机构登记和派单")
@@ -117,7 +126,7 @@ def _check_order(rights, path, base_raw, head_raw, units, deny) -> list[Finding]
     if base is None or not isinstance(base.data, dict):
         return deny(0, f"{who} 不能修改这个工单：原文件无法读取，只有热线管理机构可以修复")
     base_events = [e for e in base.data.get("events") or [] if isinstance(e, dict)]
-    order_units = {e.get("unit") for e in base_events if e.get("type") == "派单"}
+    order_units: set[Any] = {e.get("unit") for e in base_events if e.get("type") == "派单"}
     mine = order_units & rights.units
     if not mine:
         names = _unit_names(units, {u for u in order_units if u}) or "（尚未派单）"
@@ -162,7 +171,7 @@ def _check_order(rights, path, base_raw, head_raw, units, deny) -> list[Finding]
     return out
 
 
-def _freeze(value):
+def _freeze(value: object) -> object:
     if isinstance(value, dict):
         return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
     if isinstance(value, list):

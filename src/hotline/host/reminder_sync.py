@@ -16,6 +16,7 @@ from datetime import datetime
 from hotline.host.client import Host, HostError, Issue
 from hotline.host.reminders import (
     STATE_LABELS,
+    Action,
     Plan,
     dispatch_states,
     label_specs,
@@ -121,11 +122,14 @@ def close_duplicates(host: Host, issues: list[Issue]) -> list[str]:
     return done
 
 
-def _apply(host: Host, a, known: dict[int, dict[str, int]] | None = None) -> None:
+def _apply(host: Host, a: Action, known: dict[int, dict[str, int]] | None = None) -> None:
     if a.kind == "create":
         r = a.reminder
+        assert r is not None and a.title is not None and a.body is not None and a.labels is not None
         host.create_issue(a.title, a.body, a.labels, list(r.maintainers))
-    elif a.kind in ("update", "reopen"):
+        return
+    assert a.number is not None  # (``plan`` gives every other action the issue it is about)
+    if a.kind in ("update", "reopen"):
         if a.kind == "reopen":
             host.reopen_issue(a.number)
         host.edit_issue(a.number, title=a.title, body=a.body)
@@ -133,6 +137,7 @@ def _apply(host: Host, a, known: dict[int, dict[str, int]] | None = None) -> Non
             host.set_labels(a.number, a.labels, (known or {}).get(a.number))
     elif a.kind == "close":
         host.close_issue(a.number, a.body)  # the reason goes into the body in the same request
-        host.comment(a.number, a.comment)
+        if a.comment is not None:
+            host.comment(a.number, a.comment)
     else:  # pragma: no cover - plan() makes no other kind
         raise ValueError(a.kind)

@@ -17,7 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from hotline.lifecycle.state import DispatchState
 from hotline.lifecycle.status import DUE_SOON, FLAG_WORDS, OVERDUE, reminder, workdays_late, workdays_left
@@ -192,7 +192,7 @@ def label_specs(reminders_: list[Reminder], repo: Repository) -> list[LabelSpec]
 
 @dataclass
 class Action:
-    kind: str  # create | update | reopen | close
+    kind: Literal["create", "update", "reopen", "close"]
     key: Key
     number: int | None = None
     reminder: Reminder | None = None

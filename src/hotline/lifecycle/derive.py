@@ -21,15 +21,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from hotline.findings import Finding
 from hotline.lifecycle.settlement import unsettled
 from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import settle
-from hotline.records.models import REPLY_TYPES, Order
+from hotline.records.models import (
+    REPLY_TYPES,
+    Accept,
+    Callback,
+    Contact,
+    Dispatch,
+    DutyStatement,
+    ExtensionRequest,
+    ExtensionReview,
+    Handover,
+    Merge,
+    Order,
+    Redo,
+    Reply,
+    ReturnRequest,
+    ReturnReview,
+    Supervision,
+)
 from hotline.records.rules import AssessmentRules, Rules
 from hotline.times import format_date, format_time
-from hotline.workdays import WorkCalendar, end_of
+from hotline.workdays import Deadline, WorkCalendar, end_of
 
 __all__ = ["DispatchState", "OrderState", "derive", "settle_at", "settled_from"]
 
@@ -61,8 +79,9 @@ class Replay:
         self.findings.append(Finding(self.order.path, line, code, msg))
 
 
-OrderHandler = Callable[[Replay, object], None]
-DispatchHandler = Callable[[Replay, DispatchState, object], None]
+# each handler takes its own event type (``Any`` here: a table of handlers, one per type)
+OrderHandler = Callable[[Replay, Any], None]
+DispatchHandler = Callable[[Replay, DispatchState, Any], None]
 
 
 def derive(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime | None = None) -> OrderState:
@@ -114,8 +133,8 @@ def settled_from(s: DispatchState, rules: Rules, calendar: WorkCalendar) -> date
     return end_of(max(days))
 
 
-def _dispatch_of(r: Replay, ev) -> DispatchState | None:
-    """The open dispatch an event of a unit belongs to, or None (with a finding)."""
+def _dispatch_of(r: Replay, ev: Any) -> DispatchState | None:
+    """The open dispatch an event of a unit (``ev``: any type but 回访 and 并单) belongs to, or None (with a finding)."""
     s = r.current.get(ev.unit)
     if s is None:
         r.find("no-dispatch", ev.line, f"{ev.type}事件的单位 {ev.unit} 没有被派单：请先记录对该单位的派单")
@@ -128,7 +147,7 @@ def _dispatch_of(r: Replay, ev) -> DispatchState | None:
     return s
 
 
-def _dispatch(r: Replay, ev) -> None:
+def _dispatch(r: Replay, ev: Dispatch) -> None:
     if ev.unit in r.current and not r.current[ev.unit].returned:
         r.find("event-order", ev.line, f"{ev.unit} 已有未结束的派单，不能重复派单")
         return
@@ -151,7 +170,7 @@ def _dispatch(r: Replay, ev) -> None:
     r.current[ev.unit] = state
 
 
-def _callback(r: Replay, ev) -> None:
+def _callback(r: Replay, ev: Callback) -> None:
     if not any(s.reply_at for s in r.dispatches):
         r.find("event-order", ev.line, "回访之前还没有任何单位答复")
     r.callbacks.append((ev.at, ev.result))
@@ -161,30 +180,30 @@ def _callback(r: Replay, ev) -> None:
             s.callback_after_reply = ev.result
 
 
-def _accept(r: Replay, s: DispatchState, ev) -> None:
+def _accept(r: Replay, s: DispatchState, ev: Accept) -> None:
     if s.accepted_at is None:
         s.accepted_at, s.office = ev.at, ev.office or s.office
 
 
-def _contact(r: Replay, s: DispatchState, ev) -> None:
+def _contact(r: Replay, s: DispatchState, ev: Contact) -> None:
     s.contacted_at = s.contacted_at or ev.at
 
 
-def _hand_over(r: Replay, s: DispatchState, ev) -> None:
+def _hand_over(r: Replay, s: DispatchState, ev: Handover) -> None:
     s.office = ev.office
 
 
-def _reply(r: Replay, s: DispatchState, ev) -> None:
+def _reply(r: Replay, s: DispatchState, ev: Reply | DutyStatement) -> None:
     if s.contacted_at is None:
         s.replies_without_contact.append(ev.line)
     s.callback_after_reply = None
     if s.in_redo:
         s.redo_reply_at = ev.at
     elif s.reply_at is None:
-        s.reply_at, s.reply_type = ev.at, ev.type
+        s.reply_at = ev.at
 
 
-def _redo(r: Replay, s: DispatchState, ev) -> None:
+def _redo(r: Replay, s: DispatchState, ev: Redo) -> None:
     first = r.callbacks[0][1] if r.callbacks else None
     if s.redo_at is not None or ev.unit in r.redone:
         r.find("redo-invalid", ev.line, f"{ev.unit} 已重办过一次：重办次数为 1 次（§二(二)4）")
@@ -200,7 +219,7 @@ def _redo(r: Replay, s: DispatchState, ev) -> None:
         s.provisional = s.provisional or redo_due.provisional
 
 
-def _return_request(r: Replay, s: DispatchState, ev) -> None:
+def _return_request(r: Replay, s: DispatchState, ev: ReturnRequest) -> None:
     days = r.rules.deadlines.return_window_days
     window = r.calendar.add_workdays(s.dispatched_at.date(), days)
     s.provisional = s.provisional or window.provisional
@@ -215,7 +234,7 @@ def _return_request(r: Replay, s: DispatchState, ev) -> None:
     s.return_requested_at = ev.at
 
 
-def _return_review(r: Replay, s: DispatchState, ev) -> None:
+def _return_review(r: Replay, s: DispatchState, ev: ReturnReview) -> None:
     if s.return_requested_at is None:
         r.find("event-order", ev.line, f"退回审核之前没有 {ev.unit} 待审核的退回申请")
         return
@@ -225,7 +244,7 @@ def _return_review(r: Replay, s: DispatchState, ev) -> None:
     s.return_reviewed_at, s.return_approved = ev.at, ev.approved
 
 
-def _extension_request(r: Replay, s: DispatchState, ev) -> None:
+def _extension_request(r: Replay, s: DispatchState, ev: ExtensionRequest) -> None:
     problems = []
     if r.order.emergency:
         problems.append("突发类事项不得延期（§二(三)3(4)）")
@@ -242,7 +261,7 @@ def _extension_request(r: Replay, s: DispatchState, ev) -> None:
         s.pending_extension = ev.days
 
 
-def _extension_review(r: Replay, s: DispatchState, ev) -> None:
+def _extension_review(r: Replay, s: DispatchState, ev: ExtensionReview) -> None:
     if ev.unit in r.extension_reviewed:
         line = r.extension_reviewed[ev.unit]
         r.find("extension-invalid", ev.line, f"{ev.unit} 的延期申请已经审核过（第 {line} 行）：每个延期申请只审核一次")
@@ -266,18 +285,18 @@ def _extension_review(r: Replay, s: DispatchState, ev) -> None:
     s.provisional = s.provisional or new_due.provisional
 
 
-def _supervise(r: Replay, s: DispatchState, ev) -> None:
-    s.supervisions += 1
+def _supervise(r: Replay, s: DispatchState, ev: Supervision) -> None:
+    """A supervision (督办) changes nothing in the dispatch: the assessment counts it from the events (item 16)."""
 
 
-def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar):
+def _accept_by(dispatched_at: datetime, rules: Rules, calendar: WorkCalendar) -> Deadline:
     day = dispatched_at.date()
     if calendar.is_workday(day) and dispatched_at.time() <= rules.deadlines.receipt_cutoff:
         return calendar.add_workdays(day, 0)
     return calendar.next_workday(day)
 
 
-def _merge(r: Replay, ev) -> None:
+def _merge(r: Replay, ev: Merge) -> None:
     """并单: the office merged this repeated demand into an earlier order: it counts once, as that order, and its
     open dispatches end (``status``: 已并单). Only the first counts (a second is ``merge-invalid``, ``checks.merges``)."""
     if r.merged_into is None:

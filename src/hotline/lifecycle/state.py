@@ -7,6 +7,7 @@ with its dispatches, callbacks and lifecycle findings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -33,7 +34,6 @@ class DispatchState:
     office: str | None = None
     contacted_at: datetime | None = None
     reply_at: datetime | None = None  # first reply (答复 or 履责说明)
-    reply_type: str | None = None
     replies_without_contact: list[int] = field(default_factory=list)  # lines of such replies
     redo_at: datetime | None = None
     redo_due: date | None = None
@@ -45,7 +45,6 @@ class DispatchState:
     extension_days: int = 0
     extension_refused: int = 0
     pending_extension: int | None = None  # requested days awaiting review
-    supervisions: int = 0
     callback_after_reply: str | None = None  # result of the callback that follows this unit's last reply
     merged_into: str | None = None  # 并单: the order was merged into this earlier one (not counted again)
     merged_at: datetime | None = None
@@ -106,13 +105,40 @@ class DispatchState:
         }
 
 
-@dataclass
 class OrderState:
-    order: Order
-    dispatches: list[DispatchState]
-    callbacks: list[tuple[datetime, str]]
-    findings: list[Finding]
-    merged_into: str | None = None  # 并单: merged into this earlier order as a repeated demand
+    """An order (工单) with its dispatches replayed, its callbacks (回访: time and result) and its lifecycle findings.
+
+    ``order`` is the order itself or, for a state rebuilt from the cache (``lifecycle.cached``), a function that
+    returns it: the order is then decoded only when asked for."""
+
+    def __init__(
+        self,
+        order: Order | Callable[[], Order],
+        dispatches: list[DispatchState],
+        callbacks: list[tuple[datetime, str]],
+        findings: list[Finding],
+        merged_into: str | None = None,  # 并单: merged into this earlier order as a repeated demand
+    ) -> None:
+        self._order = order
+        self.dispatches = dispatches
+        self.callbacks = callbacks
+        self.findings = findings
+        self.merged_into = merged_into
+
+    @property
+    def order(self) -> Order:
+        return self._order if isinstance(self._order, Order) else self._order()
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.order, self.dispatches, self.callbacks, self.findings, self.merged_into)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OrderState) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"OrderState({self.order.id!r}, {self.dispatches!r}, {self.callbacks!r}, {self.findings!r})"
 
     @property
     def merged(self) -> bool:

@@ -1,7 +1,7 @@
 """The one status model (办理状态): every page, register, report, command and reminder asks here.
 
 For a dispatch as of one moment:
-- ``status``: 待接收, 办理中, 已答复, 重办中, 已退回, 已办结 or 已并单 (``STATUS_WORDS``) — 已并单: the order was
+- ``status``: 待接收, 办理中, 已答复, 重办中, 已退回, 已办结 or 已并单 — 已并单: the order was
   merged into an earlier one (并单) while the dispatch was open; the merge ended it, as an approved return does
   (``status_text`` adds the order it went into);
 - ``overdue`` — overdue now (逾期未办结): still open and past its current deadline;
@@ -23,7 +23,6 @@ from hotline.workdays import WorkCalendar, end_of
 
 PENDING, IN_PROGRESS, REPLIED, IN_REDO, RETURNED, CLOSED = "待接收", "办理中", "已答复", "重办中", "已退回", "已办结"
 MERGED = "已并单"
-STATUS_WORDS = (PENDING, IN_PROGRESS, REPLIED, IN_REDO, RETURNED, CLOSED, MERGED)
 NOT_DISPATCHED = "待派单"
 OVERDUE, DUE_SOON = "overdue", "due_soon"  # reminder kinds
 FLAG_WORDS = {OVERDUE: "逾期", DUE_SOON: "即将到期"}

@@ -113,8 +113,3 @@ def suggest(
             )
             groups.append(RepeatGroup([o.id for o in group], why))
     return sorted(groups, key=lambda g: g.ids)
-
-
-def merged_ids(orders: Sequence[Order]) -> set[str]:
-    """Ids of orders merged into another (they count once, as the order they were merged into)."""
-    return {o.id for o in orders if merged_into(o) is not None}

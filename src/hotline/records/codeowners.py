@@ -13,6 +13,7 @@ matches the unit files (or only one of the two exists); a repository with neithe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from hotline.findings import Finding
@@ -29,7 +30,7 @@ HEADER = (
 )
 
 
-def _owners(accounts) -> list[str]:
+def _owners(accounts: Iterable[str]) -> list[str]:
     return ["@" + name for name in maintainers(accounts)]
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from hotline import __version__
 from hotline.findings import Finding
@@ -19,8 +20,10 @@ from hotline.records.models import HolidayYear, ScoringEvent, Unit
 from hotline.records.rules import Rules
 from hotline.records.unit_names import resolve_unit, unknown_unit_message
 from hotline.records.validate import errors_to_findings, to_model
-from hotline.records.yaml_reader import read
+from hotline.records.yaml_reader import Document, read
 from hotline.workdays import WorkCalendar, package_signature
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _rel(root: Path, p: Path) -> str:
@@ -49,14 +52,14 @@ class _Reader:
         self.findings: list[Finding] = []
         self.digest = hashlib.sha256(__version__.encode())
 
-    def doc(self, p: Path):
+    def doc(self, p: Path) -> Document:
         doc = read(str(p), _rel(self.root, p))
         self.digest.update(doc.path.encode() + b"\0" + doc.text.encode())
         self.findings.extend(doc.findings)
         self.findings.extend(hidden.findings(doc.path, doc.text, doc))  # the file is still read
         return doc
 
-    def model_of(self, p: Path, model):
+    def model_of(self, p: Path, model: type[M]) -> tuple[M | None, Document]:
         doc = self.doc(p)
         if doc.data is None or (doc.findings and not doc.ok):
             return None, doc

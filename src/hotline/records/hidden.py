@@ -46,7 +46,7 @@ def message(line: int, c: str) -> str:
     )
 
 
-def _strings(value, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _strings(value: object, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
     if isinstance(value, str):
         yield loc, value
     elif isinstance(value, dict):

@@ -259,7 +259,6 @@ EVENT_TYPES: dict[str, type[AnyEvent]] = {
     get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(AnyEvent)
 }
 REPLY_TYPES = ("答复", "履责说明")
-MERGE = "并单"
 
 
 # Typed accessors for fields that only some members of the Event union have (the type checker then
@@ -402,7 +401,6 @@ class HolidayYear(Record):
 
 
 BonusName = Literal["国家级媒体表扬", "省级媒体表扬", "市级媒体表扬", "省领导批示肯定", "市领导批示肯定"]
-BONUS_NAMES: tuple[BonusName, ...] = get_args(BonusName)
 VETO = "否决"
 RECTIFICATION_ITEMS = ("整改通知", "整改报告")  # §三(四): the notice of a 一般/较差 grade, and the unit's report
 PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$"

@@ -27,7 +27,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 CHINESE_DIGITS = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3}
@@ -63,7 +63,7 @@ class Tables:
     gaps: frozenset[str]  # characters that may stand between two digits of a number: separators, dropped, \n
 
 
-def char_class(chars) -> str:
+def char_class(chars: Iterable[str]) -> str:
     """A character class body for ``chars`` (ranges merged, everything escaped)."""
     points = sorted({ord(c) for c in chars})
     out: list[str] = []

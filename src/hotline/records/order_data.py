@@ -16,6 +16,7 @@ from sys import intern
 from typing import Any
 
 import msgspec
+from pydantic import BaseModel
 
 from hotline.records.models import EVENT_TYPES, Citizen, Order
 
@@ -72,7 +73,7 @@ _SHARED = {cls: tuple(n for n in names if n in ("type", "unit", "by", "office", 
            for cls, names in _NAMES.items()}  # fmt: skip
 
 
-def _mask(obj) -> int:
+def _mask(obj: BaseModel) -> int:
     names, given = _NAMES[type(obj)], obj.model_fields_set
     return sum(1 << i for i, n in enumerate(names) if n in given)
 
@@ -122,7 +123,7 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _build(cls: type, values: dict, fields_set: set[str]):
+def _build(cls: type, values: dict, fields_set: set[str]) -> Any:
     """A model from values it was validated with (pydantic's own ``model_construct``, minus its per-field work).
 
     The values are set one by one, always in the same order for a kind, rather than as a whole ``__dict__``:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -18,7 +19,6 @@ from hotline.util import nofollow
 
 ORDERS = "orders"
 UNITS = "units"
-SCORING = "scoring"
 RULES = "scoring/rules.yaml"
 HOLIDAYS = "scoring/holidays"
 SCORING_EVENTS = "scoring/events"
@@ -108,6 +108,6 @@ def order_files(root: Path | str) -> list[tuple[str, str]]:
     return out
 
 
-def yaml_files(folder: Path):
+def yaml_files(folder: Path) -> Iterator[Path]:
     """The YAML files under ``folder``, sorted, hidden folders and symbolic links skipped."""
     yield from nofollow.files(folder, YAML_SUFFIXES)

@@ -267,10 +267,10 @@ class DeductionItem(_Item):
         return self.cap if self.cap is not None else self.max
 
 
-AssessmentItem = Annotated[SetupItem | ChangeReportItem | RateItem | DeductionItem, Field(discriminator="kind")]
-ITEM_KINDS = frozenset(
-    get_args(cls.model_fields["kind"].annotation)[0] for cls in get_args(get_args(AssessmentItem)[0])
-)
+AnyItem = SetupItem | ChangeReportItem | RateItem | DeductionItem
+AssessmentItem = Annotated[AnyItem, Field(discriminator="kind")]
+ItemKind = Literal["setup", "change_report", "rate", "deduction"]  # the kinds above, one per item class
+ITEM_KINDS = frozenset(get_args(ItemKind))
 
 
 class BonusItem(Record):

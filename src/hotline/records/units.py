@@ -2,13 +2,17 @@
 
 - The hotline office (热线管理机构) is every unit of type ``OFFICE_TYPE``; its maintainers may change
   everything and correct recorded events.
+- ``UnitVersions``: unit files as they stood at a time (assessment items 1–4 and 6), as read from Git.
 - An account is compared without a leading ``@`` and without case (``login``); a commit author's account
   is the local part of the e-mail address (``account_of_email``; GitHub's ``12345+login@`` noreply form too).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from hotline.records.models import ACCOUNT, Unit
 
@@ -60,3 +64,25 @@ def maintainers(accounts: Iterable[str]) -> list[str]:
             seen.add(login(name))
             out.append(name)
     return out
+
+
+@dataclass
+class Version:
+    """One version of a unit file, with the committer time of the main-line commit that brought it."""
+
+    committed_at: datetime  # Beijing time
+    sha: str
+    unit: Unit | None  # None: deleted
+
+
+@dataclass
+class UnitVersions:
+    """Every version of each unit file (read from Git by ``history.unit_versions``): ``at(unit, when)`` is the
+    version in force at ``when`` (None: the file was not yet committed)."""
+
+    versions: dict[str, list[Version]] = field(default_factory=dict)  # oldest first
+
+    def at(self, unit_id: str, when: datetime) -> Version | None:
+        vs = self.versions.get(unit_id, [])
+        i = bisect_right([v.committed_at for v in vs], when)
+        return vs[i - 1] if i else None

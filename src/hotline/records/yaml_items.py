@@ -221,7 +221,7 @@ def same_item(a: str, b: str) -> bool:
     """Whether two item texts mean the same mapping (a reformatted event is not a changed one)."""
     import yaml
 
-    def value(t: str):
+    def value(t: str) -> object:
         if t.startswith('{"'):
             try:
                 return json.loads(t)
@@ -235,3 +235,15 @@ def same_item(a: str, b: str) -> bool:
 
     va, vb = value(a), value(b)
     return va is not None and va == vb
+
+
+def item_indent(text: str, line: int) -> int:
+    """Indentation of the list item starting on ``line`` (1-based)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return -1
+    end = text.find("\n", start)
+    row = text[start : end if end >= 0 else len(text)]
+    return len(row) - len(row.lstrip(" ")) if row.lstrip(" ").startswith("-") else -1

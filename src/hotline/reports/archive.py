@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hotline import __version__
 from hotline.checks.attachments import publishable
@@ -29,6 +30,9 @@ from hotline.util.atomic import write_bytes
 ARCHIVE_DIR = "archives"
 RECORD_PATHS = ["orders", "units", "scoring"]
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+if TYPE_CHECKING:  # (publication imports this module's callers; ``list_archives`` imports it when run)
+    from hotline.reports.publication import Archive
 
 
 class ArchiveError(Exception):
@@ -50,7 +54,7 @@ def zip_name(month: str) -> str:
     return f"{ARCHIVE_DIR}/{month}.zip"
 
 
-def list_archives(root: Path):
+def list_archives(root: Path) -> list[Archive]:
     from hotline.reports.publication import Archive
 
     out = []
@@ -95,7 +99,15 @@ def month_documents(root: Path, month: str, as_of: datetime, repo: Repository | 
         raise ArchiveError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     entries, _ = load_entries(root, set(repo.units))
     history, change_commits, scoring_orders = read_history(root, repo)
-    model = compute(repo, as_of, entries, [], history, read_advice(root), None, change_commits, scoring_orders)
+    model = compute(
+        repo,
+        as_of,
+        entries=entries,
+        history=history,
+        advice=read_advice(root),
+        change_commits=change_commits,
+        scoring_orders=scoring_orders,
+    )
     files: dict[str, bytes] = {}
     for (_uid, m), reg in sorted(model.registers.items()):
         if m == month:

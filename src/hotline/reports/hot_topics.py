@@ -22,6 +22,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 import msgspec
@@ -29,6 +31,7 @@ import msgspec
 from hotline.records.models import Order, Unit
 from hotline.records.rules import ReportRules
 from hotline.util import cache
+from hotline.util.parallel import Mapper
 
 _HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+\s*(?:号楼|号院|号|栋|幢|单元|楼|层|室|组).*$|[（(].*$")
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]+$")
@@ -50,7 +53,7 @@ def prepare_search(words: tuple[str, ...]) -> None:
     _jieba(words)
 
 
-def _jieba(extra_words: tuple[str, ...]):
+def _jieba(extra_words: tuple[str, ...]) -> ModuleType:
     import jieba
 
     jieba.setLogLevel(60)
@@ -81,7 +84,7 @@ def _memo_version() -> str:
     return hashlib.blake2b(f"{jieba.__version__}\0cut-2".encode(), digest_size=12).hexdigest()
 
 
-def recall(root) -> None:
+def recall(root: Path) -> None:
     """Load the words cut by earlier runs for the records at ``root`` (``util.cache``; none when it is off)."""
     _used.clear()
     _tags_used.clear()
@@ -91,7 +94,7 @@ def recall(root) -> None:
         _tags.update(kept.tags)
 
 
-def keep(root) -> None:
+def keep(root: Path) -> None:
     """Keep the words this run used (and their tags) for the next one."""
     cache.save(root, MEMO, _Memo(_memo_version(), dict(_used), dict(_tags_used)))
 
@@ -254,7 +257,7 @@ class HotTopics:
 
 
 def index_keywords(
-    orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper=None
+    orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper: Mapper | None = None
 ) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
     over processes (``parallel.fork_map``)."""

@@ -18,6 +18,7 @@ returns plain values for the site and the documents. Definitions (shown on the s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -226,7 +227,7 @@ def _unit_order(units: dict[str, Unit], uid: str) -> tuple:
     return (kind, uid)
 
 
-def unit_sort_key(units: dict[str, Unit]):
+def unit_sort_key(units: dict[str, Unit]) -> Callable[[str], tuple]:
     return lambda uid: _unit_order(units, uid)
 
 

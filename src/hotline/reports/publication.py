@@ -9,6 +9,7 @@ the site's pages and data files (``hotline.site``), the month's documents and it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from hotline.load import Repository
 from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
-from hotline.records.units import is_office
+from hotline.records.units import UnitVersions, is_office
 from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, learn_candidates, unit_words
 from hotline.reports.monthly import (
     Current,
@@ -34,6 +35,7 @@ from hotline.reports.monthly_report import RankEntry, Report, compose
 from hotline.reports.register import Register, registers
 from hotline.scoring import (
     Assessment,
+    ChangeKey,
     ProfileComparison,
     ScoringInputs,
     compare_profiles,
@@ -41,6 +43,7 @@ from hotline.scoring import (
     shown,
 )
 from hotline.scoring.measures import Policy
+from hotline.util.parallel import Mapper
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,6 @@ class Publication:
     entries: list[Entry]
     archives: list[Archive]
     history: dict[str, list[EventHistory | None]] | None
-    findings_count: dict[str, int] = field(default_factory=dict)
     provisional_years: list[int] = field(default_factory=list)
     calendar_due: int | None = None  # a year whose holidays should be imported by now (WorkCalendar.missing_year)
     office: str = "县政府办公室政务服务热线管理机构"
@@ -113,7 +115,7 @@ def periods_of(months: list[str]) -> list[str]:
     return out
 
 
-def score_periods(inputs, months: list[str], as_of) -> list[PeriodScores]:
+def score_periods(inputs: ScoringInputs, months: list[str], as_of: datetime) -> list[PeriodScores]:
     out = []
     for label in periods_of(months):
         period = parse_period(label)
@@ -158,23 +160,24 @@ def late_record_notes(
 def compute(
     repo: Repository,
     as_of: datetime,
-    entries: list[Entry],
-    archives: list[Archive],
+    *,
+    entries: Sequence[Entry] = (),
+    archives: Sequence[Archive] = (),
     history: dict[str, list[EventHistory | None]] | None = None,
     advice: dict[str, str] | None = None,
-    mapper=None,
-    change_commits=None,
+    mapper: Mapper | None = None,
+    change_commits: Mapping[ChangeKey, datetime | None] | None = None,
     scoring_orders: list[Order] | None = None,
-    unit_versions=None,
+    unit_versions: UnitVersions | None = None,
     states: list[OrderState] | None = None,
     keywords: dict[str, dict[str, list[str]]] | None = None,
 ) -> Publication:
-    """The whole site model. ``mapper`` (like ``map``) may spread independent per-month work over processes;
-    ``states`` (``repo.states(as_of)``) and ``keywords`` (``keyword_index``), when the caller has them already."""
-    rules = repo.rules
-    units = repo.units
-    if states is None:
-        states = repo.states(as_of)
+    """The whole site model as of ``as_of``, from ``repo`` and what else is known: the knowledge base, the sealed
+    archives, the Git history (``reports.sources.read_history``), the office's advice per month, the unit files'
+    versions. ``mapper`` (like ``map``) may spread per-month work over processes; ``states``
+    (``repo.states(as_of)``) and ``keywords`` (``keyword_index``), when the caller has them already."""
+    rules, units = repo.rules, repo.units
+    states = repo.states(as_of) if states is None else states
     stats = monthly(states, rules, units, rules.reports.repeated_delay_min)
     month_to_date(stats, states, as_of)
     months = sorted(stats)
@@ -182,16 +185,11 @@ def compute(
     notes = late_record_notes(history, orders)
     not_final = {m for m, ms in stats.items() if not ms.final}
     regs = registers(states, units, Policy.of(rules).satisfied, notes=notes, not_final=not_final)
-
-    by_month: dict[str, list[Order]] = defaultdict(list)
-    for st in states:
-        by_month[month_of(st.order.received_at)].append(st.order)
+    by_month = _by_month(st.order for st in states)
     if keywords is None:
         keywords = keyword_index([st.order for st in states], units, mapper)
     titles = {oid: o.title for oid, o in orders.items()}
-    office_unit = next((u for u in units.values() if is_office(u)), None)
-    office = office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
-
+    office = _office_name(units)
     inputs = ScoringInputs.from_repository(repo, change_commits, scoring_orders)
     inputs.unit_versions = unit_versions  # items 1–4 and 6 as the unit files stood at each period's end
     inputs.derived(states, as_of)
@@ -204,16 +202,23 @@ def compute(
     for m in months:
         hot[m] = hot_topics(m, previous_month(m), by_month, keywords, rules.reports)
         rankings[m] = rank_by_assessment(by_label[m])
-        late = _late_records(notes, orders, m)
-        reports[m] = compose(stats[m], hot[m], rankings[m], RANKING_BASIS, units, titles, office, as_of.date(),
-                             (advice or {}).get(m), late)  # fmt: skip
-
-    handling = sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units))
+        reports[m] = compose(
+            stats[m],
+            hot[m],
+            rankings[m],
+            ranking_basis=RANKING_BASIS,
+            units=units,
+            titles=titles,
+            office=office,
+            compiled_on=as_of.date(),
+            advice=(advice or {}).get(m),
+            late_records=_late_records(notes, orders, m),
+        )
     return Publication(
         as_of=as_of,
         rules=rules,
         units=units,
-        handling_units=handling,
+        handling_units=sorted((u.id for u in units.values() if not is_office(u)), key=unit_sort_key(units)),
         states=states,
         months=months,
         stats=stats,
@@ -223,8 +228,8 @@ def compute(
         hot=hot,
         rankings=rankings,
         assessments=scored,
-        entries=entries,
-        archives=archives,
+        entries=list(entries),
+        archives=list(archives),
         history=history,
         provisional_years=_provisional_years(states, repo, as_of),
         calendar_due=repo.calendar.missing_year(as_of.date()),
@@ -233,12 +238,25 @@ def compute(
     )
 
 
-def keyword_index(orders: list[Order], units: dict[str, Unit], mapper=None) -> dict[str, dict[str, list[str]]]:
+def keyword_index(
+    orders: list[Order], units: dict[str, Unit], mapper: Mapper | None = None
+) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders received that month mentioning it (``hot_topics.index_keywords``)."""
+    return index_keywords(_by_month(orders), unit_words(units.values()), mapper)
+
+
+def _by_month(orders: Iterable[Order]) -> dict[str, list[Order]]:
+    """The orders by the month of receipt."""
     by_month: dict[str, list[Order]] = defaultdict(list)
     for o in orders:
         by_month[month_of(o.received_at)].append(o)
-    return index_keywords(by_month, unit_words(units.values()), mapper)
+    return by_month
+
+
+def _office_name(units: dict[str, Unit]) -> str:
+    """The hotline office's name, as its unit file gives it (the notice's words without one)."""
+    office_unit = next((u for u in units.values() if is_office(u)), None)
+    return office_unit.name if office_unit else "县政府办公室政务服务热线管理机构"
 
 
 def today(model: Publication) -> date:

@@ -5,8 +5,10 @@ the orders' derived lifecycle, the assessment events and — for item 5 — the 
 change, with an explicit ``as_of``; it holds no scoring constant. Modules: ``period`` (考核期),
 ``inputs`` (what is read, and the period's dispatches by unit), ``setup`` (items 1–6), ``rates``
 (items 7–11), ``deductions`` (items 12–16, bonus, vetoes), ``engine`` (totals, grades, ranks, both
-profiles), ``rectification`` (整改), ``results`` (the values returned), ``checks`` (events the assessment cannot
-use, reported by ``hotline check``).
+profiles), ``rectification`` (整改), ``results`` (the values returned), ``usable`` (events the assessment cannot
+use, also reported by ``hotline check``), ``measures`` (the five rates, counted once for the assessment and the
+monthly figures). It reaches no Git, history, cache or loader (an import-linter contract): the unit files' versions
+come in as ``records.units.UnitVersions``.
 
 The API (stable)::
 

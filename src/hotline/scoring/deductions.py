@@ -8,10 +8,11 @@ of a bonus kind, in all at most ``bonus.cap``. Veto: any 否决 event in the per
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 
-from hotline.records.models import VETO, ScoringEvent
+from hotline.records.models import VETO, Order, ScoringEvent
 from hotline.records.rules import AssessmentRules, DeductionItem
 from hotline.scoring.inputs import Counted
 from hotline.scoring.numbers import ZERO, rounded, shown
@@ -23,7 +24,7 @@ def _plain(value: Decimal) -> str:
     return shown(value).rstrip("0").rstrip(".")
 
 
-def special_supervisions(orders, start, end) -> dict[str, list[Evidence]]:
+def special_supervisions(orders: Iterable[Order], start: datetime, end: datetime) -> dict[str, list[Evidence]]:
     """督办 events of kind 专项 (省/市 special supervision, item 16) declared in [start, end), by unit."""
     out: dict[str, list[Evidence]] = {}
     for order in orders:
@@ -77,7 +78,7 @@ def deduction_item(
         "cap": _plain(item.limit),
         "deducted": _plain(deducted),
     }
-    return ItemScore(item.number, item.name, item.kind, item.max, points, formula, item.printed, inputs, evidence)
+    return ItemScore.of(item, points=points, formula=formula, inputs=inputs, evidence=evidence)
 
 
 def bonus(events: list[ScoringEvent], a: AssessmentRules) -> tuple[Decimal, Decimal, list[Evidence]]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 
-from hotline.checks.assessment_events import unusable
 from hotline.records.rules import (
     PROFILES,
     AssessmentRules,
@@ -31,6 +30,7 @@ from hotline.scoring.rates import counted_dispatches, rate_item
 from hotline.scoring.rectification import applies, rectification_cases
 from hotline.scoring.results import Assessment, UnitScore
 from hotline.scoring.setup import change_report_item, setup_item, unit_at_end
+from hotline.scoring.usable import unusable
 from hotline.workdays import end_of
 
 
@@ -89,19 +89,18 @@ def score_collected(collected: Collected, profile: str | None = None) -> Assessm
         total = base + extra
         scores.append(
             UnitScore(
-                unit.id,
-                unit.short_name or unit.name,
-                unit.type,
-                len(counted),
-                items,
-                base,
-                extra,
-                claimed,
-                bonus_evidence,
-                total,
-                grade_of(total, bool(veto_evidence), a),
-                bool(veto_evidence),
-                veto_evidence,
+                unit=unit.id,
+                name=unit.short_name or unit.name,
+                dispatched=len(counted),
+                items=items,
+                base=base,
+                bonus=extra,
+                bonus_claimed=claimed,
+                bonus_evidence=bonus_evidence,
+                total=total,
+                grade=grade_of(total, bool(veto_evidence), a),
+                veto=bool(veto_evidence),
+                veto_evidence=veto_evidence,
                 full_name=unit.name,
                 unsettled=sum(bool(c.state.unsettled) for c in counted),
             )

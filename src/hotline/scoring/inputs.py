@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Protocol
 
-from hotline.history.unit_versions import UnitVersions
 from hotline.lifecycle.derive import derive
 from hotline.lifecycle.state import DispatchState, OrderState
+from hotline.records.context import Context
 from hotline.records.models import Order, ScoringEvent, Unit, UnitChange
 from hotline.records.rules import AssessmentRules, Rules
+from hotline.records.units import UnitVersions
 from hotline.scoring.period import Period
 from hotline.workdays import WorkCalendar, end_of
 
@@ -31,6 +33,21 @@ def change_key(unit_id: str, change: UnitChange) -> ChangeKey:
 def beijing(dt: datetime) -> datetime:
     """A commit time as naive Beijing time (the records' convention)."""
     return dt.astimezone(_BEIJING).replace(tzinfo=None) if dt.tzinfo is not None else dt
+
+
+class Records(Protocol):
+    """What the assessment reads of the loaded records (``hotline.load.Repository`` has it)."""
+
+    @property
+    def rules(self) -> Rules: ...
+    @property
+    def calendar(self) -> WorkCalendar: ...
+    @property
+    def units(self) -> dict[str, Unit]: ...
+    @property
+    def orders(self) -> list[Order]: ...
+    @property
+    def context(self) -> Context: ...
 
 
 @dataclass
@@ -82,7 +99,10 @@ class ScoringInputs:
 
     @classmethod
     def from_repository(
-        cls, repo, change_commits: Mapping[ChangeKey, datetime | None] | None = None, orders: list | None = None
+        cls,
+        repo: Records,
+        change_commits: Mapping[ChangeKey, datetime | None] | None = None,
+        orders: list | None = None,
     ) -> ScoringInputs:
         """From a loaded ``hotline.loader.Repository``; ``orders`` replaces its orders (e.g. at recorded times)."""
         return cls(

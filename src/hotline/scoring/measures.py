@@ -21,8 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from hotline.lifecycle.state import DispatchState
 from hotline.records.rules import AssessmentRules, Rules
 
-MEASURES = ("timely_receipt", "complaints", "on_time", "overdue", "satisfied")
-
 
 @dataclass(frozen=True)
 class Policy:

@@ -95,18 +95,14 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
         best = min(item.max, f.multiplier)  # rate 1 for a good or printed measure, 0 for a bad one
         points = {"best": best, "full": item.max, "zero": best * 0}[a.no_orders]
         note = f"{a.no_orders_note}（另有 {waiting} 件结果未确定，暂定）" if waiting else a.no_orders_note
-        return ItemScore(
-            item.number,
-            item.name,
-            item.kind,
-            item.max,
-            points,
-            f"{note} → {shown(points)}",
-            item.printed,
-            inputs,
-            [],
-            note,
-            item.contradiction,
+        return ItemScore.of(
+            item,
+            points=points,
+            formula=f"{note} → {shown(points)}",
+            inputs=inputs,
+            evidence=[],
+            note=note,
+            contradiction=item.contradiction,
         )
     policy = replace(Policy.of_assessment(a), complaint_categories=frozenset(item.categories or ()))
     hits = _hits(item, counted, policy)
@@ -133,16 +129,6 @@ def rate_item(item: RateItem, profile: str, counted: list[Counted], a: Assessmen
             if h == costly
         ]
 
-    return ItemScore(
-        item.number,
-        item.name,
-        item.kind,
-        item.max,
-        points,
-        formula,
-        item.printed,
-        inputs,
-        evidence,
-        None,
-        item.contradiction,
+    return ItemScore.of(
+        item, points=points, formula=formula, inputs=inputs, evidence=evidence, contradiction=item.contradiction
     )

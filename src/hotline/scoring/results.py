@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from hotline.findings import Finding
-from hotline.records.rules import ProfileName
+from hotline.records.rules import AnyItem, ItemKind, ProfileName
 from hotline.scoring.period import Period
 from hotline.times import format_date, format_time
 
@@ -53,7 +53,7 @@ class ItemScore:
 
     no: int
     name: str
-    kind: str  # setup | change_report | rate | deduction
+    kind: ItemKind
     max: Decimal
     points: Decimal
     formula: str  # the formula in force, with this unit's figures
@@ -64,15 +64,40 @@ class ItemScore:
     contradiction: str | None = None
     common_note: str | None = None  # the note as it reads for every unit alike (without the unit's own commit)
 
+    @classmethod
+    def of(
+        cls,
+        item: AnyItem,
+        *,
+        points: Decimal,
+        formula: str,
+        inputs: dict[str, object],
+        evidence: list[Evidence] | Callable[[], list[Evidence]],
+        note: str | None = None,
+        contradiction: str | None = None,
+        common_note: str | None = None,
+    ) -> ItemScore:
+        """The score of the rules' ``item`` (its number, name, kind, maximum and the notice's words) for one unit."""
+        return cls(
+            no=item.number,
+            name=item.name,
+            kind=item.kind,
+            max=item.max,
+            points=points,
+            formula=formula,
+            printed=item.printed,
+            inputs=inputs,
+            _evidence=evidence,
+            note=note,
+            contradiction=contradiction,
+            common_note=common_note,
+        )
+
     @property
     def evidence(self) -> list[Evidence]:
         if callable(self._evidence):
             self._evidence = self._evidence()
         return self._evidence
-
-    @property
-    def lost(self) -> Decimal:
-        return self.max - self.points
 
     def as_dict(self) -> dict:
         return {
@@ -92,7 +117,6 @@ class UnitScore:
 
     unit: str
     name: str
-    unit_type: str
     dispatched: int  # 转办总件数
     items: dict[int, ItemScore]
     base: Decimal  # 基础分: items 1–16, out of ``assessment.base_max``

@@ -11,7 +11,7 @@ assessment event for one of these items in the period (an inspection finding) al
 from __future__ import annotations
 
 from hotline.records.models import ScoringEvent, Unit, setup_field_name
-from hotline.records.rules import ChangeReportItem, SetupItem
+from hotline.records.rules import AssessmentRules, ChangeReportItem, SetupItem
 from hotline.scoring.inputs import Collected, beijing, change_key
 from hotline.scoring.numbers import ZERO, shown
 from hotline.scoring.results import Evidence, ItemScore
@@ -31,6 +31,17 @@ def _filled(value: object) -> bool:
     if isinstance(value, (str, list)):
         return bool(value.strip() if isinstance(value, str) else value)
     return True
+
+
+def missing_items(unit: Unit, a: AssessmentRules | None) -> list[tuple[int, str]]:
+    """Items 1–4 and 6 the unit's file does not fill in as it is now: (number, what is missing as people say it,
+    ``分管领导和具体承办人员``); none without assessment rules."""
+    setup = unit.hotline
+    return [
+        (item.number, "和".join(setup_field_name(f) for f in item.requires))
+        for item in (a.items if a is not None else [])
+        if isinstance(item, SetupItem) and any(not _filled(getattr(setup, f)) for f in item.requires)
+    ]
 
 
 def _item_events(item_no: int, events: list[ScoringEvent]) -> list[Evidence]:
@@ -86,17 +97,13 @@ def setup_item(
         formula = f"单位文件已写明{fields}，但期内检查发现不符 → 0"
     else:
         formula = f"单位文件已写明{fields} → {shown(item.max)}"
-    return ItemScore(
-        item.number,
-        item.name,
-        item.kind,
-        item.max,
-        points,
-        formula,
-        item.printed,
-        {"requires": list(item.requires), "missing": missing},
-        evidence,
-        note,
+    return ItemScore.of(
+        item,
+        points=points,
+        formula=formula,
+        inputs={"requires": list(item.requires), "missing": missing},
+        evidence=evidence,
+        note=note,
         common_note=common_note,
     )
 
@@ -148,15 +155,11 @@ def change_report_item(
     else:
         points = item.max
         formula = f"期内 {len(changes)} 条变动均在 {days} 个工作日内上报 → {shown(item.max)}"
-    return ItemScore(
-        item.number,
-        item.name,
-        item.kind,
-        item.max,
-        points,
-        formula,
-        item.printed,
-        {"days": days, "changes": rows, "verified": verified},
-        evidence,
-        note,
+    return ItemScore.of(
+        item,
+        points=points,
+        formula=formula,
+        inputs={"days": days, "changes": rows, "verified": verified},
+        evidence=evidence,
+        note=note,
     )

@@ -7,16 +7,21 @@ Every figure comes from ``hotline.scoring`` (both profiles, scored once per peri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from hotline.records.rules import AssessmentRules, RateItem
 from hotline.reports.publication import PeriodScores, Publication
 from hotline.scoring import (
+    Assessment,
     UnitScore,
     formula_text,
     shown,
 )
+from hotline.scoring.results import Evidence
 from hotline.site import charts
 from hotline.site.render import Page, a, admonition, chart, md_text, table, tag
 
@@ -34,7 +39,7 @@ def unit_path(label: str, unit: str) -> str:
     return f"assessment/{label}/{unit}.md"
 
 
-def _pts(value) -> str:
+def _pts(value: Decimal) -> str:
     return shown(value)
 
 
@@ -44,7 +49,7 @@ def _grade(u: UnitScore) -> Markup:
     return grade + (Markup(" ") + tag(f"暂定·{u.unsettled} 件未确定", "hl-warn") if u.unsettled else "")
 
 
-def provisional_note(d) -> str:
+def provisional_note(d: Assessment) -> str:
     """The 暂定 banner of an assessment whose dispatches are not all settled (empty when final)."""
     if d.final:
         return ""
@@ -171,7 +176,7 @@ def period_page(model: Publication, p: PeriodScores) -> Page:
     return Page(src, f"{p.title}考核", "\n".join(lines), meta)
 
 
-def _evidence(src: str, it_evidence) -> Markup:
+def _evidence(src: str, it_evidence: Iterable[Evidence]) -> Markup:
     parts = []
     for e in it_evidence:
         if e.kind == "order":
@@ -247,9 +252,10 @@ def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
     )
 
 
-def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores]) -> Page:
+def rules_page(model: Publication, rules_assessment: AssessmentRules | None, scored: list[PeriodScores]) -> Page:
     src = RULES
     a_ = rules_assessment
+    assert a_ is not None  # (the site is built only with assessment rules)
     lines = [
         "# 考核规则\n",
         "通知 §三(二) 的印发原文、本系统现行的计算方法，以及两者的差别对各单位的影响。所有分值和公式都在 `scoring/rules.yaml` 中。\n",
@@ -257,7 +263,7 @@ def rules_page(model: Publication, rules_assessment, scored: list[PeriodScores])
     ]
     rows = []
     for item in a_.items:
-        if item.kind == "rate":
+        if isinstance(item, RateItem):
             formulas = {q: formula_text(item, q) for q in item.formulas}
             rows.append(
                 [

@@ -20,19 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from hotline.checks.attachments import publishable
 from hotline.findings import Finding
 from hotline.history.unit_versions import read_versions
-from hotline.load import load
+from hotline.load import Repository, load
 from hotline.records.attachments import FOLDER as ATTACHMENTS
-from hotline.records.knowledge import load_entries
+from hotline.records.knowledge import Entry, load_entries
 from hotline.records.knowledge import pictures as knowledge_pictures
 from hotline.records.order_data import to_data
 from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
 from hotline.reports.documents import register_xlsx, report_docx
-from hotline.reports.publication import compute, keyword_index
+from hotline.reports.publication import Archive, Publication, compute, keyword_index
 from hotline.reports.sources import ADVICE_DIR, read_advice, read_history, walk_history
 from hotline.site import assessment, data, incremental, office_pages, pages, reuse, slots
 from hotline.site.render import Page
@@ -116,7 +117,9 @@ def _copy_hand_written(site_src: Path, docs: Path) -> None:
         _write(docs / rel, nofollow.read_bytes(p))
 
 
-def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_git: bool, clock: _Clock):
+def _compute(
+    root: Path, as_of: datetime, progress: Callable[[str], None], read_git: bool, clock: _Clock
+) -> tuple[Repository, Publication, list[Entry], list[Finding], list[Archive]]:
     """Load the records, the knowledge base, the archives and the history, and compute the publication."""
     # the Git history is walked in a forked process meanwhile (it leaves the history cache; read below): the walk
     # runs beside the reading of the records, and its working memory never adds to theirs
@@ -126,7 +129,7 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
         raise SiteBuildError("无法读取 scoring/rules.yaml：请先运行 hotline check 查看原因")
     progress(f"读取 {len(repo.orders)} 件工单")
     # memory (the peak decides whether a county's runner copes): what is done with goes before the next is built
-    findings = repo.findings  # the cross-file checks now, and their references go
+    repo.findings  # noqa: B018 — the cross-file checks now, and their references go
     states = repo.states(as_of)
     repo.release_facts()  # settled as of the build: the cached replays go
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
@@ -143,12 +146,20 @@ def _compute(root: Path, as_of: datetime, progress: Callable[[str], None], read_
     )
     clock.mark("读取 Git 历史")
     versions = read_versions(root) if read_git else None
-    model = compute(repo, as_of, entries, archives, history, read_advice(root), parallel.fork_map, change_commits,
-                    scoring_orders, versions, states, keywords)  # fmt: skip
-    model.findings_count = {
-        "error": sum(f.severity == "error" for f in findings + kfindings),
-        "warning": sum(f.severity == "warning" for f in findings + kfindings),
-    }
+    model = compute(
+        repo,
+        as_of,
+        entries=entries,
+        archives=archives,
+        history=history,
+        advice=read_advice(root),
+        mapper=parallel.fork_map,
+        change_commits=change_commits,
+        scoring_orders=scoring_orders,
+        unit_versions=versions,
+        states=states,
+        keywords=keywords,
+    )
     progress(f"计算完成：{len(model.months)} 个月，{len(model.registers)} 张登记表")
     clock.mark("计算")
     return repo, model, entries, kfindings, archives
@@ -169,7 +180,7 @@ def _start_docs(docs: Path, site_src: Path) -> None:
         _write(docs / "assets" / "vendor" / f, (VENDOR / f).read_bytes())
 
 
-def _main_pages(model, repo, root: Path, docs: Path) -> list:
+def _main_pages(model: Publication, repo: Repository, root: Path, docs: Path) -> list[Page]:
     """Home, indexes, supervision, office, analysis, reports and the assessment pages (and the order attachments)."""
     supervision = pages.supervision(model)
     supervision.body += "\n" + office_pages.supervision_sections(model, repo)  # 待转派, 疑似重复诉求
@@ -202,7 +213,9 @@ def _main_pages(model, repo, root: Path, docs: Path) -> list:
     return out_pages
 
 
-def _unit_and_archive_pages(model, entries, archives, root: Path, docs: Path) -> list:
+def _unit_and_archive_pages(
+    model: Publication, entries: list[Entry], archives: list[Archive], root: Path, docs: Path
+) -> list[Page]:
     """Unit pages, knowledge entries (with their pictures — no other file, never through a link) and the archive
     page."""
     out_pages = [pages.unit_page(model, uid) for uid in model.handling_units]
@@ -261,7 +274,7 @@ def generate(
 # --- the many independent files, in forked workers --------------------------------------------------
 
 
-def _task(model, docs: Path, kind: str, key, root: Path, doc_key: str | None) -> None:
+def _task(model: Publication, docs: Path, kind: str, key: Any, root: Path, doc_key: str | None) -> None:
     if kind == "report":
         report = model.reports[key]
         _write(docs / pages.docx_path(report), _document(root, doc_key, lambda: report_docx.to_bytes(report)))
@@ -276,19 +289,23 @@ def _task(model, docs: Path, kind: str, key, root: Path, doc_key: str | None) ->
         )
 
 
-def _document(root: Path, doc_key: str | None, make) -> bytes:
+def _document(root: Path, doc_key: str | None, make: Callable[[], bytes]) -> bytes:
     return make() if doc_key is None else reuse.document(root, doc_key, make)
 
 
-def _doc_keys(model, tasks: list, base: str | None, digests: dict[str, str]) -> dict[tuple, str]:
+def _doc_keys(model: Publication, tasks: list, base: str | None, digests: dict[str, str]) -> dict[tuple, str]:
     """The content key of each document to write (``site.reuse``); none when the cache is off."""
     if base is None or not cache.enabled():
         return {}
-    found = {"report": model.reports, "register": model.registers, "orders": _shard_inputs(model, digests)}
+    found: dict[str, dict] = {
+        "report": model.reports,
+        "register": model.registers,
+        "orders": _shard_inputs(model, digests),
+    }
     return {(kind, key): reuse.key_of(base, kind, found[kind].get(key)) for kind, key in tasks if kind in found}
 
 
-def _shard_inputs(model, digests: dict[str, str]) -> dict[str, list]:
+def _shard_inputs(model: Publication, digests: dict[str, str]) -> dict[str, list]:
     """What a month's order data (``data.shard``) is made from: each order (the digest of its file, else
     the order itself), its dispatches as of the build and when each event entered the repository."""
     history = model.history or {}
@@ -301,7 +318,12 @@ def _shard_inputs(model, digests: dict[str, str]) -> dict[str, list]:
 
 
 def _run_tasks(
-    model, docs: Path, tasks: list, root: Path, base: str | None = None, digests: dict[str, str] | None = None
+    model: Publication,
+    docs: Path,
+    tasks: list,
+    root: Path,
+    base: str | None = None,
+    digests: dict[str, str] | None = None,
 ) -> None:
     """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many;
     documents whose data did not change since the last build are taken from the cache (``site.reuse``)."""

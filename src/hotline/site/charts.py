@@ -17,7 +17,7 @@ LEGEND = {"type": "scroll", "top": 0, "left": "center", "width": "90%"}
 PALETTE = ["#c62828", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037"]
 
 
-def _num(v):
+def _num(v: object) -> object:
     if v is None:
         return None
     return float(v) if isinstance(v, Decimal) else v

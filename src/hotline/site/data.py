@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 
-from hotline.host import form_links
-from hotline.lifecycle.state import OrderState
+from hotline.history.recorded import EventHistory
+from hotline.lifecycle.state import DispatchState, OrderState
 from hotline.lifecycle.status import order_status
 from hotline.records import privacy as pii
+from hotline.records.models import AnyEvent
+from hotline.reports import form_links
 from hotline.reports.monthly import month_of
 from hotline.reports.publication import Publication
 from hotline.reports.register import remarks
@@ -33,7 +35,7 @@ def _flags(st: OrderState) -> str:
     return f
 
 
-def _dumps(obj) -> str:
+def _dumps(obj: object) -> str:
     return pii.mask_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
@@ -54,8 +56,8 @@ def index(model: Publication) -> str:
     )
 
 
-def _event(ev, h) -> dict:
-    d = {"at": f"{ev.at:%Y-%m-%d %H:%M}", "type": ev.type}
+def _event(ev: AnyEvent, h: EventHistory | None) -> dict:
+    d: dict[str, object] = {"at": f"{ev.at:%Y-%m-%d %H:%M}", "type": ev.type}
     f = ev.__dict__  # the event's own fields: asking pydantic for a field this kind lacks takes its slow path
     unit = f.get("unit")
     if unit:
@@ -100,7 +102,7 @@ def _event(ev, h) -> dict:
     return d
 
 
-def _forms(s, model: Publication) -> dict:
+def _forms(s: DispatchState, model: Publication) -> dict:
     """The pre-filled issue forms for the dispatch's likely next events (一键登记), when a host is configured."""
     unit = model.units[s.unit].name if s.unit in model.units else s.unit
     found = form_links.links(model.host, s, unit)

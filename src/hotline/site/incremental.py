@@ -26,6 +26,7 @@ import os
 import secrets
 import shutil
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def empty(out: Path) -> None:
             p.unlink()
 
 
-def _docs_files(docs: Path):
+def _docs_files(docs: Path) -> Iterator[tuple[Path, str]]:
     for dirpath, dirnames, filenames in os.walk(docs):
         dirnames.sort()
         for name in sorted(filenames):

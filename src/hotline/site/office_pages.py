@@ -3,20 +3,24 @@ the approved returns awaiting a new dispatch (待转派) and the suggested repea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
-from hotline.checks.office_timeliness import KINDS, awaiting_redispatch, by_month, figures, tasks
+from hotline.checks.office_timeliness import KINDS, Task, awaiting_redispatch, by_month, figures, tasks
+from hotline.load import Repository
 from hotline.office.repeats import suggest
+from hotline.records.models import Order
+from hotline.records.rules import Rules
 from hotline.reports.analysis import compose as compose_analysis
 from hotline.reports.documents import report_docx
 from hotline.reports.hot_topics import Vocabulary, unit_words
 from hotline.reports.monthly import month_label
 from hotline.reports.publication import Publication as SiteModel
-from hotline.site.pages import _blocks as blocks
-from hotline.site.pages import order_link
+from hotline.site.page_parts import order_link
+from hotline.site.page_parts import report_blocks as blocks
 from hotline.site.render import Page, a, table
 from hotline.times import format_date, format_time
-from hotline.workdays import end_of
+from hotline.workdays import WorkCalendar, end_of
 
 OFFICE_PAGE = "office.md"
 _NOTES = {
@@ -31,7 +35,7 @@ def _order(src: str, oid: str) -> str:
     return order_link(src, oid)
 
 
-def office_page(model: SiteModel, repo) -> Page:
+def office_page(model: SiteModel, repo: Repository) -> Page:
     rules, calendar = repo.rules, repo.calendar
     src = OFFICE_PAGE
     orders = [st.order for st in model.states]
@@ -83,7 +87,7 @@ def office_page(model: SiteModel, repo) -> Page:
     return Page(src, "热线办时效", "\n".join(lines), {"hide": ["navigation"]})
 
 
-def _late_tasks(order, rules, calendar, as_of: datetime):
+def _late_tasks(order: Order, rules: Rules, calendar: WorkCalendar, as_of: datetime) -> Iterator[Task]:
     for t in tasks(order, rules, calendar):
         if t.done_at is not None and t.done_at > as_of:
             t.done_at = None
@@ -91,7 +95,7 @@ def _late_tasks(order, rules, calendar, as_of: datetime):
             yield t
 
 
-def supervision_sections(model: SiteModel, repo) -> str:
+def supervision_sections(model: SiteModel, repo: Repository) -> str:
     """待转派 and 疑似重复诉求 (this month and the last), appended to the supervision page."""
     src = "supervision.md"
     rules = repo.rules
@@ -146,7 +150,7 @@ def quarters_of(months: list[str]) -> list[str]:
     return sorted({f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in months}, reverse=True)
 
 
-def analysis_pages(model: SiteModel, repo) -> list[tuple[Page, str, bytes]]:
+def analysis_pages(model: SiteModel, repo: Repository) -> list[tuple[Page, str, bytes]]:
     """(page, .docx path, .docx bytes) per quarter, and the index page (with no document)."""
     names = unit_words(model.units.values())
     orders = [st.order for st in model.states]

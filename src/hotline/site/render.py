@@ -78,13 +78,13 @@ def a(from_src: str, to_src: str, text: str, query: str = "") -> Markup:
 MD_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~:"}
 
 
-def md_text(value) -> Markup:
+def md_text(value: object) -> Markup:
     """Record text for a Markdown context (a heading, a paragraph): HTML-escaped, and every character
     Markdown could read as syntax written as an entity, so a unit's ``[x](javascript:…)`` stays text."""
     return Markup(str(escape(str(value))).translate(MD_SPECIAL))
 
 
-def cell(value) -> Markup:
+def cell(value: object) -> Markup:
     if value is None:
         return Markup("—")
     if isinstance(value, Markup):

@@ -22,7 +22,7 @@ import msgspec
 from hotline.util import cache
 
 RACY_NS = 2_000_000_000
-FORMAT = 10  # 10: identity numbers in every writing, hidden characters, names in text (issue 20)
+FORMAT = 11  # 11: a dispatch keeps no reply type and no supervision count (issue 24)
 V = TypeVar("V")
 Key = tuple[int, int, int]
 

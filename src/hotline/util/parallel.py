@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+# a ``map`` that may spread independent pieces of work over processes: ``fork_map``, or None for a plain loop
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 
 def can_fork() -> bool:
@@ -28,7 +30,7 @@ def jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _run(i: int):
+def _run(i: int) -> Any:
     assert _JOB is not None
     fn, items = _JOB
     return fn(items[i])

@@ -28,6 +28,7 @@ import os
 import shutil
 import stat
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 KEY_ENV = "HOTLINE_CACHE_KEY"
@@ -58,7 +59,7 @@ def tag(key: bytes) -> str:
     return _derive(key, b"tag").hex()[:32]
 
 
-def _entries(root: Path, rel: bytes):
+def _entries(root: Path, rel: bytes) -> Iterator[tuple[bytes, os.stat_result]]:
     """(relative path, lstat) of ``root`` and everything under it, sorted, without following links."""
     st = os.lstat(root)
     yield rel, st
@@ -84,7 +85,7 @@ def _mode(st: os.stat_result) -> str:
     return ("x" if st.st_mode & 0o111 else "-") + f"{st.st_mode & 0o7000:o}"
 
 
-def manifest(folder: Path):
+def manifest(folder: Path) -> Iterator[bytes]:
     """One line (bytes) per entry: type, mode, size, content digest or link target, then the relative path
     (length-prefixed, so no two trees give the same lines)."""
     for rel, st in _entries(folder, b""):
@@ -144,7 +145,9 @@ def remove(path: Path) -> None:
     aside = path.with_name(f"{path.name}.rejected-{os.getpid()}")
     os.replace(path, aside)
 
-    def writable(func, p, _exc) -> None:  # a read-only folder inside: allow removing its entries, then retry
+    def writable(
+        func: Callable[[str], object], p: str, _exc: object
+    ) -> None:  # a read-only folder inside: allow removing its entries, then retry
         os.chmod(os.path.dirname(p), 0o700)
         func(p)
 

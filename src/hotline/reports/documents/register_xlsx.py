@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -106,7 +107,7 @@ def _may_wrap(text: str, width: float) -> bool:
     return CJK_UNITS * len(text) > width - CELL_PAD_UNITS or "\n" in text
 
 
-def row_height(values: list, widths=WIDTHS) -> float:
+def row_height(values: list, widths: Sequence[float] = WIDTHS) -> float:
     """Points: enough lines for the longest wrapped text in the row, rounded up to whole pixels (0.75 pt, as
     the file stores a height: rounding to the nearest would take up to a third of a point off the padding)."""
     n = max((lines_needed(v, w) for v, w in zip(values, widths) if isinstance(v, str) and _may_wrap(v, w)), default=1)
@@ -134,7 +135,7 @@ def _print_setup(ws: Worksheet) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.5})
 
 
-def _cell(ws: Worksheet, row: int, col: int, value, fmt: Format) -> None:
+def _cell(ws: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
     """One cell by the type of its value; text is always a string cell (masked: no full number leaks)."""
     if isinstance(value, str) and value:
         ws.write_string(row, col, _masked(value), fmt)

@@ -19,14 +19,19 @@ from __future__ import annotations
 import io
 from copy import deepcopy
 from pathlib import Path
+from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from hotline.records.privacy import mask_text
 from hotline.reports.documents import table_layout
@@ -47,7 +52,7 @@ BODY_SPACING_TWIPS = -6  # character spacing of body text, in twentieths of a po
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
-def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
+def _font(run: Run, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -67,16 +72,16 @@ def _font(run, name: str, size: float, bold: bool = False, color: RGBColor | Non
 
 
 def _para(
-    doc,
+    doc: DocxDocument,
     text: str = "",
     font: str = BODY_FONT,
     size: float = BODY_PT,
-    align=None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
     indent: bool = False,
     bold: bool = False,
     color: RGBColor | None = None,
     exact: bool = True,
-):
+) -> Paragraph:
     p = doc.add_paragraph()
     pf = p.paragraph_format
     if exact:
@@ -94,7 +99,7 @@ def _para(
     return p
 
 
-def _bottom_rule(paragraph, color: str = "C00000", size_eighths: int = 12) -> None:
+def _bottom_rule(paragraph: Paragraph, color: str = "C00000", size_eighths: int = 12) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -104,7 +109,7 @@ def _bottom_rule(paragraph, color: str = "C00000", size_eighths: int = 12) -> No
     ppr.append(borders)
 
 
-def _page_number(paragraph, align) -> None:
+def _page_number(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
     paragraph.alignment = align
     _font(paragraph.add_run("— "), PAGE_NO_FONT, PAGE_NO_PT)
     run = paragraph.add_run()
@@ -124,7 +129,7 @@ def _page_number(paragraph, align) -> None:
     _font(paragraph.add_run(" —"), PAGE_NO_FONT, PAGE_NO_PT)
 
 
-def _no_grid(section) -> None:
+def _no_grid(section: Section) -> None:
     """No document grid: LibreOffice and WPS spread characters over a character grid and snap table rows to a
     line grid. The 22 lines come from the exact line height, the 28 characters from the run's spacing."""
     sect_pr = section._sectPr
@@ -132,7 +137,7 @@ def _no_grid(section) -> None:
         sect_pr.remove(old)
 
 
-def _page(section, landscape: bool) -> None:
+def _page(section: Section, landscape: bool) -> None:
     """A4 with the GB/T 9704 text block (156 × 225 mm), turned a quarter for a landscape section."""
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
@@ -149,7 +154,7 @@ def _page(section, landscape: bool) -> None:
     _no_grid(section)
 
 
-def _rpr(doc, font: str, size: float):
+def _rpr(doc: DocxDocument, font: str, size: float) -> Any:
     """A run-properties element with ``font`` and ``size``, to copy into many runs (table cells)."""
     p = doc.add_paragraph()
     run = p.add_run("x")
@@ -159,12 +164,12 @@ def _rpr(doc, font: str, size: float):
     return rpr
 
 
-def _width(el, pt: float) -> None:
+def _width(el: Any, pt: float) -> None:
     el.set(qn("w:w"), str(round(pt * 20)))
     el.set(qn("w:type"), "dxa")
 
 
-def _table(doc, t: Table, widths_pt: list[float]) -> None:
+def _table(doc: DocxDocument, t: Table, widths_pt: list[float]) -> None:
     """A table with content-sized fixed columns and a repeated header row; rows never split across pages.
     Cells are filled at the XML level (fast for long lists)."""
     table = doc.add_table(rows=len(t.rows) + 1, cols=len(t.headers))
@@ -250,11 +255,11 @@ def _split(t: Table) -> list[tuple[Table, list[float]]] | None:
     return None
 
 
-def _text_of(item) -> str:
+def _text_of(item: tuple[object, ...]) -> str:
     return item[1] if isinstance(item[1], str) else ""
 
 
-def _head(doc, report: Report) -> None:
+def _head(doc: DocxDocument, report: Report) -> None:
     """The bulletin head: red title, issue line, office and date over a red rule, the report's title."""
     head = _para(doc, report.title, TITLE_FONT, 26, WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=False)
     head.paragraph_format.space_before = Pt(12)
@@ -288,7 +293,7 @@ def _head(doc, report: Report) -> None:
         )
 
 
-def document(report: Report):
+def document(report: Report) -> DocxDocument:
     doc = Document()
     sec = doc.sections[0]
     _page(sec, landscape=False)

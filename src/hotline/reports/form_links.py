@@ -3,7 +3,7 @@
 For an open dispatch, ``next_events`` names the events its unit is likely to record next (接收, 联系,
 答复, 延期申请, 退回申请), the most likely first; ``form_url`` is the address of the host's new-issue page
 with that event's form (``.github/ISSUE_TEMPLATE/``) and the order id and unit filled in through the
-URL, so staff without Git record progress from the page they are reading. The intake (``intake_form``)
+URL, so staff without Git record progress from the page they are reading. The intake (``host.intake_form``)
 checks whatever is submitted, as always.
 
 GitHub takes the form's file name and each field by its id (``?template=1-accept.yml&order_id=…``);
