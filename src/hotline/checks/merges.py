@@ -1,7 +1,7 @@
 """并单 (merging a repeated demand): the one rule, used by ``hotline repeats --merge`` and ``hotline order add``
 before they write (``entry.order_edit``) and by ``hotline check`` for merges written by hand (``merge-invalid``).
 
-Merges go one way (REQUIREMENTS.md, 2026-12-07): a later order merges into an earlier one — earlier by
+Merges go one way (decided 2026-12-07; README 重复诉求与并单): a later order merges into an earlier one — earlier by
 ``received_at``, then by id for two received the same minute — never into itself, a later, a missing or an
 already-merged order, and an order another was merged into is not merged on (no chains; with the one way, no
 cycles either). An order is merged once: its first 并单 event is its merge, a second one is refused.

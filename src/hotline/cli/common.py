@@ -32,25 +32,7 @@ class AsOf(click.ParamType):
     """``YYYY-MM-DD HH:MM`` (or a date: the end of that day), Beijing time."""
 
     name = "时间"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        try:
-            return parse_time(value)
-        except ValueError:
-            pass
-        try:
-            return datetime.combine(parse_date(value), time(23, 59))
-        except ValueError:
-            self.fail(f'“{value}”不是有效的时间，应写成 "YYYY-MM-DD HH:MM"', param, ctx)
-
-
-class EventTime(click.ParamType):
-    """An event's time, ``YYYY-MM-DD HH:MM`` (Beijing time): a date alone is refused, never taken as some hour of
-    it (REQUIREMENTS.md, 2026-12-07: times are minutes)."""
-
-    name = "时间"
+    date_alone = "end of day"  # what a date without a time means here
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
@@ -63,7 +45,16 @@ class EventTime(click.ParamType):
             day = parse_date(value)
         except ValueError:
             self.fail(f'“{value}”不是有效的时间，应写成 "YYYY-MM-DD HH:MM"', param, ctx)
-        self.fail(f'“{value}”只有日期，没有时刻：请写明几点几分，如 "{day:%Y-%m-%d} 09:30"', param, ctx)
+        if self.date_alone == "refused":
+            self.fail(f'“{value}”只有日期，没有时刻：请写明几点几分，如 "{day:%Y-%m-%d} 09:30"', param, ctx)
+        return datetime.combine(day, time(23, 59))
+
+
+class EventTime(AsOf):
+    """An event's time, ``YYYY-MM-DD HH:MM`` (Beijing time): a date alone is refused, never taken as some hour of
+    it (decided 2026-12-07: times are minutes)."""
+
+    date_alone = "refused"
 
 
 def _records_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:

@@ -9,7 +9,7 @@ month-end) needs an author and a committer. In order:
 2. otherwise, in a workflow only (``in_ci``: ``GITHUB_ACTIONS``, ``GITEA_ACTIONS`` or ``CI`` set), the ``git:``
    section of ``scoring/rules.yaml`` (the host's bot account) — a CI runner has no identity of its own;
 3. otherwise the command stops with a Chinese message that says how to set one: outside a workflow a person
-   commits as themselves, never as the bot (REQUIREMENTS.md, 2026-12-07), so that the timeline shows who
+   commits as themselves, never as the bot (decided 2026-12-07; README 部署, 提交身份), so that the timeline shows who
    recorded a liaison's 联系 or 答复.
 
 ``require`` asks the same question before a command writes anything, so that it stops before, not after.

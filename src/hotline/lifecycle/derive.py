@@ -13,7 +13,7 @@ Rules applied (all numbers come from ``scoring/rules.yaml``):
 - extension: before the deadline, never for an emergency order, in all at most the category's limit,
   approved days at most the requested days (§二(三)3(4));
 - redo: once, after a first callback of 不满意, with its own deadline from the redo (§二(二)4);
-- review: one 审核 per 延期申请 or 退回申请; a second is refused (REQUIREMENTS.md, 2026-12-07).
+- review: one 审核 per 延期申请 or 退回申请; a second is refused (decided 2026-12-07).
 """
 
 from __future__ import annotations

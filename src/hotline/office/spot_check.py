@@ -6,7 +6,7 @@ seed and size always give the same orders (``random.Random`` seeded with the tex
 filled checklist as assessment events — for each answer 否 (false) the item named in
 ``spot_checks.item_of`` (12 reply standard, 13 contact and result), one occurrence per order and item,
 one event per unit and item with the orders in its note. The events belong to the period checked: they are
-dated on its last day, whenever the checklist was filled in (REQUIREMENTS.md, 2026-12-07); the day of the
+dated on its last day, whenever the checklist was filled in (decided 2026-12-07; README 随机抽查); the day of the
 check (``checked_on``) is in their note. Pure: records in, values out.
 """
 
