@@ -17,13 +17,8 @@ export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-1}
 if [ -x .venv/bin/uv ]; then
   UV=(.venv/bin/uv)
 else
+  scripts/locked-uv.sh python3
   UV=(python3 -m uv)
-  if ! "${UV[@]}" --version >/dev/null 2>&1; then
-    req=$(mktemp)
-    awk '/^uv==/{p=1} p{print} p && !/\\$/{exit}' requirements/lock.txt >"$req"
-    python3 -m pip install -q --require-hashes --no-deps -r "$req"
-    rm -f "$req"
-  fi
 fi
 upgrade=()
 [ "${1:-}" = "--upgrade" ] && upgrade=(--upgrade)

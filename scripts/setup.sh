@@ -41,14 +41,7 @@ fi
 # Everything comes from the lock (requirements/lock.txt, refreshed by scripts/lock.sh): first the installer uv,
 # its own locked release checked against its hashes by the venv's pip; then exactly the locked set. `uv pip sync`
 # puts a package that drifted back to its pin and removes one the lock does not name.
-uv_block=$(awk '/^uv==/{p=1} p{print} p && !/\\$/{exit}' requirements/lock.txt)
-if [ "$(.venv/bin/uv --version 2>/dev/null | cut -d' ' -f2)" != "$(echo "$uv_block" | sed -nE '1s/^uv==([^ ;]+).*/\1/p')" ]; then
-  echo "安装 uv（锁定版本）"
-  req=$(mktemp)
-  echo "$uv_block" >"$req"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r "$req"
-  rm -f "$req"
-fi
+scripts/locked-uv.sh .venv/bin/python
 echo "按 requirements/lock.txt 同步依赖"
 .venv/bin/uv pip sync -q --require-hashes --python .venv/bin/python requirements/lock.txt
 # hotline itself, editable, with no dependencies of its own to fetch (all locked above; the locked setuptools builds it)

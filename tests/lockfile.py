@@ -8,7 +8,7 @@ test environment that is not the lock before a workflow installs from it offline
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -17,24 +17,18 @@ from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
 from hotline.host import lock_update
+from hotline.host.lock_update import Pin
 
 LOCK = REPO / "requirements" / "lock.txt"
 RUNTIME = REPO / "requirements" / "runtime.txt"
 PROJECT = "hotline"  # installed from the checkout itself, never locked
 
 
-@dataclass(frozen=True)
-class Pin:
-    name: str  # canonical (PEP 503)
-    version: str
-    hashes: frozenset[str]
-
-
 def read(path: Path = LOCK, *, all_environments: bool = False) -> dict[str, Pin]:
     """The pins of a lock file that apply to this interpreter (or every entry, keyed ``name;marker``)."""
     pins: dict[str, Pin] = {}
     for p in lock_update.parse(path.read_text(encoding="utf-8")):
-        pin = Pin(canonicalize_name(p.name), p.version, p.hashes)
+        pin = replace(p, name=canonicalize_name(p.name))
         if all_environments:
             pins[f"{pin.name};{p.marker or ''}"] = pin
         elif p.marker is None or Marker(p.marker).evaluate():

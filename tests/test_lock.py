@@ -76,7 +76,7 @@ def test_the_harness_refuses_a_drifted_environment_naming_the_package():
 def _locked_copy(tmp: Path) -> Path:
     """A copy of the checkout's install inputs (sources, lock, setup script) with a venv synced to the lock."""
     work = tmp / "checkout"
-    for rel in ("pyproject.toml", "README.md", "requirements", "scripts/setup.sh", "src"):
+    for rel in ("pyproject.toml", "README.md", "requirements", "scripts/setup.sh", "scripts/locked-uv.sh", "src"):
         src, dst = REPO / rel, work / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         (

@@ -36,8 +36,8 @@ from typing import Any
 import httpx
 
 from hotline.host.chat_message import Message, encode
+from hotline.host.transport import USER_AGENT
 
-USER_AGENT = "hotline-12345"
 MINUTE = 61.0  # the services count per minute; a second's margin for the way there
 SECOND = 1.2
 

@@ -271,6 +271,25 @@ class Host:
         )
         return int(r.json()["number"])
 
+    def open_or_update_pull(
+        self, title: str, head_branch: str, base: str, body: str, *, unchanged: bool
+    ) -> tuple[Literal["opened", "updated", "unchanged"], int]:
+        """The one open pull request from ``head_branch`` into ``base``: opened, or updated in place — left as it
+        is when ``unchanged`` (the pushed branch did not change). A run overlapping another that opened it meanwhile
+        (Gitea 409, GitHub 422) updates the one that run opened."""
+        existing = self.find_pull(head_branch, base)
+        if existing is not None and unchanged:
+            return "unchanged", existing
+        if existing is None:
+            try:
+                return "opened", self.create_pull(title, head_branch, base, body)
+            except HostError as e:
+                existing = self.find_pull(head_branch, base) if e.status in (409, 422) else None
+                if existing is None:
+                    raise
+        self.update_pull(existing, title, body)
+        return "updated", existing
+
 
 class GitHub(Host):
     flavour: Flavour = "github"

@@ -27,7 +27,7 @@ from pathlib import Path
 from hotline.entry.city_import import ImportFailed, Report, import_file, load_mapping
 from hotline.git import changes as gitrun
 from hotline.git import identity
-from hotline.host.client import Host, HostError
+from hotline.host.client import Host
 from hotline.load import load_context
 from hotline.records.privacy import mask_text
 from hotline.records.units import login, office_accounts
@@ -175,16 +175,5 @@ def _pull(
 ) -> FileResult:
     title = f"导入市平台工单：{Path(rel).name}（新建 {len(report.created)} 件）"
     body = f"{MARKER.format(digest=digest)}\n{text}"
-    existing = host.find_pull(branch, base)
-    if existing is not None and unchanged:
-        return FileResult(rel, "unchanged", report, text, existing)
-    if existing is None:
-        try:
-            number = host.create_pull(title, branch, base, body)
-            return FileResult(rel, "opened", report, text, number)
-        except HostError as e:  # an overlapping run opened it meanwhile (Gitea 409, GitHub 422)
-            existing = host.find_pull(branch, base) if e.status in (409, 422) else None
-            if existing is None:
-                raise
-    host.update_pull(existing, title, body)
-    return FileResult(rel, "updated", report, text, existing)
+    status, number = host.open_or_update_pull(title, branch, base, body, unchanged=unchanged)
+    return FileResult(rel, status, report, text, number)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from hotline.git import changes as gitrun
 from hotline.git import identity
-from hotline.host.client import Host, HostError
+from hotline.host.client import Host
 
 LOCK_FILES = ("requirements/lock.txt", "requirements/runtime.txt")
 BRANCH = "hotline/lock-update"
@@ -123,15 +123,5 @@ def propose(root: Path, host: Host, *, base: str, remote: str = "origin", push_t
             (root / rel).write_text(text, encoding="utf-8")
     base_branch = base.split("/", 1)[1] if base.startswith(f"{remote}/") else base
     title = TITLE.format(count=len(found))
-    existing = host.find_pull(BRANCH, base_branch)
-    if existing is None:
-        try:
-            return Proposal("opened", found, host.create_pull(title, BRANCH, base_branch, body(found)))
-        except HostError as e:  # an overlapping run opened it meanwhile (Gitea 409, GitHub 422)
-            existing = host.find_pull(BRANCH, base_branch) if e.status in (409, 422) else None
-            if existing is None:
-                raise
-    if same:
-        return Proposal("same", found, existing)
-    host.update_pull(existing, title, body(found))
-    return Proposal("updated", found, existing)
+    status, number = host.open_or_update_pull(title, BRANCH, base_branch, body(found), unchanged=same)
+    return Proposal("same" if status == "unchanged" else status, found, number)
