@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hotline.records import yaml_reader
 from hotline.records.writer import event_line, flow_mapping, scalar
 from hotline.records.yaml_items import (
     at_type_unit,
@@ -87,3 +90,65 @@ def test_scalar_reads_back_as_the_same_text(text):
     assert yaml.safe_load(flow_mapping({"note": text, "at": "2026-11-20 10:05"}))["note"] == text
     line = event_line({"at": "2026-11-20 10:05", "type": "联系", "note": text})
     assert yaml.safe_load("events:\n" + line)["events"][0]["note"] == text
+
+
+# --- the reader's resolver short-cut gives PyYAML's own tags ------------------------------------------
+
+_SCALARS = [
+    "",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "~",
+    "null",
+    "Null",
+    "12",
+    "0x1f",
+    "0o17",
+    "1_000",
+    "1.5",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "2026-11-27",
+    "2026-11-27 17:50",
+    "2026-11-27T17:50:00+08:00",
+    "<<",
+    "=",
+    "张三",
+    "JC2026112700001",
+    "true",
+    "False",
+    "+1",
+    "-3",
+    "1e5",
+    "1:20",
+    "190:20:30",
+    "'quoted'",
+    '"q"',
+    "a b",
+    "y",
+    "Y",
+    "n",
+    "N",
+]
+
+
+def _tags(node: yaml.Node) -> list[str]:
+    if isinstance(node, yaml.ScalarNode):
+        return [node.tag]
+    if isinstance(node, yaml.SequenceNode):
+        return [node.tag] + [t for c in node.value for t in _tags(c)]
+    return [node.tag] + [t for k, v in node.value for t in _tags(k) + _tags(v)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SCALARS), st.text(max_size=12)), min_size=1, max_size=6))
+def test_the_readers_resolver_tags_every_scalar_as_pyyaml_does(values):
+    text = "".join(f"- {json.dumps(v, ensure_ascii=False)}\n- {v}\n" for v in values if "\n" not in v)
+    try:
+        expected = _tags(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # not a record: the reader reports it (its own tests)
+    assert _tags(yaml.compose(text, Loader=yaml_reader._Loader)) == expected

@@ -260,8 +260,8 @@ _worker_ctx: Context | None = None
 
 def _check_file(ctx: Context, p: tuple[str, str]) -> bytes:
     """One order file read and checked, as a cache entry (MessagePack: what a worker sends back)."""
-    of, _ = load_order(*p, ctx.public)
-    found, facts, digest = list(of.findings), None, file_digest(p[0])
+    of, doc = load_order(*p, ctx.public)
+    found, facts, digest = list(of.findings), None, doc.digest or file_digest(p[0])
     if of.order is not None:
         lifecycle, state = _derived(of.order, ctx)
         found += lifecycle

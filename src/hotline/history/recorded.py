@@ -22,7 +22,7 @@ from hotline.history.timeline import Entry, timeline
 from hotline.records.context import Context
 from hotline.records.models import Order
 from hotline.util import cache, nofollow
-from hotline.util.filecache import bytes_digest
+from hotline.util.digest import bytes_digest
 
 CACHE_NAME = "recorded"
 

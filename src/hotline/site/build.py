@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from hotline.checks.attachments import publishable
 from hotline.findings import Finding
@@ -29,13 +28,11 @@ from hotline.load import Repository, load
 from hotline.records.attachments import FOLDER as ATTACHMENTS
 from hotline.records.knowledge import Entry, load_entries
 from hotline.records.knowledge import pictures as knowledge_pictures
-from hotline.records.order_data import to_data
 from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
-from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import Archive, Publication, compute, keyword_index
 from hotline.reports.sources import ADVICE_DIR, read_advice, read_history, walk_history
-from hotline.site import assessment, data, incremental, office_pages, pages, reuse, slots
+from hotline.site import assessment, data, downloads, incremental, office_pages, pages, reuse, slots
 from hotline.site.render import Page
 from hotline.times import now_beijing
 from hotline.util import cache, nofollow, parallel
@@ -243,106 +240,32 @@ def generate(
     progress: Callable[[str], None],
     read_git: bool = True,
     clock: _Clock | None = None,
-) -> tuple[int, list[Finding], str, tuple[str, ...]]:
-    """Write the whole docs folder; returns (number of generated pages, findings about the inputs, the
-    build's key: ``site.reuse.build_key``, the words the search must know: ``hot_topics.prepare_search``)."""
+) -> tuple[int, list[Finding], str, tuple[str, ...], downloads.Downloads]:
+    """Write the whole docs folder but the documents, and start making those (``site.downloads``: placed after
+    MkDocs); returns (number of generated pages, findings about the inputs, the build's key:
+    ``site.reuse.build_key``, the words the search must know: ``hot_topics.prepare_search``, the documents)."""
     clock = clock or _Clock()
     repo, model, entries, kfindings, archives = _compute(root, as_of, progress, read_git, clock)
     _start_docs(docs, site_src)
-    out_pages = _main_pages(model, repo, root, docs)
-    tasks = (
-        [("report", m) for m in model.months]
-        + [("register", key) for key in model.registers]
-        + [("orders", m) for m in model.months]
-    )
     key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
-    clock.mark("页面")
-    _run_tasks(model, docs, tasks, root, key, repo.digests())
-    clock.mark("月报、登记表和工单数据文件")
+    made = downloads.start(model, root, key, repo.digests())  # meanwhile: the pages here, then MkDocs
+    try:
+        out_pages = _main_pages(model, repo, root, docs)
+        clock.mark("页面")
+        out_pages += [pages.register_page(model, reg) for reg in model.registers.values()]
+        out_pages += _unit_and_archive_pages(model, entries, archives, root, docs)
+        for p in out_pages:
+            _write_page(docs, p)
+        _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
+    except BaseException:
+        made.stop()
+        raise
     progress(
-        f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），工单数据 {len(model.states)} 件"
+        f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），"
+        f"工单数据 {len(model.states)} 件；页面 {len(out_pages)} 个"
     )
-    out_pages += _unit_and_archive_pages(model, entries, archives, root, docs)
-    for p in out_pages:
-        _write_page(docs, p)
-    _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
-    progress(f"页面 {len(out_pages) + len(model.registers)} 个")
     words = hot_topics.unit_words(model.units.values())
-    return len(out_pages) + len(model.registers), repo.findings + kfindings, key, words
-
-
-# --- the many independent files, in forked workers --------------------------------------------------
-
-
-def _task(model: Publication, docs: Path, kind: str, key: Any, root: Path, doc_key: str | None) -> None:
-    if kind == "report":
-        report = model.reports[key]
-        _write(docs / pages.docx_path(report), _document(root, doc_key, lambda: report_docx.to_bytes(report)))
-    elif kind == "register":
-        reg = model.registers[key]
-        _write_page(docs, pages.register_page(model, reg))
-        _write(docs / pages.xlsx_path(reg), _document(root, doc_key, lambda: register_xlsx.to_bytes(reg)))
-    elif kind == "orders":
-        _write(
-            docs / "assets" / "data" / "orders" / f"{key}.json",
-            _document(root, doc_key, lambda: data.shard(model, key).encode()),
-        )
-
-
-def _document(root: Path, doc_key: str | None, make: Callable[[], bytes]) -> bytes:
-    return make() if doc_key is None else reuse.document(root, doc_key, make)
-
-
-def _doc_keys(model: Publication, tasks: list, base: str | None, digests: dict[str, str]) -> dict[tuple, str]:
-    """The content key of each document to write (``site.reuse``); none when the cache is off."""
-    if base is None or not cache.enabled():
-        return {}
-    found: dict[str, dict] = {
-        "report": model.reports,
-        "register": model.registers,
-        "orders": _shard_inputs(model, digests),
-    }
-    return {(kind, key): reuse.key_of(base, kind, found[kind].get(key)) for kind, key in tasks if kind in found}
-
-
-def _shard_inputs(model: Publication, digests: dict[str, str]) -> dict[str, list]:
-    """What a month's order data (``data.shard``) is made from: each order (the digest of its file, else
-    the order itself), its dispatches as of the build and when each event entered the repository."""
-    history = model.history or {}
-    out: dict[str, list] = {}
-    for st in sorted(model.states, key=lambda s: s.order.id):
-        o = st.order
-        read_from = digests.get(o.path) or to_data(o)
-        out.setdefault(data.month_of(o.received_at), []).append((o.path, read_from, st.dispatches, history.get(o.id)))
-    return out
-
-
-def _run_tasks(
-    model: Publication,
-    docs: Path,
-    tasks: list,
-    root: Path,
-    base: str | None = None,
-    digests: dict[str, str] | None = None,
-) -> None:
-    """Write reports, registers and order data: in forked workers (``parallel.fork_map``) when there are many;
-    documents whose data did not change since the last build are taken from the cache (``site.reuse``)."""
-    keys = _doc_keys(model, tasks, base, digests or {})
-    n = parallel.jobs() * 4
-    chunks = [tasks[i::n] for i in range(n) if tasks[i::n]]
-
-    def run(chunk: list) -> int:
-        for kind, key in chunk:
-            _task(model, docs, kind, key, root, keys.get((kind, key)))
-        return len(chunk)
-
-    done = sum(parallel.fork_map(run, chunks, min_items=2 if len(tasks) >= PARALLEL_MIN else len(chunks) + 1))
-    assert done == len(tasks)
-    if keys:
-        reuse.prune(root, keys.values())
-
-
-PARALLEL_MIN = 40  # fewer files than this are written in the main process
+    return len(out_pages), repo.findings + kfindings, key, words, made
 
 
 class _Collect(logging.Handler):
@@ -441,28 +364,38 @@ def build_site(
     when = as_of or now_beijing()
     t0 = time.perf_counter()
     clock = _Clock()
-    n, findings, key, words = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
-    plan = incremental.plan(root, docs, out, key, SITE_MARKER)
-    clock.mark("其余页面，比对上次构建")
-    say(
-        f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict"
-        + (f"（只重新渲染改动的 {plan.changed} 个文件）" if plan.dirty else "")
-    )
-    t1 = time.perf_counter()
-    search_before = incremental.read_search(out) if plan.dirty else None
-    hot_topics.prepare_search(words)  # once the model is gone: jieba's dictionary takes the memory it held
-    warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
+    n, findings, key, words, made = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
     try:
-        slots.finish(docs, out, when)
-    except slots.SlotError as e:
+        plan = incremental.plan(root, docs, out, key, SITE_MARKER)
+        clock.mark("其余页面，比对上次构建")
+        say(
+            f"生成 Markdown 与数据用时 {time.perf_counter() - t0:.1f} 秒；运行 mkdocs build --strict"
+            + (f"（只重新渲染改动的 {plan.changed} 个文件）" if plan.dirty else "")
+        )
+        t1 = time.perf_counter()
+        search_before = incremental.read_search(out) if plan.dirty else None
+        hot_topics.prepare_search(words)  # once the model is gone: jieba's dictionary takes the memory it held
+        warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
+        try:
+            slots.finish(docs, out, when)
+        except slots.SlotError as e:
+            raise SiteBuildError(str(e)) from None
+        if search_before is not None:
+            incremental.merge_search(out, search_before)
+    except BaseException:
+        made.stop()
+        raise
+    clock.mark("mkdocs build" + (f"（只渲染改动的 {plan.changed} 个文件）" if plan.dirty else "（全部页面）"))
+    try:
+        n_files = made.place(docs, out)
+    except downloads.DownloadsError as e:
         raise SiteBuildError(str(e)) from None
-    if search_before is not None:
-        incremental.merge_search(out, search_before)
+    clock.mark("等待并放入月报、登记表和工单数据文件")
+    say(f"月报、登记表和工单数据文件 {n_files} 个")
     (out / SITE_MARKER).write_text(
         "由 hotline site build 生成；再次构建会清空本目录。\n" + plan.stamp + "\n", encoding="utf-8"
     )
     incremental.save(root, out, plan)
-    clock.mark("mkdocs build" + (f"（只渲染改动的 {plan.changed} 个文件）" if plan.dirty else "（全部页面）"))
     files = sum(1 for f in out.rglob("*") if f.is_file())
     say(f"mkdocs 完成：共 {files} 个文件，用时 {time.perf_counter() - t1:.1f} 秒")
     return BuildResult(out, docs, n, files, findings, warnings, clock.phases, plan.changed if plan.dirty else None)

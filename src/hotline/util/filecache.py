@@ -11,7 +11,6 @@ cache is dropped.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 
 from hotline.util import cache
+from hotline.util.digest import bytes_digest
 
 RACY_NS = 2_000_000_000
 FORMAT = 11  # 11: a dispatch keeps no reply type and no supervision count (issue 24)
@@ -34,11 +34,6 @@ def stat_key(st: os.stat_result) -> Key:
 def file_digest(path: str) -> str:
     with open(path, "rb") as f:
         return bytes_digest(f.read())
-
-
-def bytes_digest(data: bytes) -> str:
-    """The digest a file's content is known by (``file_digest``)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class FileCache(Generic[V]):

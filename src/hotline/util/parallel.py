@@ -61,14 +61,21 @@ class Background:
         self._process.join()
         return bool(self._process.exitcode == 0)
 
+    def stop(self) -> None:
+        """End it now (the caller failed and will not use what it leaves)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
 
-def in_background(fn: Callable[[], object]) -> Background | None:
+
+def in_background(fn: Callable[[], object], *, workers: bool = False) -> Background | None:
     """Start ``fn`` in a forked process (its return value is dropped); None where work cannot be forked or
-    there is one core: the caller then does the work itself when it needs it."""
+    there is one core: the caller then does the work itself when it needs it. ``workers``: ``fn`` may share its
+    work out with ``fork_map`` in turn (the process is then not a daemon, which may have no children)."""
     if jobs() <= 1 or not can_fork():
         return None
     import multiprocessing
 
-    process = multiprocessing.get_context("fork").Process(target=fn, daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=fn, daemon=not workers)
     process.start()
     return Background(process)
