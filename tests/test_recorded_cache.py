@@ -17,7 +17,7 @@ from hotline.demo.simulate import DemoConfig
 from hotline.history import reader as history
 from hotline.history import recorded
 from hotline.load import load
-from hotline.util import cache
+from hotline.util import cache, parallel
 
 CONFIG = DemoConfig(months=1, orders_per_month=40, seed=5, end=date(2026, 11, 27))
 GIT = ["-c", "user.name=县热线办", "-c", "user.email=rexian@example.invalid"]
@@ -89,3 +89,13 @@ def test_kept_timelines_equal_a_fresh_reading_after_every_change(demo, monkeypat
     assert changed != text
     rules.write_text(changed, encoding="utf-8")
     assert _events(demo) == _fresh(demo)
+
+
+def test_timelines_shared_out_over_forked_workers_equal_those_of_one_process(demo):
+    repo = load(demo)
+    hist = history.read(demo)
+    with cache.disabled():
+        alone = recorded.recorded_events(hist, repo.context, repo.orders, repo.digests())
+        shared = recorded.recorded_events(hist, repo.context, repo.orders, repo.digests(), parallel.fork_map)
+    assert shared == alone and len(alone) == len(repo.orders)
+    assert any(e is not None and e.commit for events in alone.values() for e in events)

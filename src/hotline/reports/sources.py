@@ -25,6 +25,7 @@ from hotline.records.models import Order
 from hotline.records.units import UnitVersions
 from hotline.scoring import ChangeKey, Period
 from hotline.util import nofollow
+from hotline.util.parallel import Mapper
 from hotline.workdays import end_of
 
 ChangeCommits = Mapping[ChangeKey, datetime | None]
@@ -58,14 +59,14 @@ def _read(root: Path) -> History | None:
 
 
 def read_history(
-    root: Path, repo: Repository
+    root: Path, repo: Repository, mapper: Mapper | None = None
 ) -> tuple[dict[str, list[EventHistory | None]] | None, ChangeCommits | None, list[Order] | None]:
     """(order id → per-event history, change key → commit time, the orders as the assessment measures
-    them), or (None, None, None) without Git history."""
+    them), or (None, None, None) without Git history. ``mapper``: see ``recorded_events``."""
     hist = _read(root)
     if hist is None:
         return None, None, None
-    events = recorded_events(hist, repo.context, repo.orders, repo.digests())
+    events = recorded_events(hist, repo.context, repo.orders, repo.digests(), mapper)
     return events, unit_change_commits(hist, root, repo.units), measured_orders(hist, repo.context, repo.orders)
 
 

@@ -136,7 +136,9 @@ def _compute(
     archives = archives_mod.list_archives(root)
     if walking is not None:
         walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
-    history, change_commits, scoring_orders = read_history(root, repo) if read_git else (None, None, None)
+    history, change_commits, scoring_orders = (
+        read_history(root, repo, parallel.fork_map) if read_git else (None, None, None)
+    )
     progress(
         "读取 Git 历史："
         + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间")
@@ -252,9 +254,12 @@ def generate(
     try:
         out_pages = _main_pages(model, repo, root, docs)
         clock.mark("页面")
-        out_pages += [pages.register_page(model, reg) for reg in model.registers.values()]
-        out_pages += _unit_and_archive_pages(model, entries, archives, root, docs)
         for p in out_pages:
+            _write_page(docs, p)
+        for reg in model.registers.values():  # written as made: together their tables are tens of MB
+            _write_page(docs, pages.register_page(model, reg))
+        rest = _unit_and_archive_pages(model, entries, archives, root, docs)
+        for p in rest:
             _write_page(docs, p)
         _write(docs / "assets" / "data" / "orders-index.json", data.index(model))
     except BaseException:
@@ -262,10 +267,10 @@ def generate(
         raise
     progress(
         f"月报 {len(model.months)} 期（Word），登记表 {len(model.registers)} 张（页面和 Excel），"
-        f"工单数据 {len(model.states)} 件；页面 {len(out_pages)} 个"
+        f"工单数据 {len(model.states)} 件；页面 {len(out_pages) + len(model.registers) + len(rest)} 个"
     )
     words = hot_topics.unit_words(model.units.values())
-    return len(out_pages), repo.findings + kfindings, key, words, made
+    return len(out_pages) + len(model.registers) + len(rest), repo.findings + kfindings, key, words, made
 
 
 class _Collect(logging.Handler):
