@@ -12,7 +12,9 @@ builder puts the register tables and the time the data stand at into the built p
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import shutil
 import sys
 import time
@@ -20,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 from hotline.checks.attachments import publishable
 from hotline.findings import Finding
@@ -324,6 +328,41 @@ def run_mkdocs(config_file: Path, docs: Path, out: Path, dirty: bool = False) ->
     return handler.messages
 
 
+class _MkdocsJob(msgspec.Struct, array_like=True):
+    config: str
+    docs: str
+    out: str
+    dirty: bool
+    words: tuple[str, ...]  # ``hot_topics.prepare_search``
+
+
+def _mkdocs_call(arg: bytes) -> bytes:
+    """``run_mkdocs`` in the standby process: its warnings, or its ``SiteBuildError`` as a refusal."""
+    job = msgspec.json.decode(arg, type=_MkdocsJob)
+    hot_topics.prepare_search(job.words)  # MkDocs-Material's search cuts the pages with jieba, here
+    try:
+        return msgspec.json.encode(run_mkdocs(Path(job.config), Path(job.docs), Path(job.out), dirty=job.dirty))
+    except SiteBuildError as e:
+        raise parallel.Refusal(str(e)) from None
+
+
+def _mkdocs_ready(config_file: Path) -> None:
+    """While the records are read: import MkDocs, the theme, the search and the Markdown extensions, and load
+    jieba's dictionary. Only a warm-up: whatever fails here fails again, and is reported, in the build itself."""
+    import tempfile
+
+    with contextlib.suppress(Exception), tempfile.TemporaryDirectory() as empty:
+        from markdown import Markdown
+        from mkdocs.commands import build  # noqa: F401
+        from mkdocs.config import load_config
+
+        cfg = load_config(config_file=str(config_file), docs_dir=empty, site_dir=os.path.join(empty, "site"))
+        Markdown(extensions=cfg.markdown_extensions, extension_configs=cfg.mdx_configs)
+        cfg.theme.get_env()
+    with contextlib.suppress(Exception):
+        hot_topics.prepare_search(())
+
+
 SITE_MARKER = ".hotline-site"  # in every built site: only such a folder (or an empty one) is emptied by a build
 
 
@@ -369,7 +408,15 @@ def build_site(
     when = as_of or now_beijing()
     t0 = time.perf_counter()
     clock = _Clock()
-    n, findings, key, words, made = generate(root, docs, when, config_file.parent / "site_src", say, read_git, clock)
+    # MkDocs runs in a process forked now, while this one is small: the records' memory and MkDocs' never add up
+    mkdocs = parallel.standby(_mkdocs_call, prepare=lambda: _mkdocs_ready(config_file))
+    try:
+        n, findings, key, words, made = generate(
+            root, docs, when, config_file.parent / "site_src", say, read_git, clock
+        )
+    except BaseException:
+        mkdocs.stop()
+        raise
     try:
         plan = incremental.plan(root, docs, out, key, SITE_MARKER)
         clock.mark("其余页面，比对上次构建")
@@ -379,8 +426,11 @@ def build_site(
         )
         t1 = time.perf_counter()
         search_before = incremental.read_search(out) if plan.dirty else None
-        hot_topics.prepare_search(words)  # once the model is gone: jieba's dictionary takes the memory it held
-        warnings = run_mkdocs(config_file, docs, out, dirty=plan.dirty)
+        job = _MkdocsJob(str(config_file), str(docs), str(out), plan.dirty, words)
+        try:
+            warnings = msgspec.json.decode(mkdocs.call(msgspec.json.encode(job)), type=list[str])
+        except parallel.Refusal as e:
+            raise SiteBuildError(str(e)) from None
         try:
             slots.finish(docs, out, when)
         except slots.SlotError as e:
@@ -389,6 +439,7 @@ def build_site(
             incremental.merge_search(out, search_before)
     except BaseException:
         made.stop()
+        mkdocs.stop()
         raise
     clock.mark("mkdocs build" + (f"（只渲染改动的 {plan.changed} 个文件）" if plan.dirty else "（全部页面）"))
     try:

@@ -5,6 +5,9 @@ in); only each result comes back. Where ``fork`` is unavailable, or there is one
 is a plain ``map`` in this process. Used by the site build (keywords per month, documents, data files).
 ``in_background`` runs one function in a forked process while this one goes on; what it leaves behind (a
 cache entry) is its result: the site build walks the Git history there while it reads the records.
+``standby`` forks a process at once, while this one is still small, that gets ready (``prepare``) and then
+waits to make one call with bytes this one sends it later: the site build runs MkDocs there, so that its
+memory never adds to the records'. Bytes go both ways (MessagePack or JSON made by the caller), never pickle.
 """
 
 from __future__ import annotations
@@ -79,3 +82,74 @@ def in_background(fn: Callable[[], object], *, workers: bool = False) -> Backgro
     process = multiprocessing.get_context("fork").Process(target=fn, daemon=not workers)
     process.start()
     return Background(process)
+
+
+class StandbyError(Exception):
+    """The standby process failed otherwise than by ``Refusal``; the message holds its traceback."""
+
+
+class Refusal(Exception):
+    """Raised by a standby's function to give its caller a message (the caller raises it again as its own)."""
+
+
+class Standby:
+    """A forked process waiting for one call (``standby``); in this process where nothing can be forked."""
+
+    def __init__(self, fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None) -> None:
+        self._fn = fn
+        self._process: Any = None
+        if jobs() <= 1 or not can_fork():
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_wait_for_call, args=(fn, prepare, theirs), daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def call(self, arg: bytes) -> bytes:
+        """``fn(arg)`` there (or here); a ``Refusal`` comes back as one, anything else as a ``StandbyError``."""
+        if self._process is None:
+            return self._fn(arg)
+        try:
+            self._conn.send_bytes(arg)
+            answer = self._conn.recv_bytes()
+        except (EOFError, OSError) as e:
+            self.stop()
+            raise StandbyError(f"进程 {self._process.pid} 意外退出（{self._process.exitcode}）") from e
+        self._process.join()
+        kind, body = answer[:1], answer[1:]
+        if kind == b"R":
+            raise Refusal(body.decode("utf-8"))
+        if kind == b"E":
+            raise StandbyError(body.decode("utf-8"))
+        return body
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _wait_for_call(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None, conn: Any) -> None:
+    import traceback
+
+    try:
+        if prepare is not None:
+            prepare()
+        arg = conn.recv_bytes()
+    except EOFError:  # the caller went away without calling
+        return
+    try:
+        answer = b"O" + fn(arg)
+    except Refusal as e:
+        answer = b"R" + str(e).encode("utf-8")
+    except BaseException:
+        answer = b"E" + traceback.format_exc().encode("utf-8")
+    conn.send_bytes(answer)
+
+
+def standby(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None = None) -> Standby:
+    """Fork now a process that runs ``prepare`` and then waits for ``Standby.call``."""
+    return Standby(fn, prepare)
