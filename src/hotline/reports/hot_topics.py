@@ -16,6 +16,7 @@ least ``reports.place_min_orders`` orders in the month is a cluster. Pure apart 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import re
@@ -79,9 +80,8 @@ class _Memo(msgspec.Struct):
 
 
 def _memo_version() -> str:
-    import jieba
-
-    return hashlib.blake2b(f"{jieba.__version__}\0cut-2".encode(), digest_size=12).hexdigest()
+    # the installed version, read without importing jieba: its import alone takes ~65 MB (the HMM tables)
+    return hashlib.blake2b(f"{importlib.metadata.version('jieba')}\0cut-2".encode(), digest_size=12).hexdigest()
 
 
 def recall(root: Path) -> None:
@@ -140,13 +140,12 @@ def learn_tags(words: Iterable[str]) -> None:
     wanted = {w for w in words if w not in _tags}
     if not wanted:
         return
-    with open(_dict_file(), "rb") as f:
-        text = f.read().decode("utf-8")
-    for line in text.splitlines():
-        word, _, rest = line.partition(" ")
-        if word in wanted:
-            _tags[word] = rest.rpartition(" ")[2].strip() or UNKNOWN_TAG
-            wanted.discard(word)
+    with open(_dict_file(), encoding="utf-8") as f:  # line by line: the whole file as lines would take ~30 MB
+        for line in f:
+            word, _, rest = line.partition(" ")
+            if word in wanted:
+                _tags[word] = rest.rpartition(" ")[2].strip() or UNKNOWN_TAG
+                wanted.discard(word)
     for w in wanted:
         _tags[w] = UNKNOWN_TAG
 

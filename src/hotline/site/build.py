@@ -356,7 +356,9 @@ def _mkdocs_ready(config_file: Path) -> None:
         from mkdocs.commands import build  # noqa: F401
         from mkdocs.config import load_config
 
-        cfg = load_config(config_file=str(config_file), docs_dir=empty, site_dir=os.path.join(empty, "site"))
+        docs = os.path.join(empty, "docs")
+        os.mkdir(docs)
+        cfg = load_config(config_file=str(config_file), docs_dir=docs, site_dir=os.path.join(empty, "site"))
         Markdown(extensions=cfg.markdown_extensions, extension_configs=cfg.mdx_configs)
         cfg.theme.get_env()
     with contextlib.suppress(Exception):

@@ -26,7 +26,9 @@ from hotline.site import data, pages, reuse
 from hotline.util import cache, parallel
 
 FILES_DIR = Path("build") / "site-files"  # beside the docs folder (``site.build.BUILD_DIR``), under the records
+
 PARALLEL_MIN = 40  # fewer files than this are written in one process
+SHARES_PER_JOB = 6  # the documents are shared out in this many pieces per worker
 
 Task = tuple[str, Any]  # ("report", month) | ("register", register key) | ("orders", month)
 
@@ -94,10 +96,11 @@ def make(
     base: str | None = None,
     digests: dict[str, str] | None = None,
 ) -> None:
-    """Write the documents of ``tasks`` into ``folder``: in forked workers when there are many; those whose data
-    did not change since the last build are taken from the cache (``site.reuse``)."""
+    """Write the documents of ``tasks`` into ``folder``: in forked workers when there are many, a fresh one for each
+    share (a process forked from the model's is as large as it: what one share leaves behind is not carried into
+    the next); those whose data did not change since the last build are taken from the cache (``site.reuse``)."""
     keys = _doc_keys(model, tasks, base, digests or {})
-    n = parallel.jobs() * 4
+    n = parallel.jobs() * SHARES_PER_JOB
     chunks = [tasks[i::n] for i in range(n) if tasks[i::n]]
 
     def run(chunk: list[Task]) -> int:
@@ -105,7 +108,8 @@ def make(
             _task(model, folder, kind, key, root, keys.get((kind, key)))
         return len(chunk)
 
-    done = sum(parallel.fork_map(run, chunks, min_items=2 if len(tasks) >= PARALLEL_MIN else len(chunks) + 1))
+    many = len(tasks) >= PARALLEL_MIN
+    done = sum(parallel.fork_map(run, chunks, min_items=2 if many else len(chunks) + 1, fresh=True))
     assert done == len(tasks)
     if keys:
         reuse.prune(root, keys.values())

@@ -39,7 +39,9 @@ def _run(i: int) -> Any:
     return fn(items[i])
 
 
-def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2) -> list:
+def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2, *, fresh: bool = False) -> list:
+    """``[fn(x) for x in items]``, the items shared out over forked workers; ``fresh``: a new worker for each item
+    (what one leaves behind in memory is not carried into the next)."""
     global _JOB
     n = jobs()
     if n <= 1 or len(items) < min_items or not can_fork() or _JOB is not None:
@@ -48,7 +50,7 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2)
 
     _JOB = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, maxtasksperchild=1 if fresh else None) as pool:
             return pool.map(_run, range(len(items)), chunksize=1)
     finally:
         _JOB = None
