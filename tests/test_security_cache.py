@@ -128,6 +128,7 @@ def test_no_pickle_marshal_or_shelve_in_the_package():
         "hotline/load.py",
         "hotline/reports/hot_topics.py",
         "hotline/site/build.py",
+        "hotline/site/downloads.py",
         "hotline/site/incremental.py",
         "hotline/site/reuse.py",
         "hotline/util/filecache.py",

@@ -148,7 +148,8 @@ def _tags(node: yaml.Node) -> list[str]:
 def test_the_readers_resolver_tags_every_scalar_as_pyyaml_does(values):
     text = "".join(f"- {json.dumps(v, ensure_ascii=False)}\n- {v}\n" for v in values if "\n" not in v)
     try:
-        expected = _tags(yaml.compose(text, Loader=yaml.SafeLoader))
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return  # not a record: the reader reports it (its own tests)
-    assert _tags(yaml.compose(text, Loader=yaml_reader._Loader)) == expected
+    ours = yaml.compose(text, Loader=yaml_reader._Loader)
+    assert (ours is None and node is None) or _tags(ours) == _tags(node)
