@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import msgspec
@@ -141,7 +142,7 @@ def _compute(
     if walking is not None:
         walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
     history, change_commits, scoring_orders = (
-        read_history(root, repo, parallel.fork_map) if read_git else (None, None, None)
+        read_history(root, repo, partial(parallel.fork_map, fresh=True)) if read_git else (None, None, None)
     )
     progress(
         "读取 Git 历史："

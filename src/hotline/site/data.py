@@ -162,10 +162,12 @@ def order_detail(st: OrderState, model: Publication) -> dict:
 
 
 def shard(model: Publication, month: str) -> str:
-    """JSON text of the orders received in ``month``."""
-    out = {
-        st.order.id: order_detail(st, model)
+    """JSON text of the orders received in ``month``: the text of ``{id: order_detail, …}``, made and masked order by
+    order (no number can run from one order's text into the next: their ids, quotes and braces stand between), so
+    that the month's orders are never all in memory at once as objects, text and masked text."""
+    parts = [
+        _dumps(st.order.id) + ":" + _dumps(order_detail(st, model))
         for st in sorted(model.states, key=lambda s: s.order.id)
         if month_of(st.order.received_at) == month
-    }
-    return _dumps(out)
+    ]
+    return "{" + ",".join(parts) + "}"
