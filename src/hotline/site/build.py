@@ -2,12 +2,18 @@
 
 The pipeline: load the records (loader), the knowledge base, the archives and — when the records folder
 is a Git repository — the Git history (timelines, and the commit times behind assessment item 5); compute the site model;
-write every page, data file, register ``.xlsx`` and report ``.docx`` into the ignored build folder
-(``build/site-docs``) together with the hand-written pages of ``site_src/``; then build with MkDocs using
-``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the build folder and the output). Both ship
-inside the package (``site/theme/``), so an installed ``hotline`` builds the site of any records folder; a records
-folder may bring its own complete ``mkdocs.yml`` and ``site_src/`` instead. No MkDocs hooks or generating plugins: the generated folder is plain Markdown. After MkDocs the
-builder puts the register tables and the time the data stand at into the built pages (``site.slots``).
+write every page into the ignored build folder (``build/site-docs``) together with the hand-written pages of
+``site_src/``; then build with MkDocs using ``mkdocs.yml`` (its ``docs_dir`` and ``site_dir`` are pointed at the
+build folder and the output). Both ship inside the package (``site/theme/``), so an installed ``hotline`` builds the
+site of any records folder; a records folder may bring its own complete ``mkdocs.yml`` and ``site_src/`` instead. No
+MkDocs hooks or generating plugins: the generated folder is plain Markdown. After MkDocs the builder puts the register
+tables and the time the data stand at into the built pages (``site.slots``), and the documents (register ``.xlsx``,
+report ``.docx``, order data), made meanwhile, into the docs folder and the site (``site.downloads``).
+
+A build from nothing keeps both cores busy, so the independent parts run side by side in forked processes, each with
+memory of its own: the Git history walk (from the start, beside the reading of the records), MkDocs (forked at the
+start while this process is small, ``util.parallel.standby``: it imports MkDocs and loads jieba meanwhile, and renders
+once the pages are written) and the documents (beside the pages and MkDocs).
 """
 
 from __future__ import annotations
