@@ -1,0 +1,66 @@
+"""The forked helpers of the site build (``util.parallel``): a standby process answers one call with what the
+function returned, gives a refusal back as a refusal and any other failure with its traceback, runs its
+preparation before the call and in its own process; without fork everything happens here, with the same answers;
+``fork_map`` gives the plain map's answers, with fresh workers too."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from hotline.util import parallel
+
+
+def _answer(arg: bytes) -> bytes:
+    if arg == b"refuse":
+        raise parallel.Refusal("不能这样做")
+    if arg == b"crash":
+        raise ValueError("boom")
+    return arg.upper() + str(os.getpid()).encode()
+
+
+@pytest.fixture(params=["fork", "no-fork"])
+def mode(request, monkeypatch):
+    if request.param == "no-fork":
+        monkeypatch.setenv("HOTLINE_NO_FORK", "1")
+    return request.param
+
+
+def test_a_standby_answers_one_call_in_its_own_process(mode, tmp_path):
+    marker = tmp_path / "prepared"
+    standby = parallel.standby(_answer, prepare=lambda: marker.write_text(str(os.getpid())))
+    answer = standby.call(b"abc")
+    assert answer.startswith(b"ABC")
+    pid = int(answer[3:])
+    if mode == "fork":
+        assert pid != os.getpid() and marker.read_text() == str(pid)  # prepared there, before the call
+    else:
+        assert pid == os.getpid() and not marker.exists()  # nothing to prepare ahead of time
+
+
+def test_a_refusal_comes_back_as_one_and_a_failure_with_its_traceback(mode):
+    with pytest.raises(parallel.Refusal, match="不能这样做"):
+        parallel.standby(_answer).call(b"refuse")
+    expected = parallel.StandbyError if mode == "fork" else ValueError
+    with pytest.raises(expected, match="boom"):
+        parallel.standby(_answer).call(b"crash")
+
+
+def test_a_standby_never_called_is_stopped():
+    standby = parallel.standby(_answer)
+    standby.stop()
+    standby.stop()  # twice is harmless
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_fork_map_gives_the_plain_maps_answers(mode, fresh):
+    items = list(range(23))
+    assert parallel.fork_map(lambda x: (x * x, os.getpid()), items, fresh=fresh)[5][0] == 25
+    answers = parallel.fork_map(lambda x: x * x, items, fresh=fresh)
+    assert answers == [x * x for x in items]
+    pids = {p for _, p in parallel.fork_map(lambda x: (x, os.getpid()), items, fresh=fresh)}
+    if mode == "fork" and parallel.jobs() > 1:
+        assert os.getpid() not in pids and (len(pids) > parallel.jobs() if fresh else len(pids) <= parallel.jobs())
+    else:
+        assert pids == {os.getpid()}
