@@ -196,6 +196,14 @@ def report(label: str, r: dict[str, Figure], base: dict[str, Figure] | None) -> 
     return misses
 
 
+def speed_probe() -> float:
+    """Seconds this machine takes for a fixed piece of pure-Python work (20 million additions), in a fresh process.
+    Shared machines vary by half from one hour to the next: the probe, printed before and after, says how fast this
+    one was while the figures were taken (compare figures across days only together with it)."""
+    code = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(20_000_000):\n    s += i\nprint(time.perf_counter() - t)"
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
 def build_demo(folder: Path, months: int, per_month: int, daily: bool = False) -> Path:
     """The demo repository; ``daily``: one commit a day (at 100,000 orders one commit per event would be
     half a million commits, hours to write)."""
@@ -239,7 +247,9 @@ def main() -> int:
         county = folder / "demo-12x2500"
         if not county.is_dir():
             county = build_demo(folder, 12, 2500)
+        before = speed_probe()
         year = measure(county, "county-year", args.from_nothing)
+        print(f"\n本机速度探针（纯 Python 循环 2,000 万次）：测量前 {before:.2f} s，测量后 {speed_probe():.2f} s")
         misses = report("一个县一年（12 个月 × 2,500 件）", year, None)
         if args.save is not None:
             args.save.write_text(json.dumps(year, ensure_ascii=False, indent=1), encoding="utf-8")
