@@ -536,3 +536,22 @@ def test_browser_walks_the_site_offline(server):
         browser.close()
     assert not errors, errors
     assert not outside, outside
+
+
+def test_a_failure_inside_mkdocs_stops_the_build_with_its_traceback(records, tmp_path, monkeypatch):
+    """MkDocs runs in a process forked at the start of the build (``util.parallel.standby``): what goes wrong there
+    ends the build with a Chinese message and MkDocs' own traceback, not a hang or a bare exception."""
+    from hotline.site import build as site_build
+    from hotline.times import parse_time
+    from hotline.util import parallel
+
+    if not parallel.can_fork() or parallel.jobs() <= 1:
+        pytest.skip("MkDocs runs in this process where nothing can be forked")
+
+    def broken(*args: object, **kwargs: object) -> list[str]:
+        raise RuntimeError("模板坏了")
+
+    monkeypatch.setattr(site_build, "run_mkdocs", broken)  # inherited by the process forked in the build
+    with pytest.raises(site_build.SiteBuildError, match="运行 MkDocs 的进程出错") as failed:
+        site_build.build_site(records.root, tmp_path / "out", parse_time(AS_OF))
+    assert "RuntimeError: 模板坏了" in str(failed.value)

@@ -440,6 +440,8 @@ def build_site(
             warnings = msgspec.json.decode(mkdocs.call(msgspec.json.encode(job)), type=list[str])
         except parallel.Refusal as e:
             raise SiteBuildError(str(e)) from None
+        except parallel.StandbyError as e:  # not MkDocs refusing the pages: it failed (its traceback follows)
+            raise SiteBuildError(f"运行 MkDocs 的进程出错：\n{e}") from None
         try:
             slots.finish(docs, out, when)
         except slots.SlotError as e:
