@@ -312,3 +312,28 @@ def test_browser_runs_nothing_on_the_hostile_pages(hostile):
     finally:
         httpd.shutdown()
     assert dialogs == []
+
+
+@pytest.mark.parametrize("link", ["build", "build/site-docs", "build/site-files"])
+def test_a_committed_link_for_the_build_folder_never_empties_a_folder_outside(records, tmp_path, link):
+    """``build/`` is the tools' working folder under the records: a link committed there (``build -> /somewhere``)
+    would have the site build empty and fill a folder outside the records. The build refuses, naming it."""
+    outside = tmp_path / "outside"
+    for sub in ("", "site-docs", "site-files"):
+        (outside / sub).mkdir(parents=True, exist_ok=True)
+        (outside / sub / "precious.txt").write_text("不能删", encoding="utf-8")
+    where = records.root / link
+    where.parent.mkdir(parents=True, exist_ok=True)
+    where.symlink_to(outside, target_is_directory=True)
+    result = CliRunner().invoke(
+        main,
+        ["site", "build", "--root", str(records.root), "--out", str(tmp_path / "out"), "--as-of", "2026-11-27 18:00"],
+    )
+    assert result.exit_code != 0
+    assert f"{link} 是符号链接或不是目录" in result.output
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*.txt")) == [
+        "precious.txt",
+        "site-docs/precious.txt",
+        "site-files/precious.txt",
+    ]
+    assert not (outside / "index.md").exists()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -175,11 +174,9 @@ def _compute(
     return repo, model, entries, kfindings, archives
 
 
-def _start_docs(docs: Path, site_src: Path) -> None:
-    """A fresh docs folder with the hand-written pages and the chart library."""
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
+def _start_docs(root: Path, docs: Path, site_src: Path) -> None:
+    """A fresh docs folder (never through a link) with the hand-written pages and the chart library."""
+    nofollow.fresh_folder(root, docs.relative_to(root))
     _copy_hand_written(site_src, docs)
     missing = [f for f in VENDOR_FILES if not (VENDOR / f).is_file()]
     if missing:
@@ -259,9 +256,12 @@ def generate(
     ``site.reuse.build_key``, the words the search must know: ``hot_topics.prepare_search``, the documents)."""
     clock = clock or _Clock()
     repo, model, entries, kfindings, archives = _compute(root, as_of, progress, read_git, clock)
-    _start_docs(docs, site_src)
     key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
-    made = downloads.start(model, root, key, repo.digests())  # meanwhile: the pages here, then MkDocs
+    try:
+        _start_docs(root, docs, site_src)
+        made = downloads.start(model, root, key, repo.digests())  # meanwhile: the pages here, then MkDocs
+    except nofollow.LinkedFolder as e:
+        raise SiteBuildError(str(e)) from None
     try:
         out_pages = _main_pages(model, repo, root, docs)
         clock.mark("页面")

@@ -23,7 +23,7 @@ from hotline.records.order_data import to_data
 from hotline.reports.documents import register_xlsx, report_docx
 from hotline.reports.publication import Publication
 from hotline.site import data, pages, reuse
-from hotline.util import cache, parallel
+from hotline.util import cache, nofollow, parallel
 
 FILES_DIR = Path("build") / "site-files"  # beside the docs folder (``site.build.BUILD_DIR``), under the records
 
@@ -154,15 +154,9 @@ class DownloadsError(Exception):
     """The documents could not be made; the message is Chinese."""
 
 
-def _empty(folder: Path) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-
-
 def start(model: Publication, root: Path, base: str | None, digests: dict[str, str]) -> Downloads:
-    """Begin making every document of ``model`` (``tasks_of``) in ``root / FILES_DIR``, emptied first."""
-    folder = root / FILES_DIR
-    _empty(folder)
+    """Begin making every document of ``model`` (``tasks_of``) in ``root / FILES_DIR``, emptied first
+    (``nofollow.fresh_folder``: ``LinkedFolder`` when part of it is a link)."""
+    folder = nofollow.fresh_folder(root, FILES_DIR)
     tasks = tasks_of(model)
     return Downloads(lambda: make(model, folder, tasks, root, base, digests), folder)

@@ -9,6 +9,7 @@ one (``O_NOFOLLOW``) even when a caller names it directly.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,28 @@ def read_bytes(path: Path | str) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as fh:
         return fh.read()
+
+
+class LinkedFolder(Exception):
+    """A folder the tools write in is a symbolic link (or not a folder); the message is Chinese."""
+
+
+def fresh_folder(root: Path, rel: Path) -> Path:
+    """``root / rel``, a tools' working folder under the records (``build/site-docs``), made empty — never through
+    a link: a committed ``build -> /somewhere`` would have the tools empty and fill a folder outside the records.
+    ``LinkedFolder`` names the part of ``rel`` that is a link or not a folder."""
+    path = root
+    for part in rel.parts:
+        path = path / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            raise LinkedFolder(
+                f"{path.relative_to(root).as_posix()} 是符号链接或不是目录：hotline 只在记录目录里的普通目录中写入"
+                "生成的文件，请删除它（build/ 不应提交到仓库）"
+            )
+        path.mkdir(exist_ok=True)
+    shutil.rmtree(path)  # never follows a link inside it
+    path.mkdir()
+    return path
 
 
 def files(folder: Path | str, suffixes: tuple[str, ...] = (), hidden: bool = False) -> Iterator[Path]:
