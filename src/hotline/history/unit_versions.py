@@ -90,6 +90,14 @@ def _kept_log(root: Path, head: str) -> list[LogEntry]:
     return commits
 
 
+def keep_log(root: Path) -> None:
+    """Bring the kept log of ``units/`` up to HEAD (what ``read_versions`` reads first), keeping no answer: the site
+    build runs it beside the history walk (``reports.sources.walk_history``)."""
+    head = gitcmd.head(root) if gitcmd.toplevel(root) is not None else None
+    if head is not None:
+        _kept_log(root, head)
+
+
 def read_versions(root: Path | str) -> UnitVersions | None:
     """Every version of every unit file on the main line; None outside a Git repository or without commits."""
     root = Path(root)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Mapping
 from datetime import datetime, time
 from pathlib import Path
@@ -19,7 +20,7 @@ from hotline.history import reader as history
 from hotline.history.recorded import EventHistory, recorded_events
 from hotline.history.store import History
 from hotline.history.timeline import measured_orders, unit_change_commits
-from hotline.history.unit_versions import read_versions
+from hotline.history.unit_versions import keep_log, read_versions
 from hotline.load import Repository
 from hotline.records.models import Order
 from hotline.records.units import UnitVersions
@@ -43,10 +44,22 @@ def read_advice(root: Path) -> dict[str, str]:
 
 
 def walk_history(root: Path) -> None:
-    """Bring the history cache up to HEAD (the walk ``read_history`` would do), keeping no answer: run in a forked
-    process while the records are read (``util.parallel.in_background``); a failure shows again in ``read_history``."""
-    with contextlib.suppress(history.gitcmd.GitError):
-        history.read(root)
+    """Bring the history cache and the kept log of the unit files up to HEAD (the walk ``read_history`` would do,
+    the log ``read_unit_versions`` reads), keeping no answer: run in a forked process while the records are read
+    (``util.parallel.in_background``); a failure shows again in ``read_history`` or ``read_unit_versions``. The
+    unit files' log is a second ``git log`` of the whole history: it runs in a thread beside the walk."""
+
+    def unit_log() -> None:
+        with contextlib.suppress(history.gitcmd.GitError):
+            keep_log(root)
+
+    units = threading.Thread(target=unit_log)
+    units.start()
+    try:
+        with contextlib.suppress(history.gitcmd.GitError):
+            history.read(root)
+    finally:
+        units.join()
 
 
 def _read(root: Path) -> History | None:

@@ -22,7 +22,7 @@ from hotline.scoring import (
     shown,
 )
 from hotline.scoring.results import Evidence
-from hotline.site import charts
+from hotline.site import charts, slots
 from hotline.site.render import Page, a, admonition, chart, md_text, table, tag
 
 INDEX = "assessment/index.md"
@@ -237,7 +237,7 @@ def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
         "说明",
         "依据",
     ]
-    lines.append(table(headers, rows, numeric=(0, 2, 3)))
+    lines.append(slots.marker("items"))  # the table goes in after MkDocs (``site.slots``): 600-odd pages of it
     if u.bonus_evidence:
         lines.append("## 加分\n")
         lines.append(f"<p>{_evidence(src, u.bonus_evidence)}</p>\n")
@@ -249,6 +249,7 @@ def unit_page(model: Publication, p: PeriodScores, unit: str) -> Page:
         f"{u.name} {p.title}考核",
         "\n".join(lines),
         {"hide": ["navigation", "toc"], "search": {"exclude": True}},
+        slots={"items": table(headers, rows, numeric=(0, 2, 3))},
     )
 
 
