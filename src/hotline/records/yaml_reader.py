@@ -122,6 +122,14 @@ def _alias_findings(path: str, text: str) -> list[Finding]:
 
 
 def parse_text(path: str, text: str) -> Document:
+    read = _common_shape(text)
+    if read is not None:
+        return Document(path, read[0], read[1], text=text)
+    return composed(path, text)
+
+
+def composed(path: str, text: str) -> Document:
+    """``parse_text`` through libyaml's node tree, whatever the file's shape."""
     doc = Document(path, text=text)
     try:
         if _MAYBE_ALIAS.search(text):
@@ -154,6 +162,182 @@ def parse_text(path: str, text: str) -> Document:
             Finding(path, e.line, "yaml-syntax", f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）：记录不需要这么深的结构")
         )
     return doc
+
+
+# --- the records' common shape, read line by line ------------------------------------------------------------
+# libyaml composes a node object for every value: for a county-year of orders that was half of reading them. Nearly
+# every record has one shape (``records.writer`` writes it): top-level ``key: value`` lines, a ``|`` text block,
+# one-line flow mappings and flow sequences, block sequences of those. That shape is read here with a few string
+# operations a line and gives what libyaml and ``_build`` give: the same values (plain scalars typed by PyYAML's own
+# resolver, ``_scalar``) and the same lines. Anything else (quotes, a comment after a value, anchors, tags, text
+# over several lines, a duplicate key, a character YAML treats specially) is ``_Odd``, and libyaml reads the file:
+# the short cut never decides what a file means. tests/test_yaml_reader.py holds both readings (``composed``) to the same result.
+
+# what may stand anywhere in such a file: no tab, carriage return, control character, BOM or YAML line break (NEL,
+# U+2028, U+2029); and the text ends with a line break
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?= |$)")
+_INDICATOR = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar starting with one of these is not read here
+# a flow value read here: no indicator first, no comment, bracket or brace, and only a time's colon (09:28)
+_FLOW_ODD = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]| #|[\[\]{}]|:(?![0-9])")
+_resolver = _Loader("")
+
+
+class _Odd(Exception):
+    """Outside the common shape: libyaml reads the file."""
+
+
+def _common_shape(text: str) -> tuple[dict, dict[Path, int]] | None:
+    """(data, line of every path) of a record in the common shape; None for any other file."""
+    if not text.endswith("\n") or _UNUSUAL.search(text):
+        return None
+    try:
+        return _top(text.split("\n"))
+    except _Odd:
+        return None
+
+
+def _top(lines: list[str]) -> tuple[dict, dict[Path, int]]:
+    data: dict = {}
+    where: dict[Path, int] = {}
+    i, n = 0, len(lines) - 1  # the last is the empty rest after the final line break
+    while i < n:
+        line = lines[i]
+        if not line or line[0] == "#" or not line.strip(" "):
+            i += 1
+            continue
+        m = _TOP_KEY.match(line)
+        if m is None:
+            raise _Odd
+        key = m.group(1)
+        if key in data:
+            raise _Odd
+        no = i + 1
+        where.setdefault((), no)
+        rest = line[m.end() :].strip(" ")
+        i += 1
+        if rest == "|":
+            data[key], i = _literal(lines, i, n)
+        elif not rest:
+            data[key], i = _block_sequence(lines, i, n, (key,), where)
+        else:
+            data[key] = _inline(rest, (key,), no, where)
+        where[(key,)] = no
+    if not data:
+        raise _Odd  # nothing but comments: libyaml says what is wrong
+    return data, where
+
+
+def _literal(lines: list[str], i: int, n: int) -> tuple[str, int]:
+    """The ``|`` block after a top-level key (clipped: one final line break)."""
+    body: list[str] = []
+    indent = 0
+    while i < n:
+        line = lines[i]
+        content = line.lstrip(" ")
+        if not content:  # an empty line, or spaces only
+            if not indent or len(line) > indent:
+                raise _Odd  # before the first line, or more spaces than the block's indentation
+            body.append("")
+            i += 1
+            continue
+        at = len(line) - len(content)
+        if not indent:
+            if at == 0:
+                break  # an empty block
+            indent = at
+        elif at < indent:
+            break
+        body.append(line[indent:])
+        i += 1
+    while body and not body[-1]:
+        body.pop()
+    return ("\n".join(body) + "\n" if body else ""), i
+
+
+def _block_sequence(lines: list[str], i: int, n: int, loc: Path, where: dict[Path, int]) -> tuple[list | None, int]:
+    """The ``- item`` lines after a top-level ``key:`` (None when none follows: the value is null)."""
+    j = i
+    while j < n and (not lines[j] or lines[j][0] == "#" or not lines[j].strip(" ")):
+        j += 1
+    if j >= n or (lines[j][0] != " " and not lines[j].startswith("- ")):
+        return None, i
+    first = lines[j]
+    dash = first.lstrip(" ")
+    if not dash.startswith("- "):
+        raise _Odd
+    prefix = first[: len(first) - len(dash)] + "- "
+    items: list = []
+    while j < n:
+        line = lines[j]
+        if not line or line[0] == "#" or not line.strip(" "):
+            j += 1
+            continue
+        if not line.startswith(prefix):
+            if line[0] != " ":
+                break
+            raise _Odd
+        rest = line[len(prefix) :].strip(" ")
+        if not rest:
+            raise _Odd
+        k = len(items)
+        items.append(_inline(rest, loc + (k,), j + 1, where))
+        where[loc + (k,)] = j + 1
+        j += 1
+    return items, j
+
+
+def _inline(rest: str, loc: Path, no: int, where: dict[Path, int]) -> object:
+    """A value written on its key's (or item's) line: a flow mapping, a flow sequence or a plain scalar."""
+    if rest[0] == "{":
+        if rest[-1] != "}":
+            raise _Odd
+        return _flow_mapping(rest[1:-1], loc, no, where)
+    if rest[0] == "[":
+        if rest[-1] != "]":
+            raise _Odd
+        return _flow_sequence(rest[1:-1], loc, no, where)
+    if rest[0] in _INDICATOR or ": " in rest or rest[-1] == ":" or " #" in rest:
+        raise _Odd
+    return _plain(rest)
+
+
+def _flow_mapping(inner: str, loc: Path, no: int, where: dict[Path, int]) -> dict:
+    out: dict = {}
+    if not inner.strip(" "):
+        return out
+    for piece in inner.split(","):
+        key, colon, value = piece.strip(" ").partition(":")
+        value = value.strip(" ")
+        if not colon or not value or not (key.isidentifier() and key.isascii()) or key in out:
+            raise _Odd
+        out[key] = _flow_plain(value)
+        where[loc + (key,)] = no
+    return out
+
+
+def _flow_sequence(inner: str, loc: Path, no: int, where: dict[Path, int]) -> list:
+    out: list = []
+    if not inner.strip(" "):
+        return out
+    for piece in inner.split(","):
+        where[loc + (len(out),)] = no
+        out.append(_flow_plain(piece.strip(" ")))
+    return out
+
+
+def _flow_plain(value: str) -> object:
+    if not value or _FLOW_ODD.search(value):
+        raise _Odd
+    return _plain(value)
+
+
+def _plain(value: str) -> object:
+    """A plain scalar, typed as libyaml and ``_scalar`` type it."""
+    if value[0] not in _resolver.yaml_implicit_resolvers:
+        return value
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+    return value if tag == _STR else _scalar(yaml.ScalarNode(tag, value))
 
 
 class _TooDeep(Exception):
