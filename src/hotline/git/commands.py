@@ -8,9 +8,11 @@ Errors become ``GitError`` with git's own message; the CLI turns them into Chine
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -69,16 +71,34 @@ def ok(root: Path | str, *args: str) -> bool:
     return proc.returncode == 0
 
 
-def stream(root: Path | str, *args: str) -> subprocess.Popen:
-    """Start ``git args…`` with its output on a pipe (large outputs such as ``git log``)."""
+def stream(root: Path | str, *args: str, feed: bytes | None = None) -> subprocess.Popen:
+    """Start ``git args…`` with its output on a pipe (large outputs such as ``git log``); ``feed``: its standard
+    input, written by a thread of its own (so that neither side waits for the other)."""
     try:
         proc = subprocess.Popen(
-            _BASE + list(args), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), bufsize=1 << 20
+            _BASE + list(args),
+            cwd=root,
+            stdin=subprocess.DEVNULL if feed is None else subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            bufsize=1 << 20,
         )
     except FileNotFoundError as e:
         raise GitError("找不到 git 程序：请先安装 git") from e
     _grow_pipe(proc.stdout)
+    if feed is not None:
+        threading.Thread(target=_feed, args=(proc.stdin, feed), daemon=True).start()
     return proc
+
+
+def _feed(pipe: IO[bytes] | None, data: bytes) -> None:
+    assert pipe is not None
+    with contextlib.suppress(BrokenPipeError, ValueError):  # git stopped early: ``finish`` says why
+        try:
+            pipe.write(data)
+        finally:
+            pipe.close()
 
 
 def finish(proc: subprocess.Popen, what: str) -> None:

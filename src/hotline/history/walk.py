@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import queue
+import subprocess
 import threading
 from binascii import hexlify, unhexlify
 from collections import Counter, deque
@@ -36,6 +37,14 @@ from hotline.records.yaml_items import (
 
 _PENDING = -2  # an item whose introducing commit has not been met yet
 _LOG_FORMAT = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%ct"
+# ``git log --diff-merges=first-parent --raw --no-renames --no-abbrev -z`` of the commits given on standard input, each
+# with its header even when it changed nothing (``--always``), the first commit's files as added (``--root``)
+_DIFF_ARGS = (
+    *("--stdin", "--always", "--root", "--diff-merges=first-parent"),
+    *("-r", "--raw", "--no-renames", "--no-abbrev", "-z", _LOG_FORMAT),
+)
+_PARTS = 2  # git processes diffing side by side (the walk's own reading is one process: more would wait for it)
+_PART_MIN = 500  # commits in a part at least: fewer are diffed by one process
 _BATCH = 400  # blobs per cat-file request batch (two batches of ids stay well under a pipe's 64 KiB)
 _NULL = "0" * 40
 
@@ -55,6 +64,19 @@ class FileState:
 
 
 # --- the answer ------------------------------------------------------------------------------------
+
+
+def _diffs(root: Path, revisions: str) -> list[subprocess.Popen]:
+    """``git log --raw`` of ``revisions`` in parts that run side by side: the commits as ``git log`` lists them, split
+    into consecutive parts, each diffed by a ``git diff-tree --stdin`` of its own (the same output, part after part:
+    reading the trees is most of git's work, and one process does it on one core)."""
+    shas = gitcmd.run(root, "rev-list", revisions, "--").splitlines(keepends=True)
+    n = _PARTS if len(shas) >= _PARTS * _PART_MIN else 1
+    size = -(-len(shas) // n) if shas else 0
+    return [
+        gitcmd.stream(root, "diff-tree", *_DIFF_ARGS, feed=b"".join(shas[i : i + size]))
+        for i in range(0, len(shas), size or 1)
+    ] or [gitcmd.stream(root, "diff-tree", *_DIFF_ARGS, feed=b"")]
 
 
 class Walk:
@@ -87,69 +109,64 @@ class Walk:
 
     # --- the pipeline -----------------------------------------------------------------------------
     def run(self, revisions: str) -> None:
-        log = gitcmd.stream(
-            self.root,
-            "log",
-            "--diff-merges=first-parent",
-            "--raw",
-            "--no-renames",
-            "--no-abbrev",
-            "-z",
-            _LOG_FORMAT,
-            revisions,
-            "--",
-        )
-        chunks: queue.Queue = queue.Queue(maxsize=64)
+        diffs = _diffs(self.root, revisions)
+        parts: list[queue.Queue] = [queue.Queue() for _ in diffs]  # unbounded: a later part is kept while read
 
-        def drain() -> None:  # only moves bytes, so git log never waits for us
+        def drain(proc: subprocess.Popen, part: queue.Queue) -> None:  # only moves bytes: git never waits for us
             # stream() opens stdout as a pipe, unbuffered by us: a BufferedReader, which has read1
-            read = cast(io.BufferedReader, log.stdout).read1
-            while True:
-                chunk = read(1 << 20)
-                chunks.put(chunk)
-                if not chunk:
-                    return
+            read = cast(io.BufferedReader, proc.stdout).read1
+            while chunk := read(1 << 20):
+                part.put(chunk)
+            part.put(b"")
 
-        drainer = threading.Thread(target=drain, daemon=True)
-        drainer.start()
+        drainers = [threading.Thread(target=drain, args=pair, daemon=True) for pair in zip(diffs, parts)]
+        for t in drainers:
+            t.start()
         self.cat = gitcmd.BatchReader(self.root)
         pending: deque[list] = deque()
         batch: list = []
         wanted: list[str] = []
         rest = b""
         try:
-            while True:
-                chunk = chunks.get()
-                if chunk:
-                    records = (rest + chunk).split(b"\x01")
-                    rest = records.pop()
-                else:
-                    records, rest = [rest], b""
-                for rec in records:
-                    if not rec:
-                        continue
-                    parsed = self._parse(rec)
-                    batch.append(parsed)
-                    wanted += parsed[-1]
-                    if len(wanted) >= _BATCH:
-                        self.cat.request(wanted)
-                        pending.append(batch)
-                        batch, wanted = [], []
-                        while len(pending) > 1:
-                            self._process(pending.popleft())
-                if not chunk:
-                    break
+            # the parts' outputs one after the other are ``git log``'s: records that each begin with \x01
+            for part in [*parts, None]:
+                while True:
+                    chunk = part.get() if part is not None else b""
+                    if chunk:
+                        records = (rest + chunk).split(b"\x01")
+                        rest = records.pop()
+                    elif part is None:
+                        records, rest = [rest], b""
+                    else:
+                        break
+                    for rec in records:
+                        if not rec:
+                            continue
+                        parsed = self._parse(rec)
+                        batch.append(parsed)
+                        wanted += parsed[-1]
+                        if len(wanted) >= _BATCH:
+                            self.cat.request(wanted)
+                            pending.append(batch)
+                            batch, wanted = [], []
+                            while len(pending) > 1:
+                                self._process(pending.popleft())
+                    if part is None:
+                        break
             self.cat.request(wanted)
             pending.append(batch)
             while pending:
                 self._process(pending.popleft())
         except BaseException:
-            log.kill()
+            for proc in diffs:
+                proc.kill()
             raise
         finally:
             self.cat.close()
-        drainer.join()
-        gitcmd.finish(log, "log")
+        for t in drainers:
+            t.join()
+        for proc in diffs:
+            gitcmd.finish(proc, "diff-tree")
         try:
             self._settle_leftovers()
             if self.merges:
