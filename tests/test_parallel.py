@@ -1,6 +1,7 @@
-"""The forked helpers of the site build (``util.parallel``): a standby process answers one call with what the
-function returned, gives a refusal back as a refusal and any other failure with its traceback, runs its
-preparation before the call and in its own process; without fork everything happens here, with the same answers;
+"""The forked helpers of the site build (``util.parallel``): a standby process answers each call with what the
+function returned, in order, the next call sent while this process goes on, gives a refusal back as a refusal and
+any other failure with its traceback (and goes on answering), runs its preparation before the calls and in its own
+process, and ends when closed; without fork everything happens here, with the same answers;
 ``fork_map`` gives the plain map's answers, with fresh workers too."""
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ def test_a_refusal_comes_back_as_one_and_a_failure_with_its_traceback(mode):
     expected = parallel.StandbyError if mode == "fork" else ValueError
     with pytest.raises(expected, match="boom"):
         parallel.standby(_answer).call(b"crash")
+
+
+def test_a_standby_answers_calls_in_turn_until_closed(mode):
+    standby = parallel.standby(_answer)
+    standby.send(b"one")  # this process goes on meanwhile
+    standby.send(b"crash")
+    first = standby.receive()
+    with pytest.raises(parallel.StandbyError if mode == "fork" else ValueError, match="boom"):
+        standby.receive()
+    third = standby.call(b"three")
+    assert first.startswith(b"ONE") and third.startswith(b"THREE") and first[3:] == third[5:]  # the same process
+    standby.close()
+    if mode == "fork":
+        assert not standby._process.is_alive() and standby._process.exitcode == 0
 
 
 def test_a_standby_never_called_is_stopped():

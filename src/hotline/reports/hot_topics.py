@@ -118,12 +118,28 @@ def _cut(order: Order, extra_words: tuple[str, ...], key: str | None = None) -> 
     key = key or _key(order, extra_words)
     hit = _memo.get(key)
     if hit is None:
-        jieba = _jieba(extra_words)
-        words = set(jieba.lcut(order.title + "。" + order.content))
-        words.update(order.tags)
-        hit = _memo[key] = sorted(w for w in words if len(w) >= 2 and w not in extra_words and _WORDLIKE.match(w))
+        hit = _memo[key] = cut_words([_text(order)], extra_words)[0]
     _used[key] = hit
     return key, hit
+
+
+Text = tuple[str, list[str]]  # what an order's words are cut from: its title and content, its tags
+
+
+def _text(order: Order) -> Text:
+    return order.title + "。" + order.content, list(order.tags)
+
+
+def cut_words(texts: Sequence[Text], extra_words: tuple[str, ...]) -> list[list[str]]:
+    """The distinct candidate words of each text, sorted (``words_of``'s rule): jieba's words and the tags, two
+    or more characters, none of ``extra_words`` (which jieba learns first)."""
+    jieba = _jieba(extra_words)
+    out = []
+    for text, tags in texts:
+        words = set(jieba.lcut(text))
+        words.update(tags)
+        out.append(sorted(w for w in words if len(w) >= 2 and w not in extra_words and _WORDLIKE.match(w)))
+    return out
 
 
 def _dict_file() -> str:
@@ -255,35 +271,67 @@ class HotTopics:
     places: list[Place]
 
 
+@dataclass
+class KeywordWork:
+    """What ``index_keywords`` has to do: each month's orders (id, text digest), and the texts not cut yet
+    (``cut_words``; their digests and months beside them) — cut here, in workers, or in another process (the
+    site build's standby)."""
+
+    months: dict[str, list[tuple[str, str]]]
+    todo: list[str]
+    todo_months: list[str]
+    texts: list[Text]
+    extra_words: tuple[str, ...]
+
+
+def keyword_work(orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = ()) -> KeywordWork:
+    work = KeywordWork(
+        {m: [(o.id, _key(o, extra_words)) for o in os] for m, os in orders_by_month.items()}, [], [], [], extra_words
+    )
+    seen: set[str] = set()
+    for m, orders in orders_by_month.items():
+        for o, (_, key) in zip(orders, work.months[m]):
+            if key not in _memo and key not in seen:
+                seen.add(key)
+                work.todo.append(key)
+                work.todo_months.append(m)
+                work.texts.append(_text(o))
+    return work
+
+
+def index_cut(work: KeywordWork, cut: Sequence[list[str]]) -> dict[str, dict[str, list[str]]]:
+    """month → keyword → ids of the orders mentioning it, once the texts of ``work`` are cut (``cut_words``)."""
+    _memo.update(zip(work.todo, cut))
+    out: dict[str, dict[str, list[str]]] = {}
+    for month, orders in work.months.items():
+        idx: dict[str, list[str]] = defaultdict(list)
+        for oid, key in orders:
+            words = _used[key] = _memo[key]
+            for w in words:
+                idx[w].append(oid)
+        out[month] = dict(idx)
+    return out
+
+
 def index_keywords(
     orders_by_month: dict[str, list[Order]], extra_words: tuple[str, ...] = (), mapper: Mapper | None = None
 ) -> dict[str, dict[str, list[str]]]:
-    """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months
-    over processes (``parallel.fork_map``)."""
-    # jieba's dictionary (~60 MB) is loaded only where an order is cut: in the forked workers, not here
-
-    keys = {m: [_key(o, extra_words) for o in orders] for m, orders in orders_by_month.items()}
-
-    def one(month: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """(keyword → order ids, the month's keywords by text digest: a forked worker's memo is its own)."""
-        idx: dict[str, list[str]] = defaultdict(list)
-        cut: dict[str, list[str]] = {}
-        for o, key in zip(orders_by_month[month], keys[month]):
-            words = _cut(o, extra_words, key)[1]
-            for w in words:
-                idx[w].append(o.id)
-            cut[key] = words
-        return dict(idx), cut
-
-    # only the months with an order to cut go to the workers: the rest is quicker here than sent back
-    months = list(orders_by_month)
-    todo = [m for m in months if any(k not in _memo for k in keys[m])]
-    done = dict(zip(todo, (mapper or (lambda f, xs: [f(x) for x in xs]))(one, todo)))
-    results = [done[m] if m in done else one(m) for m in months]
-    for _, cut in results:
-        _memo.update(cut)
-        _used.update(cut)
-    return {m: idx for m, (idx, _) in zip(months, results)}
+    """month → keyword → ids of the orders mentioning it. ``mapper`` (like ``map``) may spread the months with
+    texts to cut over processes (``parallel.fork_map``); the rest is indexed here."""
+    # jieba's dictionary (~60 MB) is loaded only where a text is cut: in the forked workers, not here
+    work = keyword_work(orders_by_month, extra_words)
+    at: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(work.todo_months):
+        at[m].append(i)
+    months = list(at)
+    cut_months = (mapper or (lambda f, xs: [f(x) for x in xs]))(
+        lambda m: cut_words([work.texts[i] for i in at[m]], extra_words), months
+    )
+    cut: list[list[str]] = [[] for _ in work.texts]
+    for m, words in zip(months, cut_months):
+        for i, w in zip(at[m], words):
+            cut[i] = w
+    return index_cut(work, cut)
 
 
 def hot_topics(

@@ -20,7 +20,15 @@ from hotline.records.knowledge import Entry
 from hotline.records.models import Order, Unit
 from hotline.records.rules import HostSettings, Rules
 from hotline.records.units import UnitVersions, is_office
-from hotline.reports.hot_topics import HotTopics, hot_topics, index_keywords, learn_candidates, unit_words
+from hotline.reports.hot_topics import (
+    HotTopics,
+    KeywordWork,
+    hot_topics,
+    index_keywords,
+    learn_candidates,
+    unit_words,
+)
+from hotline.reports.hot_topics import keyword_work as hot_topics_work
 from hotline.reports.monthly import (
     Current,
     MonthStats,
@@ -243,6 +251,12 @@ def keyword_index(
 ) -> dict[str, dict[str, list[str]]]:
     """month → keyword → ids of the orders received that month mentioning it (``hot_topics.index_keywords``)."""
     return index_keywords(_by_month(orders), unit_words(units.values()), mapper)
+
+
+def keyword_work(orders: list[Order], units: dict[str, Unit]) -> KeywordWork:
+    """``keyword_index`` in steps, for a caller that cuts the texts elsewhere: ``hot_topics.cut_words`` of the
+    work's texts, then ``hot_topics.index_cut``."""
+    return hot_topics_work(_by_month(orders), unit_words(units.values()))
 
 
 def _by_month(orders: Iterable[Order]) -> dict[str, list[Order]]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
@@ -40,7 +41,7 @@ from hotline.records.knowledge import Entry, load_entries
 from hotline.records.knowledge import pictures as knowledge_pictures
 from hotline.reports import archive as archives_mod
 from hotline.reports import hot_topics
-from hotline.reports.publication import Archive, Publication, compute, keyword_index
+from hotline.reports.publication import Archive, Publication, compute, keyword_work
 from hotline.reports.sources import ADVICE_DIR, read_advice, read_history, walk_history
 from hotline.site import assessment, data, downloads, incremental, office_pages, pages, reuse, slots
 from hotline.site.render import Page
@@ -125,9 +126,15 @@ def _copy_hand_written(site_src: Path, docs: Path) -> None:
 
 
 def _compute(
-    root: Path, as_of: datetime, progress: Callable[[str], None], read_git: bool, clock: _Clock
+    root: Path,
+    as_of: datetime,
+    progress: Callable[[str], None],
+    read_git: bool,
+    clock: _Clock,
+    helper: parallel.Standby,
 ) -> tuple[Repository, Publication, list[Entry], list[Finding], list[Archive]]:
-    """Load the records, the knowledge base, the archives and the history, and compute the publication."""
+    """Load the records, the knowledge base, the archives and the history, and compute the publication; the
+    keywords are cut by ``helper`` (the MkDocs process, which has jieba loaded) meanwhile."""
     # the Git history is walked in a forked process meanwhile (it leaves the history cache; read below): the walk
     # runs beside the reading of the records, and its working memory never adds to theirs
     walking = parallel.in_background(lambda: walk_history(root)) if read_git and cache.enabled() else None
@@ -140,10 +147,13 @@ def _compute(
     states = repo.states(as_of)
     repo.release_facts()  # settled as of the build: the cached replays go
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
-    keywords = keyword_index(repo.orders, repo.units, parallel.fork_map)  # jieba loads in the workers, if at all
-    clock.mark("读取记录，关键词分词")
+    words = keyword_work(repo.orders, repo.units)
+    if words.texts:  # cut while the history is walked: the answer is read below
+        helper.send(msgspec.msgpack.encode(_KeywordsJob(words.extra_words, words.texts)))
+    clock.mark("读取记录")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
+    keywords = hot_topics.index_cut(words, _answer(helper, list[list[str]]) if words.texts else [])
     if walking is not None:
         walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
     history, change_commits, scoring_orders = (
@@ -153,7 +163,7 @@ def _compute(
         "读取 Git 历史："
         + (f"{len(history)} 件工单有入库记录" if history is not None else "不是 Git 仓库，时间线只显示声明的时间")
     )
-    clock.mark("读取 Git 历史")
+    clock.mark("关键词分词，读取 Git 历史")
     versions = read_versions(root) if read_git else None
     model = compute(
         repo,
@@ -248,14 +258,15 @@ def generate(
     as_of: datetime,
     site_src: Path,
     progress: Callable[[str], None],
-    read_git: bool = True,
-    clock: _Clock | None = None,
+    read_git: bool,
+    clock: _Clock,
+    helper: parallel.Standby,
 ) -> tuple[int, list[Finding], str, tuple[str, ...], downloads.Downloads]:
     """Write the whole docs folder but the documents, and start making those (``site.downloads``: placed after
     MkDocs); returns (number of generated pages, findings about the inputs, the build's key:
-    ``site.reuse.build_key``, the words the search must know: ``hot_topics.prepare_search``, the documents)."""
-    clock = clock or _Clock()
-    repo, model, entries, kfindings, archives = _compute(root, as_of, progress, read_git, clock)
+    ``site.reuse.build_key``, the words the search must know: ``hot_topics.prepare_search``, the documents).
+    ``helper``: the MkDocs process (``_helper_call``), which cuts the keywords meanwhile."""
+    repo, model, entries, kfindings, archives = _compute(root, as_of, progress, read_git, clock, helper)
     key = reuse.build_key(repo.context.fingerprint, site_src, site_src.parent / "mkdocs.yml")
     try:
         _start_docs(root, docs, site_src)
@@ -335,7 +346,12 @@ def run_mkdocs(config_file: Path, docs: Path, out: Path, dirty: bool = False) ->
     return handler.messages
 
 
-class _MkdocsJob(msgspec.Struct, array_like=True):
+class _KeywordsJob(msgspec.Struct, array_like=True, tag="keywords"):
+    words: tuple[str, ...]  # ``hot_topics.unit_words``: jieba learns them first
+    texts: list[tuple[str, list[str]]]  # ``hot_topics.cut_words``
+
+
+class _MkdocsJob(msgspec.Struct, array_like=True, tag="mkdocs"):
     config: str
     docs: str
     out: str
@@ -343,14 +359,30 @@ class _MkdocsJob(msgspec.Struct, array_like=True):
     words: tuple[str, ...]  # ``hot_topics.prepare_search``
 
 
-def _mkdocs_call(arg: bytes) -> bytes:
-    """``run_mkdocs`` in the standby process: its warnings, or its ``SiteBuildError`` as a refusal."""
-    job = msgspec.json.decode(arg, type=_MkdocsJob)
+def _helper_call(arg: bytes) -> bytes:
+    """A job in the standby process (MessagePack both ways): the keywords of texts, or ``run_mkdocs`` (its
+    warnings, or its ``SiteBuildError`` as a refusal)."""
+    job = msgspec.msgpack.decode(arg, type=_KeywordsJob | _MkdocsJob)
+    if isinstance(job, _KeywordsJob):
+        return msgspec.msgpack.encode(hot_topics.cut_words(job.texts, job.words))
     hot_topics.prepare_search(job.words)  # MkDocs-Material's search cuts the pages with jieba, here
     try:
-        return msgspec.json.encode(run_mkdocs(Path(job.config), Path(job.docs), Path(job.out), dirty=job.dirty))
+        return msgspec.msgpack.encode(run_mkdocs(Path(job.config), Path(job.docs), Path(job.out), dirty=job.dirty))
     except SiteBuildError as e:
         raise parallel.Refusal(str(e)) from None
+
+
+T = TypeVar("T")
+
+
+def _answer(helper: parallel.Standby, kind: type[T]) -> T:
+    """The standby's answer to the job sent first, decoded; its refusal or failure as a ``SiteBuildError``."""
+    try:
+        return msgspec.msgpack.decode(helper.receive(), type=kind)
+    except parallel.Refusal as e:
+        raise SiteBuildError(str(e)) from None
+    except parallel.StandbyError as e:  # not a refusal: it failed (its traceback follows)
+        raise SiteBuildError(f"运行 MkDocs 的进程出错：\n{e}") from None
 
 
 def _mkdocs_ready(config_file: Path) -> None:
@@ -418,10 +450,10 @@ def build_site(
     t0 = time.perf_counter()
     clock = _Clock()
     # MkDocs runs in a process forked now, while this one is small: the records' memory and MkDocs' never add up
-    mkdocs = parallel.standby(_mkdocs_call, prepare=lambda: _mkdocs_ready(config_file))
+    mkdocs = parallel.standby(_helper_call, prepare=lambda: _mkdocs_ready(config_file))
     try:
         n, findings, key, words, made = generate(
-            root, docs, when, config_file.parent / "site_src", say, read_git, clock
+            root, docs, when, config_file.parent / "site_src", say, read_git, clock, mkdocs
         )
     except BaseException:
         mkdocs.stop()
@@ -435,13 +467,9 @@ def build_site(
         )
         t1 = time.perf_counter()
         search_before = incremental.read_search(out) if plan.dirty else None
-        job = _MkdocsJob(str(config_file), str(docs), str(out), plan.dirty, words)
-        try:
-            warnings = msgspec.json.decode(mkdocs.call(msgspec.json.encode(job)), type=list[str])
-        except parallel.Refusal as e:
-            raise SiteBuildError(str(e)) from None
-        except parallel.StandbyError as e:  # not MkDocs refusing the pages: it failed (its traceback follows)
-            raise SiteBuildError(f"运行 MkDocs 的进程出错：\n{e}") from None
+        mkdocs.send(msgspec.msgpack.encode(_MkdocsJob(str(config_file), str(docs), str(out), plan.dirty, words)))
+        warnings = _answer(mkdocs, list[str])
+        mkdocs.close()
         try:
             slots.finish(docs, out, when)
         except slots.SlotError as e:

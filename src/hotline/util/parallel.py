@@ -6,12 +6,14 @@ is a plain ``map`` in this process. Used by the site build (keywords per month, 
 ``in_background`` runs one function in a forked process while this one goes on; what it leaves behind (a
 cache entry) is its result: the site build walks the Git history there while it reads the records.
 ``standby`` forks a process at once, while this one is still small, that gets ready (``prepare``) and then
-waits to make one call with bytes this one sends it later: the site build runs MkDocs there, so that its
-memory never adds to the records'. Bytes go both ways (MessagePack or JSON made by the caller), never pickle.
+makes the calls this one sends it later, one at a time: the site build cuts the keywords there (jieba is loaded
+once) and runs MkDocs there, so that MkDocs' memory never adds to the records'. Bytes go both ways (MessagePack or JSON made by the caller), never pickle.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -50,7 +52,9 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], min_items: int = 2,
 
     _JOB = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(n, maxtasksperchild=1 if fresh else None) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            n, initializer=gc.freeze, maxtasksperchild=1 if fresh else None
+        ) as pool:
             return pool.map(_run, range(len(items)), chunksize=1)
     finally:
         _JOB = None
@@ -81,9 +85,16 @@ def in_background(fn: Callable[[], object], *, workers: bool = False) -> Backgro
         return None
     import multiprocessing
 
-    process = multiprocessing.get_context("fork").Process(target=fn, daemon=not workers)
+    process = multiprocessing.get_context("fork").Process(target=_frozen, args=(fn,), daemon=not workers)
     process.start()
     return Background(process)
+
+
+def _frozen(fn: Callable[[], object]) -> None:
+    """``fn()`` in a forked process, what it inherited left out of the cyclic collections (``gc.freeze``): the
+    parent keeps it alive, and a collection that scanned it would copy every page it touches (copy-on-write)."""
+    gc.freeze()
+    fn()
 
 
 class StandbyError(Exception):
@@ -95,32 +106,48 @@ class Refusal(Exception):
 
 
 class Standby:
-    """A forked process waiting for one call (``standby``); in this process where nothing can be forked."""
+    """A forked process waiting for calls (``standby``), one at a time, until ``close``; in this process where
+    nothing can be forked."""
 
     def __init__(self, fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None) -> None:
         self._fn = fn
         self._process: Any = None
+        self._sent: list[bytes] = []  # here: the arguments sent, each called when its answer is asked for
         if jobs() <= 1 or not can_fork():
             return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_wait_for_call, args=(fn, prepare, theirs), daemon=True)
+        self._process = context.Process(target=_wait_for_calls, args=(fn, prepare, theirs), daemon=True)
         self._process.start()
         theirs.close()
 
     def call(self, arg: bytes) -> bytes:
         """``fn(arg)`` there (or here); a ``Refusal`` comes back as one, anything else as a ``StandbyError``."""
+        self.send(arg)
+        return self.receive()
+
+    def send(self, arg: bytes) -> None:
+        """Start ``fn(arg)`` there; this process goes on, and ``receive`` gives the answer."""
         if self._process is None:
-            return self._fn(arg)
+            self._sent.append(arg)
+            return
         try:
-            self._conn.send_bytes(arg)
+            self._conn.send_bytes(b"C" + arg)
+        except OSError as e:
+            self.stop()
+            raise StandbyError(f"进程 {self._process.pid} 意外退出（{self._process.exitcode}）") from e
+
+    def receive(self) -> bytes:
+        """The answer to the first call sent and not yet received (as ``call`` gives it)."""
+        if self._process is None:
+            return self._fn(self._sent.pop(0))
+        try:
             answer = self._conn.recv_bytes()
         except (EOFError, OSError) as e:
             self.stop()
             raise StandbyError(f"进程 {self._process.pid} 意外退出（{self._process.exitcode}）") from e
-        self._process.join()
         kind, body = answer[:1], answer[1:]
         if kind == b"R":
             raise Refusal(body.decode("utf-8"))
@@ -128,30 +155,43 @@ class Standby:
             raise StandbyError(body.decode("utf-8"))
         return body
 
+    def close(self) -> None:
+        """No more calls: the process ends (told so: processes forked from this one since hold the pipe too)."""
+        if self._process is not None:
+            with contextlib.suppress(OSError):
+                self._conn.send_bytes(b"Q")
+            self._conn.close()
+            self._process.join()
+
     def stop(self) -> None:
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join()
 
 
-def _wait_for_call(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None, conn: Any) -> None:
+def _wait_for_calls(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None, conn: Any) -> None:
     import traceback
 
-    try:
-        if prepare is not None:
-            prepare()
-        arg = conn.recv_bytes()
-    except EOFError:  # the caller went away without calling
-        return
-    try:
-        answer = b"O" + fn(arg)
-    except Refusal as e:
-        answer = b"R" + str(e).encode("utf-8")
-    except BaseException:
-        answer = b"E" + traceback.format_exc().encode("utf-8")
-    conn.send_bytes(answer)
+    gc.freeze()  # as in ``_frozen``
+    if prepare is not None:
+        prepare()
+    while True:
+        try:
+            message = conn.recv_bytes()
+        except EOFError:  # the caller went away
+            return
+        if message[:1] != b"C":  # Q: no more calls
+            return
+        try:
+            answer = b"O" + fn(message[1:])
+        except Refusal as e:
+            answer = b"R" + str(e).encode("utf-8")
+        except BaseException:
+            answer = b"E" + traceback.format_exc().encode("utf-8")
+        conn.send_bytes(answer)
 
 
 def standby(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None = None) -> Standby:
-    """Fork now a process that runs ``prepare`` and then waits for ``Standby.call``."""
+    """Fork now a process that runs ``prepare`` and then waits for calls (``Standby.call``, or ``send`` and
+    ``receive``) until ``Standby.close``."""
     return Standby(fn, prepare)
