@@ -45,3 +45,23 @@ def test_the_usual_writings_are_still_found():
     ):
         assert privacy._spans(text), text
         assert privacy._spans(far + text + far) == privacy._spans(far + text + far, whole=True)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(SHORT, st.integers(0, 40), st.integers(0, 40))
+def test_normalising_a_stretch_at_once_is_normalising_each_character(text, a, b):
+    """``numerals.normalise`` translates a stretch without invisible or astral characters in one go: the same
+    as the character-by-character rule (each its short form, "#" for any other, invisible ones left out)."""
+    from hotline.records import numerals
+
+    a, b = min(a, b, len(text)), min(max(a, b), len(text))
+    out, where = [], []
+    for i in range(a, b):
+        n = numerals.tables().normal.get(text[i])
+        if n is None:
+            n = numerals._astral(text[i]) if text[i] > "\uffff" else "#"
+        if n:
+            out.append(n)
+            where.append(i)
+    norm, at = numerals.normalise(text, a, b)
+    assert (norm, list(at)) == ("".join(out), where)

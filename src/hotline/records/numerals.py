@@ -27,7 +27,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 CHINESE_DIGITS = {"〇": 0, "○": 0, "◯": 0, "零": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3}
@@ -153,12 +153,29 @@ def stand_ins(text: str) -> str:
     return _ASTRAL.sub(lambda m: {"": "\u200b", "#": m.group()}.get(n := _astral(m.group()), n[:1]), text)
 
 
-def normalise(text: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
+class _Translation(dict):
+    """``Tables.normal`` for ``str.translate``: code point → its one-character form, "#" for any other of the BMP."""
+
+    def __missing__(self, point: int) -> str:
+        self[point] = "#"
+        return "#"
+
+
+@functools.cache
+def _translation() -> _Translation:
+    return _Translation({ord(c): n for c, n in tables().normal.items() if n})
+
+
+def normalise(text: str, start: int = 0, end: int | None = None) -> tuple[str, Sequence[int]]:
     """``text[start:end]`` in the short alphabet, and for each of its characters the position it came from."""
+    end = len(text) if end is None else end
+    piece = text[start:end]
+    if tables().dropped.isdisjoint(piece) and not _ASTRAL.search(piece):  # one character for each: at once
+        return piece.translate(_translation()), range(start, end)
     normal = tables().normal
     out: list[str] = []
     where: list[int] = []
-    for i in range(start, len(text) if end is None else end):
+    for i in range(start, end):
         c = text[i]
         n = normal.get(c)
         if n is None:
