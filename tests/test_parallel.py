@@ -13,6 +13,11 @@ import pytest
 from hotline.util import parallel
 
 
+def call(standby: parallel.Standby, arg: bytes) -> bytes:
+    standby.send(arg)
+    return standby.receive()
+
+
 def _answer(arg: bytes) -> bytes:
     if arg == b"refuse":
         raise parallel.Refusal("不能这样做")
@@ -31,7 +36,7 @@ def mode(request, monkeypatch):
 def test_a_standby_answers_one_call_in_its_own_process(mode, tmp_path):
     marker = tmp_path / "prepared"
     standby = parallel.standby(_answer, prepare=lambda: marker.write_text(str(os.getpid())))
-    answer = standby.call(b"abc")
+    answer = call(standby, b"abc")
     assert answer.startswith(b"ABC")
     pid = int(answer[3:])
     if mode == "fork":
@@ -42,10 +47,10 @@ def test_a_standby_answers_one_call_in_its_own_process(mode, tmp_path):
 
 def test_a_refusal_comes_back_as_one_and_a_failure_with_its_traceback(mode):
     with pytest.raises(parallel.Refusal, match="不能这样做"):
-        parallel.standby(_answer).call(b"refuse")
+        call(parallel.standby(_answer), b"refuse")
     expected = parallel.StandbyError if mode == "fork" else ValueError
     with pytest.raises(expected, match="boom"):
-        parallel.standby(_answer).call(b"crash")
+        call(parallel.standby(_answer), b"crash")
 
 
 def test_a_standby_answers_calls_in_turn_until_closed(mode):
@@ -55,7 +60,7 @@ def test_a_standby_answers_calls_in_turn_until_closed(mode):
     first = standby.receive()
     with pytest.raises(parallel.StandbyError if mode == "fork" else ValueError, match="boom"):
         standby.receive()
-    third = standby.call(b"three")
+    third = call(standby, b"three")
     assert first.startswith(b"ONE") and third.startswith(b"THREE") and first[3:] == third[5:]  # the same process
     standby.close()
     if mode == "fork":

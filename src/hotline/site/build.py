@@ -12,8 +12,9 @@ report ``.docx``, order data), made meanwhile, into the docs folder and the site
 
 A build from nothing keeps both cores busy, so the independent parts run side by side in forked processes, each with
 memory of its own: the Git history walk (from the start, beside the reading of the records), MkDocs (forked at the
-start while this process is small, ``util.parallel.standby``: it imports MkDocs and loads jieba meanwhile, and renders
-once the pages are written) and the documents (beside the pages and MkDocs).
+start while this process is small, ``util.parallel.standby``: it imports MkDocs and loads jieba meanwhile, cuts the
+keywords while the history is walked, and renders once the pages are written) and the documents (beside the pages and
+MkDocs).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 import msgspec
 
@@ -154,7 +154,9 @@ def _compute(
     clock.mark("读取记录")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
-    keywords = hot_topics.index_cut(words, _answer(helper, list[list[str]]) if words.texts else [])
+    keywords = hot_topics.index_cut(
+        words, msgspec.msgpack.decode(_answer(helper), type=list[list[str]]) if words.texts else []
+    )
     if walking is not None:
         walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
     history, change_commits, scoring_orders = (
@@ -378,13 +380,10 @@ def _helper_call(arg: bytes) -> bytes:
             gc.enable()
 
 
-T = TypeVar("T")
-
-
-def _answer(helper: parallel.Standby, kind: type[T]) -> T:
-    """The standby's answer to the job sent first, decoded; its refusal or failure as a ``SiteBuildError``."""
+def _answer(helper: parallel.Standby) -> bytes:
+    """The standby's answer to the job sent first; its refusal or failure as a ``SiteBuildError``."""
     try:
-        return msgspec.msgpack.decode(helper.receive(), type=kind)
+        return helper.receive()
     except parallel.Refusal as e:
         raise SiteBuildError(str(e)) from None
     except parallel.StandbyError as e:  # not a refusal: it failed (its traceback follows)
@@ -474,7 +473,7 @@ def build_site(
         t1 = time.perf_counter()
         search_before = incremental.read_search(out) if plan.dirty else None
         mkdocs.send(msgspec.msgpack.encode(_MkdocsJob(str(config_file), str(docs), str(out), plan.dirty, words)))
-        warnings = _answer(mkdocs, list[str])
+        warnings = msgspec.msgpack.decode(_answer(mkdocs), type=list[str])
         mkdocs.close()
         try:
             slots.finish(docs, out, when)

@@ -2,12 +2,13 @@
 
 The function and the items are inherited by the forked processes (nothing large is pickled on the way
 in); only each result comes back. Where ``fork`` is unavailable, or there is one core or little work, it
-is a plain ``map`` in this process. Used by the site build (keywords per month, documents, data files).
+is a plain ``map`` in this process. Used by the site build (timelines, scoring per period, documents, data files).
 ``in_background`` runs one function in a forked process while this one goes on; what it leaves behind (a
 cache entry) is its result: the site build walks the Git history there while it reads the records.
 ``standby`` forks a process at once, while this one is still small, that gets ready (``prepare``) and then
 makes the calls this one sends it later, one at a time: the site build cuts the keywords there (jieba is loaded
-once) and runs MkDocs there, so that MkDocs' memory never adds to the records'. Bytes go both ways (MessagePack or JSON made by the caller), never pickle.
+once) and runs MkDocs there, so that MkDocs' memory never adds to the records'. Bytes go both ways (MessagePack or
+JSON made by the caller), never pickle.
 """
 
 from __future__ import annotations
@@ -123,11 +124,6 @@ class Standby:
         self._process.start()
         theirs.close()
 
-    def call(self, arg: bytes) -> bytes:
-        """``fn(arg)`` there (or here); a ``Refusal`` comes back as one, anything else as a ``StandbyError``."""
-        self.send(arg)
-        return self.receive()
-
     def send(self, arg: bytes) -> None:
         """Start ``fn(arg)`` there; this process goes on, and ``receive`` gives the answer."""
         if self._process is None:
@@ -140,7 +136,8 @@ class Standby:
             raise StandbyError(f"进程 {self._process.pid} 意外退出（{self._process.exitcode}）") from e
 
     def receive(self) -> bytes:
-        """The answer to the first call sent and not yet received (as ``call`` gives it)."""
+        """``fn(arg)`` of the first call sent and not yet answered; a ``Refusal`` comes back as one, anything else
+        as a ``StandbyError``."""
         if self._process is None:
             return self._fn(self._sent.pop(0))
         try:
@@ -192,6 +189,6 @@ def _wait_for_calls(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | 
 
 
 def standby(fn: Callable[[bytes], bytes], prepare: Callable[[], None] | None = None) -> Standby:
-    """Fork now a process that runs ``prepare`` and then waits for calls (``Standby.call``, or ``send`` and
+    """Fork now a process that runs ``prepare`` and then waits for calls (``Standby.send``, answered by
     ``receive``) until ``Standby.close``."""
     return Standby(fn, prepare)
