@@ -154,9 +154,8 @@ def _compute(
     clock.mark("读取记录")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
-    keywords = hot_topics.index_cut(
-        words, msgspec.msgpack.decode(_answer(helper), type=list[list[str]]) if words.texts else []
-    )
+    cut = msgspec.msgpack.decode(_answer(helper), type=list[list[str]]) if words.texts else []
+    keywords = hot_topics.index_cut(words, cut)
     if walking is not None:
         walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
     history, change_commits, scoring_orders = (
