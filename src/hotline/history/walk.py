@@ -71,12 +71,11 @@ def _diffs(root: Path, revisions: str) -> list[subprocess.Popen]:
     into consecutive parts, each diffed by a ``git diff-tree --stdin`` of its own (the same output, part after part:
     reading the trees is most of git's work, and one process does it on one core)."""
     shas = gitcmd.run(root, "rev-list", revisions, "--").splitlines(keepends=True)
-    n = _PARTS if len(shas) >= _PARTS * _PART_MIN else 1
-    size = -(-len(shas) // n) if shas else 0
+    size = max(1, -(-len(shas) // (_PARTS if len(shas) >= _PARTS * _PART_MIN else 1)))
     return [
         gitcmd.stream(root, "diff-tree", *_DIFF_ARGS, feed=b"".join(shas[i : i + size]))
-        for i in range(0, len(shas), size or 1)
-    ] or [gitcmd.stream(root, "diff-tree", *_DIFF_ARGS, feed=b"")]
+        for i in range(0, len(shas), size)
+    ]
 
 
 class Walk:

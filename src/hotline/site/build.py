@@ -148,14 +148,14 @@ def _compute(
     states = repo.states(as_of)
     repo.release_facts()  # settled as of the build: the cached replays go
     hot_topics.recall(root)  # keywords cut by the last build (jieba is slow)
-    words = keyword_work(repo.orders, repo.units)
-    if words.texts:  # cut while the history is walked: the answer is read below
-        helper.send(msgspec.msgpack.encode(_KeywordsJob(words.extra_words, words.texts)))
+    work = keyword_work(repo.orders, repo.units)
+    if work.texts:  # cut while the history is walked: the answer is read below
+        helper.send(msgspec.msgpack.encode(_KeywordsJob(work.extra_words, work.texts)))
     clock.mark("读取记录")
     entries, kfindings = load_entries(root, set(repo.units))
     archives = archives_mod.list_archives(root)
-    cut = msgspec.msgpack.decode(_answer(helper), type=list[list[str]]) if words.texts else []
-    keywords = hot_topics.index_cut(words, cut)
+    cut = msgspec.msgpack.decode(_answer(helper), type=list[list[str]]) if work.texts else []
+    keywords = hot_topics.index_cut(work, cut)
     if walking is not None:
         walking.wait()  # whatever its outcome, read_history answers (from the cache the walk left, or by walking)
     history, change_commits, scoring_orders = (
